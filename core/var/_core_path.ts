@@ -1,0 +1,73 @@
+// One call of the core's batched path solver, with memory handled and results copied out.
+import { core, put, raise, takeF64, takeI32 } from "../../wasm/mod.ts";
+import { defaultMaxSteps, type CoreTolerances, tolerances } from "./_lasso_inputs.ts";
+
+export interface RawPath {
+  /** Breakpoints on the correlation scale l = n·λ. */
+  ell: Float64Array;
+  coefs: Float64Array;
+  events: Int32Array;
+  active: Int32Array;
+  signs: Int32Array;
+  stop: number;
+  degenerate: number;
+}
+
+export interface CoreRun extends CoreTolerances {
+  lasso: boolean;
+  lambdaMin: number;
+  maxSteps?: number;
+  maxActive?: number;
+  keepPath: boolean;
+}
+
+export function runCorePath(
+  G: Float64Array,
+  C: Float64Array,
+  n: number,
+  m: number,
+  d: number,
+  run: CoreRun,
+): RawPath[] {
+  const ex = core();
+  const tol = tolerances(run);
+  const pG = put(ex, G);
+  const pC = put(ex, C);
+  try {
+    const info = ex.sd_path(
+      m,
+      d,
+      pG,
+      pC,
+      n,
+      run.lasso ? 1 : 0,
+      run.lambdaMin * n,
+      run.maxSteps ?? defaultMaxSteps(m),
+      run.maxActive ?? m,
+      tol.symmetryTolerance,
+      tol.tieTolerance,
+      tol.degenerateTolerance,
+      run.keepPath ? 1 : 0,
+    );
+    if (info !== 0) raise(ex, info, "path", { d });
+    const out: RawPath[] = [];
+    for (let r = 0; r < d; r++) {
+      const k = ex.sd_res_count(r);
+      const na = ex.sd_res_nactive(r);
+      out.push({
+        ell: takeF64(ex, ex.sd_res_lambda(r), k),
+        coefs: takeF64(ex, ex.sd_res_coef(r), k * m),
+        events: takeI32(ex, ex.sd_res_event(r), 3 * k),
+        active: takeI32(ex, ex.sd_res_active(r), na),
+        signs: takeI32(ex, ex.sd_res_sign(r), na),
+        stop: ex.sd_res_stop(r),
+        degenerate: ex.sd_res_ndegenerate(r),
+      });
+    }
+    return out;
+  } finally {
+    ex.sd_res_free();
+    ex.free(pG);
+    ex.free(pC);
+  }
+}

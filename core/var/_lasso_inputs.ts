@@ -1,0 +1,116 @@
+// Shape and option checks shared by the path, the solution at a point and the adjoint.
+// Value checks (finite, symmetric) run in the core, which reports the argument.
+import { SparsedynError } from "../errors.ts";
+
+/** Tolerances and stopping rules common to every entry point. */
+export interface CoreTolerances {
+  /**
+   * Relative symmetry tolerance of G: |G_ij − G_ji| ≤ tol·√(G_ii G_jj). Default 1e-10,
+   * enough for a Gram matrix computed by a blocked float64 product.
+   */
+  symmetryTolerance?: number;
+  /**
+   * Relative tie tolerance, default 1e-12: events closer than tol·λ are simultaneous
+   * and are taken one per (zero-length) step, lowest column index first, so results do
+   * not depend on rounding; events below tol·λ₀ count as λ = 0.
+   */
+  tieTolerance?: number;
+  /**
+   * Relative pivot tolerance for degenerate regressors, default 1e-10: a column whose
+   * Cholesky pivot satisfies d² ≤ tol·G_jj (it lies in the span of the active columns
+   * to within 1e-5 of its norm, e.g. an exact copy of an active column, or any column
+   * once n < p columns are active) is refused and stays out until a variable leaves the
+   * active set. Refusals are counted in the result's `degenerate`. All-zero columns
+   * (G_jj = 0) never enter.
+   */
+  degenerateTolerance?: number;
+}
+
+export const DEFAULTS = {
+  symmetryTolerance: 1e-10,
+  tieTolerance: 1e-12,
+  degenerateTolerance: 1e-10,
+} as const;
+
+export function checkArray(name: string, a: unknown): asserts a is Float64Array {
+  if (!(a instanceof Float64Array)) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${name} must be a Float64Array; got ${a === null ? "null" : typeof a === "object" ? (a as object).constructor?.name : typeof a}`,
+      { argument: name },
+    );
+  }
+}
+
+/** Validates G (m×m), C (m×d) and n; returns m and d. */
+export function shapes(
+  G: Float64Array,
+  C: Float64Array,
+  n: number,
+  cName: "c" | "C",
+  d?: number,
+): { m: number; d: number } {
+  checkArray("G", G);
+  checkArray(cName, C);
+  const m = Math.round(Math.sqrt(G.length));
+  if (m * m !== G.length) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `G must be square (m×m entries, row-major); got ${G.length} entries`,
+      { argument: "G" },
+    );
+  }
+  const cols = d ?? (m === 0 ? 0 : C.length / m);
+  if (!Number.isInteger(cols) || cols < 0 || C.length !== m * cols || (cName === "c" && cols !== 1 && m > 0)) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      cName === "c"
+        ? `c must have m = ${m} entries to match G; got ${C.length}`
+        : `C must have m×d entries (m = ${m} from G${d === undefined ? "" : `, d = ${d}`}); got ${C.length}`,
+      { argument: cName },
+    );
+  }
+  if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) {
+    throw new SparsedynError("INVALID_ARGUMENT", `n must be a finite number > 0; got ${String(n)}`, {
+      argument: "n",
+    });
+  }
+  return { m, d: cName === "c" ? 1 : cols };
+}
+
+export function checkCount(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+    throw new SparsedynError("INVALID_ARGUMENT", `${name} must be an integer ≥ 0; got ${String(v)}`, {
+      argument: name,
+    });
+  }
+  return v;
+}
+
+export function checkNonNegative(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+    throw new SparsedynError("INVALID_ARGUMENT", `${name} must be a finite number ≥ 0; got ${String(v)}`, {
+      argument: name,
+    });
+  }
+  return v;
+}
+
+export function tolerances(o: CoreTolerances): Required<CoreTolerances> {
+  const sym = checkNonNegative("symmetryTolerance", o.symmetryTolerance) ?? DEFAULTS.symmetryTolerance;
+  const tie = checkNonNegative("tieTolerance", o.tieTolerance) ?? DEFAULTS.tieTolerance;
+  const deg = checkNonNegative("degenerateTolerance", o.degenerateTolerance) ?? DEFAULTS.degenerateTolerance;
+  for (const [name, v] of [["tieTolerance", tie], ["degenerateTolerance", deg]] as const) {
+    if (v >= 1) {
+      throw new SparsedynError("INVALID_ARGUMENT", `${name} must be < 1; got ${v}`, { argument: name });
+    }
+  }
+  return { symmetryTolerance: sym, tieTolerance: tie, degenerateTolerance: deg };
+}
+
+/** Default step cap: far above any real path (≈ m joins plus drops), it only guards cycles. */
+export function defaultMaxSteps(m: number): number {
+  return 50 * Math.max(m, 1) + 500;
+}

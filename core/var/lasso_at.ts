@@ -1,0 +1,202 @@
+/**
+ * The lasso (or LAR) solution at one point of the path — a fixed λ, a fixed number of
+ * steps, or a maximum active-set size — for d responses sharing one Gram matrix. Only
+ * the endpoint is kept, so this is the form to use inside a training loop; the result
+ * carries what {@link lassoAdjoint} needs to differentiate it.
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import { checkCount, checkNonNegative, type CoreTolerances, shapes } from "./_lasso_inputs.ts";
+import { runCorePath } from "./_core_path.ts";
+import type { PathMethod, PathStop } from "./lasso_path.ts";
+
+/**
+ * Where on the path to stop: at a fixed λ; after `steps` steps (at breakpoint λ_steps);
+ * or at the breakpoint where the active set would grow beyond `maxActive`.
+ */
+export type LassoTarget = { lambda: number } | { steps: number } | { maxActive: number };
+
+/** Options of {@link lassoAt}. */
+export interface LassoAtOptions extends CoreTolerances {
+  /** "lasso" (default) or "lar". */
+  method?: PathMethod;
+}
+
+/** Solutions of d responses at one point of their paths. */
+export interface LassoFit {
+  /** "lar" or "lasso". */
+  method: PathMethod;
+  /**
+   * "lambda": λ was fixed by the caller. "breakpoint": λ is a breakpoint of the path
+   * (fixed steps or active-set size) and moves with G and C — the adjoint includes that.
+   */
+  mode: "lambda" | "breakpoint";
+  /** Regressors, responses, samples. */
+  m: number;
+  d: number;
+  n: number;
+  /** Coefficients, m×d row-major (for d = 1, simply β). */
+  beta: Float64Array;
+  /** λ of each response's solution. */
+  lambdas: Float64Array;
+  /** Active sets, concatenated: response r owns `active[activeStart[r] .. activeStart[r+1]]`. */
+  active: Int32Array;
+  /** Offsets into `active`, length d + 1. */
+  activeStart: Int32Array;
+  /** Signs of the active variables. */
+  signs: Int8Array;
+  /** The event at each solution's breakpoint (0 none, 1 join, 2 drop), its variable and sign. */
+  eventKind: Int8Array;
+  eventVariable: Int32Array;
+  eventSign: Int8Array;
+  /** Why each response's path stopped there. */
+  stop: PathStop[];
+  /** Degenerate regressors refused on the way, per response. */
+  degenerate: Int32Array;
+}
+
+const STOPS: PathStop[] = ["end", "lambdaMin", "maxSteps", "maxActive"];
+
+function fitAt(
+  G: Float64Array,
+  C: Float64Array,
+  n: number,
+  target: LassoTarget,
+  options: LassoAtOptions,
+  cName: "c" | "C",
+): LassoFit {
+  const { m, d } = shapes(G, C, n, cName);
+  if (typeof target !== "object" || target === null) {
+    throw new SparsedynError("INVALID_ARGUMENT", "target must be { lambda }, { steps } or { maxActive }", {
+      argument: "target",
+    });
+  }
+  let lambdaMin = 0, maxSteps: number | undefined, maxActive: number | undefined;
+  let mode: LassoFit["mode"];
+  if ("lambda" in target) {
+    lambdaMin = checkNonNegative("target.lambda", target.lambda)!;
+    mode = "lambda";
+  } else if ("steps" in target) {
+    maxSteps = checkCount("target.steps", target.steps);
+    mode = "breakpoint";
+  } else if ("maxActive" in target) {
+    maxActive = checkCount("target.maxActive", target.maxActive);
+    mode = "breakpoint";
+  } else {
+    throw new SparsedynError("INVALID_ARGUMENT", "target must be { lambda }, { steps } or { maxActive }", {
+      argument: "target",
+    });
+  }
+  const method = options.method ?? "lasso";
+  if (method !== "lasso" && method !== "lar") {
+    throw new SparsedynError("INVALID_ARGUMENT", `method must be "lasso" or "lar"; got "${String(method)}"`, {
+      argument: "method",
+    });
+  }
+  const raws = runCorePath(G, C, n, m, d, {
+    ...options,
+    lasso: method === "lasso",
+    lambdaMin,
+    maxSteps,
+    maxActive,
+    keepPath: false,
+  });
+  const beta = new Float64Array(m * d);
+  const lambdas = new Float64Array(d);
+  const activeStart = new Int32Array(d + 1);
+  for (let r = 0; r < d; r++) activeStart[r + 1] = activeStart[r] + raws[r].active.length;
+  const active = new Int32Array(activeStart[d]);
+  const signs = new Int8Array(activeStart[d]);
+  const eventKind = new Int8Array(d), eventVariable = new Int32Array(d), eventSign = new Int8Array(d);
+  const degenerate = new Int32Array(d);
+  const stop: PathStop[] = [];
+  raws.forEach((raw, r) => {
+    for (let j = 0; j < m; j++) beta[j * d + r] = raw.coefs[j];
+    lambdas[r] = raw.ell[0] / n;
+    active.set(raw.active, activeStart[r]);
+    signs.set(raw.signs, activeStart[r]);
+    eventKind[r] = raw.events[0];
+    eventVariable[r] = raw.events[1];
+    eventSign[r] = raw.events[2];
+    degenerate[r] = raw.degenerate;
+    stop.push(STOPS[raw.stop]);
+  });
+  return {
+    method,
+    mode,
+    m,
+    d,
+    n,
+    beta,
+    lambdas,
+    active,
+    activeStart,
+    signs,
+    eventKind,
+    eventVariable,
+    eventSign,
+    stop,
+    degenerate,
+  };
+}
+
+/**
+ * The solution of one response at a point of its path.
+ *
+ * @param G Gram matrix XᵀX, m×m row-major.
+ * @param c Xᵀy, length m.
+ * @param n Number of samples, > 0.
+ * @param target `{ lambda }`, `{ steps }` or `{ maxActive }`.
+ * @param options Method ("lasso" by default) and tolerances.
+ * @returns The fit; `beta` has length m.
+ * @throws {SparsedynError} On invalid input.
+ *
+ * @example At a fixed λ
+ * ```ts
+ * import { lassoAt } from "../../mod.ts";
+ *
+ * // G = I, c = [3, 1], n = 4: β(λ) = [3 − 4λ, 1 − 4λ]₊ (soft thresholding of c by nλ).
+ * const fit = lassoAt(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 1), 4, { lambda: 0.5 });
+ * if (fit.beta.join() !== "1,0") throw new Error(String(fit.beta));
+ * ```
+ */
+export function lassoAt(
+  G: Float64Array,
+  c: Float64Array,
+  n: number,
+  target: LassoTarget,
+  options: LassoAtOptions = {},
+): LassoFit {
+  return fitAt(G, c, n, target, options, "c");
+}
+
+/**
+ * Solutions of d responses sharing one Gram matrix at a point of their paths, in one
+ * call of the core.
+ *
+ * @param G Gram matrix, m×m row-major.
+ * @param C Xᵀ[y₁ … y_d], m×d row-major.
+ * @param n Number of samples, > 0.
+ * @param target `{ lambda }`, `{ steps }` or `{ maxActive }`, the same for every response.
+ * @param options Method and tolerances.
+ * @returns The fits; `beta` is m×d row-major.
+ * @throws {SparsedynError} On invalid input.
+ *
+ * @example Two steps of each path
+ * ```ts
+ * import { lassoAtBatch } from "../../mod.ts";
+ *
+ * const fit = lassoAtBatch(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 0, 1, 2), 4, { steps: 1 });
+ * if (fit.mode !== "breakpoint" || fit.lambdas.join() !== "0.25,0") throw new Error(String(fit.lambdas));
+ * ```
+ */
+export function lassoAtBatch(
+  G: Float64Array,
+  C: Float64Array,
+  n: number,
+  target: LassoTarget,
+  options: LassoAtOptions = {},
+): LassoFit {
+  return fitAt(G, C, n, target, options, "C");
+}

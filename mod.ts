@@ -1,0 +1,35 @@
+/**
+ * sparsedyn — sparse, interpretable dynamics in calcium-imaging movies.
+ *
+ * The numeric core: LARS / lasso solution paths on sufficient statistics (one response
+ * or the d equations of a VAR sharing one Gram matrix), the solution at a point of the
+ * path, and its adjoint for training through it.
+ *
+ * @example Fit a lasso path from G = XᵀX and c = Xᵀy
+ * ```ts
+ * import { lassoPath } from "./mod.ts";
+ *
+ * const path = lassoPath(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 1), 4);
+ * if (path.lambdas[0] !== 0.75) throw new Error("λ₀ = max|c|/n");
+ * ```
+ *
+ * @module
+ */
+export { SparsedynError } from "./core/errors.ts";
+export type { SparsedynErrorCode, SparsedynErrorOptions } from "./core/errors.ts";
+export {
+  EVENT_DROP,
+  EVENT_JOIN,
+  EVENT_NONE,
+  larsPath,
+  larsPathBatch,
+  lassoPath,
+  lassoPathBatch,
+  pathAt,
+} from "./core/var/lasso_path.ts";
+export type { LassoPath, PathMethod, PathOptions, PathStop } from "./core/var/lasso_path.ts";
+export { lassoAt, lassoAtBatch } from "./core/var/lasso_at.ts";
+export type { LassoAtOptions, LassoFit, LassoTarget } from "./core/var/lasso_at.ts";
+export { lassoAdjoint } from "./core/var/lasso_adjoint.ts";
+export type { LassoGradients } from "./core/var/lasso_adjoint.ts";
+export type { CoreTolerances } from "./core/var/_lasso_inputs.ts";

@@ -1,0 +1,437 @@
+/*
+ * sd_path.c -- LARS and lasso-modified LARS on sufficient statistics, batched over
+ * the d responses of a VAR that share one Gram matrix.
+ *
+ * Problem (one response c = X^T y, G = X^T X, n samples):
+ *     minimise (1 / 2n) ||y - X b||^2 + lambda ||b||_1,   l = n * lambda.
+ * On a segment with active set A and signs s the solution is linear in l:
+ *     b_A(l) = t - l w,   t = G_AA^{-1} c_A,   w = G_AA^{-1} s_A,
+ * and an inactive j has residual correlation r_j(l) = a_j + l b_j with
+ *     a_j = c_j - G_jA t,   b_j = G_jA w.
+ * Events as l decreases: j joins when |r_j(l)| = l, l = a_j / (sigma - b_j);
+ * (lasso) i leaves when b_i(l) = 0, l = t_i / w_i.
+ *
+ * Factorisation. With L L^T = G_AA we keep Q = G_{:,A} L^{-T} (m x |A|): its active
+ * rows are L itself, and row j of Q is L^{-1} G_Aj, the row that variable j adds to
+ * L when it joins -- so a join costs one matrix-vector product (the new column of Q)
+ * and one triangular solve. y = L^{-1} c_A and z = L^{-1} s_A grow by one entry per
+ * join, so a = c - Q y and b = Q z are updated by one axpy each. A drop deletes a row
+ * of L and restores the triangle by Givens rotations of adjacent columns, applied
+ * alike to L, Q, y and z (they are all "rows" of the same column space).
+ *
+ * References: Efron, Hastie, Johnstone, Tibshirani (2004), Least angle regression,
+ * Ann. Statist. 32(2); the lasso modification is their Section 3.1.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd_core.h"
+
+/* |sigma - b_j| below this means r_j moves parallel to the active correlations
+ * (j is a copy of an active direction): it never meets the level, so it is no
+ * candidate. b_j is a cosine-like ratio of order 1, so this is a relative test. */
+#define SD_PARALLEL_TOL 1e-12
+
+typedef struct {
+  int nbp, cap;
+  double *lambda;  /* nbp breakpoints, correlation scale l */
+  double *coef;    /* nbp x m, dense */
+  int *event;      /* nbp x 3: kind, variable, sign of the event at that breakpoint */
+  int nactive;     /* active set in force at the last breakpoint, before its event */
+  int *active;
+  int *sign;
+  int stop;
+  int ndegenerate; /* candidates refused because they lie in the span of A */
+} sd_result;
+
+static sd_result *res = NULL;
+static int nres = 0;
+
+/* Workspace, grown to the largest m seen; reused across responses and calls. */
+static int ws_m = 0;
+static double *Q, *L, *yv, *zv, *av, *bv, *tv, *wv, *cv, *tmp, *cand;
+static double *sgn;
+static int *A, *pos, *candsig;
+static unsigned char *state;
+
+enum { ST_FREE = 0, ST_ACTIVE = 1, ST_EXCLUDED = 2, ST_DEAD = 3 };
+
+static void free_results(void) {
+  for (int r = 0; r < nres; r++) {
+    free(res[r].lambda);
+    free(res[r].coef);
+    free(res[r].event);
+    free(res[r].active);
+    free(res[r].sign);
+  }
+  free(res);
+  res = NULL;
+  nres = 0;
+}
+
+static int ensure_workspace(int m) {
+  if (m <= ws_m) return 1;
+  double **dbl[] = {&yv, &zv, &av, &bv, &tv, &wv, &cv, &tmp, &cand, &sgn};
+  for (unsigned k = 0; k < sizeof dbl / sizeof dbl[0]; k++) {
+    free(*dbl[k]);
+    *dbl[k] = malloc(sizeof(double) * (size_t)m);
+  }
+  free(Q);
+  free(L);
+  free(A);
+  free(pos);
+  free(candsig);
+  free(state);
+  Q = malloc(sizeof(double) * (size_t)m * m);
+  L = malloc(sizeof(double) * (size_t)m * m);
+  A = malloc(sizeof(int) * (size_t)m);
+  pos = malloc(sizeof(int) * (size_t)m);
+  candsig = malloc(sizeof(int) * (size_t)m);
+  state = malloc((size_t)m);
+  int ok = Q && L && A && pos && candsig && state;
+  for (unsigned k = 0; k < sizeof dbl / sizeof dbl[0]; k++) ok = ok && *dbl[k];
+  ws_m = ok ? m : 0;
+  return ok;
+}
+
+/* Appends (or, when only the endpoint is kept, overwrites) a breakpoint. */
+static int record(sd_result *R, int m, int keep_path, double l, int nA, int kind, int var,
+                  int sgn_ev) {
+  if (!keep_path && R->nbp > 0) R->nbp = 0;
+  if (R->nbp == R->cap) {
+    int cap = R->cap ? 2 * R->cap : 16;
+    double *lam = realloc(R->lambda, sizeof(double) * (size_t)cap);
+    if (lam) R->lambda = lam;
+    double *cf = realloc(R->coef, sizeof(double) * (size_t)cap * m);
+    if (cf) R->coef = cf;
+    int *ev = realloc(R->event, sizeof(int) * 3 * (size_t)cap);
+    if (ev) R->event = ev;
+    if (!lam || !cf || !ev) return 0;
+    R->cap = cap;
+  }
+  int k = R->nbp++;
+  R->lambda[k] = l;
+  double *b = R->coef + (size_t)k * m;
+  memset(b, 0, sizeof(double) * (size_t)m);
+  /* b_A(l) = t - l w */
+  for (int q = 0; q < nA; q++) b[A[q]] = tv[q] - l * wv[q];
+  if (kind == SD_EV_DROP) b[var] = 0.0; /* exactly zero where it leaves */
+  R->event[3 * k] = kind;
+  R->event[3 * k + 1] = var;
+  R->event[3 * k + 2] = sgn_ev;
+  return 1;
+}
+
+/* Adds variable j with sign s to the active set. Returns 0, changing nothing, when
+ * its Cholesky pivot is degenerate: d^2 = G_jj - ||L^{-1} G_Aj||^2 <= degen * G_jj,
+ * i.e. column j lies in the span of the active columns to within sqrt(degen) of its
+ * own norm (a relative test, so scaling a column by 1e-8 or 1e8 does not change it). */
+static int chol_add(int m, const double *G, int nA, int j, int s, double degen) {
+  sd_int M = m, a = nA, one = 1;
+  double d2 = G[(size_t)j * m + j];
+  for (int k = 0; k < nA; k++) {
+    tmp[k] = Q[j + (size_t)k * m]; /* l = L^{-1} G_Aj is row j of Q */
+    d2 -= tmp[k] * tmp[k];
+  }
+  if (!(d2 > degen * G[(size_t)j * m + j])) return 0;
+  double d = sqrt(d2);
+  /* New column of Q: q = (G_{:,j} - Q l) / d. */
+  double *q = Q + (size_t)nA * m;
+  memcpy(q, G + (size_t)j * m, sizeof(double) * (size_t)m);
+  double minus1 = -1.0, plus1 = 1.0;
+  if (nA > 0) dgemv_("N", &M, &a, &minus1, Q, &M, tmp, &one, &plus1, q, &one, 1);
+  double inv = 1.0 / d;
+  dscal_(&M, &inv, q, &one);
+  q[j] = d;
+  /* New row of L. */
+  for (int k = 0; k < nA; k++) L[nA + (size_t)k * m] = tmp[k];
+  L[nA + (size_t)nA * m] = d;
+  for (int k = nA + 1; k < m; k++) L[nA + (size_t)k * m] = 0.0;
+  /* y, z grow by one entry; a, b take one axpy each. */
+  double ly = 0, lz = 0;
+  for (int k = 0; k < nA; k++) {
+    ly += tmp[k] * yv[k];
+    lz += tmp[k] * zv[k];
+  }
+  double ynew = (cv[j] - ly) / d, znew = (s - lz) / d;
+  yv[nA] = ynew;
+  zv[nA] = znew;
+  double my = -ynew;
+  daxpy_(&M, &my, q, &one, av, &one);
+  daxpy_(&M, &znew, q, &one, bv, &one);
+  /* t, w by the bordered inverse: v = G_AA^{-1} G_Aj = L^{-T} l. */
+  if (nA > 0) {
+    sd_int ld = m;
+    dtrsv_("L", "T", "N", &a, L, &ld, tmp, &one, 1, 1, 1);
+  }
+  double tau = ynew / d, om = znew / d;
+  for (int k = 0; k < nA; k++) {
+    tv[k] -= tmp[k] * tau;
+    wv[k] -= tmp[k] * om;
+  }
+  tv[nA] = tau;
+  wv[nA] = om;
+  A[nA] = j;
+  sgn[nA] = s;
+  pos[j] = nA;
+  state[j] = ST_ACTIVE;
+  return 1;
+}
+
+/* Recomputes a, b, t, w from the factor (after a drop changed all of them). */
+static void refresh(int m, int nA) {
+  sd_int M = m, a = nA, one = 1, ld = m;
+  double minus1 = -1.0, plus1 = 1.0, zero = 0.0;
+  memcpy(av, cv, sizeof(double) * (size_t)m);
+  memset(bv, 0, sizeof(double) * (size_t)m);
+  if (nA == 0) return;
+  dgemv_("N", &M, &a, &minus1, Q, &M, yv, &one, &plus1, av, &one, 1);
+  dgemv_("N", &M, &a, &plus1, Q, &M, zv, &one, &zero, bv, &one, 1);
+  memcpy(tv, yv, sizeof(double) * (size_t)nA);
+  memcpy(wv, zv, sizeof(double) * (size_t)nA);
+  dtrsv_("L", "T", "N", &a, L, &ld, tv, &one, 1, 1, 1);
+  dtrsv_("L", "T", "N", &a, L, &ld, wv, &one, 1, 1, 1);
+}
+
+/* Removes the variable at position p of the active set (Givens downdate). */
+static void chol_delete(int m, int nA, int p) {
+  sd_int M = m, one = 1;
+  for (int k = p; k < nA - 1; k++) {
+    /* Row k+1 of L (old numbering) holds (x, y) in columns k, k+1 once row p is
+     * gone; rotate the two columns so that it becomes (r, 0). */
+    double x = L[k + 1 + (size_t)k * m], y = L[k + 1 + (size_t)(k + 1) * m];
+    double r = hypot(x, y);
+    double c = r > 0 ? x / r : 1.0, s = r > 0 ? y / r : 0.0;
+    sd_int len = nA - 1 - k;
+    drot_(&len, L + k + 1 + (size_t)k * m, &one, L + k + 1 + (size_t)(k + 1) * m, &one, &c, &s);
+    drot_(&M, Q + (size_t)k * m, &one, Q + (size_t)(k + 1) * m, &one, &c, &s);
+    drot_(&one, yv + k, &one, yv + k + 1, &one, &c, &s);
+    drot_(&one, zv + k, &one, zv + k + 1, &one, &c, &s);
+  }
+  /* Shift rows p+1.. of L up by one. */
+  for (int col = 0; col < nA - 1; col++) {
+    double *Lc = L + (size_t)col * m;
+    for (int row = (col > p ? col : p); row < nA - 1; row++) Lc[row] = Lc[row + 1];
+    Lc[nA - 1] = 0.0;
+  }
+  for (int row = 0; row < nA; row++) L[row + (size_t)(nA - 1) * m] = 0.0;
+  int gone = A[p];
+  for (int k = p; k < nA - 1; k++) {
+    A[k] = A[k + 1];
+    sgn[k] = sgn[k + 1];
+    pos[A[k]] = k;
+  }
+  pos[gone] = -1;
+  state[gone] = ST_FREE;
+}
+
+typedef struct {
+  int lasso;
+  double lmin;
+  int max_steps, max_active, keep_path;
+  double tie, degen;
+} sd_opts;
+
+static int run_one(sd_result *R, int m, const double *G, const sd_opts *o) {
+  int nA = 0, steps = 0;
+  double l0 = 0.0;
+  int j0 = -1;
+  for (int j = 0; j < m; j++) {
+    pos[j] = -1;
+    state[j] = G[(size_t)j * m + j] > 0 ? ST_FREE : ST_DEAD; /* zero column: never a regressor */
+    av[j] = cv[j];
+    bv[j] = 0.0;
+    if (state[j] == ST_FREE && fabs(cv[j]) > l0) l0 = fabs(cv[j]);
+  }
+  /* First variable: the largest |c_j|, the lowest index among ties. */
+  for (int j = 0; j < m && j0 < 0; j++)
+    if (state[j] == ST_FREE && fabs(cv[j]) >= l0 * (1 - o->tie) && l0 > 0) j0 = j;
+  if (j0 < 0 || l0 <= o->lmin) {
+    if (!record(R, m, o->keep_path, o->lmin > l0 ? o->lmin : l0, 0, SD_EV_NONE, -1, 0)) return 0;
+    R->stop = o->lmin > 0 ? SD_STOP_LAMBDA : SD_STOP_END;
+    R->nactive = 0;
+    return 1;
+  }
+  double zero_tol = o->tie * l0; /* events this close to l = 0 are at 0 */
+  double l = l0;
+  int kind = SD_EV_JOIN, var = j0, esign = cv[j0] > 0 ? 1 : -1;
+  if (!record(R, m, o->keep_path, l, 0, kind, var, esign)) return 0;
+  int just_joined = -1, just_dropped = -1, dropped_sign = 0;
+  for (;;) {
+    if (steps >= o->max_steps) {
+      R->stop = SD_STOP_STEPS;
+      break;
+    }
+    just_joined = just_dropped = -1;
+    if (kind == SD_EV_JOIN) {
+      if (nA >= o->max_active) {
+        R->stop = SD_STOP_ACTIVE;
+        break;
+      }
+      if (chol_add(m, G, nA, var, esign, o->degen)) {
+        nA++;
+        just_joined = var;
+      } else {
+        /* Degenerate: j is (numerically) a combination of the active columns.
+         * It stays out until the active set shrinks; the breakpoint that announced
+         * it is withdrawn and the next event is sought from the same l. */
+        state[var] = ST_EXCLUDED;
+        R->ndegenerate++;
+        if (o->keep_path) R->nbp--;
+        steps--;
+      }
+    } else if (kind == SD_EV_DROP) {
+      dropped_sign = (int)sgn[pos[var]];
+      chol_delete(m, nA, pos[var]);
+      nA--;
+      just_dropped = var;
+      for (int j = 0; j < m; j++)
+        if (state[j] == ST_EXCLUDED) state[j] = ST_FREE;
+      refresh(m, nA);
+    }
+
+    /* Next join: the largest admissible l_j = a_j / (sigma - b_j) <= l. */
+    double best = -1.0;
+    for (int j = 0; j < m; j++) {
+      cand[j] = -1.0;
+      if (state[j] != ST_FREE) continue;
+      for (int sg = 1; sg >= -1; sg -= 2) {
+        /* A variable that just left meets the level on its old side at the current l
+         * (r_j is linear, so that is its only root there); it may come back only on
+         * the other side, which happens when r_j sweeps across in a short interval. */
+        if (j == just_dropped && sg == dropped_sign) continue;
+        double den = sg - bv[j];
+        if (fabs(den) <= SD_PARALLEL_TOL) continue;
+        double e = av[j] / den;
+        if (e > l * (1 + o->tie)) continue; /* met above l: not ahead of us */
+        if (e < zero_tol) {
+          if (e < -zero_tol) continue;
+          e = 0.0;
+        }
+        if (e > l) e = l;
+        if (e > cand[j]) {
+          cand[j] = e;
+          candsig[j] = sg;
+        }
+      }
+      if (cand[j] > best) best = cand[j];
+    }
+    int jn = -1;
+    if (best >= 0) {
+      /* Ties within tie * l: the lowest index, so results do not depend on rounding. */
+      for (int j = 0; j < m; j++)
+        if (cand[j] >= 0 && cand[j] >= best - o->tie * l) {
+          jn = j;
+          break;
+        }
+    }
+    double ejoin = jn >= 0 ? cand[jn] : -1.0;
+    /* Next drop (lasso): the largest l_i = t_i / w_i < l. */
+    double edrop = -1.0;
+    int in = -1;
+    if (o->lasso) {
+      for (int k = 0; k < nA; k++) {
+        if (A[k] == just_joined || wv[k] == 0.0) continue;
+        double e = tv[k] / wv[k];
+        if (!(e < l) || e < 0) continue;
+        if (e < zero_tol) e = 0.0;
+        if (e > edrop) {
+          edrop = e;
+          in = A[k];
+        }
+      }
+    }
+    int nk;
+    double e;
+    if (in >= 0 && edrop > ejoin) {
+      nk = SD_EV_DROP;
+      e = edrop;
+    } else if (jn >= 0) {
+      nk = SD_EV_JOIN;
+      e = ejoin;
+    } else {
+      nk = SD_EV_NONE;
+      e = -1.0;
+    }
+    if (nk == SD_EV_NONE || e <= o->lmin) {
+      /* Last segment: move to lambda_min and stop. */
+      l = o->lmin;
+      if (!record(R, m, o->keep_path, l, nA, SD_EV_NONE, -1, 0)) return 0;
+      R->stop = o->lmin > 0 ? SD_STOP_LAMBDA : SD_STOP_END;
+      break;
+    }
+    l = e;
+    kind = nk;
+    var = nk == SD_EV_JOIN ? jn : in;
+    esign = nk == SD_EV_JOIN ? candsig[jn] : (int)sgn[pos[in]];
+    steps++;
+    if (!record(R, m, o->keep_path, l, nA, kind, var, esign)) return 0;
+  }
+  R->nactive = nA;
+  R->active = malloc(sizeof(int) * (size_t)(nA ? nA : 1));
+  R->sign = malloc(sizeof(int) * (size_t)(nA ? nA : 1));
+  if (!R->active || !R->sign) return 0;
+  for (int k = 0; k < nA; k++) {
+    R->active[k] = A[k];
+    R->sign[k] = (int)sgn[k];
+  }
+  return 1;
+}
+
+/*
+ * sd_path -- the LARS (lasso = 0) or lasso (lasso = 1) path for d responses.
+ *
+ * [in] m, d        sizes; G is m x m, C is m x d (row-major), one response per column.
+ * [in] G, C, n     sufficient statistics G = X^T X, C = X^T Y and the sample count.
+ * [in] lmin        stop at l = lmin (correlation scale), interpolating the last segment.
+ * [in] max_steps   stop after this many steps (breakpoints after the first).
+ * [in] max_active  stop at the breakpoint where the next join would exceed this size.
+ * [in] sym_tol     relative symmetry tolerance of G (see sd_check_inputs).
+ * [in] tie         relative tie tolerance: events closer than tie * l are simultaneous
+ *                  (taken one per step, lowest index first); events below tie * l_0 are
+ *                  at l = 0.
+ * [in] degen       relative pivot tolerance for degenerate regressors (see chol_add).
+ * [in] keep_path   1: keep every breakpoint; 0: keep only the last one.
+ * Returns 0, -i for an illegal i-th argument, or SD_ALLOC (> 0) when memory ran out.
+ * Results are read with sd_res_* until the next call.
+ */
+SD_EXPORT int sd_path(int m, int d, const double *G, const double *C, double n, int lasso,
+                      double lmin, int max_steps, int max_active, double sym_tol, double tie,
+                      double degen, int keep_path) {
+  free_results();
+  int info = sd_check_inputs(m, d, G, C, n, sym_tol);
+  if (info) return info;
+  if (!(lmin >= 0) || !isfinite(lmin)) return sd_set_error(7, SD_RANGE, -1, -1);
+  if (max_steps < 0) return sd_set_error(8, SD_RANGE, -1, -1);
+  if (max_active < 0) return sd_set_error(9, SD_RANGE, -1, -1);
+  if (!(tie >= 0 && tie < 1)) return sd_set_error(11, SD_RANGE, -1, -1);
+  if (!(degen >= 0 && degen < 1)) return sd_set_error(12, SD_RANGE, -1, -1);
+  if (d == 0) return 0;
+  res = calloc((size_t)d, sizeof(sd_result));
+  if (!res || (m > 0 && !ensure_workspace(m))) {
+    free_results();
+    return sd_set_error(0, SD_ALLOC, -1, -1), SD_ALLOC;
+  }
+  nres = d;
+  sd_opts o = {lasso != 0, lmin, max_steps, max_active < m ? max_active : m, keep_path, tie, degen};
+  for (int r = 0; r < d; r++) {
+    for (int j = 0; j < m; j++) cv[j] = C[(size_t)j * d + r];
+    if (!run_one(&res[r], m, G, &o)) {
+      free_results();
+      return sd_set_error(0, SD_ALLOC, -1, -1), SD_ALLOC;
+    }
+  }
+  return 0;
+}
+
+SD_EXPORT int sd_res_count(int r) { return r >= 0 && r < nres ? res[r].nbp : 0; }
+SD_EXPORT double *sd_res_lambda(int r) { return res[r].lambda; }
+SD_EXPORT double *sd_res_coef(int r) { return res[r].coef; }
+SD_EXPORT int *sd_res_event(int r) { return res[r].event; }
+SD_EXPORT int sd_res_nactive(int r) { return res[r].nactive; }
+SD_EXPORT int *sd_res_active(int r) { return res[r].active; }
+SD_EXPORT int *sd_res_sign(int r) { return res[r].sign; }
+SD_EXPORT int sd_res_stop(int r) { return res[r].stop; }
+SD_EXPORT int sd_res_ndegenerate(int r) { return res[r].ndegenerate; }
+SD_EXPORT void sd_res_free(void) { free_results(); }
