@@ -161,15 +161,21 @@ const ARGUMENTS_ADJOINT = ["", "m", "d", "G", "C", "n", "symmetryTolerance", "fi
  * @param shape Sizes used to phrase indices (`d` for C's columns).
  * @throws {SparsedynError} Always.
  */
-export function raise(ex: CoreExports, info: number, which: "path" | "adjoint", shape: { d: number }): never {
+export function raise(
+  ex: CoreExports,
+  info: number,
+  which: "path" | "adjoint",
+  shape: { d: number; cName?: string },
+): never {
   const reason = ex.sd_error_reason();
   const i = ex.sd_error_i();
   const j = ex.sd_error_j();
   const names = which === "path" ? ARGUMENTS_PATH : ARGUMENTS_ADJOINT;
-  const arg = info < 0 ? names[-info] ?? `argument ${-info}` : undefined;
+  let arg = info < 0 ? names[-info] ?? `argument ${-info}` : undefined;
+  if (arg === "C" && shape.cName) arg = shape.cName;
   switch (reason) {
     case 1: {
-      const where = arg === "C" && shape.d === 1 ? `[${i}]` : `[${i}][${j}]`;
+      const where = arg === "c" ? `[${i}]` : `[${i}][${j}]`;
       throw new SparsedynError("NON_FINITE", `${arg} has a non-finite entry at ${arg}${where}`, {
         argument: arg,
       });

@@ -28,6 +28,7 @@ export function runCorePath(
   m: number,
   d: number,
   run: CoreRun,
+  cName: "c" | "C" = "C",
 ): RawPath[] {
   const ex = core();
   const tol = tolerances(run);
@@ -49,7 +50,7 @@ export function runCorePath(
       tol.degenerateTolerance,
       run.keepPath ? 1 : 0,
     );
-    if (info !== 0) raise(ex, info, "path", { d });
+    if (info !== 0) raise(ex, info, "path", { d, cName });
     const out: RawPath[] = [];
     for (let r = 0; r < d; r++) {
       const k = ex.sd_res_count(r);

@@ -108,7 +108,7 @@ export function lassoAdjoint(
       pgG,
       pgC,
     );
-    if (info !== 0) raise(ex, info, "adjoint", { d });
+    if (info !== 0) raise(ex, info, "adjoint", { d, cName: d === 1 ? "c" : "C" });
     return { gradG: takeF64(ex, pgG, m * m), gradC: takeF64(ex, pgC, m * d) };
   } finally {
     for (const p of ptrs) ex.free(p);

@@ -101,7 +101,7 @@ function fitAt(
     maxSteps,
     maxActive,
     keepPath: false,
-  });
+  }, cName);
   const beta = new Float64Array(m * d);
   const lambdas = new Float64Array(d);
   const activeStart = new Int32Array(d + 1);

@@ -158,7 +158,7 @@ function runPaths(
     maxSteps,
     maxActive,
     keepPath: true,
-  });
+  }, cName);
   return raws.map((raw, r) => {
     const p = toPath(raw, method, shape.m, n);
     if (yty) addRss(p, G, C, shape.d, r, yty[r]);

@@ -1,0 +1,56 @@
+// mod.ts imported over http, as users do: a local server serves this tree on 127.0.0.1
+// and a fresh deno process, with an empty cache and no config, imports mod.ts by URL,
+// which must find its WebAssembly core relative to import.meta.url.
+import { assert, assertEquals } from "../_helpers/assert.ts";
+import { lassoPath } from "../../mod.ts";
+
+const root = new URL("../../", import.meta.url);
+const TYPES: Record<string, string> = {
+  ".ts": "application/typescript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+};
+
+Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process", async () => {
+  const served: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const path = decodeURIComponent(new URL(req.url).pathname);
+    if (path.split("/").includes("..")) return new Response("bad path", { status: 400 });
+    served.push(path);
+    try {
+      const body = await Deno.readFile(new URL("." + path, root));
+      const ext = path.slice(path.lastIndexOf("."));
+      return new Response(body, { headers: { "content-type": TYPES[ext] ?? "application/octet-stream" } });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+  const tmp = await Deno.makeTempDir();
+  try {
+    const { port } = server.addr as Deno.NetAddr;
+    const base = `http://127.0.0.1:${port}`;
+    const script = `
+      import { lassoPath } from "${base}/mod.ts";
+      const p = lassoPath(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 1), 4);
+      console.log(JSON.stringify({ lambdas: Array.from(p.lambdas), coefs: Array.from(p.coefs) }));
+    `;
+    await Deno.writeTextFile(`${tmp}/main.ts`, script);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-config", "--no-lock", `--allow-import=127.0.0.1:${port}`, `--allow-net=127.0.0.1:${port}`, "main.ts"],
+      cwd: tmp,
+      env: { DENO_DIR: `${tmp}/cache`, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert(out.success, `child failed: ${stderr}`);
+    const got = JSON.parse(new TextDecoder().decode(out.stdout));
+    const local = lassoPath(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 1), 4);
+    assertEquals(got.lambdas, Array.from(local.lambdas), "breakpoints over http");
+    assertEquals(got.coefs, Array.from(local.coefs), "coefficients over http");
+    assert(served.includes("/wasm/dist/sparsedyn_core.wasm"), "the core was fetched over http");
+  } finally {
+    await server.shutdown();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
