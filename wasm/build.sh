@@ -37,7 +37,7 @@ if [ ! -d "$src/SRC" ]; then
 fi
 
 # The routines our core calls, and what they call in turn.
-blas=(ddot daxpy dcopy dscal drot dgemv dger dgemm dtrsv dtrsm dsyrk lsame)
+blas=(ddot daxpy dcopy dscal drot dgemv dger dgemm dtrmv dtrsv dtrsm dsyrk lsame)
 lapack=(dpotrf dpotrf2 dpotrs dtrtrs)
 f2cdir="$build/f2c"
 mkdir -p "$f2cdir"

@@ -1,27 +1,7 @@
-// Seeded random numbers for tests (mulberry32 + Box–Muller): reproducible designs.
+// Seeded random regression problems for tests.
+import { normals, uniform as rng } from "../../core/data/random.ts";
 
-/** A seeded generator of uniform [0, 1) numbers. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal draws from a uniform generator. */
-export function normals(u: () => number, count: number): Float64Array {
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - u())), th = 2 * Math.PI * u();
-    out[i] = r * Math.cos(th);
-    if (i + 1 < count) out[i + 1] = r * Math.sin(th);
-  }
-  return out;
-}
+export { normals, rng };
 
 /** G = XᵀX (m×m) and C = XᵀY (m×d) of row-major X (n×m) and Y (n×d), exactly symmetric. */
 export function gram(X: Float64Array, Y: Float64Array, n: number, m: number, d: number) {

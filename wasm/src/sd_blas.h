@@ -21,6 +21,11 @@ int dger_(sd_int *m, sd_int *n, double *alpha, double *x, sd_int *incx, double *
           sd_int *incy, double *a, sd_int *lda);
 int dtrsv_(char *uplo, char *trans, char *diag, sd_int *n, double *a, sd_int *lda,
            double *x, sd_int *incx, sd_int uplo_len, sd_int trans_len, sd_int diag_len);
+int dtrmv_(char *uplo, char *trans, char *diag, sd_int *n, double *a, sd_int *lda,
+           double *x, sd_int *incx, sd_int uplo_len, sd_int trans_len, sd_int diag_len);
+int dtrsm_(char *side, char *uplo, char *transa, char *diag, sd_int *m, sd_int *n,
+           double *alpha, double *a, sd_int *lda, double *b, sd_int *ldb, sd_int side_len,
+           sd_int uplo_len, sd_int transa_len, sd_int diag_len);
 int dpotrf_(char *uplo, sd_int *n, double *a, sd_int *lda, sd_int *info, sd_int uplo_len);
 int dpotrs_(char *uplo, sd_int *n, sd_int *nrhs, double *a, sd_int *lda, double *b,
             sd_int *ldb, sd_int *info, sd_int uplo_len);

@@ -130,3 +130,16 @@ for (const c of fixture.cases) {
     }
   });
 }
+
+Deno.test("lassoPath() gives the same bits whatever ran before it (the core's workspace is reused)", () => {
+  // Regression: a drop once read entries of the factor left over from an earlier, larger
+  // problem, so results depended on call history.
+  const small = fixture.cases.find((c) => c.name === "many-drops/lasso")!;
+  const big = fixture.cases.find((c) => c.name === "well-conditioned-40/lasso")!;
+  const run = (c: Case) => lassoPath(Float64Array.from(c.G), Float64Array.from(c.c), c.n);
+  const first = run(small);
+  run(big);
+  const again = run(small);
+  assertEquals(Array.from(again.lambdas), Array.from(first.lambdas), "breakpoints");
+  assertEquals(Array.from(again.coefs), Array.from(first.coefs), "coefficients");
+});

@@ -1,0 +1,120 @@
+/**
+ * A small NumPy `.npy` reader and writer for whole arrays (versions 1–3; `|u1 |i1 <u2 <i2
+ * <u4 <i4 <f4 <f8`; C or Fortran order). Returned data are float64 in C order.
+ *
+ * @example Round trip
+ * ```ts
+ * import { decodeNpy, encodeNpy } from "./npy.ts";
+ *
+ * const bytes = encodeNpy(Float64Array.of(1, 2, 3, 4, 5, 6), [2, 3]);
+ * const arr = decodeNpy(bytes, "a.npy");
+ * if (arr.shape.join() !== "2,3" || arr.data[5] !== 6) throw new Error("round trip");
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+
+/** An array read from NPY: data in C (row-major) order and its shape. */
+export interface NpyArray {
+  data: Float64Array;
+  shape: number[];
+  /** The stored dtype descriptor, e.g. `<f4`. */
+  dtype: string;
+}
+
+const DTYPES: Record<string, [number, (v: DataView, o: number) => number]> = {
+  "|u1": [1, (v, o) => v.getUint8(o)],
+  "|i1": [1, (v, o) => v.getInt8(o)],
+  "<u2": [2, (v, o) => v.getUint16(o, true)],
+  "<i2": [2, (v, o) => v.getInt16(o, true)],
+  "<u4": [4, (v, o) => v.getUint32(o, true)],
+  "<i4": [4, (v, o) => v.getInt32(o, true)],
+  "<f4": [4, (v, o) => v.getFloat32(o, true)],
+  "<f8": [8, (v, o) => v.getFloat64(o, true)],
+};
+
+/**
+ * Decodes the bytes of an `.npy` file.
+ *
+ * @param bytes The whole file.
+ * @param file Its name, for error messages.
+ * @returns The array as float64 in C order.
+ * @throws {SparsedynError} `BAD_FILE` naming the file and what is wrong with it.
+ */
+export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
+  const bad = (why: string) => new SparsedynError("BAD_FILE", `${file}: not a readable NPY file: ${why}`, { file });
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+  if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) throw bad("missing the \\x93NUMPY magic");
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLen: number, start: number;
+  if (major === 1) {
+    headerLen = view.getUint16(8, true);
+    start = 10;
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw bad("truncated header");
+    headerLen = view.getUint32(8, true);
+    start = 12;
+  } else throw bad(`unsupported version ${major}`);
+  if (start + headerLen > bytes.length) throw bad("truncated header");
+  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen));
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeText === undefined) throw bad(`malformed header ${JSON.stringify(header.trim())}`);
+  const dt = DTYPES[descr === "<f8" || descr === "=f8" ? "<f8" : descr];
+  if (!dt) throw bad(`unsupported dtype '${descr}' (supported: ${Object.keys(DTYPES).join(" ")})`);
+  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw bad(`bad shape (${shapeText})`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const offset = start + headerLen;
+  const [size, get] = dt;
+  if (bytes.length - offset < count * size) {
+    throw bad(`data holds ${bytes.length - offset} bytes, shape (${shape.join(", ")}) of ${descr} needs ${count * size}`);
+  }
+  const raw = new Float64Array(count);
+  for (let i = 0; i < count; i++) raw[i] = get(view, offset + i * size);
+  if (fortran === "False" || shape.length < 2) return { data: raw, shape, dtype: descr };
+  // Fortran order: the first index varies fastest. Reorder to C order.
+  const data = new Float64Array(count);
+  const strides = shape.map((_, k) => shape.slice(0, k).reduce((a, b) => a * b, 1));
+  const idx = new Array(shape.length).fill(0);
+  for (let c = 0; c < count; c++) {
+    let f = 0;
+    for (let k = 0; k < shape.length; k++) f += idx[k] * strides[k];
+    data[c] = raw[f];
+    for (let k = shape.length - 1; k >= 0; k--) {
+      if (++idx[k] < shape[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return { data, shape, dtype: descr };
+}
+
+/**
+ * Encodes float64 data (C order) as an NPY version 1.0 file of dtype `<f8`.
+ *
+ * @param data The values, C order.
+ * @param shape The shape; its product must equal `data.length`.
+ * @returns The file's bytes.
+ */
+export function encodeNpy(data: Float64Array, shape: number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) {
+    throw new SparsedynError("INVALID_ARGUMENT", `shape (${shape.join(", ")}) does not hold ${data.length} values`, {
+      argument: "shape",
+    });
+  }
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const total = 10 + header.length + 1;
+  header += " ".repeat((64 - (total % 64)) % 64) + "\n";
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  const view = new DataView(out.buffer, 10 + header.length);
+  for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i], true);
+  return out;
+}

@@ -1,0 +1,93 @@
+/**
+ * The lagged design of a VAR(p) and its sufficient statistics: for a series z (T×d),
+ * rows t = p … T−1 give X_t = [z_{t−1}, …, z_{t−p}] (m = p·d columns, lag-major) and
+ * Y_t = z_t. All d equations share G = XᵀX; C = XᵀY holds one column per equation.
+ * Coefficient β[(k−1)·d + j, i] is the effect of series j at lag k on series i.
+ *
+ * @example
+ * ```ts
+ * import { varStatistics } from "./design.ts";
+ *
+ * // One series, one lag: X = [1, 2], Y = [2, 3] (uncentred).
+ * const s = varStatistics(Float64Array.of(1, 2, 3), 3, 1, 1, { center: false });
+ * if (s.G[0] !== 5 || s.C[0] !== 8 || s.n !== 2) throw new Error("stats");
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+
+/** Sufficient statistics of a VAR(p) design. */
+export interface VarStatistics {
+  /** XᵀX, m×m row-major, m = p·d. */
+  G: Float64Array;
+  /** XᵀY, m×d row-major. */
+  C: Float64Array;
+  /** yᵀy per equation (after centring). */
+  yty: Float64Array;
+  /** Rows of the design, T − p. */
+  n: number;
+  m: number;
+  d: number;
+  p: number;
+  /** Column means of X and Y that were removed (zeros when not centred): the intercept is meanY − β·meanX. */
+  meanX: Float64Array;
+  meanY: Float64Array;
+}
+
+/**
+ * Builds G, C and yᵀy of the VAR(p) design of a series, without forming X.
+ *
+ * @param series T×d row-major.
+ * @param T Number of time points.
+ * @param d Number of series.
+ * @param p Number of lags, 1 ≤ p < T.
+ * @param options `center` (default true): remove column means, i.e. fit an intercept.
+ * @returns The statistics.
+ * @throws {SparsedynError} When the sizes do not fit.
+ */
+export function varStatistics(
+  series: Float64Array,
+  T: number,
+  d: number,
+  p: number,
+  options: { center?: boolean } = {},
+): VarStatistics {
+  if (series.length !== T * d) {
+    throw new SparsedynError("INVALID_ARGUMENT", `series must hold T×d = ${T * d} values; got ${series.length}`, {
+      argument: "series",
+    });
+  }
+  if (!Number.isInteger(p) || p < 1 || p >= T) {
+    throw new SparsedynError("INVALID_ARGUMENT", `p must be an integer in [1, T − 1]; got ${p}`, { argument: "p" });
+  }
+  const n = T - p, m = p * d, center = options.center ?? true;
+  const meanX = new Float64Array(m), meanY = new Float64Array(d);
+  if (center) {
+    for (let t = p; t < T; t++) {
+      for (let i = 0; i < d; i++) meanY[i] += series[t * d + i];
+      for (let k = 1; k <= p; k++) for (let j = 0; j < d; j++) meanX[(k - 1) * d + j] += series[(t - k) * d + j];
+    }
+    meanX.forEach((v, i) => (meanX[i] = v / n));
+    meanY.forEach((v, i) => (meanY[i] = v / n));
+  }
+  const x = new Float64Array(m), y = new Float64Array(d);
+  const G = new Float64Array(m * m), C = new Float64Array(m * d), yty = new Float64Array(d);
+  for (let t = p; t < T; t++) {
+    for (let k = 1; k <= p; k++) {
+      for (let j = 0; j < d; j++) x[(k - 1) * d + j] = series[(t - k) * d + j] - meanX[(k - 1) * d + j];
+    }
+    for (let i = 0; i < d; i++) y[i] = series[t * d + i] - meanY[i];
+    for (let a = 0; a < m; a++) {
+      const xa = x[a];
+      if (xa === 0) continue;
+      const row = a * m;
+      for (let b = a; b < m; b++) G[row + b] += xa * x[b];
+      const crow = a * d;
+      for (let i = 0; i < d; i++) C[crow + i] += xa * y[i];
+    }
+    for (let i = 0; i < d; i++) yty[i] += y[i] * y[i];
+  }
+  for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) G[b * m + a] = G[a * m + b];
+  return { G, C, yty, n, m, d, p, meanX, meanY };
+}
