@@ -33,3 +33,5 @@ export type { LassoAtOptions, LassoFit, LassoTarget } from "./core/var/lasso_at.
 export { lassoAdjoint } from "./core/var/lasso_adjoint.ts";
 export type { LassoGradients } from "./core/var/lasso_adjoint.ts";
 export type { CoreTolerances } from "./core/var/_lasso_inputs.ts";
+export { closeLassoWorkers, lassoPathBatchParallel } from "./core/var/lasso_parallel.ts";
+export type { ParallelPathOptions } from "./core/var/lasso_parallel.ts";

@@ -18,7 +18,8 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { checkCount, checkNonNegative, type CoreTolerances, shapes } from "./_lasso_inputs.ts";
-import { type RawPath, runCorePath } from "./_core_path.ts";
+import { runCorePath } from "./_core_path.ts";
+import { addRss, toPath } from "./_path_result.ts";
 
 /** Which path: plain least angle regression, or its lasso modification. */
 export type PathMethod = "lar" | "lasso";
@@ -73,58 +74,6 @@ export interface LassoPath {
   degenerate: number;
   /** Residual sum of squares ‖y − Xβ‖² at each breakpoint, when `yty` was given. */
   rss?: Float64Array;
-}
-
-const STOPS: PathStop[] = ["end", "lambdaMin", "maxSteps", "maxActive"];
-
-function toPath(raw: RawPath, method: PathMethod, m: number, n: number): LassoPath {
-  const k = raw.ell.length;
-  const eventKind = new Int8Array(k);
-  const eventVariable = new Int32Array(k);
-  const eventSign = new Int8Array(k);
-  const lambdas = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    lambdas[i] = raw.ell[i] / n;
-    eventKind[i] = raw.events[3 * i];
-    eventVariable[i] = raw.events[3 * i + 1];
-    eventSign[i] = raw.events[3 * i + 2];
-  }
-  return {
-    method,
-    m,
-    n,
-    lambdas,
-    coefs: raw.coefs,
-    eventKind,
-    eventVariable,
-    eventSign,
-    active: raw.active,
-    signs: Int8Array.from(raw.signs),
-    stop: STOPS[raw.stop],
-    degenerate: raw.degenerate,
-  };
-}
-
-/** ‖y − Xβ‖² = yᵀy − 2βᵀc + βᵀGβ at every breakpoint, using β's sparsity. */
-function addRss(path: LassoPath, G: Float64Array, C: Float64Array, d: number, r: number, yty: number) {
-  const { m, coefs } = path;
-  const k = path.lambdas.length;
-  const rss = new Float64Array(k);
-  const nz: number[] = [];
-  for (let s = 0; s < k; s++) {
-    const b = coefs.subarray(s * m, (s + 1) * m);
-    nz.length = 0;
-    for (let j = 0; j < m; j++) if (b[j] !== 0) nz.push(j);
-    let v = yty;
-    for (const i of nz) {
-      v -= 2 * b[i] * C[i * d + r];
-      let gi = 0;
-      for (const j of nz) gi += G[i * m + j] * b[j];
-      v += b[i] * gi;
-    }
-    rss[s] = Math.max(v, 0);
-  }
-  path.rss = rss;
 }
 
 function runPaths(

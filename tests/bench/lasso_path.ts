@@ -6,7 +6,7 @@
 //   deno task bench            (or: deno run -A tests/bench/lasso_path.ts [--repeats 5])
 import { simulateVar } from "../../core/data/synthetic_var.ts";
 import { varStatistics } from "../../core/var/design.ts";
-import { lassoAdjoint, lassoAtBatch, lassoPathBatch } from "../../mod.ts";
+import { closeLassoWorkers, lassoAdjoint, lassoAtBatch, lassoPathBatch, lassoPathBatchParallel } from "../../mod.ts";
 import { normals, uniform } from "../../core/data/random.ts";
 
 const repeatsArg = Deno.args.indexOf("--repeats");
@@ -18,11 +18,11 @@ function median(xs: number[]) {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeMs(fn: () => void, repeats: number) {
+async function timeMs(fn: () => unknown, repeats: number) {
   const out: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
-    fn();
+    await fn();
     out.push(performance.now() - t0);
   }
   return median(out);
@@ -62,9 +62,12 @@ for (const [d, p, T] of WORKLOADS) {
   const { G, C, n, m } = s;
   lassoPathBatch(G, C, n); // warm up
   let ours = 0;
-  const oursMs = timeMs(() => {
+  const oursMs = await timeMs(() => {
     ours = lassoPathBatch(G, C, n).reduce((a, q) => a + q.lambdas.length, 0);
   }, REPEATS);
+  const workers = navigator.hardwareConcurrency;
+  for (let i = 0; i < 3; i++) await lassoPathBatchParallel(G, C, n); // start and warm the pool
+  const parMs = await timeMs(() => lassoPathBatchParallel(G, C, n), REPEATS);
   const ref = await peer(G, C, m, d, n);
   sklearnVersion = ref.sklearn;
   const theirsMs = median(ref.seconds) * 1000;
@@ -72,8 +75,8 @@ for (const [d, p, T] of WORKLOADS) {
   const lam0 = Math.min(...lassoAtBatch(G, C, n, { steps: 0 }).lambdas);
   const fit = lassoAtBatch(G, C, n, { lambda: lam0 / 100 });
   const gB = normals(uniform(1), m * d);
-  const atMs = timeMs(() => lassoAtBatch(G, C, n, { lambda: lam0 / 100 }), REPEATS);
-  const adjMs = timeMs(() => lassoAdjoint(G, C, n, fit, gB), REPEATS);
+  const atMs = await timeMs(() => lassoAtBatch(G, C, n, { lambda: lam0 / 100 }), REPEATS);
+  const adjMs = await timeMs(() => lassoAdjoint(G, C, n, fit, gB), REPEATS);
   const meanActive = fit.active.length / d;
   rows.push([
     `(${d},${p},${T})`,
@@ -81,6 +84,8 @@ for (const [d, p, T] of WORKLOADS) {
     oursMs.toFixed(1),
     theirsMs.toFixed(1),
     (theirsMs / oursMs).toFixed(1) + "×",
+    parMs.toFixed(1) + ` (${workers})`,
+    (theirsMs / parMs).toFixed(1) + "×",
     `${ours} / ${ref.breakpoints}`,
     atMs.toFixed(1),
     adjMs.toFixed(1),
@@ -95,6 +100,8 @@ const head = [
   "ours ms",
   "sklearn ms",
   "speed-up",
+  "ours parallel ms (workers)",
+  "speed-up",
   "breakpoints ours/sklearn",
   "lassoAt ms",
   "adjoint ms",
@@ -107,4 +114,6 @@ console.log(`Full lasso path per series on a shared Gram (median of ${REPEATS});
 console.log(line(head));
 console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
 for (const r of rows) console.log(line(r));
-console.log("adjoint: lassoAdjoint for all d outputs at λ = λ₀/100 (fixed-λ mode), vs the full forward path");
+console.log("ours: lassoPathBatch, one thread; parallel: lassoPathBatchParallel, one WASM instance per worker thread");
+console.log("adjoint: lassoAdjoint for all d outputs at λ = λ₀/100 (fixed-λ mode), vs the full forward path (one thread)");
+await closeLassoWorkers();

@@ -1,0 +1,167 @@
+/**
+ * Lasso / LAR paths of many responses sharing one Gram matrix, spread over worker
+ * threads: each worker runs its own instance of the WASM core on a block of responses.
+ * The d equations of a VAR are independent given G, so this scales with the cores.
+ * Results are identical, bit for bit, to {@link lassoPathBatch}.
+ *
+ * Workers are started on first use and kept (unreferenced: they never hold the process
+ * open); {@link closeLassoWorkers} ends them.
+ *
+ * @example
+ * ```ts
+ * import { lassoPathBatch, lassoPathBatchParallel } from "../../mod.ts";
+ *
+ * const G = Float64Array.of(1, 0, 0, 1), C = Float64Array.of(3, 0, 1, 2);
+ * const par = await lassoPathBatchParallel(G, C, 4);
+ * const seq = lassoPathBatch(G, C, 4);
+ * if (par[1].lambdas.join() !== seq[1].lambdas.join()) throw new Error("same paths");
+ * ```
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import { SparsedynError, type SparsedynErrorCode } from "../errors.ts";
+import { checkCount, checkNonNegative, shapes } from "./_lasso_inputs.ts";
+import type { RawPath } from "./_core_path.ts";
+import { addRss, toPath } from "./_path_result.ts";
+import type { LassoPath, PathMethod, PathOptions } from "./lasso_path.ts";
+
+/** Options of {@link lassoPathBatchParallel}: those of the path, plus the method and pool size. */
+export interface ParallelPathOptions extends PathOptions {
+  /** "lasso" (default) or "lar". */
+  method?: PathMethod;
+  /** Worker threads to use; default `navigator.hardwareConcurrency`, at most d. */
+  workers?: number;
+}
+
+const pool: Promise<Worker>[] = [];
+let nextId = 0;
+/** Jobs in flight per worker: a worker holds the process open exactly while it has one. */
+const inFlight = new Map<Worker, number>();
+
+function hold(w: Worker) {
+  const k = inFlight.get(w) ?? 0;
+  if (k === 0) w.ref();
+  inFlight.set(w, k + 1);
+}
+
+function release(w: Worker) {
+  const k = (inFlight.get(w) ?? 1) - 1;
+  inFlight.set(w, k);
+  if (k === 0) w.unref();
+}
+
+/** The i-th worker, started on first use; resolves once its core has loaded. */
+function worker(i: number): Promise<Worker> {
+  while (pool.length <= i) {
+    const w = new Worker(new URL("./_lasso_worker.ts", import.meta.url));
+    pool.push(
+      new Promise((resolve, reject) => {
+        const onReady = (msg: { id: number }) => {
+          if (msg.id !== -1) return;
+          w.off("message", onReady);
+          w.off("error", reject);
+          w.unref();
+          resolve(w);
+        };
+        w.on("message", onReady);
+        w.once("error", reject);
+      }),
+    );
+  }
+  return pool[i];
+}
+
+/** Terminates the pool's worker threads (a later call starts new ones). */
+export async function closeLassoWorkers(): Promise<void> {
+  const all = pool.splice(0);
+  await Promise.all(all.map(async (w) => {
+    const worker = await w;
+    inFlight.delete(worker);
+    await worker.terminate();
+  }));
+}
+
+async function runOn(ready: Promise<Worker>, job: Record<string, unknown>): Promise<RawPath[]> {
+  const w = await ready;
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: { id: number; raws?: RawPath[]; error?: { code: string; message: string; argument?: string } }) => {
+      if (msg.id !== id) return;
+      w.off("message", onMessage);
+      w.off("error", onError);
+      release(w);
+      if (msg.error) {
+        reject(new SparsedynError(msg.error.code as SparsedynErrorCode, msg.error.message, { argument: msg.error.argument }));
+      } else resolve(msg.raws!);
+    };
+    const onError = (err: unknown) => {
+      w.off("message", onMessage);
+      release(w);
+      reject(err);
+    };
+    hold(w);
+    w.on("message", onMessage);
+    w.once("error", onError);
+    w.postMessage({ ...job, id });
+  });
+}
+
+/**
+ * Paths of d responses sharing one Gram matrix, computed on worker threads.
+ *
+ * @param G Gram matrix, m×m row-major.
+ * @param C Xᵀ[y₁ … y_d], m×d row-major.
+ * @param n Number of samples, > 0.
+ * @param options Path options, `method` and `workers`.
+ * @returns One path per response, as {@link lassoPathBatch} returns them.
+ * @throws {SparsedynError} On invalid input (rejected promise).
+ */
+export async function lassoPathBatchParallel(
+  G: Float64Array,
+  C: Float64Array,
+  n: number,
+  options: ParallelPathOptions = {},
+): Promise<LassoPath[]> {
+  const { m, d } = shapes(G, C, n, "C");
+  const method = options.method ?? "lasso";
+  if (method !== "lasso" && method !== "lar") {
+    throw new SparsedynError("INVALID_ARGUMENT", `method must be "lasso" or "lar"; got "${String(method)}"`, {
+      argument: "method",
+    });
+  }
+  const lambdaMin = checkNonNegative("lambdaMin", options.lambdaMin) ?? 0;
+  const maxSteps = checkCount("maxSteps", options.maxSteps);
+  const maxActive = checkCount("maxActive", options.maxActive);
+  const workers = Math.max(1, Math.min(checkCount("workers", options.workers) ?? navigator.hardwareConcurrency ?? 1, d));
+  const yty = options.yty === undefined ? undefined : typeof options.yty === "number" ? Float64Array.of(options.yty) : options.yty;
+  if (yty && (yty.length !== d || !yty.every((v) => Number.isFinite(v) && v >= 0))) {
+    throw new SparsedynError("INVALID_ARGUMENT", `yty must hold ${d} finite values ≥ 0 (one per response)`, {
+      argument: "yty",
+    });
+  }
+  const run = {
+    symmetryTolerance: options.symmetryTolerance,
+    tieTolerance: options.tieTolerance,
+    degenerateTolerance: options.degenerateTolerance,
+    lasso: method === "lasso",
+    lambdaMin,
+    maxSteps,
+    maxActive,
+    keepPath: true,
+  };
+  const jobs: Promise<RawPath[]>[] = [];
+  for (let w = 0; w < workers; w++) {
+    const lo = Math.floor((w * d) / workers), hi = Math.floor(((w + 1) * d) / workers);
+    const dk = hi - lo;
+    const Ck = new Float64Array(m * dk);
+    for (let j = 0; j < m; j++) for (let r = 0; r < dk; r++) Ck[j * dk + r] = C[j * d + lo + r];
+    jobs.push(runOn(worker(w), { G, C: Ck, n, m, d: dk, run }));
+  }
+  const raws = (await Promise.all(jobs)).flat();
+  return raws.map((raw, r) => {
+    const p = toPath(raw, method, m, n);
+    if (yty) addRss(p, G, C, d, r, yty[r]);
+    return p;
+  });
+}
