@@ -91,3 +91,76 @@ export function varStatistics(
   for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) G[b * m + a] = G[a * m + b];
   return { G, C, yty, n, m, d, p, meanX, meanY };
 }
+
+/** Sufficient statistics of a multi-response regression Y ≈ X B. */
+export interface RegressionStatistics {
+  /** XᵀX, m×m. */
+  G: Float64Array;
+  /** XᵀY, m×d. */
+  C: Float64Array;
+  /** yᵀy per response. */
+  yty: Float64Array;
+  n: number;
+  m: number;
+  d: number;
+  /** Removed column means (zeros when not centred). */
+  meanX: Float64Array;
+  meanY: Float64Array;
+}
+
+/**
+ * G = XᵀX, C = XᵀY and yᵀy of a regression, optionally on centred columns (an intercept).
+ *
+ * @param X n×m row-major.
+ * @param Y n×d row-major.
+ * @param n Rows.
+ * @param m Columns of X.
+ * @param d Columns of Y.
+ * @param options `center` (default false).
+ * @returns The statistics.
+ * @throws {SparsedynError} When the sizes do not fit.
+ *
+ * @example
+ * ```ts
+ * import { regressionStatistics } from "./design.ts";
+ *
+ * const s = regressionStatistics(Float64Array.of(1, 2), Float64Array.of(3, 4), 2, 1, 1);
+ * if (s.G[0] !== 5 || s.C[0] !== 11 || s.yty[0] !== 25) throw new Error("stats");
+ * ```
+ */
+export function regressionStatistics(
+  X: Float64Array,
+  Y: Float64Array,
+  n: number,
+  m: number,
+  d: number,
+  options: { center?: boolean } = {},
+): RegressionStatistics {
+  if (X.length !== n * m) {
+    throw new SparsedynError("INVALID_ARGUMENT", `X must hold n×m = ${n * m} values; got ${X.length}`, { argument: "X" });
+  }
+  if (Y.length !== n * d) {
+    throw new SparsedynError("INVALID_ARGUMENT", `Y must hold n×d = ${n * d} values; got ${Y.length}`, { argument: "Y" });
+  }
+  const meanX = new Float64Array(m), meanY = new Float64Array(d);
+  if (options.center) {
+    for (let t = 0; t < n; t++) {
+      for (let j = 0; j < m; j++) meanX[j] += X[t * m + j] / n;
+      for (let r = 0; r < d; r++) meanY[r] += Y[t * d + r] / n;
+    }
+  }
+  const G = new Float64Array(m * m), C = new Float64Array(m * d), yty = new Float64Array(d);
+  const x = new Float64Array(m), y = new Float64Array(d);
+  for (let t = 0; t < n; t++) {
+    for (let j = 0; j < m; j++) x[j] = X[t * m + j] - meanX[j];
+    for (let r = 0; r < d; r++) y[r] = Y[t * d + r] - meanY[r];
+    for (let a = 0; a < m; a++) {
+      const xa = x[a];
+      for (let b = a; b < m; b++) G[a * m + b] += xa * x[b];
+      for (let r = 0; r < d; r++) C[a * d + r] += xa * y[r];
+    }
+    for (let r = 0; r < d; r++) yty[r] += y[r] * y[r];
+  }
+  for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) G[b * m + a] = G[a * m + b];
+  return { G, C, yty, n, m, d, meanX, meanY };
+}
