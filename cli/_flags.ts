@@ -11,7 +11,10 @@ export class UsageError extends SparsedynError {
   }
 }
 
-export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string; default?: string | boolean }>;
+export type FlagSpec = Record<
+  string,
+  { type: "string" | "boolean"; short?: string; default?: string | boolean }
+>;
 
 /** Parses `argv` against `spec`; unknown flags and missing values are usage errors. */
 export function parseFlags<S extends FlagSpec>(argv: string[], spec: S) {

@@ -21,7 +21,7 @@ Options:
 export const demo: Command = {
   summary: "simulate a sparse VAR, fit it by the lasso path with BIC, score the support",
   usage,
-  async run(argv) {
+  run(argv) {
     const { values } = parseFlags(argv, {
       series: { type: "string" },
       lags: { type: "string" },
@@ -32,7 +32,7 @@ export const demo: Command = {
     });
     if (values.help) {
       console.log(usage);
-      return 0;
+      return Promise.resolve(0);
     }
     const d = numberFlag(values.series, "--series", { integer: true, min: 1 }) ?? 32;
     const p = numberFlag(values.lags, "--lags", { integer: true, min: 1 }) ?? 2;
@@ -62,19 +62,31 @@ export const demo: Command = {
     };
     if (values.json) {
       console.log(JSON.stringify(result));
-      return 0;
+      return Promise.resolve(0);
     }
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     console.log(`sparsedyn demo: sparse VAR(${p}), ${d} series, ${T} samples (seed ${seed})`);
-    console.log(`  truth        ${trueNonzero} non-zero of ${d * d * p} coefficients; companion spectral radius ${sim.spectralRadius.toFixed(3)}`);
-    console.log(`  lasso path   ${d} equations, ${fit.breakpoints} breakpoints in ${fit.pathMs.toFixed(1)} ms (WASM core, one call)`);
+    console.log(
+      `  truth        ${trueNonzero} non-zero of ${
+        d * d * p
+      } coefficients; companion spectral radius ${sim.spectralRadius.toFixed(3)}`,
+    );
+    console.log(
+      `  lasso path   ${d} equations, ${fit.breakpoints} breakpoints in ${
+        fit.pathMs.toFixed(1)
+      } ms (WASM core, one call)`,
+    );
     console.log(`  BIC choice   ${result.estimatedNonzero} non-zero coefficients`);
     console.log(
       `  support      precision ${pct(score.precision)}  recall ${pct(score.recall)}  ` +
         `(true positives ${score.truePositives}, false positives ${score.falsePositives}, missed ${score.falseNegatives})`,
     );
     console.log(`  signs        ${pct(score.signAgreement)} of true positives have the right sign`);
-    console.log(`  time         fit ${(t2 - t1).toFixed(1)} ms (design, paths, BIC); total ${(t2 - t0).toFixed(1)} ms`);
-    return 0;
+    console.log(
+      `  time         fit ${(t2 - t1).toFixed(1)} ms (design, paths, BIC); total ${
+        (t2 - t0).toFixed(1)
+      } ms`,
+    );
+    return Promise.resolve(0);
   },
 };

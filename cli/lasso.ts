@@ -4,8 +4,14 @@ import { SparsedynError } from "../core/errors.ts";
 import { readMatrix } from "../core/data/read_matrix.ts";
 import { writeFileAtomic } from "../core/runs/atomic_write.ts";
 import { regressionStatistics } from "../core/var/design.ts";
-import { type LassoTarget, lassoAtBatch } from "../core/var/lasso_at.ts";
-import { EVENT_DROP, EVENT_JOIN, type LassoPath, larsPathBatch, lassoPathBatch } from "../core/var/lasso_path.ts";
+import { lassoAtBatch, type LassoTarget } from "../core/var/lasso_at.ts";
+import {
+  EVENT_DROP,
+  EVENT_JOIN,
+  larsPathBatch,
+  type LassoPath,
+  lassoPathBatch,
+} from "../core/var/lasso_path.ts";
 import { selectByBic } from "../core/var/select.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
@@ -40,7 +46,9 @@ function eventName(k: number) {
 
 function pathJson(p: LassoPath) {
   const rows = [];
-  for (let k = 0; k < p.lambdas.length; k++) rows.push(Array.from(p.coefs.subarray(k * p.m, (k + 1) * p.m)));
+  for (let k = 0; k < p.lambdas.length; k++) {
+    rows.push(Array.from(p.coefs.subarray(k * p.m, (k + 1) * p.m)));
+  }
   return {
     lambdas: Array.from(p.lambdas),
     coefs: rows,
@@ -86,53 +94,96 @@ export const lasso: Command = {
     if (method !== "lasso" && method !== "lar") {
       throw new UsageError(`--method must be "lasso" or "lar"; got "${method}"`, "--method");
     }
-    const targets = (["lambda", "steps", "max-active"] as const).filter((k) => values[k] !== undefined);
-    if (targets.length > 1) throw new UsageError(`give at most one of --lambda, --steps, --max-active`, `--${targets[1]}`);
+    const targets = (["lambda", "steps", "max-active"] as const).filter((k) =>
+      values[k] !== undefined
+    );
+    if (targets.length > 1) {
+      throw new UsageError(
+        `give at most one of --lambda, --steps, --max-active`,
+        `--${targets[1]}`,
+      );
+    }
     if (values.select !== undefined && values.select !== "bic") {
       throw new UsageError(`--select must be "bic"; got "${values.select}"`, "--select");
     }
     const fromData = values.x !== undefined || values.y !== undefined;
-    const fromStats = values.gram !== undefined || values.xty !== undefined || values.n !== undefined;
+    const fromStats = values.gram !== undefined || values.xty !== undefined ||
+      values.n !== undefined;
     if (fromData === fromStats) {
-      throw new UsageError("give either --x and --y, or --gram, --xty and --n", fromData ? "--gram" : "--x");
+      throw new UsageError(
+        "give either --x and --y, or --gram, --xty and --n",
+        fromData ? "--gram" : "--x",
+      );
     }
-    let G: Float64Array, C: Float64Array, n: number, m: number, d: number, yty: Float64Array | undefined;
+    let G: Float64Array,
+      C: Float64Array,
+      n: number,
+      m: number,
+      d: number,
+      yty: Float64Array | undefined;
     if (fromData) {
-      if (!values.x || !values.y) throw new UsageError("--x and --y go together", values.x ? "--y" : "--x");
+      if (!values.x || !values.y) {
+        throw new UsageError("--x and --y go together", values.x ? "--y" : "--x");
+      }
       const X = await readMatrix(values.x), Y = await readMatrix(values.y);
       if (X.rows !== Y.rows) {
-        throw new SparsedynError("BAD_FILE", `${values.y}: ${Y.rows} rows, but ${values.x} has ${X.rows}`, {
-          file: values.y,
-        });
+        throw new SparsedynError(
+          "BAD_FILE",
+          `${values.y}: ${Y.rows} rows, but ${values.x} has ${X.rows}`,
+          {
+            file: values.y,
+          },
+        );
       }
-      const s = regressionStatistics(X.data, Y.data, X.rows, X.cols, Y.cols, { center: values.center });
+      const s = regressionStatistics(X.data, Y.data, X.rows, X.cols, Y.cols, {
+        center: values.center,
+      });
       ({ G, C, n, m, d, yty } = s);
     } else {
       if (!values.gram || !values.xty || values.n === undefined) {
-        throw new UsageError("--gram, --xty and --n go together", !values.gram ? "--gram" : !values.xty ? "--xty" : "--n");
+        throw new UsageError(
+          "--gram, --xty and --n go together",
+          !values.gram ? "--gram" : !values.xty ? "--xty" : "--n",
+        );
       }
       if (values.center) throw new UsageError("--center needs --x and --y", "--center");
       const Gm = await readMatrix(values.gram), Cm = await readMatrix(values.xty);
       n = numberFlag(values.n, "--n", { min: 0, exclusiveMin: true })!;
       if (Gm.rows !== Gm.cols) {
-        throw new SparsedynError("BAD_FILE", `${values.gram}: G must be square; got ${Gm.rows}×${Gm.cols}`, {
-          file: values.gram,
-        });
+        throw new SparsedynError(
+          "BAD_FILE",
+          `${values.gram}: G must be square; got ${Gm.rows}×${Gm.cols}`,
+          {
+            file: values.gram,
+          },
+        );
       }
       if (Cm.rows !== Gm.rows) {
-        throw new SparsedynError("BAD_FILE", `${values.xty}: ${Cm.rows} rows, but G is ${Gm.rows}×${Gm.rows}`, {
-          file: values.xty,
-        });
+        throw new SparsedynError(
+          "BAD_FILE",
+          `${values.xty}: ${Cm.rows} rows, but G is ${Gm.rows}×${Gm.rows}`,
+          {
+            file: values.xty,
+          },
+        );
       }
       ({ data: G, rows: m } = Gm);
       ({ data: C, cols: d } = Cm);
     }
-    if (values.select && !yty) throw new UsageError("--select bic needs --x and --y (it uses the residuals)", "--select");
+    if (values.select && !yty) {
+      throw new UsageError("--select bic needs --x and --y (it uses the residuals)", "--select");
+    }
     let target: LassoTarget | undefined;
-    if (values.lambda !== undefined) target = { lambda: numberFlag(values.lambda, "--lambda", { min: 0 })! };
-    if (values.steps !== undefined) target = { steps: numberFlag(values.steps, "--steps", { integer: true, min: 0 })! };
+    if (values.lambda !== undefined) {
+      target = { lambda: numberFlag(values.lambda, "--lambda", { min: 0 })! };
+    }
+    if (values.steps !== undefined) {
+      target = { steps: numberFlag(values.steps, "--steps", { integer: true, min: 0 })! };
+    }
     if (values["max-active"] !== undefined) {
-      target = { maxActive: numberFlag(values["max-active"], "--max-active", { integer: true, min: 0 })! };
+      target = {
+        maxActive: numberFlag(values["max-active"], "--max-active", { integer: true, min: 0 })!,
+      };
     }
     const lambdaMin = numberFlag(values["lambda-min"], "--lambda-min", { min: 0 });
 
@@ -145,7 +196,11 @@ export const lasso: Command = {
         const beta = Array.from({ length: m }, (_, j) => fit.beta[j * d + r]);
         const active = Array.from(fit.active.subarray(fit.activeStart[r], fit.activeStart[r + 1]));
         responses.push({ lambda: fit.lambdas[r], beta, active, stop: fit.stop[r] });
-        lines.push(`response ${r}: λ = ${fit.lambdas[r].toPrecision(6)}, ${active.length} active [${active.join(" ")}]`);
+        lines.push(
+          `response ${r}: λ = ${fit.lambdas[r].toPrecision(6)}, ${active.length} active [${
+            active.join(" ")
+          }]`,
+        );
       }
       result = { method, n, m, d, target, responses };
     } else {
@@ -157,8 +212,15 @@ export const lasso: Command = {
         if (values.select) {
           const sel = selectByBic(p);
           const support = Array.from(sel.beta).flatMap((b, j) => (b !== 0 ? [j] : []));
-          out.selected = { criterion: "bic", index: sel.index, lambda: sel.lambda, beta: Array.from(sel.beta) };
-          tail = `; BIC picks λ = ${sel.lambda.toPrecision(6)} with ${support.length} non-zero [${support.join(" ")}]`;
+          out.selected = {
+            criterion: "bic",
+            index: sel.index,
+            lambda: sel.lambda,
+            beta: Array.from(sel.beta),
+          };
+          tail = `; BIC picks λ = ${sel.lambda.toPrecision(6)} with ${support.length} non-zero [${
+            support.join(" ")
+          }]`;
         }
         lines.push(
           `response ${r}: ${p.lambdas.length} breakpoints, λ₀ = ${p.lambdas[0].toPrecision(6)}, ` +
@@ -172,7 +234,9 @@ export const lasso: Command = {
     if (values.out) await writeFileAtomic(values.out, new TextEncoder().encode(text + "\n"));
     if (values.json) console.log(text);
     else {
-      console.log(`sparsedyn lasso: ${method} on n = ${n}, m = ${m} regressors, d = ${d} response(s)`);
+      console.log(
+        `sparsedyn lasso: ${method} on n = ${n}, m = ${m} regressors, d = ${d} response(s)`,
+      );
       for (const l of lines) console.log("  " + l);
       if (values.out) console.log(`  written to ${values.out}`);
     }

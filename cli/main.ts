@@ -15,7 +15,9 @@ const COMMANDS: Record<string, Command> = { demo, lasso };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
-  const list = Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`).join("\n");
+  const list = Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`).join(
+    "\n",
+  );
   return `sparsedyn ${VERSION}: sparse, interpretable dynamics in calcium-imaging movies
 
 Usage: sparsedyn <command> [options]
@@ -71,7 +73,11 @@ function report(err: unknown, command: string | undefined, json: boolean) {
     }
   } else {
     const msg = err instanceof Error ? err.stack ?? err.message : String(err);
-    console.error(json ? JSON.stringify({ error: { code: "INTERNAL", message: msg } }) : `${prefix}: internal error: ${msg}`);
+    console.error(
+      json
+        ? JSON.stringify({ error: { code: "INTERNAL", message: msg } })
+        : `${prefix}: internal error: ${msg}`,
+    );
   }
 }
 

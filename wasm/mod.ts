@@ -122,7 +122,10 @@ export function core(): CoreExports {
 export function put(ex: CoreExports, data: Float64Array | Int32Array): number {
   const ptr = ex.malloc(Math.max(data.byteLength, 8));
   if (ptr === 0) {
-    throw new SparsedynError("OUT_OF_MEMORY", `Cannot allocate ${data.byteLength} bytes in the core`);
+    throw new SparsedynError(
+      "OUT_OF_MEMORY",
+      `Cannot allocate ${data.byteLength} bytes in the core`,
+    );
   }
   new Uint8Array(ex.memory.buffer, ptr, data.byteLength).set(
     new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
@@ -134,7 +137,9 @@ export function put(ex: CoreExports, data: Float64Array | Int32Array): number {
 export function alloc(ex: CoreExports, count: number): number {
   const bytes = Math.max(count * 8, 8);
   const ptr = ex.malloc(bytes);
-  if (ptr === 0) throw new SparsedynError("OUT_OF_MEMORY", `Cannot allocate ${bytes} bytes in the core`);
+  if (ptr === 0) {
+    throw new SparsedynError("OUT_OF_MEMORY", `Cannot allocate ${bytes} bytes in the core`);
+  }
   new Uint8Array(ex.memory.buffer, ptr, bytes).fill(0);
   return ptr;
 }
@@ -149,8 +154,37 @@ export function takeI32(ex: CoreExports, ptr: number, count: number): Int32Array
   return new Int32Array(ex.memory.buffer, ptr, count).slice();
 }
 
-const ARGUMENTS_PATH = ["", "m", "d", "G", "C", "n", "method", "lambdaMin", "maxSteps", "maxActive", "symmetryTolerance", "tieTolerance", "degenerateTolerance"];
-const ARGUMENTS_ADJOINT = ["", "m", "d", "G", "C", "n", "symmetryTolerance", "fit.lambda", "fit.active", "fit.active", "fit.signs", "fit.event", "fit.mode", "gradBeta"];
+const ARGUMENTS_PATH = [
+  "",
+  "m",
+  "d",
+  "G",
+  "C",
+  "n",
+  "method",
+  "lambdaMin",
+  "maxSteps",
+  "maxActive",
+  "symmetryTolerance",
+  "tieTolerance",
+  "degenerateTolerance",
+];
+const ARGUMENTS_ADJOINT = [
+  "",
+  "m",
+  "d",
+  "G",
+  "C",
+  "n",
+  "symmetryTolerance",
+  "fit.lambda",
+  "fit.active",
+  "fit.active",
+  "fit.signs",
+  "fit.event",
+  "fit.mode",
+  "gradBeta",
+];
 
 /**
  * Turns a non-zero return code of the core into a typed error naming the argument.

@@ -53,7 +53,11 @@ export function parseCsv(text: string, file: string): CsvTable {
       );
     }
     if (width >= 0 && nums.length !== width) {
-      throw new SparsedynError("BAD_FILE", `${file}:${i + 1}: ${nums.length} values, expected ${width}`, { file });
+      throw new SparsedynError(
+        "BAD_FILE",
+        `${file}:${i + 1}: ${nums.length} values, expected ${width}`,
+        { file },
+      );
     }
     width = nums.length;
     rows.push(nums);

@@ -43,9 +43,12 @@ const DTYPES: Record<string, [number, (v: DataView, o: number) => number]> = {
  * @throws {SparsedynError} `BAD_FILE` naming the file and what is wrong with it.
  */
 export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
-  const bad = (why: string) => new SparsedynError("BAD_FILE", `${file}: not a readable NPY file: ${why}`, { file });
+  const bad = (why: string) =>
+    new SparsedynError("BAD_FILE", `${file}: not a readable NPY file: ${why}`, { file });
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) throw bad("missing the \\x93NUMPY magic");
+  if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) {
+    throw bad("missing the \\x93NUMPY magic");
+  }
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLen: number, start: number;
@@ -58,11 +61,15 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
     start = 12;
   } else throw bad(`unsupported version ${major}`);
   if (start + headerLen > bytes.length) throw bad("truncated header");
-  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen));
+  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(
+    bytes.subarray(start, start + headerLen),
+  );
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw bad(`malformed header ${JSON.stringify(header.trim())}`);
+  if (!descr || !fortran || shapeText === undefined) {
+    throw bad(`malformed header ${JSON.stringify(header.trim())}`);
+  }
   const dt = DTYPES[descr === "<f8" || descr === "=f8" ? "<f8" : descr];
   if (!dt) throw bad(`unsupported dtype '${descr}' (supported: ${Object.keys(DTYPES).join(" ")})`);
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
@@ -71,7 +78,11 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   const offset = start + headerLen;
   const [size, get] = dt;
   if (bytes.length - offset < count * size) {
-    throw bad(`data holds ${bytes.length - offset} bytes, shape (${shape.join(", ")}) of ${descr} needs ${count * size}`);
+    throw bad(
+      `data holds ${bytes.length - offset} bytes, shape (${shape.join(", ")}) of ${descr} needs ${
+        count * size
+      }`,
+    );
   }
   const raw = new Float64Array(count);
   for (let i = 0; i < count; i++) raw[i] = get(view, offset + i * size);
@@ -102,9 +113,13 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
 export function encodeNpy(data: Float64Array, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
-    throw new SparsedynError("INVALID_ARGUMENT", `shape (${shape.join(", ")}) does not hold ${data.length} values`, {
-      argument: "shape",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `shape (${shape.join(", ")}) does not hold ${data.length} values`,
+      {
+        argument: "shape",
+      },
+    );
   }
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
   let header = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeText}, }`;

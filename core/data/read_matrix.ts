@@ -39,23 +39,33 @@ export async function readMatrix(path: string): Promise<Matrix> {
   try {
     bytes = await Deno.readFile(path);
   } catch (err) {
-    throw new SparsedynError("IO", `Cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`, {
-      file: path,
-      cause: err,
-    });
+    throw new SparsedynError(
+      "IO",
+      `Cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`,
+      {
+        file: path,
+        cause: err,
+      },
+    );
   }
   const lower = path.toLowerCase();
   if (lower.endsWith(".npy")) {
     const a = decodeNpy(bytes, path);
     if (a.shape.length === 1) return { data: a.data, rows: a.shape[0], cols: 1 };
     if (a.shape.length === 2) return { data: a.data, rows: a.shape[0], cols: a.shape[1] };
-    throw new SparsedynError("BAD_FILE", `${path}: expected a 1-D or 2-D array; got shape (${a.shape.join(", ")})`, {
-      file: path,
-    });
+    throw new SparsedynError(
+      "BAD_FILE",
+      `${path}: expected a 1-D or 2-D array; got shape (${a.shape.join(", ")})`,
+      {
+        file: path,
+      },
+    );
   }
   if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
     const t = parseCsv(new TextDecoder().decode(bytes), path);
     return { data: t.data, rows: t.shape[0], cols: t.shape[1] };
   }
-  throw new SparsedynError("BAD_FILE", `${path}: unknown format (expected .npy or .csv)`, { file: path });
+  throw new SparsedynError("BAD_FILE", `${path}: unknown format (expected .npy or .csv)`, {
+    file: path,
+  });
 }

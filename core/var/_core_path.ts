@@ -1,6 +1,6 @@
 // One call of the core's batched path solver, with memory handled and results copied out.
 import { core, put, raise, takeF64, takeI32 } from "../../wasm/mod.ts";
-import { defaultMaxSteps, type CoreTolerances, tolerances } from "./_lasso_inputs.ts";
+import { type CoreTolerances, defaultMaxSteps, tolerances } from "./_lasso_inputs.ts";
 
 export interface RawPath {
   /** Breakpoints on the correlation scale l = n·λ. */

@@ -36,7 +36,9 @@ export function checkArray(name: string, a: unknown): asserts a is Float64Array 
   if (!(a instanceof Float64Array)) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
-      `${name} must be a Float64Array; got ${a === null ? "null" : typeof a === "object" ? (a as object).constructor?.name : typeof a}`,
+      `${name} must be a Float64Array; got ${
+        a === null ? "null" : typeof a === "object" ? (a as object).constructor?.name : typeof a
+      }`,
       { argument: name },
     );
   }
@@ -61,19 +63,28 @@ export function shapes(
     );
   }
   const cols = d ?? (m === 0 ? 0 : C.length / m);
-  if (!Number.isInteger(cols) || cols < 0 || C.length !== m * cols || (cName === "c" && cols !== 1 && m > 0)) {
+  if (
+    !Number.isInteger(cols) || cols < 0 || C.length !== m * cols ||
+    (cName === "c" && cols !== 1 && m > 0)
+  ) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
       cName === "c"
         ? `c must have m = ${m} entries to match G; got ${C.length}`
-        : `C must have m×d entries (m = ${m} from G${d === undefined ? "" : `, d = ${d}`}); got ${C.length}`,
+        : `C must have m×d entries (m = ${m} from G${
+          d === undefined ? "" : `, d = ${d}`
+        }); got ${C.length}`,
       { argument: cName },
     );
   }
   if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) {
-    throw new SparsedynError("INVALID_ARGUMENT", `n must be a finite number > 0; got ${String(n)}`, {
-      argument: "n",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `n must be a finite number > 0; got ${String(n)}`,
+      {
+        argument: "n",
+      },
+    );
   }
   return { m, d: cName === "c" ? 1 : cols };
 }
@@ -81,9 +92,13 @@ export function shapes(
 export function checkCount(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-    throw new SparsedynError("INVALID_ARGUMENT", `${name} must be an integer ≥ 0; got ${String(v)}`, {
-      argument: name,
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${name} must be an integer ≥ 0; got ${String(v)}`,
+      {
+        argument: name,
+      },
+    );
   }
   return v;
 }
@@ -91,20 +106,28 @@ export function checkCount(name: string, v: number | undefined): number | undefi
 export function checkNonNegative(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-    throw new SparsedynError("INVALID_ARGUMENT", `${name} must be a finite number ≥ 0; got ${String(v)}`, {
-      argument: name,
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${name} must be a finite number ≥ 0; got ${String(v)}`,
+      {
+        argument: name,
+      },
+    );
   }
   return v;
 }
 
 export function tolerances(o: CoreTolerances): Required<CoreTolerances> {
-  const sym = checkNonNegative("symmetryTolerance", o.symmetryTolerance) ?? DEFAULTS.symmetryTolerance;
+  const sym = checkNonNegative("symmetryTolerance", o.symmetryTolerance) ??
+    DEFAULTS.symmetryTolerance;
   const tie = checkNonNegative("tieTolerance", o.tieTolerance) ?? DEFAULTS.tieTolerance;
-  const deg = checkNonNegative("degenerateTolerance", o.degenerateTolerance) ?? DEFAULTS.degenerateTolerance;
+  const deg = checkNonNegative("degenerateTolerance", o.degenerateTolerance) ??
+    DEFAULTS.degenerateTolerance;
   for (const [name, v] of [["tieTolerance", tie], ["degenerateTolerance", deg]] as const) {
     if (v >= 1) {
-      throw new SparsedynError("INVALID_ARGUMENT", `${name} must be < 1; got ${v}`, { argument: name });
+      throw new SparsedynError("INVALID_ARGUMENT", `${name} must be < 1; got ${v}`, {
+        argument: name,
+      });
     }
   }
   return { symmetryTolerance: sym, tieTolerance: tie, degenerateTolerance: deg };

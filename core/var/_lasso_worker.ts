@@ -18,7 +18,9 @@ parentPort!.on("message", (job: WorkerJob) => {
   if (job.id < 0) return;
   try {
     const raws = runCorePath(job.G, job.C, job.n, job.m, job.d, job.run, "C");
-    const transfer = raws.flatMap((r) => [r.ell.buffer, r.coefs.buffer, r.events.buffer, r.active.buffer, r.signs.buffer]);
+    const transfer = raws.flatMap((
+      r,
+    ) => [r.ell.buffer, r.coefs.buffer, r.events.buffer, r.active.buffer, r.signs.buffer]);
     parentPort!.postMessage({ id: job.id, raws }, transfer as ArrayBuffer[]);
   } catch (err) {
     const e = err instanceof SparsedynError

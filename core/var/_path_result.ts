@@ -33,7 +33,14 @@ export function toPath(raw: RawPath, method: PathMethod, m: number, n: number): 
 }
 
 /** ‖y − Xβ‖² = yᵀy − 2βᵀc + βᵀGβ at every breakpoint, using β's sparsity. */
-export function addRss(path: LassoPath, G: Float64Array, C: Float64Array, d: number, r: number, yty: number) {
+export function addRss(
+  path: LassoPath,
+  G: Float64Array,
+  C: Float64Array,
+  d: number,
+  r: number,
+  yty: number,
+) {
   const { m, coefs } = path;
   const k = path.lambdas.length;
   const rss = new Float64Array(k);
@@ -53,4 +60,3 @@ export function addRss(path: LassoPath, G: Float64Array, C: Float64Array, d: num
   }
   path.rss = rss;
 }
-

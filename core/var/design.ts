@@ -54,19 +54,27 @@ export function varStatistics(
   options: { center?: boolean } = {},
 ): VarStatistics {
   if (series.length !== T * d) {
-    throw new SparsedynError("INVALID_ARGUMENT", `series must hold T×d = ${T * d} values; got ${series.length}`, {
-      argument: "series",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `series must hold T×d = ${T * d} values; got ${series.length}`,
+      {
+        argument: "series",
+      },
+    );
   }
   if (!Number.isInteger(p) || p < 1 || p >= T) {
-    throw new SparsedynError("INVALID_ARGUMENT", `p must be an integer in [1, T − 1]; got ${p}`, { argument: "p" });
+    throw new SparsedynError("INVALID_ARGUMENT", `p must be an integer in [1, T − 1]; got ${p}`, {
+      argument: "p",
+    });
   }
   const n = T - p, m = p * d, center = options.center ?? true;
   const meanX = new Float64Array(m), meanY = new Float64Array(d);
   if (center) {
     for (let t = p; t < T; t++) {
       for (let i = 0; i < d; i++) meanY[i] += series[t * d + i];
-      for (let k = 1; k <= p; k++) for (let j = 0; j < d; j++) meanX[(k - 1) * d + j] += series[(t - k) * d + j];
+      for (let k = 1; k <= p; k++) {
+        for (let j = 0; j < d; j++) meanX[(k - 1) * d + j] += series[(t - k) * d + j];
+      }
     }
     meanX.forEach((v, i) => (meanX[i] = v / n));
     meanY.forEach((v, i) => (meanY[i] = v / n));
@@ -75,7 +83,9 @@ export function varStatistics(
   const G = new Float64Array(m * m), C = new Float64Array(m * d), yty = new Float64Array(d);
   for (let t = p; t < T; t++) {
     for (let k = 1; k <= p; k++) {
-      for (let j = 0; j < d; j++) x[(k - 1) * d + j] = series[(t - k) * d + j] - meanX[(k - 1) * d + j];
+      for (let j = 0; j < d; j++) {
+        x[(k - 1) * d + j] = series[(t - k) * d + j] - meanX[(k - 1) * d + j];
+      }
     }
     for (let i = 0; i < d; i++) y[i] = series[t * d + i] - meanY[i];
     for (let a = 0; a < m; a++) {
@@ -137,10 +147,18 @@ export function regressionStatistics(
   options: { center?: boolean } = {},
 ): RegressionStatistics {
   if (X.length !== n * m) {
-    throw new SparsedynError("INVALID_ARGUMENT", `X must hold n×m = ${n * m} values; got ${X.length}`, { argument: "X" });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `X must hold n×m = ${n * m} values; got ${X.length}`,
+      { argument: "X" },
+    );
   }
   if (Y.length !== n * d) {
-    throw new SparsedynError("INVALID_ARGUMENT", `Y must hold n×d = ${n * d} values; got ${Y.length}`, { argument: "Y" });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `Y must hold n×d = ${n * d} values; got ${Y.length}`,
+      { argument: "Y" },
+    );
   }
   const meanX = new Float64Array(m), meanY = new Float64Array(d);
   if (options.center) {

@@ -15,7 +15,7 @@
  * @module
  */
 import { varStatistics } from "./design.ts";
-import { lassoPathBatch, type PathMethod } from "./lasso_path.ts";
+import { larsPathBatch, lassoPathBatch, type PathMethod } from "./lasso_path.ts";
 import { selectByBic } from "./select.ts";
 
 /** A fitted sparse VAR. */
@@ -53,9 +53,12 @@ export function fitVarLasso(
 ): VarFit {
   const s = varStatistics(series, T, d, p);
   const t0 = performance.now();
-  const paths = lassoPathBatch(s.G, s.C, s.n, { yty: s.yty });
+  const solve = options.method === "lar" ? larsPathBatch : lassoPathBatch;
+  const paths = solve(s.G, s.C, s.n, { yty: s.yty });
   const pathMs = performance.now() - t0;
-  const A = new Float64Array(p * d * d), intercept = new Float64Array(d), lambdas = new Float64Array(d);
+  const A = new Float64Array(p * d * d),
+    intercept = new Float64Array(d),
+    lambdas = new Float64Array(d);
   let breakpoints = 0;
   paths.forEach((path, i) => {
     breakpoints += path.lambdas.length;

@@ -68,9 +68,13 @@ function fitAt(
 ): LassoFit {
   const { m, d } = shapes(G, C, n, cName);
   if (typeof target !== "object" || target === null) {
-    throw new SparsedynError("INVALID_ARGUMENT", "target must be { lambda }, { steps } or { maxActive }", {
-      argument: "target",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      "target must be { lambda }, { steps } or { maxActive }",
+      {
+        argument: "target",
+      },
+    );
   }
   let lambdaMin = 0, maxSteps: number | undefined, maxActive: number | undefined;
   let mode: LassoFit["mode"];
@@ -84,15 +88,23 @@ function fitAt(
     maxActive = checkCount("target.maxActive", target.maxActive);
     mode = "breakpoint";
   } else {
-    throw new SparsedynError("INVALID_ARGUMENT", "target must be { lambda }, { steps } or { maxActive }", {
-      argument: "target",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      "target must be { lambda }, { steps } or { maxActive }",
+      {
+        argument: "target",
+      },
+    );
   }
   const method = options.method ?? "lasso";
   if (method !== "lasso" && method !== "lar") {
-    throw new SparsedynError("INVALID_ARGUMENT", `method must be "lasso" or "lar"; got "${String(method)}"`, {
-      argument: "method",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `method must be "lasso" or "lar"; got "${String(method)}"`,
+      {
+        argument: "method",
+      },
+    );
   }
   const raws = runCorePath(G, C, n, m, d, {
     ...options,
@@ -108,7 +120,9 @@ function fitAt(
   for (let r = 0; r < d; r++) activeStart[r + 1] = activeStart[r] + raws[r].active.length;
   const active = new Int32Array(activeStart[d]);
   const signs = new Int8Array(activeStart[d]);
-  const eventKind = new Int8Array(d), eventVariable = new Int32Array(d), eventSign = new Int8Array(d);
+  const eventKind = new Int8Array(d),
+    eventVariable = new Int32Array(d),
+    eventSign = new Int8Array(d);
   const degenerate = new Int32Array(d);
   const stop: PathStop[] = [];
   raws.forEach((raw, r) => {

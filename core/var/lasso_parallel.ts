@@ -86,13 +86,23 @@ async function runOn(ready: Promise<Worker>, job: Record<string, unknown>): Prom
   const w = await ready;
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    const onMessage = (msg: { id: number; raws?: RawPath[]; error?: { code: string; message: string; argument?: string } }) => {
+    const onMessage = (
+      msg: {
+        id: number;
+        raws?: RawPath[];
+        error?: { code: string; message: string; argument?: string };
+      },
+    ) => {
       if (msg.id !== id) return;
       w.off("message", onMessage);
       w.off("error", onError);
       release(w);
       if (msg.error) {
-        reject(new SparsedynError(msg.error.code as SparsedynErrorCode, msg.error.message, { argument: msg.error.argument }));
+        reject(
+          new SparsedynError(msg.error.code as SparsedynErrorCode, msg.error.message, {
+            argument: msg.error.argument,
+          }),
+        );
       } else resolve(msg.raws!);
     };
     const onError = (err: unknown) => {
@@ -126,19 +136,34 @@ export async function lassoPathBatchParallel(
   const { m, d } = shapes(G, C, n, "C");
   const method = options.method ?? "lasso";
   if (method !== "lasso" && method !== "lar") {
-    throw new SparsedynError("INVALID_ARGUMENT", `method must be "lasso" or "lar"; got "${String(method)}"`, {
-      argument: "method",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `method must be "lasso" or "lar"; got "${String(method)}"`,
+      {
+        argument: "method",
+      },
+    );
   }
   const lambdaMin = checkNonNegative("lambdaMin", options.lambdaMin) ?? 0;
   const maxSteps = checkCount("maxSteps", options.maxSteps);
   const maxActive = checkCount("maxActive", options.maxActive);
-  const workers = Math.max(1, Math.min(checkCount("workers", options.workers) ?? navigator.hardwareConcurrency ?? 1, d));
-  const yty = options.yty === undefined ? undefined : typeof options.yty === "number" ? Float64Array.of(options.yty) : options.yty;
+  const workers = Math.max(
+    1,
+    Math.min(checkCount("workers", options.workers) ?? navigator.hardwareConcurrency ?? 1, d),
+  );
+  const yty = options.yty === undefined
+    ? undefined
+    : typeof options.yty === "number"
+    ? Float64Array.of(options.yty)
+    : options.yty;
   if (yty && (yty.length !== d || !yty.every((v) => Number.isFinite(v) && v >= 0))) {
-    throw new SparsedynError("INVALID_ARGUMENT", `yty must hold ${d} finite values ≥ 0 (one per response)`, {
-      argument: "yty",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `yty must hold ${d} finite values ≥ 0 (one per response)`,
+      {
+        argument: "yty",
+      },
+    );
   }
   const run = {
     symmetryTolerance: options.symmetryTolerance,

@@ -252,16 +252,22 @@ export function pathAt(path: LassoPath, lambda: number): Float64Array {
   const { lambdas, coefs, m } = path;
   const k = lambdas.length;
   if (typeof lambda !== "number" || !Number.isFinite(lambda) || lambda < 0) {
-    throw new SparsedynError("INVALID_ARGUMENT", `lambda must be a finite number ≥ 0; got ${String(lambda)}`, {
-      argument: "lambda",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `lambda must be a finite number ≥ 0; got ${String(lambda)}`,
+      {
+        argument: "lambda",
+      },
+    );
   }
   if (lambda >= lambdas[0]) return k === 1 ? coefs.slice(0, m) : new Float64Array(m);
   if (lambda <= lambdas[k - 1]) {
     if (lambda < lambdas[k - 1] && path.stop !== "end") {
       throw new SparsedynError(
         "INVALID_ARGUMENT",
-        `lambda = ${lambda} lies below the path's last breakpoint ${lambdas[k - 1]} (path stopped by ${path.stop})`,
+        `lambda = ${lambda} lies below the path's last breakpoint ${
+          lambdas[k - 1]
+        } (path stopped by ${path.stop})`,
         { argument: "lambda" },
       );
     }
@@ -272,6 +278,8 @@ export function pathAt(path: LassoPath, lambda: number): Float64Array {
   const hi = lambdas[s], lo = lambdas[s + 1];
   const f = hi === lo ? 0 : (hi - lambda) / (hi - lo);
   const out = new Float64Array(m);
-  for (let j = 0; j < m; j++) out[j] = coefs[s * m + j] + f * (coefs[(s + 1) * m + j] - coefs[s * m + j]);
+  for (let j = 0; j < m; j++) {
+    out[j] = coefs[s * m + j] + f * (coefs[(s + 1) * m + j] - coefs[s * m + j]);
+  }
   return out;
 }

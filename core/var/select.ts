@@ -43,9 +43,13 @@ export interface Selection {
 export function selectByBic(path: LassoPath): Selection {
   const { rss, n, m, coefs, lambdas } = path;
   if (!rss) {
-    throw new SparsedynError("INVALID_ARGUMENT", "path has no rss: compute it with the yty option", {
-      argument: "path",
-    });
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      "path has no rss: compute it with the yty option",
+      {
+        argument: "path",
+      },
+    );
   }
   const crit = new Float64Array(lambdas.length);
   let best = 0;
@@ -58,5 +62,10 @@ export function selectByBic(path: LassoPath): Selection {
     crit[k] = n * Math.log(Math.max(rss[k], floor) / n) + Math.log(n) * df;
     if (crit[k] < crit[best]) best = k;
   }
-  return { index: best, lambda: lambdas[best], beta: coefs.slice(best * m, (best + 1) * m), criterion: crit };
+  return {
+    index: best,
+    lambda: lambdas[best],
+    beta: coefs.slice(best * m, (best + 1) * m),
+    criterion: crit,
+  };
 }

@@ -13,10 +13,17 @@ export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
 }
 
 /** |a − b| ≤ tol. */
-export function assertAlmostEquals(actual: number, expected: number, tol: number, msg?: string): void {
+export function assertAlmostEquals(
+  actual: number,
+  expected: number,
+  tol: number,
+  msg?: string,
+): void {
   if (!(Math.abs(actual - expected) <= tol)) {
     throw new Error(
-      `${msg ? msg + ": " : ""}expected ${expected}, got ${actual} (|diff| = ${Math.abs(actual - expected)} > ${tol})`,
+      `${msg ? msg + ": " : ""}expected ${expected}, got ${actual} (|diff| = ${
+        Math.abs(actual - expected)
+      } > ${tol})`,
     );
   }
 }
@@ -34,7 +41,9 @@ export function assertThrows<E extends Error>(
     if (!(err instanceof cls)) throw new Error(`expected ${cls.name}, got ${String(err)}`);
     for (const [k, v] of Object.entries(props)) {
       const got = (err as unknown as Record<string, unknown>)[k];
-      if (got !== v) throw new Error(`expected ${k} = ${String(v)}, got ${String(got)} (${err.message})`);
+      if (got !== v) {
+        throw new Error(`expected ${k} = ${String(v)}, got ${String(got)} (${err.message})`);
+      }
     }
     if (msgIncludes && !err.message.includes(msgIncludes)) {
       throw new Error(`expected message to include "${msgIncludes}", got "${err.message}"`);

@@ -27,7 +27,9 @@ export function problem(seed: number, n: number, m: number, d: number, correlati
   const Z = normals(u, n);
   const X = normals(u, n * m);
   for (let t = 0; t < n; t++) {
-    for (let j = 0; j < m; j++) X[t * m + j] = Math.sqrt(1 - correlation) * X[t * m + j] + Math.sqrt(correlation) * Z[t];
+    for (let j = 0; j < m; j++) {
+      X[t * m + j] = Math.sqrt(1 - correlation) * X[t * m + j] + Math.sqrt(correlation) * Z[t];
+    }
   }
   const B = normals(u, m * d).map((v) => (u() < 0.4 ? v : 0));
   const E = normals(u, n * d);

@@ -6,7 +6,13 @@
 //   deno task bench            (or: deno run -A tests/bench/lasso_path.ts [--repeats 5])
 import { simulateVar } from "../../core/data/synthetic_var.ts";
 import { varStatistics } from "../../core/var/design.ts";
-import { closeLassoWorkers, lassoAdjoint, lassoAtBatch, lassoPathBatch, lassoPathBatchParallel } from "../../mod.ts";
+import {
+  closeLassoWorkers,
+  lassoAdjoint,
+  lassoAtBatch,
+  lassoPathBatch,
+  lassoPathBatchParallel,
+} from "../../mod.ts";
 import { normals, uniform } from "../../core/data/random.ts";
 
 const repeatsArg = Deno.args.indexOf("--repeats");
@@ -48,7 +54,11 @@ async function peer(G: Float64Array, C: Float64Array, m: number, d: number, n: n
       stderr: "piped",
     }).output();
     if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-    return JSON.parse(new TextDecoder().decode(out.stdout)) as { seconds: number[]; breakpoints: number; sklearn: string };
+    return JSON.parse(new TextDecoder().decode(out.stdout)) as {
+      seconds: number[];
+      breakpoints: number;
+      sklearn: string;
+    };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -110,10 +120,16 @@ const head = [
 ];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => "| " + r.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
-console.log(`Full lasso path per series on a shared Gram (median of ${REPEATS}); peer: scikit-learn ${sklearnVersion} lars_path_gram`);
+console.log(
+  `Full lasso path per series on a shared Gram (median of ${REPEATS}); peer: scikit-learn ${sklearnVersion} lars_path_gram`,
+);
 console.log(line(head));
 console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
 for (const r of rows) console.log(line(r));
-console.log("ours: lassoPathBatch, one thread; parallel: lassoPathBatchParallel, one WASM instance per worker thread");
-console.log("adjoint: lassoAdjoint for all d outputs at λ = λ₀/100 (fixed-λ mode), vs the full forward path (one thread)");
+console.log(
+  "ours: lassoPathBatch, one thread; parallel: lassoPathBatchParallel, one WASM instance per worker thread",
+);
+console.log(
+  "adjoint: lassoAdjoint for all d outputs at λ = λ₀/100 (fixed-λ mode), vs the full forward path (one thread)",
+);
 await closeLassoWorkers();

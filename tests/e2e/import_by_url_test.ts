@@ -20,7 +20,9 @@ Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process",
     try {
       const body = await Deno.readFile(new URL("." + path, root));
       const ext = path.slice(path.lastIndexOf("."));
-      return new Response(body, { headers: { "content-type": TYPES[ext] ?? "application/octet-stream" } });
+      return new Response(body, {
+        headers: { "content-type": TYPES[ext] ?? "application/octet-stream" },
+      });
     } catch {
       return new Response("not found", { status: 404 });
     }
@@ -36,7 +38,14 @@ Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process",
     `;
     await Deno.writeTextFile(`${tmp}/main.ts`, script);
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-config", "--no-lock", `--allow-import=127.0.0.1:${port}`, `--allow-net=127.0.0.1:${port}`, "main.ts"],
+      args: [
+        "run",
+        "--no-config",
+        "--no-lock",
+        `--allow-import=127.0.0.1:${port}`,
+        `--allow-net=127.0.0.1:${port}`,
+        "main.ts",
+      ],
       cwd: tmp,
       env: { DENO_DIR: `${tmp}/cache`, NO_COLOR: "1" },
       stdout: "piped",

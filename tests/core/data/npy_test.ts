@@ -4,9 +4,17 @@ import { decodeNpy, encodeNpy } from "../../../core/data/npy.ts";
 import { SparsedynError } from "../../../core/errors.ts";
 import { assertEquals, assertThrows } from "../../_helpers/assert.ts";
 
-function npy(descr: string, fortran: boolean, shape: number[], body: Uint8Array, version = 1): Uint8Array {
+function npy(
+  descr: string,
+  fortran: boolean,
+  shape: number[],
+  body: Uint8Array,
+  version = 1,
+): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
-  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? "True" : "False"}, 'shape': ${shapeText}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': ${
+    fortran ? "True" : "False"
+  }, 'shape': ${shapeText}, }`;
   const pre = version === 1 ? 10 : 12;
   header += " ".repeat((64 - ((pre + header.length + 1) % 64)) % 64) + "\n";
   const out = new Uint8Array(pre + header.length + body.length);
@@ -42,7 +50,11 @@ Deno.test("decodeNpy() reads every supported dtype, C and Fortran order, version
       const fview = new DataView(fbody.buffer);
       [1, 4, 2, 5, 3, 6].forEach((x, i) => enc[descr](fview, i, x));
       const f = decodeNpy(npy(descr, true, [2, 3], fbody, version), "f.npy");
-      assertEquals(Array.from(f.data), vals.map((x) => x * scale[descr]), `${descr} Fortran v${version}`);
+      assertEquals(
+        Array.from(f.data),
+        vals.map((x) => x * scale[descr]),
+        `${descr} Fortran v${version}`,
+      );
       assertEquals(f.shape, [2, 3]);
     }
   }
@@ -50,9 +62,19 @@ Deno.test("decodeNpy() reads every supported dtype, C and Fortran order, version
 
 Deno.test("decodeNpy() rejects broken files with the file name and the reason", () => {
   const good = encodeNpy(Float64Array.of(1, 2, 3), [3]);
-  assertThrows(() => decodeNpy(good.slice(0, 5), "a.npy"), SparsedynError, { code: "BAD_FILE", file: "a.npy" }, "magic");
-  assertThrows(() => decodeNpy(good.slice(0, good.length - 8), "b.npy"), SparsedynError, { code: "BAD_FILE" }, "needs 24");
+  assertThrows(() => decodeNpy(good.slice(0, 5), "a.npy"), SparsedynError, {
+    code: "BAD_FILE",
+    file: "a.npy",
+  }, "magic");
+  assertThrows(() => decodeNpy(good.slice(0, good.length - 8), "b.npy"), SparsedynError, {
+    code: "BAD_FILE",
+  }, "needs 24");
   const bad = npy(">f8", false, [1], new Uint8Array(8));
-  assertThrows(() => decodeNpy(bad, "c.npy"), SparsedynError, { code: "BAD_FILE" }, "unsupported dtype '>f8'");
+  assertThrows(
+    () => decodeNpy(bad, "c.npy"),
+    SparsedynError,
+    { code: "BAD_FILE" },
+    "unsupported dtype '>f8'",
+  );
   assertEquals(Array.from(decodeNpy(good, "d.npy").data), [1, 2, 3], "round trip");
 });

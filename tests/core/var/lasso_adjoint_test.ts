@@ -3,12 +3,12 @@
 import {
   EVENT_DROP,
   EVENT_JOIN,
-  type LassoFit,
   lassoAdjoint,
   lassoAt,
   lassoAtBatch,
-  type LassoTarget,
+  type LassoFit,
   lassoPathBatch,
+  type LassoTarget,
 } from "../../../mod.ts";
 import { assert } from "../../_helpers/assert.ts";
 import { normals, problem, rng } from "../../_helpers/random.ts";
@@ -16,7 +16,13 @@ import { normals, problem, rng } from "../../_helpers/random.ts";
 const N = 120, M = 9, D = 3;
 
 /** Σ gB ⊙ β(G, C) for the fit recomputed at (G, C). */
-function loss(G: Float64Array, C: Float64Array, target: LassoTarget, gB: Float64Array, method: "lar" | "lasso") {
+function loss(
+  G: Float64Array,
+  C: Float64Array,
+  target: LassoTarget,
+  gB: Float64Array,
+  method: "lar" | "lasso",
+) {
   const fit = lassoAtBatch(G, C, N, target, { method });
   let s = 0;
   for (let i = 0; i < gB.length; i++) s += gB[i] * fit.beta[i];
@@ -34,7 +40,13 @@ function sameChoices(a: LassoFit, b: LassoFit) {
  * moved together, as a real Gram matrix moves) and of C. Returns the relative error
  * max|fd − adjoint| / max|adjoint|.
  */
-function fdError(G: Float64Array, C: Float64Array, target: LassoTarget, method: "lar" | "lasso", seed: number) {
+function fdError(
+  G: Float64Array,
+  C: Float64Array,
+  target: LassoTarget,
+  method: "lar" | "lasso",
+  seed: number,
+) {
   const gB = normals(rng(seed), M * D);
   const { fit } = loss(G, C, target, gB, method);
   const { gradG, gradC } = lassoAdjoint(G, C, N, fit, gB);
@@ -47,7 +59,10 @@ function fdError(G: Float64Array, C: Float64Array, target: LassoTarget, method: 
     set(v0 - h);
     const dn = loss(G, C, target, gB, method);
     set(v0);
-    assert(sameChoices(up.fit, fit) && sameChoices(dn.fit, fit), "perturbation crossed a breakpoint");
+    assert(
+      sameChoices(up.fit, fit) && sameChoices(dn.fit, fit),
+      "perturbation crossed a breakpoint",
+    );
     const fd = (up.s - dn.s) / (2 * h);
     maxErr = Math.max(maxErr, Math.abs(fd - analytic));
     maxAbs = Math.max(maxAbs, Math.abs(analytic));
@@ -73,7 +88,9 @@ function safeLambda(G: Float64Array, C: Float64Array, frac: number) {
   const lam0 = Math.min(...paths.map((p) => p.lambdas[0]));
   let lam = frac * lam0;
   // Move away from any breakpoint by at least 1e-3 relative.
-  for (let tries = 0; tries < 50 && bps.some((b) => Math.abs(b - lam) < 1e-3 * lam); tries++) lam *= 0.97;
+  for (let tries = 0; tries < 50 && bps.some((b) => Math.abs(b - lam) < 1e-3 * lam); tries++) {
+    lam *= 0.97;
+  }
   return lam;
 }
 
@@ -88,7 +105,10 @@ for (const method of ["lasso", "lar"] as const) {
     Deno.test(`lassoAdjoint() matches finite differences at a fixed step count (${method}, seed ${seed})`, () => {
       const { G, C } = problem(seed + 100, N, M, D);
       const { rel, fit } = fdError(G, C, { steps: 2 + seed }, method, seed + 20);
-      assert(fit.mode === "breakpoint" && fit.eventKind.every((k) => k === EVENT_JOIN), "stopped at join events");
+      assert(
+        fit.mode === "breakpoint" && fit.eventKind.every((k) => k === EVENT_JOIN),
+        "stopped at join events",
+      );
       assert(rel < 1e-6, `relative error ${rel}`);
     });
   }
@@ -154,7 +174,8 @@ Deno.test("lassoAdjoint() at a breakpoint is finite and equals a one-sided deriv
     const above = lassoAdjoint(G, C, N, lassoAt(G, C, N, { lambda: lk * (1 + 1e-9) }), gB);
     const below = lassoAdjoint(G, C, N, lassoAt(G, C, N, { lambda: lk * (1 - 1e-9) }), gB);
     assert([...at.gradG, ...at.gradC].every(Number.isFinite), "finite");
-    const close = (a: Float64Array, b: Float64Array) => a.every((v, i) => Math.abs(v - b[i]) <= 1e-6 * (1 + Math.abs(b[i])));
+    const close = (a: Float64Array, b: Float64Array) =>
+      a.every((v, i) => Math.abs(v - b[i]) <= 1e-6 * (1 + Math.abs(b[i])));
     const sideA = close(at.gradG, above.gradG) && close(at.gradC, above.gradC);
     const sideB = close(at.gradG, below.gradG) && close(at.gradC, below.gradC);
     assert(sideA || sideB, `breakpoint ${k}: neither one-sided derivative`);
@@ -175,9 +196,15 @@ Deno.test("lassoAdjoint() scales consistently when X is scaled by t", () => {
   const Gt = G.map((v) => v * t * t), Ct = C.map((v) => v * t);
   const scaled = lassoAdjoint(Gt, Ct, N, lassoAt(Gt, Ct, N, { lambda: lam * t }), gB);
   for (let i = 0; i < M; i++) {
-    assert(Math.abs(scaled.gradC[i] * t * t - base.gradC[i]) < 1e-9 * (1 + Math.abs(base.gradC[i])), "c̄");
+    assert(
+      Math.abs(scaled.gradC[i] * t * t - base.gradC[i]) < 1e-9 * (1 + Math.abs(base.gradC[i])),
+      "c̄",
+    );
   }
   for (let i = 0; i < M * M; i++) {
-    assert(Math.abs(scaled.gradG[i] * t ** 3 - base.gradG[i]) < 1e-9 * (1 + Math.abs(base.gradG[i])), "Ḡ");
+    assert(
+      Math.abs(scaled.gradG[i] * t ** 3 - base.gradG[i]) < 1e-9 * (1 + Math.abs(base.gradG[i])),
+      "Ḡ",
+    );
   }
 });

@@ -18,7 +18,11 @@ const reference = lassoPath(G, C, 40);
 function stillWorks() {
   const p = lassoPath(G, C, 40);
   assertEquals(Array.from(p.lambdas), Array.from(reference.lambdas), "path after a failed call");
-  assertEquals(Array.from(p.coefs), Array.from(reference.coefs), "coefficients after a failed call");
+  assertEquals(
+    Array.from(p.coefs),
+    Array.from(reference.coefs),
+    "coefficients after a failed call",
+  );
 }
 
 function withEntry(a: Float64Array, k: number, v: number) {
@@ -28,26 +32,83 @@ function withEntry(a: Float64Array, k: number, v: number) {
 }
 
 const cases: [string, () => unknown, Partial<SparsedynError>, string][] = [
-  ["NaN in G", () => lassoPath(withEntry(G, 7, NaN), C, 40), { code: "NON_FINITE", argument: "G" }, "G[1][2]"],
-  ["Inf in G", () => lassoPath(withEntry(G, 0, Infinity), C, 40), { code: "NON_FINITE", argument: "G" }, "G[0][0]"],
-  ["NaN in c", () => lassoPath(G, withEntry(C, 3, NaN), 40), { code: "NON_FINITE", argument: "c" }, "c[3]"],
-  ["-Inf in C", () => lassoPathBatch(G, withEntry(C, 2, -Infinity), 40), { code: "NON_FINITE", argument: "C" }, "C[2][0]"],
-  ["non-symmetric G", () => lassoPath(withEntry(G, 1, G[1] + 1), C, 40), { code: "NOT_SYMMETRIC", argument: "G" }, "G[0][1]"],
-  ["negative diagonal", () => lassoPath(withEntry(G, 6, -1), C, 40), { code: "NEGATIVE_DIAGONAL", argument: "G" }, "G[1][1]"],
-  ["G not square", () => lassoPath(G.slice(1), C, 40), { code: "INVALID_ARGUMENT", argument: "G" }, "24 entries"],
-  ["c of the wrong length", () => lassoPath(G, C.slice(1), 40), { code: "INVALID_ARGUMENT", argument: "c" }, "got 4"],
-  ["C not m×d", () => lassoPathBatch(G, new Float64Array(7), 40), { code: "INVALID_ARGUMENT", argument: "C" }, "got 7"],
+  [
+    "NaN in G",
+    () => lassoPath(withEntry(G, 7, NaN), C, 40),
+    { code: "NON_FINITE", argument: "G" },
+    "G[1][2]",
+  ],
+  ["Inf in G", () => lassoPath(withEntry(G, 0, Infinity), C, 40), {
+    code: "NON_FINITE",
+    argument: "G",
+  }, "G[0][0]"],
+  [
+    "NaN in c",
+    () => lassoPath(G, withEntry(C, 3, NaN), 40),
+    { code: "NON_FINITE", argument: "c" },
+    "c[3]",
+  ],
+  ["-Inf in C", () => lassoPathBatch(G, withEntry(C, 2, -Infinity), 40), {
+    code: "NON_FINITE",
+    argument: "C",
+  }, "C[2][0]"],
+  ["non-symmetric G", () => lassoPath(withEntry(G, 1, G[1] + 1), C, 40), {
+    code: "NOT_SYMMETRIC",
+    argument: "G",
+  }, "G[0][1]"],
+  ["negative diagonal", () => lassoPath(withEntry(G, 6, -1), C, 40), {
+    code: "NEGATIVE_DIAGONAL",
+    argument: "G",
+  }, "G[1][1]"],
+  [
+    "G not square",
+    () => lassoPath(G.slice(1), C, 40),
+    { code: "INVALID_ARGUMENT", argument: "G" },
+    "24 entries",
+  ],
+  ["c of the wrong length", () => lassoPath(G, C.slice(1), 40), {
+    code: "INVALID_ARGUMENT",
+    argument: "c",
+  }, "got 4"],
+  ["C not m×d", () => lassoPathBatch(G, new Float64Array(7), 40), {
+    code: "INVALID_ARGUMENT",
+    argument: "C",
+  }, "got 7"],
   ["n = 0", () => lassoPath(G, C, 0), { code: "INVALID_ARGUMENT", argument: "n" }, "got 0"],
   ["n < 0", () => lassoPath(G, C, -3), { code: "INVALID_ARGUMENT", argument: "n" }, "got -3"],
   ["n = NaN", () => lassoPath(G, C, NaN), { code: "INVALID_ARGUMENT", argument: "n" }, "got NaN"],
-  ["G as a plain array", () => lassoPath([1] as unknown as Float64Array, C, 40), { code: "INVALID_ARGUMENT", argument: "G" }, "Float64Array"],
-  ["lambdaMin < 0", () => lassoPath(G, C, 40, { lambdaMin: -1 }), { code: "INVALID_ARGUMENT", argument: "lambdaMin" }, "got -1"],
-  ["maxSteps not an integer", () => lassoPath(G, C, 40, { maxSteps: 1.5 }), { code: "INVALID_ARGUMENT", argument: "maxSteps" }, "1.5"],
-  ["tieTolerance ≥ 1", () => lassoPath(G, C, 40, { tieTolerance: 2 }), { code: "INVALID_ARGUMENT", argument: "tieTolerance" }, "got 2"],
-  ["yty of the wrong length", () => lassoPath(G, C, 40, { yty: new Float64Array(2) }), { code: "INVALID_ARGUMENT", argument: "yty" }, "1 finite"],
-  ["an unknown target", () => lassoAt(G, C, 40, {} as { steps: number }), { code: "INVALID_ARGUMENT", argument: "target" }, "lambda"],
-  ["target.lambda NaN", () => lassoAt(G, C, 40, { lambda: NaN }), { code: "INVALID_ARGUMENT", argument: "target.lambda" }, "NaN"],
-  ["an unknown method", () => lassoAt(G, C, 40, { steps: 1 }, { method: "ols" as "lar" }), { code: "INVALID_ARGUMENT", argument: "method" }, "ols"],
+  ["G as a plain array", () => lassoPath([1] as unknown as Float64Array, C, 40), {
+    code: "INVALID_ARGUMENT",
+    argument: "G",
+  }, "Float64Array"],
+  ["lambdaMin < 0", () => lassoPath(G, C, 40, { lambdaMin: -1 }), {
+    code: "INVALID_ARGUMENT",
+    argument: "lambdaMin",
+  }, "got -1"],
+  ["maxSteps not an integer", () => lassoPath(G, C, 40, { maxSteps: 1.5 }), {
+    code: "INVALID_ARGUMENT",
+    argument: "maxSteps",
+  }, "1.5"],
+  ["tieTolerance ≥ 1", () => lassoPath(G, C, 40, { tieTolerance: 2 }), {
+    code: "INVALID_ARGUMENT",
+    argument: "tieTolerance",
+  }, "got 2"],
+  ["yty of the wrong length", () => lassoPath(G, C, 40, { yty: new Float64Array(2) }), {
+    code: "INVALID_ARGUMENT",
+    argument: "yty",
+  }, "1 finite"],
+  ["an unknown target", () => lassoAt(G, C, 40, {} as { steps: number }), {
+    code: "INVALID_ARGUMENT",
+    argument: "target",
+  }, "lambda"],
+  ["target.lambda NaN", () => lassoAt(G, C, 40, { lambda: NaN }), {
+    code: "INVALID_ARGUMENT",
+    argument: "target.lambda",
+  }, "NaN"],
+  ["an unknown method", () => lassoAt(G, C, 40, { steps: 1 }, { method: "ols" as "lar" }), {
+    code: "INVALID_ARGUMENT",
+    argument: "method",
+  }, "ols"],
 ];
 
 for (const [what, fn, props, inMessage] of cases) {
@@ -59,16 +120,28 @@ for (const [what, fn, props, inMessage] of cases) {
 
 Deno.test("lassoAdjoint() rejects bad gradients and mismatched statistics, and the next call works", () => {
   const fit = lassoAt(G, C, 40, { steps: 2 });
-  assertThrows(() => lassoAdjoint(G, C, 40, fit, new Float64Array(4)), SparsedynError, { argument: "gradBeta" }, "5 entries");
-  assertThrows(() => lassoAdjoint(G, C, 40, fit, Float64Array.of(1, NaN, 0, 0, 0)), SparsedynError, {
-    code: "NON_FINITE",
+  assertThrows(() => lassoAdjoint(G, C, 40, fit, new Float64Array(4)), SparsedynError, {
     argument: "gradBeta",
+  }, "5 entries");
+  assertThrows(
+    () => lassoAdjoint(G, C, 40, fit, Float64Array.of(1, NaN, 0, 0, 0)),
+    SparsedynError,
+    {
+      code: "NON_FINITE",
+      argument: "gradBeta",
+    },
+  );
+  assertThrows(() => lassoAdjoint(G, C, 41, fit, new Float64Array(5)), SparsedynError, {
+    argument: "n",
   });
-  assertThrows(() => lassoAdjoint(G, C, 41, fit, new Float64Array(5)), SparsedynError, { argument: "n" });
-  assertThrows(() => lassoAdjoint(withEntry(G, 1, NaN), C, 40, fit, new Float64Array(5)), SparsedynError, {
-    code: "NON_FINITE",
-    argument: "G",
-  });
+  assertThrows(
+    () => lassoAdjoint(withEntry(G, 1, NaN), C, 40, fit, new Float64Array(5)),
+    SparsedynError,
+    {
+      code: "NON_FINITE",
+      argument: "G",
+    },
+  );
   const tampered = { ...fit, active: Int32Array.of(99, 0).subarray(0, fit.active.length) };
   assertThrows(() => lassoAdjoint(G, C, 40, tampered, new Float64Array(5)), SparsedynError, {
     argument: "fit.active",

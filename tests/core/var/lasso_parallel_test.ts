@@ -1,6 +1,12 @@
 // lassoPathBatchParallel(): the same paths, bit for bit, as the sequential batch; errors
 // from a worker arrive as typed errors.
-import { closeLassoWorkers, larsPathBatch, lassoPathBatch, lassoPathBatchParallel, SparsedynError } from "../../../mod.ts";
+import {
+  closeLassoWorkers,
+  larsPathBatch,
+  lassoPathBatch,
+  lassoPathBatchParallel,
+  SparsedynError,
+} from "../../../mod.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 import { problem } from "../../_helpers/random.ts";
 
@@ -17,7 +23,11 @@ Deno.test("lassoPathBatchParallel() equals lassoPathBatch() bit for bit, for eve
       assertEquals(par.length, 5, "one path per response");
       par.forEach((p, r) => {
         const want = ref[r];
-        assertEquals(Array.from(p.lambdas), Array.from(want.lambdas), `λ of response ${r} (${workers} workers, ${method})`);
+        assertEquals(
+          Array.from(p.lambdas),
+          Array.from(want.lambdas),
+          `λ of response ${r} (${workers} workers, ${method})`,
+        );
         assertEquals(Array.from(p.coefs), Array.from(want.coefs), `β of response ${r}`);
         assertEquals(Array.from(p.rss!), Array.from(want.rss!), `rss of response ${r}`);
       });
@@ -36,7 +46,10 @@ Deno.test("lassoPathBatchParallel() rejects bad input with the same typed errors
   } catch (e) {
     err = e;
   }
-  assert(err instanceof SparsedynError && err.code === "NON_FINITE" && err.argument === "G", String(err));
+  assert(
+    err instanceof SparsedynError && err.code === "NON_FINITE" && err.argument === "G",
+    String(err),
+  );
   const ok = await lassoPathBatchParallel(G, C, 50, { workers: 2 });
   assertEquals(ok.length, 2, "the pool keeps working after a failed job");
   await closeLassoWorkers();

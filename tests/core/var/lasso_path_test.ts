@@ -59,8 +59,13 @@ function checkKkt(c: Case, lambdas: Float64Array, coefs: Float64Array) {
       if (G[j * m + j] === 0) continue;
       assert(Math.abs(r) <= l + tol, `${c.name}: |r_${j}| = ${Math.abs(r)} > λ_${k} = ${l}`);
       if (b[j] !== 0) {
-        assert(Math.abs(Math.abs(r) - l) <= tol, `${c.name}: active ${j} has |r| = ${Math.abs(r)} ≠ λ_${k} = ${l}`);
-        if (c.method === "lasso" && l > tol) assert(Math.sign(r) === Math.sign(b[j]), `${c.name}: sign of β_${j} at ${k}`);
+        assert(
+          Math.abs(Math.abs(r) - l) <= tol,
+          `${c.name}: active ${j} has |r| = ${Math.abs(r)} ≠ λ_${k} = ${l}`,
+        );
+        if (c.method === "lasso" && l > tol) {
+          assert(Math.sign(r) === Math.sign(b[j]), `${c.name}: sign of β_${j} at ${k}`);
+        }
       }
     }
   }
@@ -69,12 +74,17 @@ function checkKkt(c: Case, lambdas: Float64Array, coefs: Float64Array) {
 for (const c of fixture.cases) {
   Deno.test(`${c.method === "lar" ? "larsPath" : "lassoPath"}() matches scikit-learn ${fixture.sklearn}: ${c.name} (${c.note})`, () => {
     const fn = c.method === "lar" ? larsPath : lassoPath;
-    const path = fn(Float64Array.from(c.G), Float64Array.from(c.c), c.n, { lambdaMin: c.alpha_min });
+    const path = fn(Float64Array.from(c.G), Float64Array.from(c.c), c.n, {
+      lambdaMin: c.alpha_min,
+    });
     const { m } = c;
     // Compare up to scikit-learn's first LAR sign change (see the fixture script).
     const upto = c.lar_sign_change_at ?? c.alphas.length - 1;
     const ours = canonical(
-      Array.from({ length: path.lambdas.length }, (_, k) => Array.from(path.coefs.subarray(k * m, (k + 1) * m))),
+      Array.from(
+        { length: path.lambdas.length },
+        (_, k) => Array.from(path.coefs.subarray(k * m, (k + 1) * m)),
+      ),
       Array.from(path.active),
       c.duplicates,
     );
@@ -103,7 +113,9 @@ for (const c of fixture.cases) {
       exactEnd = true;
       for (let j = 0; j < m; j++) {
         const d = Math.abs(ours.cf[last][j] - c.ols[j]);
-        if (!(d <= 1e-10 * Math.abs(c.ols[j]) + 1e-13)) bad.push(`β_${j} at the end = ${ours.cf[last][j]} vs least squares ${c.ols[j]}`);
+        if (!(d <= 1e-10 * Math.abs(c.ols[j]) + 1e-13)) {
+          bad.push(`β_${j} at the end = ${ours.cf[last][j]} vs least squares ${c.ols[j]}`);
+        }
       }
     }
     for (let j = 0; j < m; j++) {
@@ -112,7 +124,11 @@ for (const c of fixture.cases) {
       for (let k = 0; k <= (exactEnd ? upto - 1 : upto); k++) {
         const d = Math.abs(ours.cf[k][j] - ref.cf[k][j]);
         if (!(d <= REL * Math.abs(ref.cf[k][j]) + ABS * scale)) {
-          bad.push(`β_${j} at breakpoint ${k} = ${ours.cf[k][j]} vs ${ref.cf[k][j]} (rel ${(d / Math.abs(ref.cf[k][j])).toExponential(2)})`);
+          bad.push(
+            `β_${j} at breakpoint ${k} = ${ours.cf[k][j]} vs ${ref.cf[k][j]} (rel ${
+              (d / Math.abs(ref.cf[k][j])).toExponential(2)
+            })`,
+          );
         }
       }
     }
@@ -125,7 +141,10 @@ for (const c of fixture.cases) {
       const b = pathAt(path, mid);
       for (let j = 0; j < m; j++) {
         const want = (path.coefs[k * m + j] + path.coefs[(k + 1) * m + j]) / 2;
-        assert(Math.abs(b[j] - want) <= 1e-12 * (1 + Math.abs(want)), `${c.name}: pathAt midpoint ${k}`);
+        assert(
+          Math.abs(b[j] - want) <= 1e-12 * (1 + Math.abs(want)),
+          `${c.name}: pathAt midpoint ${k}`,
+        );
       }
     }
   });
