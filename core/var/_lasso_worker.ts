@@ -18,10 +18,14 @@ parentPort!.on("message", (job: WorkerJob) => {
   if (job.id < 0) return;
   try {
     const raws = runCorePath(job.G, job.C, job.n, job.m, job.d, job.run, "C");
-    const transfer = raws.flatMap((
-      r,
-    ) => [r.ell.buffer, r.coefs.buffer, r.events.buffer, r.active.buffer, r.signs.buffer]);
-    parentPort!.postMessage({ id: job.id, raws }, transfer as ArrayBuffer[]);
+    // Coefficients of all responses share one buffer: list each buffer once.
+    const transfer = new Set<ArrayBuffer>();
+    for (const r of raws) {
+      for (const a of [r.ell, r.coefs, r.events, r.active, r.signs]) {
+        transfer.add(a.buffer as ArrayBuffer);
+      }
+    }
+    parentPort!.postMessage({ id: job.id, raws }, [...transfer]);
   } catch (err) {
     const e = err instanceof SparsedynError
       ? { code: err.code, message: err.message, argument: err.argument }

@@ -92,6 +92,14 @@ export interface SupportScore {
  * @param truth True coefficients (any layout).
  * @param estimate Estimated coefficients, same layout.
  * @returns Counts, precision, recall, sign agreement.
+ *
+ * @example
+ * ```ts
+ * import { scoreSupport } from "./fit_var.ts";
+ *
+ * const s = scoreSupport(Float64Array.of(1, 0, -2), Float64Array.of(0.5, 0.1, 0));
+ * if (s.precision !== 0.5 || s.recall !== 0.5) throw new Error("one of two found, one of two right");
+ * ```
  */
 export function scoreSupport(truth: Float64Array, estimate: Float64Array): SupportScore {
   let tp = 0, fp = 0, fn = 0, signs = 0;

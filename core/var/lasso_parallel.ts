@@ -72,7 +72,17 @@ function worker(i: number): Promise<Worker> {
   return pool[i];
 }
 
-/** Terminates the pool's worker threads (a later call starts new ones). */
+/**
+ * Terminates the pool's worker threads (a later call starts new ones).
+ *
+ * @example
+ * ```ts
+ * import { closeLassoWorkers, lassoPathBatchParallel } from "../../mod.ts";
+ *
+ * await lassoPathBatchParallel(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 0, 1, 2), 4);
+ * await closeLassoWorkers();
+ * ```
+ */
 export async function closeLassoWorkers(): Promise<void> {
   const all = pool.splice(0);
   await Promise.all(all.map(async (w) => {
