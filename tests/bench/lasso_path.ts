@@ -16,7 +16,7 @@ import {
 import { normals, uniform } from "../../core/data/random.ts";
 
 const repeatsArg = Deno.args.indexOf("--repeats");
-const REPEATS = repeatsArg >= 0 ? Number(Deno.args[repeatsArg + 1]) : 5;
+const REPEATS = repeatsArg >= 0 ? Number(Deno.args[repeatsArg + 1]) : 9;
 const WORKLOADS: [number, number, number][] = [[32, 2, 2000], [64, 2, 2000], [128, 1, 4000]];
 
 function median(xs: number[]) {
