@@ -27,8 +27,12 @@ src="$build/lapack-$lapack_version"
 if [ ! -d "$src/SRC" ]; then
   if ! grep -rqs '^Types: deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
     # Debian's images list only binary archives; source packages need a deb-src entry.
-    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
-      > /etc/apt/sources.list.d/sparsedyn-deb-src.sources
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+        > /etc/apt/sources.list.d/sparsedyn-deb-src.sources
+    else
+      sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/sparsedyn-deb-src.list
+    fi
     apt-get update -qq
   fi
   (cd "$build" && apt-get source -qq "lapack=$lapack_version-2" >/dev/null 2>&1 ||
