@@ -1,7 +1,8 @@
 // lassoPath() / larsPath() against scikit-learn 1.2's lars_path_gram (fixtures made by
 // fixtures/make_lars_fixtures.py), and against the KKT conditions, which hold for any
 // correct lasso path whatever produced the reference.
-import { larsPath, lassoPath, pathAt } from "../../../mod.ts";
+import { larsPath, lassoPath, pathAt, SparsedynError } from "../../../mod.ts";
+import { gram, normals, rng } from "../../_helpers/random.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 
 interface Case {
@@ -161,4 +162,60 @@ Deno.test("lassoPath() gives the same bits whatever ran before it (the core's wo
   const again = run(small);
   assertEquals(Array.from(again.lambdas), Array.from(first.lambdas), "breakpoints");
   assertEquals(Array.from(again.coefs), Array.from(first.coefs), "coefficients");
+});
+
+Deno.test("lassoPath() refuses a regressor in the span of the active set and goes on as without it", () => {
+  // Column 5 = x0 + 0.5·x1 − x2 up to 1e-7: whichever of the four comes last finds a
+  // Cholesky pivot ~1e-14 of its norm, far below degenerateTolerance (1e-10). Refused, it
+  // never enters, so the path is the one of the design without it; the refusal is counted.
+  const n = 50, m = 6, u = rng(7);
+  const X = normals(u, n * m);
+  for (let t = 0; t < n; t++) {
+    X[t * m + 5] = X[t * m] + 0.5 * X[t * m + 1] - X[t * m + 2] + 1e-7 * X[t * m + 5];
+  }
+  const y = normals(u, n);
+  for (let t = 0; t < n; t++) y[t] += X[t * m + 3] - X[t * m + 5];
+  const { G, C } = gram(X, y, n, m, 1);
+  for (const fn of [lassoPath, larsPath]) {
+    const full = fn(G, C, n);
+    assert(full.degenerate >= 1, "the refusal is counted");
+    assert(full.coefs.every(Number.isFinite), "finite path");
+    const out = [0, 1, 2, 5].filter((j) => full.coefs.every((v, k) => k % m !== j || v === 0));
+    assertEquals(out.length, 1, "exactly one of the dependent columns stays out");
+    const keep = [0, 1, 2, 3, 4, 5].filter((j) => j !== out[0]);
+    const G5 = new Float64Array(25), c5 = new Float64Array(5);
+    keep.forEach((a, i) => {
+      c5[i] = C[a];
+      keep.forEach((b, j) => (G5[i * 5 + j] = G[a * m + b]));
+    });
+    const reduced = fn(G5, c5, n);
+    assertEquals(full.lambdas.length, reduced.lambdas.length, "same breakpoints");
+    for (let k = 0; k < full.lambdas.length; k++) {
+      assert(Math.abs(full.lambdas[k] - reduced.lambdas[k]) <= 1e-12 * full.lambdas[0], `λ_${k}`);
+      keep.forEach((a, i) => {
+        const x = full.coefs[k * m + a], z = reduced.coefs[k * 5 + i];
+        assert(Math.abs(x - z) <= 1e-9 * (1 + Math.abs(z)), `β_${a} at ${k}: ${x} vs ${z}`);
+      });
+    }
+  }
+});
+
+Deno.test("pathAt() refuses λ below the end of a path that was stopped early", () => {
+  const c = fixture.cases.find((c) => c.name === "well-conditioned/lasso")!;
+  const path = lassoPath(Float64Array.from(c.G), Float64Array.from(c.c), c.n, { maxSteps: 3 });
+  assertEquals(path.stop, "maxSteps");
+  const last = path.lambdas[path.lambdas.length - 1];
+  assertEquals(
+    Array.from(pathAt(path, last)),
+    Array.from(path.coefs.slice(3 * c.m)),
+    "the last breakpoint itself",
+  );
+  let threw = false;
+  try {
+    pathAt(path, last / 2);
+  } catch (e) {
+    threw = e instanceof SparsedynError && e.argument === "lambda";
+  }
+  assert(threw, "below the stopped path: a typed error");
+  assertEquals(Array.from(pathAt(path, 1e9)), new Array(c.m).fill(0), "above λ₀: zero");
 });
