@@ -45,6 +45,8 @@ export class SparsedynError extends Error {
   readonly file?: string;
 
   /**
+   * Creates the error.
+   *
    * @param code What went wrong.
    * @param message A sentence that quotes the offending value.
    * @param options The argument or file concerned, and the cause.

@@ -16,8 +16,11 @@ import { SparsedynError } from "../errors.ts";
 
 /** A numeric table: data row-major, shape [rows, columns], header names if present. */
 export interface CsvTable {
+  /** Values, row-major. */
   data: Float64Array;
+  /** [rows, columns]. */
   shape: [number, number];
+  /** Names from the header line, if there was one. */
   columns?: string[];
 }
 

@@ -17,7 +17,9 @@ import { SparsedynError } from "../errors.ts";
 
 /** An array read from NPY: data in C (row-major) order and its shape. */
 export interface NpyArray {
+  /** Values as float64, C (row-major) order. */
   data: Float64Array;
+  /** The array's shape. */
   shape: number[];
   /** The stored dtype descriptor, e.g. `<f4`. */
   dtype: string;

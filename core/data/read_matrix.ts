@@ -21,8 +21,11 @@ import { decodeNpy } from "./npy.ts";
 
 /** A dense matrix, row-major. */
 export interface Matrix {
+  /** Values, row-major. */
   data: Float64Array;
+  /** Number of rows. */
   rows: number;
+  /** Number of columns. */
   cols: number;
 }
 

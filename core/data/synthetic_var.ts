@@ -41,8 +41,11 @@ export interface VarSimulationOptions {
 export interface SimulatedVar {
   /** T×d row-major: `series[t * d + i]`. */
   series: Float64Array;
+  /** Time points. */
   T: number;
+  /** Series. */
   d: number;
+  /** Lags. */
   p: number;
   /** Coefficients p×d×d: `A[(k * d + i) * d + j]` is the effect of series j at lag k+1 on series i. */
   A: Float64Array;

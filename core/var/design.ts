@@ -27,11 +27,15 @@ export interface VarStatistics {
   yty: Float64Array;
   /** Rows of the design, T − p. */
   n: number;
+  /** Columns of the design, p·d. */
   m: number;
+  /** Series (equations). */
   d: number;
+  /** Lags. */
   p: number;
-  /** Column means of X and Y that were removed (zeros when not centred): the intercept is meanY − β·meanX. */
+  /** Column means of X that were removed (zeros when not centred); the intercept is meanY − β·meanX. */
   meanX: Float64Array;
+  /** Column means of Y that were removed. */
   meanY: Float64Array;
 }
 
@@ -110,11 +114,15 @@ export interface RegressionStatistics {
   C: Float64Array;
   /** yᵀy per response. */
   yty: Float64Array;
+  /** Rows (samples). */
   n: number;
+  /** Columns of X. */
   m: number;
+  /** Columns of Y (responses). */
   d: number;
-  /** Removed column means (zeros when not centred). */
+  /** Removed column means of X (zeros when not centred). */
   meanX: Float64Array;
+  /** Removed column means of Y. */
   meanY: Float64Array;
 }
 

@@ -30,7 +30,9 @@ export interface VarFit {
   breakpoints: number;
   /** Milliseconds spent in the path solver (all equations). */
   pathMs: number;
+  /** Series. */
   d: number;
+  /** Lags. */
   p: number;
 }
 
@@ -77,10 +79,15 @@ export function fitVarLasso(
 
 /** Precision and recall of an estimated support against the true one. */
 export interface SupportScore {
+  /** Non-zero in both. */
   truePositives: number;
+  /** Non-zero in the estimate only. */
   falsePositives: number;
+  /** Non-zero in the truth only. */
   falseNegatives: number;
+  /** truePositives / (truePositives + falsePositives); 1 when nothing was selected. */
   precision: number;
+  /** truePositives / (truePositives + falseNegatives); 1 when the truth is empty. */
   recall: number;
   /** Share of true positives whose sign is right. */
   signAgreement: number;

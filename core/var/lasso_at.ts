@@ -32,9 +32,11 @@ export interface LassoFit {
    * (fixed steps or active-set size) and moves with G and C — the adjoint includes that.
    */
   mode: "lambda" | "breakpoint";
-  /** Regressors, responses, samples. */
+  /** Regressors. */
   m: number;
+  /** Responses. */
   d: number;
+  /** Samples. */
   n: number;
   /** Coefficients, m×d row-major (for d = 1, simply β). */
   beta: Float64Array;
@@ -48,7 +50,9 @@ export interface LassoFit {
   signs: Int8Array;
   /** The event at each solution's breakpoint (0 none, 1 join, 2 drop), its variable and sign. */
   eventKind: Int8Array;
+  /** The variable of each response's event (−1 for none). */
   eventVariable: Int32Array;
+  /** The sign of each response's event. */
   eventSign: Int8Array;
   /** Why each response's path stopped there. */
   stop: PathStop[];
