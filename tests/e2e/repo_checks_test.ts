@@ -1,0 +1,32 @@
+// Repository hygiene that CI enforces through the test suite: every export of mod.ts is
+// documented (deno doc --lint), the code passes deno lint, and it is formatted.
+import { assert } from "../_helpers/assert.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+async function deno(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { ok: out.success, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+}
+
+Deno.test("every export of mod.ts is documented (deno doc --lint)", async () => {
+  const r = await deno(["doc", "--lint", "mod.ts"]);
+  assert(r.ok, r.text);
+});
+
+Deno.test("the code passes deno lint", async () => {
+  const r = await deno(["lint"]);
+  assert(r.ok, r.text);
+});
+
+Deno.test("the code is formatted (deno fmt --check)", async () => {
+  const r = await deno(["fmt", "--check"]);
+  assert(r.ok, r.text);
+});
