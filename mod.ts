@@ -52,3 +52,16 @@ export { parseCsv } from "./core/data/csv.ts";
 export type { CsvTable } from "./core/data/csv.ts";
 export { writeFileAtomic } from "./core/runs/atomic_write.ts";
 export { VERSION } from "./core/version.ts";
+export { planSynthetic, renderFrames, simulateActivity } from "./core/data/synthetic.ts";
+export type {
+  SynthActivity,
+  SynthEdge,
+  SynthOptions,
+  SynthPlan,
+  SynthTruth,
+} from "./core/data/synthetic.ts";
+export { writeSynthetic } from "./core/data/synthetic_write.ts";
+export type { SynthProgress } from "./core/data/synthetic_write.ts";
+export { NpyWriter } from "./core/data/npy_writer.ts";
+export type { NpyWriteType } from "./core/data/npy_writer.ts";
+export { poisson } from "./core/data/poisson.ts";

@@ -10,8 +10,9 @@ import { VERSION } from "../core/version.ts";
 import { type Command, UsageError } from "./_flags.ts";
 import { demo } from "./demo.ts";
 import { lasso } from "./lasso.ts";
+import { synth } from "./synth.ts";
 
-const COMMANDS: Record<string, Command> = { demo, lasso };
+const COMMANDS: Record<string, Command> = { demo, lasso, synth };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

@@ -14,6 +14,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { npyHeader } from "./npy_writer.ts";
 
 /** An array read from NPY: data in C (row-major) order and its shape. */
 export interface NpyArray {
@@ -123,15 +124,10 @@ export function encodeNpy(data: Float64Array, shape: number[]): Uint8Array {
       },
     );
   }
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
-  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  const total = 10 + header.length + 1;
-  header += " ".repeat((64 - (total % 64)) % 64) + "\n";
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  const view = new DataView(out.buffer, 10 + header.length);
+  const header = npyHeader("<f8", shape);
+  const out = new Uint8Array(header.length + data.byteLength);
+  out.set(header);
+  const view = new DataView(out.buffer, header.length);
   for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i], true);
   return out;
 }

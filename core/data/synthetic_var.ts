@@ -51,6 +51,8 @@ export interface SimulatedVar {
   A: Float64Array;
   /** Spectral radius of the companion matrix (estimate, see `spectralRadiusEstimate`). */
   spectralRadius: number;
+  /** The innovations ε_t of the returned samples, T×d: z_t − Σ A_k z_{t−k} = ε_t exactly. */
+  innovations: Float64Array;
 }
 
 /**
@@ -64,9 +66,43 @@ export interface SimulatedVar {
  */
 export function simulateVar(options: VarSimulationOptions): SimulatedVar {
   const { d, p, T } = options;
-  const density = options.density ?? 0.05, noise = options.noise ?? 1;
-  const burn = options.burnIn ?? 500, target = options.radius ?? 0.9;
   const u = uniform(options.seed ?? 1);
+  const { A, spectralRadius } = sparseStableCoefficients(
+    d,
+    p,
+    u,
+    options.density ?? 0.05,
+    options.radius ?? 0.9,
+  );
+  const { series, innovations } = simulateVarWith(
+    A,
+    d,
+    p,
+    T,
+    u,
+    options.noise ?? 1,
+    options.burnIn ?? 500,
+  );
+  return { series, innovations, T, d, p, A, spectralRadius };
+}
+
+/**
+ * Sparse VAR coefficients with a target companion spectral radius (see {@link simulateVar}).
+ *
+ * @param d Series.
+ * @param p Lags.
+ * @param u Uniform generator (consumed).
+ * @param density Probability of an off-diagonal non-zero per lag.
+ * @param target Spectral radius to reach.
+ * @returns A (p×d×d) and its spectral radius.
+ */
+export function sparseStableCoefficients(
+  d: number,
+  p: number,
+  u: () => number,
+  density: number,
+  target: number,
+): { A: Float64Array; spectralRadius: number } {
   const A = new Float64Array(p * d * d);
   for (let k = 0; k < p; k++) {
     for (let i = 0; i < d; i++) {
@@ -88,7 +124,31 @@ export function simulateVar(options: VarSimulationOptions): SimulatedVar {
     }
     rho = spectralRadiusEstimate(A, d, p);
   }
-  const total = T + burn + p;
+  return { A, spectralRadius: rho };
+}
+
+/**
+ * Simulates z_t = Σ A_k z_{t−k} + noise·ε_t with given coefficients, after a burn-in.
+ *
+ * @param A p×d×d coefficients.
+ * @param d Series.
+ * @param p Lags.
+ * @param T Samples returned.
+ * @param u Uniform generator (consumed).
+ * @param noise Innovation standard deviation.
+ * @param burnIn Samples discarded first.
+ * @returns The series and its innovations (already multiplied by `noise`), both T×d.
+ */
+export function simulateVarWith(
+  A: Float64Array,
+  d: number,
+  p: number,
+  T: number,
+  u: () => number,
+  noise: number,
+  burnIn: number,
+): { series: Float64Array; innovations: Float64Array } {
+  const total = T + burnIn + p;
   const eps = normals(u, total * d);
   const z = new Float64Array(total * d);
   for (let t = p; t < total; t++) {
@@ -101,5 +161,6 @@ export function simulateVar(options: VarSimulationOptions): SimulatedVar {
       z[t * d + i] = s;
     }
   }
-  return { series: z.slice((total - T) * d), T, d, p, A, spectralRadius: rho };
+  const innovations = eps.slice((total - T) * d).map((e) => noise * e);
+  return { series: z.slice((total - T) * d), innovations };
 }

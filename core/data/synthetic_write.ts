@@ -1,0 +1,127 @@
+/**
+ * Writing a synthetic recording to a folder: the movie of each condition (NPY, frames
+ * streamed in chunks, so length is not limited by memory), the noise-free activity,
+ * innovations and calcium, the footprints and background, and `truth.json`. The folder
+ * is built under a temporary name and renamed at the end: it appears complete or not
+ * at all, and an existing folder is never touched.
+ *
+ * @example
+ * ```ts
+ * import { writeSynthetic } from "./synthetic_write.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const truth = await writeSynthetic(`${dir}/rec`, { height: 16, width: 16, frames: 20, cells: 2 });
+ * if (truth.files.movie_a !== "movie.npy") throw new Error(JSON.stringify(truth.files));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import { encodeNpy } from "./npy.ts";
+import { NpyWriter } from "./npy_writer.ts";
+import {
+  planSynthetic,
+  renderFrames,
+  simulateActivity,
+  type SynthOptions,
+  type SynthTruth,
+} from "./synthetic.ts";
+
+/** Progress of a long write: frames done of the total, over all conditions. */
+export type SynthProgress = (done: number, total: number) => void;
+
+const CHUNK = 64;
+
+/**
+ * Generates and writes a synthetic recording.
+ *
+ * @param dir Output folder; must not exist yet.
+ * @param options Generator settings.
+ * @param onProgress Called after each chunk of frames.
+ * @returns The truth record (also in `dir/truth.json`).
+ * @throws {SparsedynError} `IO` when `dir` exists or cannot be written; `INVALID_ARGUMENT`
+ *   for settings out of range.
+ */
+export async function writeSynthetic(
+  dir: string,
+  options: SynthOptions = {},
+  onProgress?: SynthProgress,
+): Promise<SynthTruth> {
+  const plan = planSynthetic(options);
+  const exists = await Deno.lstat(dir).then(() => true, () => false);
+  if (exists) {
+    throw new SparsedynError(
+      "IO",
+      `"${dir}" already exists; choose a new folder (nothing was changed)`,
+      { file: dir },
+    );
+  }
+  const tmp = `${dir.replace(/\/+$/, "")}.partial-${Deno.pid}`;
+  const { truth } = plan;
+  const { height: H, width: W, cells: K, frames: T, jitter } = truth.options;
+  const two = truth.conditions.length > 1;
+  const name = (base: string, c: string) => (two ? `${base}_${c}.npy` : `${base}.npy`);
+  try {
+    await Deno.mkdir(tmp, { recursive: true });
+    await Deno.writeFile(
+      `${tmp}/footprints.npy`,
+      encodeNpy(Float64Array.from(plan.footprints), [K, H, W]),
+    );
+    await Deno.writeFile(
+      `${tmp}/background.npy`,
+      encodeNpy(Float64Array.from(plan.background), [H, W]),
+    );
+    truth.files = { footprints: "footprints.npy", background: "background.npy" };
+    let done = 0;
+    const total = T * truth.conditions.length;
+    for (const c of truth.conditions) {
+      const act = simulateActivity(plan, c);
+      await Deno.writeFile(`${tmp}/${name("activity", c)}`, encodeNpy(act.z, [T, K]));
+      await Deno.writeFile(`${tmp}/${name("innovations", c)}`, encodeNpy(act.innovations, [T, K]));
+      await Deno.writeFile(`${tmp}/${name("calcium", c)}`, encodeNpy(act.calcium, [T, K]));
+      const movie = await NpyWriter.create(`${tmp}/${name("movie", c)}`, [T, H, W], "<f4");
+      const shifts = jitter > 0 ? new Int32Array(2 * T) : undefined;
+      const u = plan.noiseGenerator(c);
+      try {
+        for (let t = 0; t < T; t += CHUNK) {
+          const n = Math.min(CHUNK, T - t);
+          await movie.write(renderFrames(plan, act, t, n, u, shifts?.subarray(2 * t, 2 * (t + n))));
+          done += n;
+          onProgress?.(done, total);
+        }
+        await movie.close();
+      } catch (err) {
+        await movie.abort();
+        throw err;
+      }
+      if (shifts) {
+        await Deno.writeFile(
+          `${tmp}/${name("shifts", c)}`,
+          encodeNpy(Float64Array.from(shifts), [T, 2]),
+        );
+        truth.files[`shifts_${c}`] = name("shifts", c);
+      }
+      Object.assign(truth.files, {
+        [`movie_${c}`]: name("movie", c),
+        [`activity_${c}`]: name("activity", c),
+        [`innovations_${c}`]: name("innovations", c),
+        [`calcium_${c}`]: name("calcium", c),
+      });
+    }
+    await Deno.writeTextFile(`${tmp}/truth.json`, JSON.stringify(truth, null, 1) + "\n");
+    await Deno.rename(tmp, dir);
+    return truth;
+  } catch (err) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    if (err instanceof SparsedynError) throw err;
+    throw new SparsedynError(
+      "IO",
+      `Cannot write "${dir}": ${err instanceof Error ? err.message : err}`,
+      {
+        file: dir,
+        cause: err,
+      },
+    );
+  }
+}
