@@ -37,15 +37,38 @@ const DTYPES: Record<string, [number, (v: DataView, o: number) => number]> = {
   "<f8": [8, (v, o) => v.getFloat64(o, true)],
 };
 
+/** What an NPY header says: element type, memory order, shape, where the data start. */
+export interface NpyHeader {
+  /** dtype descriptor, e.g. `<f4`. */
+  descr: string;
+  /** True when the data are in Fortran (column-major) order. */
+  fortran: boolean;
+  /** The array's shape. */
+  shape: number[];
+  /** Byte offset of the first element. */
+  dataOffset: number;
+  /** Bytes per element. */
+  itemSize: number;
+}
+
 /**
- * Decodes the bytes of an `.npy` file.
+ * Parses the header at the start of an NPY file.
  *
- * @param bytes The whole file.
- * @param file Its name, for error messages.
- * @returns The array as float64 in C order.
- * @throws {SparsedynError} `BAD_FILE` naming the file and what is wrong with it.
+ * @param bytes At least the file's first `10 + header length` bytes (a short prefix is
+ *   reported as a truncated header, with the length needed in `needed`).
+ * @param file The file's name, for messages.
+ * @returns The header.
+ * @throws {SparsedynError} `BAD_FILE` naming the file and the reason.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, parseNpyHeader } from "./npy.ts";
+ *
+ * const h = parseNpyHeader(encodeNpy(new Float64Array(6), [2, 3]), "a.npy");
+ * if (h.shape.join() !== "2,3" || h.descr !== "<f8" || h.dataOffset % 64 !== 0) throw new Error("header");
+ * ```
  */
-export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
+export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const bad = (why: string) =>
     new SparsedynError("BAD_FILE", `${file}: not a readable NPY file: ${why}`, { file });
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -63,6 +86,7 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
     headerLen = view.getUint32(8, true);
     start = 12;
   } else throw bad(`unsupported version ${major}`);
+  if (headerLen > 1 << 20) throw bad(`header of ${headerLen} bytes is implausibly long`);
   if (start + headerLen > bytes.length) throw bad("truncated header");
   const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(
     bytes.subarray(start, start + headerLen),
@@ -73,23 +97,68 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   if (!descr || !fortran || shapeText === undefined) {
     throw bad(`malformed header ${JSON.stringify(header.trim())}`);
   }
-  const dt = DTYPES[descr === "<f8" || descr === "=f8" ? "<f8" : descr];
+  const key = descr === "=f8" ? "<f8" : descr;
+  const dt = DTYPES[key];
   if (!dt) throw bad(`unsupported dtype '${descr}' (supported: ${Object.keys(DTYPES).join(" ")})`);
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
-  if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw bad(`bad shape (${shapeText})`);
+  if (shape.some((s) => !Number.isSafeInteger(s) || s < 0)) throw bad(`bad shape (${shapeText})`);
+  return {
+    descr: key,
+    fortran: fortran === "True",
+    shape,
+    dataOffset: start + headerLen,
+    itemSize: dt[0],
+  };
+}
+
+/**
+ * Converts `count` elements of dtype `descr` starting at `offset` of `view` into `out`.
+ * Shared by the NPY readers.
+ *
+ * @param descr A dtype descriptor from {@link parseNpyHeader}.
+ * @param view The bytes.
+ * @param offset Byte offset of the first element.
+ * @param count Number of elements.
+ * @param out Receives the values.
+ */
+export function npyElements(
+  descr: string,
+  view: DataView,
+  offset: number,
+  count: number,
+  out: Float32Array | Float64Array,
+) {
+  const [size, get] = DTYPES[descr];
+  for (let i = 0; i < count; i++) out[i] = get(view, offset + i * size);
+}
+
+/**
+ * Decodes the bytes of an `.npy` file.
+ *
+ * @param bytes The whole file.
+ * @param file Its name, for error messages.
+ * @returns The array as float64 in C order.
+ * @throws {SparsedynError} `BAD_FILE` naming the file and what is wrong with it.
+ */
+export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
+  const h = parseNpyHeader(bytes, file);
+  const { shape, descr } = h;
   const count = shape.reduce((a, b) => a * b, 1);
-  const offset = start + headerLen;
-  const [size, get] = dt;
+  const offset = h.dataOffset;
+  const size = h.itemSize;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length - offset < count * size) {
-    throw bad(
-      `data holds ${bytes.length - offset} bytes, shape (${shape.join(", ")}) of ${descr} needs ${
-        count * size
-      }`,
+    throw new SparsedynError(
+      "BAD_FILE",
+      `${file}: not a readable NPY file: data holds ${bytes.length - offset} bytes, shape (${
+        shape.join(", ")
+      }) of ${descr} needs ${count * size}`,
+      { file },
     );
   }
   const raw = new Float64Array(count);
-  for (let i = 0; i < count; i++) raw[i] = get(view, offset + i * size);
-  if (fortran === "False" || shape.length < 2) return { data: raw, shape, dtype: descr };
+  npyElements(descr, view, offset, count, raw);
+  if (!h.fortran || shape.length < 2) return { data: raw, shape, dtype: descr };
   // Fortran order: the first index varies fastest. Reorder to C order.
   const data = new Float64Array(count);
   const strides = shape.map((_, k) => shape.slice(0, k).reduce((a, b) => a * b, 1));

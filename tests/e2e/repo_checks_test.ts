@@ -30,3 +30,17 @@ Deno.test("the code is formatted (deno fmt --check)", async () => {
   const r = await deno(["fmt", "--check"]);
   assert(r.ok, r.text);
 });
+
+Deno.test("npm dependencies written in full in the code have the versions pinned in deno.json", async () => {
+  const cfg = JSON.parse(await Deno.readTextFile(`${root}deno.json`)) as {
+    imports: Record<string, string>;
+  };
+  const pinned = new Set(Object.values(cfg.imports));
+  const files = ["core/data/nwb_movie.ts"];
+  for (const f of files) {
+    const text = await Deno.readTextFile(`${root}${f}`);
+    for (const m of text.matchAll(/import\("(npm:[^"]+)"\)/g)) {
+      assert(pinned.has(m[1]), `${f} imports ${m[1]}, which deno.json's imports do not pin`);
+    }
+  }
+});
