@@ -101,7 +101,57 @@ export async function openMovie(path: string, options: MovieOptions = {}): Promi
       file: path,
     });
   }
-  return (await READERS[ext]())(path, options);
+  const movie = await (await READERS[ext]())(path, options);
+  return guarded(movie);
+}
+
+/** Largest frame accepted (pixels): a corrupt header must not make us allocate terabytes. */
+export const MAX_FRAME_PIXELS = 1 << 28;
+/** Largest single read (float32 values): callers stream longer movies in chunks. */
+export const MAX_READ_VALUES = 1 << 29;
+
+/** Checks sizes once and every frame read: no NaN or infinite pixels reach the caller. */
+function guarded(movie: Movie): Movie {
+  const px = movie.height * movie.width;
+  if (px > MAX_FRAME_PIXELS) {
+    movie.close();
+    throw new SparsedynError(
+      "BAD_FILE",
+      `${movie.path}: frames of ${movie.height}×${movie.width} pixels are implausibly large`,
+      {
+        file: movie.path,
+      },
+    );
+  }
+  const read = movie.read.bind(movie);
+  movie.read = async (start, count) => {
+    checkRange(movie, start, count);
+    if (count * px > MAX_READ_VALUES) {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `${movie.path}: ${count} frames at once exceed ${MAX_READ_VALUES} values; read in chunks`,
+        {
+          argument: "count",
+          file: movie.path,
+        },
+      );
+    }
+    const out = await read(start, count);
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i])) {
+        const f = start + Math.floor(i / px);
+        throw new SparsedynError(
+          "BAD_FILE",
+          `${movie.path}: frame ${f} holds a non-finite value (${out[i]}) at pixel ${i % px}`,
+          {
+            file: movie.path,
+          },
+        );
+      }
+    }
+    return out;
+  };
+  return movie;
 }
 
 /** Checks a read range against a movie's length (shared by the readers). */

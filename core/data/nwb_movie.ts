@@ -241,6 +241,8 @@ export async function openNwbMovie(path: string, options: MovieOptions = {}): Pr
     try {
       file.close();
     } catch { /* closing after a failure */ }
-    throw err;
+    if (err instanceof SparsedynError) throw err;
+    // A corrupt file can make the HDF5 library fail anywhere; say so, with its words.
+    throw bad(`HDF5 library error: ${err instanceof Error ? err.message : err}`);
   }
 }

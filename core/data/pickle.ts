@@ -263,7 +263,9 @@ export function unpickle(bytes: Uint8Array, file: string): unknown {
       }
       case 0x61: { // APPEND
         const x = pop();
-        (top() as unknown[]).push(x);
+        const t = top();
+        if (!Array.isArray(t)) throw bad("APPEND on a non-list");
+        t.push(x);
         break;
       }
       case 0x65:

@@ -40,7 +40,7 @@ export async function readSuite2pOps(
   let start = 0;
   if (bytes[0] === 0x93) {
     const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-    if (!magic.every((b, i) => bytes[i] === b)) throw bad("not an NPY file");
+    if (bytes.length < 12 || !magic.every((b, i) => bytes[i] === b)) throw bad("not an NPY file (or truncated)");
     const major = bytes[6];
     const len = major === 1
       ? new DataView(bytes.buffer).getUint16(8, true)
