@@ -68,6 +68,8 @@ export interface MovieOptions {
   dataset?: string;
   /** The frame rate in Hz, overriding (or supplying) the file's. */
   rate?: number;
+  /** NWB / HDF5: time limit of one request to the HDF5 library, in ms (default 60 000). */
+  hdf5TimeoutMs?: number;
 }
 
 type Opener = (path: string, options: MovieOptions) => Promise<Movie>;

@@ -6,6 +6,11 @@
  * from `starting_time@rate`, from `timestamps`, from the imaging plane's
  * `imaging_rate`, or from a Suite2p `ops` JSON (`fs`).
  *
+ * The HDF5 library runs on a worker thread and every request has a time limit
+ * (`hdf5TimeoutMs`, default 60 s, more for large reads): a corrupt file can send the
+ * library into an endless loop, and only terminating its thread stops that. The thread is
+ * then restarted, and other open movies reopen their files on it transparently.
+ *
  * @example
  * ```ts
  * import { openNwbMovie } from "./nwb_movie.ts";
@@ -17,34 +22,138 @@
  *
  * @module
  */
-import { SparsedynError } from "../errors.ts";
+import { Worker } from "node:worker_threads";
+import { SparsedynError, type SparsedynErrorCode } from "../errors.ts";
 import { checkRange, type Movie, type MovieOptions } from "./movie.ts";
+import type { Hdf5Info } from "./_hdf5_worker.ts";
 
-const SERIES = new Set(["TwoPhotonSeries", "OnePhotonSeries", "ImageSeries"]);
-const DTYPES: Record<string, string> = {
-  B: "uint8",
-  b: "int8",
-  H: "uint16",
-  h: "int16",
-  I: "uint32",
-  i: "int32",
-  f: "float32",
-  d: "float64",
-};
+/** Options of the NWB / HDF5 reader beyond {@link MovieOptions}. */
+export interface NwbOptions extends MovieOptions {
+  /** Time limit of one request to the HDF5 library, in ms (default 60 000; reads get 1 ms more per 10 000 values). */
+  hdf5TimeoutMs?: number;
+}
 
-// deno-lint-ignore no-explicit-any
-type H5 = any;
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+/** The HDF5 worker: one thread, restarted when a request overruns its time limit. */
+class Hdf5Thread {
+  generation = 0;
+  #worker?: Worker;
+  #ready?: Promise<Worker>;
+  #pending = new Map<number, Pending>();
+  #nextId = 0;
+  #busy = 0;
+
+  #start(): Promise<Worker> {
+    if (this.#ready) return this.#ready;
+    const w = new Worker(new URL("./_hdf5_worker.ts", import.meta.url));
+    this.#worker = w;
+    this.#ready = new Promise((resolve, reject) => {
+      w.on(
+        "message",
+        (
+          msg: {
+            id: number;
+            result?: unknown;
+            error?: { code: string; message: string; file?: string };
+          },
+        ) => {
+          if (msg.id === -1) {
+            w.unref();
+            resolve(w);
+            return;
+          }
+          const p = this.#pending.get(msg.id);
+          if (!p) return;
+          this.#pending.delete(msg.id);
+          this.#release();
+          if (msg.error) {
+            p.reject(
+              new SparsedynError(msg.error.code as SparsedynErrorCode, msg.error.message, {
+                file: msg.error.file,
+              }),
+            );
+          } else p.resolve(msg.result);
+        },
+      );
+      w.once("error", (err) => {
+        reject(err);
+        this.#fail(err);
+      });
+    });
+    return this.#ready;
+  }
+
+  #hold() {
+    if (this.#busy++ === 0) this.#worker?.ref();
+  }
+
+  #release() {
+    if (--this.#busy === 0) this.#worker?.unref();
+  }
+
+  #fail(err: unknown) {
+    for (const p of this.#pending.values()) p.reject(err);
+    this.#pending.clear();
+    this.#busy = 0;
+  }
+
+  /** Terminates the thread (its open files are lost; the next request starts a new one). */
+  async restart(): Promise<void> {
+    const w = this.#worker;
+    this.#worker = undefined;
+    this.#ready = undefined;
+    this.generation++;
+    this.#fail(new SparsedynError("IO", "the HDF5 thread was restarted"));
+    if (w) await w.terminate();
+  }
+
+  async request<T>(msg: Record<string, unknown>, timeoutMs: number, path: string): Promise<T> {
+    const w = await this.#start();
+    const id = this.#nextId++;
+    this.#hold();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        timer = setTimeout(() => {
+          if (!this.#pending.has(id)) return;
+          this.#pending.delete(id);
+          this.#release();
+          reject(
+            new SparsedynError(
+              "BAD_FILE",
+              `${path}: the HDF5 library did not finish within ${timeoutMs} ms (a corrupt file?)`,
+              { file: path },
+            ),
+          );
+          this.restart();
+        }, timeoutMs);
+        w.postMessage({ ...msg, id, path });
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+const thread = new Hdf5Thread();
 
 /**
  * Opens an NWB or HDF5 file as a movie.
  *
  * @param path The file.
- * @param options `dataset` to choose the series; `rate` to override the file's.
+ * @param options `dataset` to choose the series; `rate` to override the file's;
+ *   `hdf5TimeoutMs` to bound each request to the HDF5 library.
  * @returns The movie.
  * @throws {SparsedynError} `BAD_FILE` when the file is not HDF5, holds no imaging series
- *   (or several 3-D datasets and no `dataset` option), or the dataset is not 3-D.
+ *   (or several 3-D datasets and no `dataset` option), the dataset is not 3-D, or the
+ *   library does not answer in time.
  */
-export async function openNwbMovie(path: string, options: MovieOptions = {}): Promise<Movie> {
+export async function openNwbMovie(path: string, options: NwbOptions = {}): Promise<Movie> {
   const bad = (why: string) => new SparsedynError("BAD_FILE", `${path}: ${why}`, { file: path });
   let info: Deno.FileInfo;
   try {
@@ -57,7 +166,7 @@ export async function openNwbMovie(path: string, options: MovieOptions = {}): Pr
     );
   }
   if (info.isDirectory) throw bad("is a directory, not a movie file");
-  // HDF5 signature: \x89HDF\r\n\x1a\n at offset 0 (or 512, 1024, … with a user block).
+  // HDF5 signature: \x89HDF\r\n\x1a\n at offset 0.
   const head = new Uint8Array(8);
   const fh = await Deno.open(path);
   try {
@@ -68,181 +177,51 @@ export async function openNwbMovie(path: string, options: MovieOptions = {}): Pr
   const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
   if (!sig.every((b, i) => head[i] === b)) throw bad("not an HDF5 file (wrong signature)");
 
-  // The full specifier, not the import map's "h5wasm": import maps apply only to the root
-  // project, and this module must also work when mod.ts is imported by URL. Loaded on
-  // first use, so that importing sparsedyn does not load the HDF5 library.
-  // deno-lint-ignore no-import-prefix
-  const h5wasm = (await import("npm:h5wasm@0.10.3/node")).default as H5;
-  await h5wasm.ready;
-  let file: H5;
-  try {
-    file = new h5wasm.File(path, "r");
-  } catch (err) {
-    throw bad(`HDF5 library could not open it: ${err instanceof Error ? err.message : err}`);
-  }
-  try {
-    const isDataset = (x: H5) => x instanceof h5wasm.Dataset;
-    const isGroup = (x: H5) => x instanceof h5wasm.Group;
-    const attr = (x: H5, name: string) => {
-      try {
-        return x?.attrs?.[name]?.value;
-      } catch {
-        return undefined;
+  const timeout = options.hdf5TimeoutMs ?? 60_000;
+  const request = { dataset: options.dataset, rate: options.rate };
+  let { handle, info: h } = await thread.request<{ handle: number; info: Hdf5Info }>(
+    { op: "open", options: request },
+    timeout,
+    path,
+  );
+  let generation = thread.generation;
+  const [T, H, W] = h.shape;
+  let closed = false;
+  const movie: Movie = {
+    path,
+    format: h.nwb ? "nwb" : "hdf5",
+    frames: T,
+    height: H,
+    width: W,
+    dtype: h.dtype,
+    rate: h.rate,
+    metadata: h.metadata,
+    async read(start, count) {
+      checkRange(movie, start, count);
+      if (closed) throw new SparsedynError("IO", `${path}: the movie is closed`, { file: path });
+      if (count === 0) return new Float32Array(0);
+      if (generation !== thread.generation) {
+        // The thread was restarted (another file overran its time limit): reopen.
+        ({ handle, info: h } = await thread.request<{ handle: number; info: Hdf5Info }>(
+          { op: "open", options: { ...request, dataset: h.dataPath } },
+          timeout,
+          path,
+        ));
+        generation = thread.generation;
       }
-    };
-    let dataPath: string | undefined, series: H5 | undefined, neurodataType: string | undefined;
-    if (options.dataset !== undefined) {
-      const d = file.get(options.dataset);
-      if (!d) throw bad(`no dataset "${options.dataset}"`);
-      if (isGroup(d) && isDataset(d.get("data"))) {
-        series = d;
-        dataPath = `${options.dataset.replace(/\/$/, "")}/data`;
-      } else if (isDataset(d)) dataPath = options.dataset;
-      else throw bad(`"${options.dataset}" is not a dataset`);
-      neurodataType = series ? attr(series, "neurodata_type") : undefined;
-    } else {
-      const found: { path: string; group: H5; type: string }[] = [];
-      const walk = (g: H5, at: string, depth: number) => {
-        for (const k of g.keys()) {
-          const item = g.get(k);
-          const p = `${at}/${k}`;
-          if (!isGroup(item)) continue;
-          const t = attr(item, "neurodata_type");
-          const data = item.keys().includes("data") ? item.get("data") : undefined;
-          if (t && SERIES.has(t) && isDataset(data) && data.shape?.length === 3) {
-            found.push({ path: p, group: item, type: t });
-          } else if (depth < 3) walk(item, p, depth + 1);
-        }
-      };
-      for (const root of ["acquisition", "processing"]) {
-        if (file.keys().includes(root)) walk(file.get(root), `/${root}`, 0);
-      }
-      const twoP = found.find((f) => f.type !== "ImageSeries") ?? found[0];
-      if (twoP) {
-        series = twoP.group;
-        dataPath = `${twoP.path}/data`;
-        neurodataType = twoP.type;
-      } else if (
-        attr(file, "neurodata_type") === "NWBFile" || file.keys().includes("acquisition")
-      ) {
-        throw bad(
-          "an NWB file without an imaging series (TwoPhotonSeries, OnePhotonSeries or ImageSeries)",
-        );
-      } else {
-        // Plain HDF5: the one 3-D dataset, if there is exactly one.
-        const cubes: string[] = [];
-        const walk = (g: H5, at: string, depth: number) => {
-          for (const k of g.keys()) {
-            const item = g.get(k);
-            if (isDataset(item) && item.shape?.length === 3) cubes.push(`${at}/${k}`);
-            else if (isGroup(item) && depth < 3) walk(item, `${at}/${k}`, depth + 1);
-          }
-        };
-        walk(file, "", 0);
-        if (cubes.length !== 1) {
-          throw bad(
-            cubes.length
-              ? `several 3-D datasets (${cubes.join(", ")}): choose one with the dataset option`
-              : "no 3-D dataset (frames × height × width)",
-          );
-        }
-        dataPath = cubes[0];
-      }
-    }
-    const data = file.get(dataPath!);
-    const shape: number[] = data.shape ?? [];
-    if (shape.length !== 3) {
-      throw bad(
-        `dataset ${dataPath} has shape (${shape.join(", ")}), expected (frames, height, width)`,
+      return await thread.request<Float32Array>(
+        { op: "read", handle, start, count },
+        timeout + (count * H * W) / 10_000,
+        path,
       );
-    }
-    const [T, H, W] = shape;
-    if (T === 0) throw bad(`dataset ${dataPath} has no frames`);
-    const code = String(data.dtype ?? "").replace(/^[<>|=]/, "");
-    const dtype = DTYPES[code];
-    if (!dtype) {
-      throw bad(
-        `dataset ${dataPath} has element type "${data.dtype}", expected integers or floats`,
-      );
-    }
-
-    let rate: number | undefined = options.rate;
-    if (rate === undefined && series) {
-      const keys: string[] = series.keys();
-      if (keys.includes("starting_time")) {
-        rate = Number(attr(series.get("starting_time"), "rate")) || undefined;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      if (generation === thread.generation) {
+        thread.request({ op: "close", handle }, timeout, path).catch(() => {});
       }
-      if (rate === undefined && keys.includes("timestamps")) {
-        const ts = series.get("timestamps");
-        const n = Math.min(ts.shape?.[0] ?? 0, 1001);
-        if (n > 1) {
-          const t = Array.from(ts.slice([[0, n]]) as ArrayLike<number>);
-          const diffs = t.slice(1).map((v, i) => v - t[i]).sort((a, b) => a - b);
-          const med = diffs[Math.floor(diffs.length / 2)];
-          if (med > 0) rate = 1 / med;
-        }
-      }
-      if (rate === undefined && keys.includes("imaging_plane")) {
-        try {
-          const r = Number(series.get("imaging_plane/imaging_rate")?.value);
-          if (r > 0) rate = r;
-        } catch { /* a link to a missing plane: no rate */ }
-      }
-    }
-    if (rate === undefined && file.keys().includes("ops")) {
-      try {
-        const fs = Number(JSON.parse(String(file.get("ops").value)).fs);
-        if (fs > 0) rate = fs;
-      } catch { /* not Suite2p's ops */ }
-    }
-    const metadata: Record<string, unknown> = {
-      dataset: dataPath!.startsWith("/") ? dataPath : `/${dataPath}`,
-      neurodataType,
-      chunks: data.metadata?.chunks ?? null,
-      filters: (data.filters ?? []).map((f: { name?: string; id?: number }) => f.name ?? f.id),
-      conversion: attr(data, "conversion"),
-      offset: attr(data, "offset"),
-      unit: attr(data, "unit"),
-    };
-    const movie: Movie = {
-      path,
-      format: neurodataType || file.keys().includes("acquisition") ? "nwb" : "hdf5",
-      frames: T,
-      height: H,
-      width: W,
-      dtype,
-      rate,
-      metadata,
-      read(start, count) {
-        checkRange(movie, start, count);
-        if (count === 0) return Promise.resolve(new Float32Array(0));
-        let values: ArrayLike<number | bigint>;
-        try {
-          values = data.slice([[start, start + count], [], []]);
-        } catch (err) {
-          throw bad(
-            `cannot read frames ${start}–${start + count}: ${
-              err instanceof Error ? err.message : err
-            }`,
-          );
-        }
-        const out = new Float32Array(count * H * W);
-        for (let i = 0; i < out.length; i++) out[i] = Number(values[i]);
-        return Promise.resolve(out);
-      },
-      close: () => {
-        try {
-          file.close();
-        } catch { /* already closed */ }
-      },
-    };
-    return movie;
-  } catch (err) {
-    try {
-      file.close();
-    } catch { /* closing after a failure */ }
-    if (err instanceof SparsedynError) throw err;
-    // A corrupt file can make the HDF5 library fail anywhere; say so, with its words.
-    throw bad(`HDF5 library error: ${err instanceof Error ? err.message : err}`);
-  }
+    },
+  };
+  return movie;
 }

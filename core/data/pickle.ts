@@ -70,7 +70,9 @@ export function unpickle(bytes: Uint8Array, file: string): unknown {
   const utf8 = (b: Uint8Array) => new TextDecoder().decode(b);
   const pop = () => {
     if (stack.length === 0) throw bad("stack underflow");
-    return stack.pop();
+    const x = stack.pop();
+    if (x === MARK) throw bad("a mark where a value belongs");
+    return x;
   };
   const popMark = () => {
     const i = stack.lastIndexOf(MARK);
@@ -81,7 +83,9 @@ export function unpickle(bytes: Uint8Array, file: string): unknown {
   };
   const top = () => {
     if (stack.length === 0) throw bad("stack underflow");
-    return stack[stack.length - 1];
+    const x = stack[stack.length - 1];
+    if (x === MARK) throw bad("a mark where a value belongs");
+    return x;
   };
   const setItems = (d: unknown, items: unknown[]) => {
     if (typeof d !== "object" || d === null || Array.isArray(d)) {

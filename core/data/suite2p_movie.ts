@@ -40,7 +40,9 @@ export async function readSuite2pOps(
   let start = 0;
   if (bytes[0] === 0x93) {
     const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-    if (bytes.length < 12 || !magic.every((b, i) => bytes[i] === b)) throw bad("not an NPY file (or truncated)");
+    if (bytes.length < 12 || !magic.every((b, i) => bytes[i] === b)) {
+      throw bad("not an NPY file (or truncated)");
+    }
     const major = bytes[6];
     const len = major === 1
       ? new DataView(bytes.buffer).getUint16(8, true)
@@ -62,7 +64,7 @@ export async function readSuite2pOps(
     Lx = Number(ops.Lx),
     fs = ops.fs === undefined ? undefined : Number(ops.fs);
   if (!Number.isInteger(Ly) || !Number.isInteger(Lx) || Ly <= 0 || Lx <= 0) {
-    throw bad(`Ly = ${ops.Ly}, Lx = ${ops.Lx} are not frame sizes`);
+    throw bad(`Ly = ${String(ops.Ly)}, Lx = ${String(ops.Lx)} are not frame sizes`);
   }
   return { Ly, Lx, fs: fs !== undefined && fs > 0 ? fs : undefined };
 }
