@@ -126,7 +126,7 @@ async function openDataset(
         `dataset ${dataPath} has shape (${shape.join(", ")}), expected (frames, height, width)`,
       );
     }
-    const [T, H, W] = shape;
+    const T = shape[0];
     if (T === 0) throw bad(`dataset ${dataPath} has no frames`);
     const code = String(data.dtype ?? "").replace(/^[<>|=]/, "");
     const dtype = DTYPES[code];
