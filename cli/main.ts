@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-read --allow-write
+#!/usr/bin/env -S deno run --allow-read --allow-write --allow-env
 /**
  * The `sparsedyn` command: `sparsedyn <command> [options]`, one file per command.
  * Exit status: 0 success, 1 failure (bad input, I/O), 2 usage error.
@@ -9,10 +9,11 @@ import { SparsedynError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { type Command, UsageError } from "./_flags.ts";
 import { demo } from "./demo.ts";
+import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
 import { synth } from "./synth.ts";
 
-const COMMANDS: Record<string, Command> = { demo, lasso, synth };
+const COMMANDS: Record<string, Command> = { demo, inspect, lasso, synth };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

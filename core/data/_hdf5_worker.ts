@@ -193,6 +193,13 @@ async function openDataset(
       file.close();
     } catch { /* closing after a failure */ }
     if (err instanceof SparsedynError) throw err;
+    if (err instanceof Error && err.name === "NotCapable") {
+      throw new SparsedynError(
+        "IO",
+        `${path}: the HDF5 library needs a permission: ${err.message}`,
+        { file: path, cause: err },
+      );
+    }
     // A corrupt file can make the HDF5 library fail anywhere; say so, with its words.
     throw bad(`HDF5 library error: ${err instanceof Error ? err.message : err}`);
   }

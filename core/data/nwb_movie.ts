@@ -6,6 +6,7 @@
  * from `starting_time@rate`, from `timestamps`, from the imaging plane's
  * `imaging_rate`, or from a Suite2p `ops` JSON (`fs`).
  *
+ * Needs `--allow-read` and `--allow-env` (the HDF5 library reads its environment).
  * The HDF5 library runs on a worker thread and every request has a time limit
  * (`hdf5TimeoutMs`, default 60 s, more for large reads): a corrupt file can send the
  * library into an endless loop, and only terminating its thread stops that. The thread is

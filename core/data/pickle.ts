@@ -20,8 +20,11 @@ import { SparsedynError } from "../errors.ts";
 
 /** A Python object that is not a plain value: its class, constructor arguments and state. */
 export interface PickledObject {
+  /** "module.name" of the class or function. */
   $class: string;
+  /** Arguments it was called with (REDUCE / NEWOBJ). */
   args?: unknown[];
+  /** State given by BUILD. */
   state?: unknown;
 }
 
@@ -369,6 +372,7 @@ export function unpickle(bytes: Uint8Array, file: string): unknown {
  *
  * @param value An unpickled value.
  * @param keys Keys the dict must have.
+ * @param depth Current depth (the search stops at 20).
  * @returns The dict, or undefined.
  */
 export function findDict(

@@ -15,7 +15,8 @@
  */
 import { SparsedynError } from "../errors.ts";
 
-type Samples = Uint8Array | Uint16Array | Int16Array | Float32Array;
+/** Sample arrays the TIFF encoder writes. */
+export type TiffSamples = Uint8Array | Uint16Array | Int16Array | Float32Array;
 
 /**
  * Encodes `frames` frames of `height`×`width` samples as a multi-page TIFF.
@@ -29,7 +30,7 @@ type Samples = Uint8Array | Uint16Array | Int16Array | Float32Array;
  * @throws {SparsedynError} When the sizes disagree or the file would exceed 4 GiB.
  */
 export function encodeTiff(
-  data: Samples,
+  data: TiffSamples,
   frames: number,
   height: number,
   width: number,

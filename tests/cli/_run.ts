@@ -9,7 +9,7 @@ export interface CliResult {
 
 export async function cli(args: string[], cwd?: string): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", MAIN, ...args],
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
     cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",
