@@ -80,3 +80,20 @@ export { findDict, unpickle } from "./core/data/pickle.ts";
 export type { PickledObject } from "./core/data/pickle.ts";
 export { npyElements, parseNpyHeader } from "./core/data/npy.ts";
 export type { NpyHeader } from "./core/data/npy.ts";
+export {
+  meanImage,
+  percentile,
+  pixelStats,
+  preprocessFrames,
+  processedShape,
+} from "./core/data/preprocess.ts";
+export type {
+  FrameChunk,
+  PixelStats,
+  PreprocessSpec,
+  ProcessedShape,
+} from "./core/data/preprocess.ts";
+export { preprocessToNpy } from "./core/data/preprocess_write.ts";
+export type { PreprocessResult } from "./core/data/preprocess_write.ts";
+export { parseLabeledInputs, splitWindows, windowStarts } from "./core/data/windows.ts";
+export type { LabeledInput, WindowSplit } from "./core/data/windows.ts";

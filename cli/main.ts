@@ -11,9 +11,10 @@ import { type Command, UsageError } from "./_flags.ts";
 import { demo } from "./demo.ts";
 import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
+import { preprocess } from "./preprocess.ts";
 import { synth } from "./synth.ts";
 
-const COMMANDS: Record<string, Command> = { demo, inspect, lasso, synth };
+const COMMANDS: Record<string, Command> = { demo, inspect, lasso, preprocess, synth };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

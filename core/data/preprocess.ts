@@ -1,0 +1,368 @@
+/**
+ * Streaming preprocessing of a movie, in this order: crop → spatial downsampling by block
+ * mean → temporal binning → per-pixel normalisation (z-score, or ΔF/F over a running
+ * percentile baseline). Frames flow through in chunks, in time order; memory is bounded by
+ * the chunk size and, for ΔF/F, by the baseline window — never by the movie's length.
+ *
+ * ΔF/F, precisely: anchors a_k = min(k·stride, T−1); at each anchor the baseline
+ * B_k(x) is the `percentile` (linear interpolation between order statistics, as NumPy's
+ * default) of F(t, x) over t ∈ [a_k − ⌊window/2⌋, a_k + ⌊window/2⌋] ∩ [0, T); between
+ * anchors F0 is interpolated linearly; ΔF/F = (F − F0) / max(F0, floor).
+ *
+ * @example Downsample and z-score a small movie
+ * ```ts
+ * import { preprocessFrames } from "./preprocess.ts";
+ * import { openMovie } from "./movie.ts";
+ * import { encodeNpy } from "./npy.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeFile(`${dir}/m.npy`, encodeNpy(new Float64Array(8 * 4 * 4).map((_, i) => (i * 37) % 11), [8, 4, 4]));
+ * const movie = await openMovie(`${dir}/m.npy`);
+ * let frames = 0;
+ * for await (const c of preprocessFrames(movie, { downsample: 2, normalize: "zscore" })) frames += c.count;
+ * if (frames !== 8) throw new Error("8 frames of 2×2");
+ * movie.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import type { Movie } from "./movie.ts";
+
+/** What to do to the frames. */
+export interface PreprocessSpec {
+  /** Keep the rectangle [top, top + height) × [left, left + width). */
+  crop?: { top: number; left: number; height: number; width: number };
+  /** Spatial block mean over `downsample`×`downsample` pixels (edges that do not fill a block are dropped). */
+  downsample?: number;
+  /** Mean of `bin` consecutive frames (a last partial bin is dropped). */
+  bin?: number;
+  /** Per-pixel normalisation (default "none"). */
+  normalize?: "none" | "zscore" | "dff";
+  /** ΔF/F baseline: window and anchor stride in (binned) frames, percentile 0–100, denominator floor. */
+  dff?: { window?: number; percentile?: number; stride?: number; floor?: number };
+  /** Frames per chunk read from the source (default 64). */
+  chunk?: number;
+}
+
+/** A chunk of processed frames. */
+export interface FrameChunk {
+  /** Index of the first frame (in processed frames). */
+  start: number;
+  /** Number of frames. */
+  count: number;
+  /** count × height × width, frame-major. */
+  frames: Float32Array;
+}
+
+/** Shape of the processed movie. */
+export interface ProcessedShape {
+  /** Frames after binning. */
+  frames: number;
+  /** Height after cropping and downsampling. */
+  height: number;
+  /** Width after cropping and downsampling. */
+  width: number;
+}
+
+function bad(argument: string, message: string): never {
+  throw new SparsedynError("INVALID_ARGUMENT", message, { argument });
+}
+
+/**
+ * The processed movie's shape, and the spec checked against the source.
+ *
+ * @param movie The source.
+ * @param spec The steps.
+ * @returns frames × height × width after cropping, downsampling and binning.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` naming the setting that does not fit.
+ */
+export function processedShape(
+  movie: { frames: number; height: number; width: number },
+  spec: PreprocessSpec,
+): ProcessedShape {
+  let H = movie.height, W = movie.width;
+  if (spec.crop) {
+    const { top, left, height, width } = spec.crop;
+    for (const [k, v] of Object.entries(spec.crop)) {
+      if (!Number.isInteger(v) || v < 0) {
+        bad(`crop.${k}`, `crop.${k} must be an integer ≥ 0; got ${v}`);
+      }
+    }
+    if (height < 1 || width < 1 || top + height > H || left + width > W) {
+      bad("crop", `crop ${height}×${width} at (${top}, ${left}) does not fit frames of ${H}×${W}`);
+    }
+    H = height;
+    W = width;
+  }
+  const ds = spec.downsample ?? 1;
+  if (!Number.isInteger(ds) || ds < 1 || ds > Math.min(H, W)) {
+    bad("downsample", `downsample must be an integer in [1, ${Math.min(H, W)}]; got ${ds}`);
+  }
+  H = Math.floor(H / ds);
+  W = Math.floor(W / ds);
+  const bin = spec.bin ?? 1;
+  if (!Number.isInteger(bin) || bin < 1 || bin > movie.frames) {
+    bad("bin", `bin must be an integer in [1, ${movie.frames}]; got ${bin}`);
+  }
+  const normalize = spec.normalize ?? "none";
+  if (!["none", "zscore", "dff"].includes(normalize)) {
+    bad("normalize", `normalize must be "none", "zscore" or "dff"; got "${normalize}"`);
+  }
+  return { frames: Math.floor(movie.frames / bin), height: H, width: W };
+}
+
+/** Crop, downsample and bin, without normalisation: the shared first stage. */
+async function* spatialAndBinned(
+  movie: Movie,
+  spec: PreprocessSpec,
+  shape: ProcessedShape,
+): AsyncGenerator<FrameChunk> {
+  const bin = spec.bin ?? 1, ds = spec.downsample ?? 1;
+  const chunk = Math.max(1, spec.chunk ?? 64);
+  const perRead = Math.max(bin, Math.floor(chunk / bin) * bin);
+  const top = spec.crop?.top ?? 0, left = spec.crop?.left ?? 0;
+  const { height: H, width: W } = shape;
+  const srcW = movie.width, srcPx = movie.height * movie.width, px = H * W;
+  const usable = shape.frames * bin;
+  let out = 0;
+  for (let t = 0; t < usable; t += perRead) {
+    const n = Math.min(perRead, usable - t);
+    const raw = await movie.read(t, n);
+    const count = n / bin;
+    const frames = new Float32Array(count * px);
+    const acc = new Float64Array(px);
+    const scale = 1 / (bin * ds * ds);
+    for (let f = 0; f < count; f++) {
+      acc.fill(0);
+      for (let b = 0; b < bin; b++) {
+        const src = raw.subarray((f * bin + b) * srcPx, (f * bin + b + 1) * srcPx);
+        for (let y = 0; y < H; y++) {
+          for (let dy = 0; dy < ds; dy++) {
+            const row = (top + y * ds + dy) * srcW + left;
+            for (let x = 0; x < W; x++) {
+              let s = 0;
+              for (let dx = 0; dx < ds; dx++) s += src[row + x * ds + dx];
+              acc[y * W + x] += s;
+            }
+          }
+        }
+      }
+      const dst = frames.subarray(f * px, (f + 1) * px);
+      for (let q = 0; q < px; q++) dst[q] = acc[q] * scale;
+    }
+    yield { start: out, count, frames };
+    out += count;
+  }
+}
+
+/** Per-pixel mean and standard deviation of the cropped / downsampled / binned movie. */
+export interface PixelStats {
+  /** Per-pixel temporal mean. */
+  mean: Float64Array;
+  /** Per-pixel temporal standard deviation (population). */
+  std: Float64Array;
+  /** Frames used. */
+  frames: number;
+}
+
+/**
+ * One streaming pass: per-pixel mean and (population) standard deviation, by Welford's
+ * update, so that a long movie does not lose precision in a running sum of squares.
+ *
+ * @param movie The source.
+ * @param spec Crop, downsample and bin to apply first (normalisation is ignored).
+ * @returns Mean and std images.
+ */
+export async function pixelStats(movie: Movie, spec: PreprocessSpec = {}): Promise<PixelStats> {
+  const shape = processedShape(movie, spec);
+  const px = shape.height * shape.width;
+  const mean = new Float64Array(px), m2 = new Float64Array(px);
+  let n = 0;
+  for await (const c of spatialAndBinned(movie, spec, shape)) {
+    for (let f = 0; f < c.count; f++) {
+      n++;
+      for (let q = 0; q < px; q++) {
+        const v = c.frames[f * px + q], d = v - mean[q];
+        mean[q] += d / n;
+        m2[q] += d * (v - mean[q]);
+      }
+    }
+  }
+  const std = m2.map((v) => Math.sqrt(v / n));
+  return { mean, std, frames: n };
+}
+
+/**
+ * The temporal mean image (the skip connection's input) after crop / downsample / bin.
+ *
+ * @param movie The source.
+ * @param spec Crop, downsample, bin.
+ * @returns height × width.
+ */
+export async function meanImage(movie: Movie, spec: PreprocessSpec = {}): Promise<Float32Array> {
+  return Float32Array.from((await pixelStats(movie, { ...spec, normalize: "none" })).mean);
+}
+
+/**
+ * The q-th percentile of `v[0..n)` by linear interpolation between order statistics
+ * (NumPy's default), in O(n) by quickselect; reorders `v`.
+ *
+ * @param v Values (reordered).
+ * @param n How many of them.
+ * @param q Percentile, 0–100.
+ * @returns The percentile.
+ */
+export function percentile(v: Float64Array, n: number, q: number): number {
+  const p = (q / 100) * (n - 1), lo = Math.floor(p), frac = p - lo;
+  const a = select(v, n, lo);
+  if (frac === 0 || lo + 1 >= n) return a;
+  // After selecting lo, the (lo+1)-th smallest is the minimum of the upper part.
+  let b = Infinity;
+  for (let i = lo + 1; i < n; i++) if (v[i] < b) b = v[i];
+  return a + frac * (b - a);
+}
+
+/** Quickselect: the k-th smallest of v[0..n), with v partitioned around it. */
+function select(v: Float64Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1;
+  while (lo < hi) {
+    const pivot = v[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) {
+        const t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return v[k];
+  }
+  return v[k];
+}
+
+/**
+ * The processed frames, in time order, chunk by chunk.
+ *
+ * @param movie The source.
+ * @param spec The steps.
+ * @returns An async iterator of chunks.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` for settings that do not fit the movie.
+ */
+export async function* preprocessFrames(
+  movie: Movie,
+  spec: PreprocessSpec = {},
+): AsyncGenerator<FrameChunk> {
+  const shape = processedShape(movie, spec);
+  const px = shape.height * shape.width;
+  const normalize = spec.normalize ?? "none";
+  if (normalize === "none") {
+    yield* spatialAndBinned(movie, spec, shape);
+    return;
+  }
+  if (normalize === "zscore") {
+    const { mean, std } = await pixelStats(movie, spec);
+    for await (const c of spatialAndBinned(movie, spec, shape)) {
+      for (let f = 0; f < c.count; f++) {
+        for (let q = 0; q < px; q++) {
+          const i = f * px + q;
+          c.frames[i] = std[q] > 0 ? (c.frames[i] - mean[q]) / std[q] : 0;
+        }
+      }
+      yield c;
+    }
+    return;
+  }
+  // ΔF/F with a ring of frames around the next anchor.
+  const T = shape.frames;
+  const window = spec.dff?.window ?? Math.min(T, 300);
+  const q = spec.dff?.percentile ?? 8;
+  const stride = spec.dff?.stride ?? Math.max(1, Math.floor(window / 10));
+  const floor = spec.dff?.floor ?? 1e-6;
+  if (!Number.isInteger(window) || window < 1) {
+    bad("dff.window", `dff.window must be an integer ≥ 1; got ${window}`);
+  }
+  if (!Number.isInteger(stride) || stride < 1) {
+    bad("dff.stride", `dff.stride must be an integer ≥ 1; got ${stride}`);
+  }
+  if (!(q >= 0 && q <= 100)) bad("dff.percentile", `dff.percentile must be in [0, 100]; got ${q}`);
+  if (!(floor > 0)) bad("dff.floor", `dff.floor must be > 0; got ${floor}`);
+  const h = Math.floor(window / 2);
+  const anchors: number[] = [];
+  for (let a = 0; a < T - 1; a += stride) anchors.push(a);
+  anchors.push(T - 1);
+  const buffer = new Map<number, Float32Array>(); // frame index → frame
+  const scratch = new Float64Array(2 * h + 1);
+  const baselineAt = (a: number) => {
+    const lo = Math.max(0, a - h), hi = Math.min(T - 1, a + h), n = hi - lo + 1;
+    const b = new Float64Array(px);
+    for (let p = 0; p < px; p++) {
+      for (let t = lo; t <= hi; t++) scratch[t - lo] = buffer.get(t)![p];
+      b[p] = percentile(scratch, n, q);
+    }
+    return b;
+  };
+  const source = spatialAndBinned(movie, spec, shape);
+  let loaded = 0; // frames pulled from the source
+  const pull = async (upTo: number) => {
+    while (loaded <= upTo) {
+      const { value, done } = await source.next();
+      if (done) break;
+      for (let f = 0; f < value.count; f++) {
+        buffer.set(loaded + f, value.frames.subarray(f * px, (f + 1) * px));
+      }
+      loaded += value.count;
+    }
+  };
+  const chunk = Math.max(1, spec.chunk ?? 64);
+  let pending: Float32Array[] = [], pendingStart = 0, emitted = 0;
+  let prevB: Float64Array | undefined;
+  for (let k = 0; k < anchors.length; k++) {
+    const a = anchors[k];
+    await pull(Math.min(T - 1, a + h));
+    const B = baselineAt(a);
+    if (k === 0) {
+      prevB = B;
+      continue;
+    }
+    // Frames a_{k−1} … a_k − 1 (and a_k itself at the end) between baselines prevB and B.
+    const a0 = anchors[k - 1], last = k === anchors.length - 1 ? a : a - 1;
+    for (let t = a0; t <= last; t++) {
+      const w = a === a0 ? 0 : (t - a0) / (a - a0);
+      const F = buffer.get(t)!;
+      const out = new Float32Array(px);
+      for (let p = 0; p < px; p++) {
+        const f0 = prevB![p] + w * (B[p] - prevB![p]);
+        out[p] = (F[p] - f0) / Math.max(f0, floor);
+      }
+      pending.push(out);
+      if (pending.length === chunk) {
+        yield pack(pending, pendingStart, px);
+        emitted += pending.length;
+        pendingStart = emitted;
+        pending = [];
+      }
+    }
+    prevB = B;
+    // Frames no later anchor's window or output needs any more.
+    const keepFrom = Math.min(last + 1, Math.max(0, (anchors[k + 1] ?? T) - h));
+    for (const t of buffer.keys()) if (t < keepFrom) buffer.delete(t);
+  }
+  if (T === 1) {
+    pending.push(new Float32Array(px)); // one frame: it is its own baseline
+  }
+  if (pending.length) yield pack(pending, pendingStart, px);
+}
+
+function pack(frames: Float32Array[], start: number, px: number): FrameChunk {
+  const out = new Float32Array(frames.length * px);
+  frames.forEach((f, i) => out.set(f, i * px));
+  return { start, count: frames.length, frames: out };
+}
