@@ -97,3 +97,5 @@ export { preprocessToNpy } from "./core/data/preprocess_write.ts";
 export type { PreprocessResult } from "./core/data/preprocess_write.ts";
 export { parseLabeledInputs, splitWindows, windowStarts } from "./core/data/windows.ts";
 export type { LabeledInput, WindowSplit } from "./core/data/windows.ts";
+export { TiffWriter } from "./core/data/tiff_writer.ts";
+export type { TiffWriteType } from "./core/data/tiff_writer.ts";

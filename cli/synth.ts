@@ -25,6 +25,7 @@ Options:
   --jitter J         motion shift, pixels (0)       --seed S     seed (1)
   --effect E         two conditions: condition B changes --edges coefficients by E
   --edges N          number of changed coefficients (with --effect; default 3)
+  --format F         npy (float32, default), tiff (uint16, rounded) or both
   --json             print truth.json's summary as JSON; progress as JSON lines on stderr
   -h, --help         show this help`;
 
@@ -51,6 +52,7 @@ export const synth: Command = {
       seed: { type: "string" },
       effect: { type: "string" },
       edges: { type: "string" },
+      format: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });

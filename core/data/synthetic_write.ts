@@ -1,6 +1,7 @@
 /**
- * Writing a synthetic recording to a folder: the movie of each condition (NPY, frames
- * streamed in chunks, so length is not limited by memory), the noise-free activity,
+ * Writing a synthetic recording to a folder: the movie of each condition (NPY float32
+ * and/or TIFF uint16, rounded and clipped like a camera's counts; frames streamed in
+ * chunks, so length is not limited by memory), the noise-free activity,
  * innovations and calcium, the footprints and background, and `truth.json`. The folder
  * is built under a temporary name and renamed at the end: it appears complete or not
  * at all, and an existing folder is never touched.
@@ -20,6 +21,7 @@
 import { SparsedynError } from "../errors.ts";
 import { encodeNpy } from "./npy.ts";
 import { NpyWriter } from "./npy_writer.ts";
+import { TiffWriter } from "./tiff_writer.ts";
 import {
   planSynthetic,
   renderFrames,
@@ -39,6 +41,7 @@ const CHUNK = 64;
  * @param dir Output folder; must not exist yet.
  * @param options Generator settings.
  * @param onProgress Called after each chunk of frames.
+ * @param output `format`: "npy" (default, float32), "tiff" (uint16) or "both".
  * @returns The truth record (also in `dir/truth.json`).
  * @throws {SparsedynError} `IO` when `dir` exists or cannot be written; `INVALID_ARGUMENT`
  *   for settings out of range.
@@ -47,7 +50,16 @@ export async function writeSynthetic(
   dir: string,
   options: SynthOptions = {},
   onProgress?: SynthProgress,
+  output: { format?: "npy" | "tiff" | "both" } = {},
 ): Promise<SynthTruth> {
+  const format = output.format ?? "npy";
+  if (!["npy", "tiff", "both"].includes(format)) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `format must be "npy", "tiff" or "both"; got "${format}"`,
+      { argument: "format" },
+    );
+  }
   const plan = planSynthetic(options);
   const exists = await Deno.lstat(dir).then(() => true, () => false);
   if (exists) {
@@ -80,19 +92,40 @@ export async function writeSynthetic(
       await Deno.writeFile(`${tmp}/${name("activity", c)}`, encodeNpy(act.z, [T, K]));
       await Deno.writeFile(`${tmp}/${name("innovations", c)}`, encodeNpy(act.innovations, [T, K]));
       await Deno.writeFile(`${tmp}/${name("calcium", c)}`, encodeNpy(act.calcium, [T, K]));
-      const movie = await NpyWriter.create(`${tmp}/${name("movie", c)}`, [T, H, W], "<f4");
+      const npy = format !== "tiff"
+        ? await NpyWriter.create(`${tmp}/${name("movie", c)}`, [T, H, W], "<f4")
+        : undefined;
+      const tif = format !== "npy"
+        ? await TiffWriter.create(`${tmp}/${name("movie", c).replace(/\.npy$/, ".tif")}`, {
+          frames: T,
+          height: H,
+          width: W,
+          type: "uint16",
+        })
+        : undefined;
       const shifts = jitter > 0 ? new Int32Array(2 * T) : undefined;
       const u = plan.noiseGenerator(c);
       try {
         for (let t = 0; t < T; t += CHUNK) {
           const n = Math.min(CHUNK, T - t);
-          await movie.write(renderFrames(plan, act, t, n, u, shifts?.subarray(2 * t, 2 * (t + n))));
+          const frames = renderFrames(plan, act, t, n, u, shifts?.subarray(2 * t, 2 * (t + n)));
+          await npy?.write(frames);
+          if (tif) {
+            for (let f = 0; f < n; f++) {
+              const src = frames.subarray(f * H * W, (f + 1) * H * W);
+              await tif.write(
+                Uint16Array.from(src, (v) => Math.min(65535, Math.max(0, Math.round(v)))),
+              );
+            }
+          }
           done += n;
           onProgress?.(done, total);
         }
-        await movie.close();
+        await npy?.close();
+        await tif?.close();
       } catch (err) {
-        await movie.abort();
+        await npy?.abort();
+        await tif?.abort();
         throw err;
       }
       if (shifts) {
@@ -102,8 +135,9 @@ export async function writeSynthetic(
         );
         truth.files[`shifts_${c}`] = name("shifts", c);
       }
+      if (npy) truth.files[`movie_${c}`] = name("movie", c);
+      if (tif) truth.files[`movie_${c}_tiff`] = name("movie", c).replace(/\.npy$/, ".tif");
       Object.assign(truth.files, {
-        [`movie_${c}`]: name("movie", c),
         [`activity_${c}`]: name("activity", c),
         [`innovations_${c}`]: name("innovations", c),
         [`calcium_${c}`]: name("calcium", c),

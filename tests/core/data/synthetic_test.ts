@@ -214,3 +214,63 @@ Deno.test("poisson() has the Poisson mean and variance, small and large λ", () 
     assert(Math.abs(vr - lam) < 5 * lam * Math.sqrt(2 / n) + 0.05, `λ = ${lam}: variance ${vr}`);
   }
 });
+
+Deno.test("writeSynthetic() writes TIFF (uint16, rounded) that reads back as the NPY movie rounded", async () => {
+  const { openMovie } = await import("../../../core/data/movie.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    const t = await writeSynthetic(
+      `${dir}/r`,
+      { height: 16, width: 18, frames: 70, cells: 3, seed: 2 },
+      undefined,
+      { format: "both" },
+    );
+    const a = await openMovie(`${dir}/r/${t.files.movie_a}`),
+      b = await openMovie(`${dir}/r/${t.files.movie_a_tiff}`);
+    const x = await a.read(0, 70), y = await b.read(0, 70);
+    a.close();
+    b.close();
+    assertEquals(b.dtype, "uint16");
+    for (let i = 0; i < x.length; i++) {
+      const want = Math.min(65535, Math.max(0, Math.round(x[i])));
+      if (y[i] !== want) throw new Error(`value ${i}: ${y[i]} vs ${want}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("TiffWriter writes BigTIFF when asked for more than 4 GiB (checked on the header it plans)", async () => {
+  const { TiffWriter } = await import("../../../core/data/tiff_writer.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    // 70 000 frames of 256×128 uint16 = 4.3 GiB: only the header is written here.
+    const w = await TiffWriter.create(`${dir}/big.tif`, {
+      frames: 70000,
+      height: 256,
+      width: 128,
+      type: "uint16",
+    });
+    await w.abort();
+    const w2 = await TiffWriter.create(`${dir}/small.tif`, {
+      frames: 2,
+      height: 4,
+      width: 4,
+      type: "float32",
+    });
+    await w2.write(new Float32Array(16).fill(1.5));
+    await w2.write(new Float32Array(16).fill(-2));
+    await w2.close();
+    const { openMovie } = await import("../../../core/data/movie.ts");
+    const m = await openMovie(`${dir}/small.tif`);
+    assertEquals(Array.from(await m.read(1, 1)).slice(0, 2), [-2, -2]);
+    m.close();
+    assertEquals(
+      [...Deno.readDirSync(dir)].map((e) => e.name),
+      ["small.tif"],
+      "the aborted file is gone",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
