@@ -139,6 +139,8 @@ function guarded(movie: Movie): Movie {
       );
     }
     const out = await read(start, count);
+    // Integer samples cannot be NaN or infinite: only float movies need the scan.
+    if (!movie.dtype.startsWith("float")) return out;
     for (let i = 0; i < out.length; i++) {
       if (!Number.isFinite(out[i])) {
         const f = start + Math.floor(i / px);

@@ -129,8 +129,28 @@ export function npyElements(
   out: Float32Array | Float64Array,
 ) {
   const [size, get] = DTYPES[descr];
+  // Fast path: NPY data are little-endian like every platform Deno runs on, so an
+  // aligned typed view reads them directly.
+  const C = TYPED[descr];
+  const at = view.byteOffset + offset;
+  if (C && at % size === 0) {
+    out.set(new C(view.buffer, at, count) as Uint8Array); // native conversion
+    return;
+  }
   for (let i = 0; i < count; i++) out[i] = get(view, offset + i * size);
 }
+
+const TYPED: Record<string, { new (b: ArrayBufferLike, o: number, n: number): ArrayLike<number> }> =
+  {
+    "|u1": Uint8Array,
+    "|i1": Int8Array,
+    "<u2": Uint16Array,
+    "<i2": Int16Array,
+    "<u4": Uint32Array,
+    "<i4": Int32Array,
+    "<f4": Float32Array,
+    "<f8": Float64Array,
+  };
 
 /**
  * Decodes the bytes of an `.npy` file.

@@ -160,7 +160,30 @@ export async function openTiffMovie(path: string, options: MovieOptions = {}): P
     const dtype = (p0.sampleFormat === 3 ? "float" : p0.sampleFormat === 2 ? "int" : "uint") +
       p0.bitsPerSample;
 
-    const decodePage = async (page: TiffPage, index: number, out: Float32Array) => {
+    /** Strip/tile byte ranges of a page: [offset, length] each. */
+    const rangesOf = (page: TiffPage, index: number) => {
+      const blocks = page.tileWidth > 0
+        ? Math.ceil(W / page.tileWidth) * Math.ceil(H / page.tileLength)
+        : Math.ceil(H / page.rowsPerStrip);
+      const out: [number, number][] = [];
+      for (let b = 0; b < Math.min(blocks, page.offsets.length); b++) {
+        const rows = page.tileWidth > 0
+          ? page.tileLength
+          : Math.min(page.rowsPerStrip, H - b * page.rowsPerStrip);
+        const width = page.tileWidth > 0 ? page.tileWidth : W;
+        out.push([page.offsets[b], page.byteCounts[b] ?? width * rows * bytes]);
+        if (page.byteCounts[b] === undefined && page.compression !== 1) {
+          throw bad(`page ${index} has no StripByteCounts`);
+        }
+      }
+      return out;
+    };
+    const decodePage = (
+      page: TiffPage,
+      index: number,
+      out: Float32Array,
+      fetch: (o: number, n: number) => Uint8Array,
+    ) => {
       const blocks = page.tileWidth > 0
         ? {
           w: page.tileWidth,
@@ -182,7 +205,7 @@ export async function openTiffMovie(path: string, options: MovieOptions = {}): P
           if (page.compression !== 1) throw bad(`page ${index} has no StripByteCounts`);
           count = size;
         }
-        const raw = await file.read(page.offsets[b], count, `page ${index}`);
+        const raw = fetch(page.offsets[b], count);
         let data: Uint8Array;
         switch (page.compression) {
           case 1:
@@ -203,13 +226,26 @@ export async function openTiffMovie(path: string, options: MovieOptions = {}): P
         }
         if (page.predictor === 2) undoPredictor(data, blocks.w, rows, bytes, le);
         const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
-        const get = sampleGetter(page, le);
         const y0 = by * blocks.h, x0 = bx * blocks.w;
-        for (let r = 0; r < rows && y0 + r < H; r++) {
-          const target = (y0 + r) * W + x0;
-          const src = r * blocks.w * bytes;
-          const n = Math.min(blocks.w, W - x0);
-          for (let x = 0; x < n; x++) out[target + x] = get(v, src + x * bytes);
+        const n = Math.min(blocks.w, W - x0);
+        // Fast path: little-endian samples (every platform Deno runs on is little-endian)
+        // viewed as a typed array; the DataView path handles big-endian files.
+        const typed = le ? typedView(data, page) : undefined;
+        if (typed) {
+          // TypedArray.set converts natively, about 3× faster than an element loop.
+          const t = typed as Uint8Array;
+          const useRows = Math.min(rows, H - y0);
+          if (n === blocks.w && x0 === 0) out.set(t.subarray(0, useRows * n), y0 * W);
+          else {for (let r = 0; r < useRows; r++) {
+              out.set(t.subarray(r * blocks.w, r * blocks.w + n), (y0 + r) * W + x0);
+            }}
+        } else {
+          const get = sampleGetter(page, le);
+          for (let r = 0; r < rows && y0 + r < H; r++) {
+            const target = (y0 + r) * W + x0;
+            const src = r * blocks.w * bytes;
+            for (let x = 0; x < n; x++) out[target + x] = get(v, src + x * bytes);
+          }
         }
       }
     };
@@ -237,9 +273,49 @@ export async function openTiffMovie(path: string, options: MovieOptions = {}): P
       async read(start, count) {
         checkRange(movie, start, count);
         const out = new Float32Array(count * H * W);
+        const indices = Array.from(
+          { length: count },
+          (_, f) => (start + f) * stride + plane * channels + channel,
+        );
+        // One read for runs of nearby strips (pages usually follow each other with only a
+        // directory between them): far fewer calls than one per strip.
+        const ranges = indices.flatMap((i) => rangesOf(pages[i], i)).sort((a, b) => a[0] - b[0]);
+        const blocks: { at: number; bytes: Uint8Array }[] = [];
+        for (let r = 0; r < ranges.length;) {
+          let [from, to] = [ranges[r][0], ranges[r][0] + ranges[r][1]];
+          let k = r + 1;
+          while (
+            k < ranges.length && ranges[k][0] - to <= 65536 &&
+            Math.max(to, ranges[k][0] + ranges[k][1]) - from <= 1 << 26
+          ) {
+            to = Math.max(to, ranges[k][0] + ranges[k][1]);
+            k++;
+          }
+          blocks.push({
+            at: from,
+            bytes: await file.read(
+              from,
+              to - from,
+              `pages ${indices[0]}–${indices[indices.length - 1]}`,
+            ),
+          });
+          r = k;
+        }
+        const fetch = (o: number, n: number) => {
+          for (const b of blocks) {
+            if (o >= b.at && o + n <= b.at + b.bytes.length) {
+              return b.bytes.subarray(o - b.at, o - b.at + n);
+            }
+          }
+          throw bad(`truncated: strip at byte ${o} (+${n}) was not read`);
+        };
         for (let f = 0; f < count; f++) {
-          const index = (start + f) * stride + plane * channels + channel;
-          await decodePage(pages[index], index, out.subarray(f * H * W, (f + 1) * H * W));
+          decodePage(
+            pages[indices[f]],
+            indices[f],
+            out.subarray(f * H * W, (f + 1) * H * W),
+            fetch,
+          );
         }
         return out;
       },
@@ -250,6 +326,23 @@ export async function openTiffMovie(path: string, options: MovieOptions = {}): P
     file.close();
     throw err;
   }
+}
+
+/** The decoded bytes as a typed array of the page's samples (copied if misaligned). */
+function typedView(data: Uint8Array, page: TiffPage): ArrayLike<number> | undefined {
+  const { bitsPerSample: bits, sampleFormat: fmt } = page;
+  const C = fmt === 3
+    ? (bits === 32 ? Float32Array : bits === 64 ? Float64Array : undefined)
+    : fmt === 2
+    ? (bits === 8 ? Int8Array : bits === 16 ? Int16Array : bits === 32 ? Int32Array : undefined)
+    : (bits === 8 ? Uint8Array : bits === 16 ? Uint16Array : bits === 32 ? Uint32Array : undefined);
+  if (!C) return undefined;
+  const aligned = data.byteOffset % C.BYTES_PER_ELEMENT === 0 ? data : data.slice();
+  return new C(
+    aligned.buffer as ArrayBuffer,
+    aligned.byteOffset,
+    Math.floor(aligned.byteLength / C.BYTES_PER_ELEMENT),
+  );
 }
 
 function sampleGetter(page: TiffPage, le: boolean): (v: DataView, o: number) => number {

@@ -1,3 +1,4 @@
 // `deno task bench`: every benchmark of the project, each running our code and a peer on
 // the same input in the same run and printing the ratio.
 await import("./lasso_path.ts");
+await import("./movie_io.ts");
