@@ -53,28 +53,47 @@ export class FileReader {
    *
    * @throws {SparsedynError} `BAD_FILE` ("truncated") when the file ends first.
    */
-  async read(offset: number, length: number, what = "data"): Promise<Uint8Array> {
-    if (offset < 0 || length < 0 || offset + length > this.size) {
-      throw new SparsedynError(
-        "BAD_FILE",
-        `${this.path}: truncated: ${what} at byte ${offset} (+${length}) lies beyond the end of the file (${this.size} bytes)`,
-        { file: this.path },
+  read(offset: number, length: number, what = "data"): Promise<Uint8Array> {
+    return this.readInto(offset, new Uint8Array(Math.max(0, length)), what);
+  }
+
+  /**
+   * Fills `target` with the bytes at `offset`; reusing a caller's buffer avoids
+   * allocating (and zeroing) one per read on the hot path.
+   *
+   * @throws {SparsedynError} `BAD_FILE` ("truncated") when the file ends first.
+   */
+  readInto(offset: number, target: Uint8Array, what = "data"): Promise<Uint8Array> {
+    const length = target.length;
+    if (offset < 0 || offset + length > this.size) {
+      return Promise.reject(
+        new SparsedynError(
+          "BAD_FILE",
+          `${this.path}: truncated: ${what} at byte ${offset} (+${length}) lies beyond the end of the file (${this.size} bytes)`,
+          { file: this.path },
+        ),
       );
     }
-    const out = new Uint8Array(length);
-    await this.#file.seek(offset, Deno.SeekMode.Start);
-    let got = 0;
-    while (got < length) {
-      const n = await this.#file.read(out.subarray(got));
-      if (n === null) {
-        throw new SparsedynError("BAD_FILE", `${this.path}: truncated while reading ${what}`, {
-          file: this.path,
-        });
+    // A seek and its read must not interleave with another call's: queue them.
+    const run = this.#queue.then(async () => {
+      await this.#file.seek(offset, Deno.SeekMode.Start);
+      let got = 0;
+      while (got < length) {
+        const n = await this.#file.read(target.subarray(got));
+        if (n === null) {
+          throw new SparsedynError("BAD_FILE", `${this.path}: truncated while reading ${what}`, {
+            file: this.path,
+          });
+        }
+        got += n;
       }
-      got += n;
-    }
-    return out;
+      return target;
+    });
+    this.#queue = run.catch(() => {});
+    return run;
   }
+
+  #queue: Promise<unknown> = Promise.resolve();
 
   /** Reads up to `length` bytes at `offset` (fewer at the end of the file). */
   readUpTo(offset: number, length: number, what = "header"): Promise<Uint8Array> {

@@ -137,14 +137,22 @@ async function* spatialAndBinned(
     for (let f = 0; f < count; f++) {
       acc.fill(0);
       for (let b = 0; b < bin; b++) {
-        const src = raw.subarray((f * bin + b) * srcPx, (f * bin + b + 1) * srcPx);
+        const base = (f * bin + b) * srcPx;
+        // Row by row: each source row adds its blocks' sums to one output row.
         for (let y = 0; y < H; y++) {
+          const o = y * W;
           for (let dy = 0; dy < ds; dy++) {
-            const row = (top + y * ds + dy) * srcW + left;
-            for (let x = 0; x < W; x++) {
-              let s = 0;
-              for (let dx = 0; dx < ds; dx++) s += src[row + x * ds + dx];
-              acc[y * W + x] += s;
+            let i = base + (top + y * ds + dy) * srcW + left;
+            if (ds === 1) {
+              for (let x = 0; x < W; x++) acc[o + x] += raw[i + x];
+            } else if (ds === 2) {
+              for (let x = 0; x < W; x++, i += 2) acc[o + x] += raw[i] + raw[i + 1];
+            } else {
+              for (let x = 0; x < W; x++) {
+                let s = 0;
+                for (let dx = 0; dx < ds; dx++) s += raw[i++];
+                acc[o + x] += s;
+              }
             }
           }
         }
@@ -183,9 +191,10 @@ export async function pixelStats(movie: Movie, spec: PreprocessSpec = {}): Promi
   for await (const c of spatialAndBinned(movie, spec, shape)) {
     for (let f = 0; f < c.count; f++) {
       n++;
+      const inv = 1 / n, off = f * px;
       for (let q = 0; q < px; q++) {
-        const v = c.frames[f * px + q], d = v - mean[q];
-        mean[q] += d / n;
+        const v = c.frames[off + q], d = v - mean[q];
+        mean[q] += d * inv;
         m2[q] += d * (v - mean[q]);
       }
     }

@@ -270,56 +270,74 @@ export async function openTiffMovie(path: string, options: MovieOptions = {}): P
         plane,
         source: meta.source ?? "plain",
       },
-      async read(start, count) {
-        checkRange(movie, start, count);
-        const out = new Float32Array(count * H * W);
-        const indices = Array.from(
-          { length: count },
-          (_, f) => (start + f) * stride + plane * channels + channel,
-        );
-        // One read for runs of nearby strips (pages usually follow each other with only a
-        // directory between them): far fewer calls than one per strip.
-        const ranges = indices.flatMap((i) => rangesOf(pages[i], i)).sort((a, b) => a[0] - b[0]);
-        const blocks: { at: number; bytes: Uint8Array }[] = [];
-        for (let r = 0; r < ranges.length;) {
-          let [from, to] = [ranges[r][0], ranges[r][0] + ranges[r][1]];
-          let k = r + 1;
-          while (
-            k < ranges.length && ranges[k][0] - to <= 65536 &&
-            Math.max(to, ranges[k][0] + ranges[k][1]) - from <= 1 << 26
-          ) {
-            to = Math.max(to, ranges[k][0] + ranges[k][1]);
-            k++;
-          }
-          blocks.push({
-            at: from,
-            bytes: await file.read(
-              from,
-              to - from,
-              `pages ${indices[0]}–${indices[indices.length - 1]}`,
-            ),
-          });
-          r = k;
-        }
-        const fetch = (o: number, n: number) => {
-          for (const b of blocks) {
-            if (o >= b.at && o + n <= b.at + b.bytes.length) {
-              return b.bytes.subarray(o - b.at, o - b.at + n);
-            }
-          }
-          throw bad(`truncated: strip at byte ${o} (+${n}) was not read`);
-        };
-        for (let f = 0; f < count; f++) {
-          decodePage(
-            pages[indices[f]],
-            indices[f],
-            out.subarray(f * H * W, (f + 1) * H * W),
-            fetch,
-          );
-        }
-        return out;
+      read(start, count) {
+        // One read at a time: reads share the scratch buffer below.
+        const run = lock.then(() => readFrames(start, count));
+        lock = run.catch(() => {});
+        return run;
       },
       close: () => file.close(),
+    };
+    let lock: Promise<unknown> = Promise.resolve();
+    let scratch = new Uint8Array(0);
+    const readFrames = async (start: number, count: number): Promise<Float32Array> => {
+      checkRange(movie, start, count);
+      const out = new Float32Array(count * H * W);
+      const indices = Array.from(
+        { length: count },
+        (_, f) => (start + f) * stride + plane * channels + channel,
+      );
+      // One read for runs of nearby strips (pages usually follow each other with only a
+      // directory between them): far fewer calls than one per strip.
+      const ranges = indices.flatMap((i) => rangesOf(pages[i], i)).sort((a, b) => a[0] - b[0]);
+      const spans: [number, number][] = [];
+      for (let r = 0; r < ranges.length;) {
+        let [from, to] = [ranges[r][0], ranges[r][0] + ranges[r][1]];
+        let k = r + 1;
+        while (
+          k < ranges.length && ranges[k][0] - to <= 65536 &&
+          Math.max(to, ranges[k][0] + ranges[k][1]) - from <= 1 << 26
+        ) {
+          to = Math.max(to, ranges[k][0] + ranges[k][1]);
+          k++;
+        }
+        spans.push([from, to]);
+        r = k;
+      }
+      // All spans into one buffer kept between reads: no allocation (and zeroing) per read.
+      const total = spans.reduce((a, [f, t]) => a + t - f, 0);
+      const beyond = spans.find(([, t]) => t > file.size);
+      if (beyond) {
+        throw bad(
+          `truncated: strip data end at byte ${
+            beyond[1]
+          }, beyond the end of the file (${file.size} bytes)`,
+        );
+      }
+      if (scratch.length < total) scratch = new Uint8Array(total);
+      const blocks: { at: number; bytes: Uint8Array }[] = [];
+      let pos = 0;
+      for (const [from, to] of spans) {
+        const bytes = await file.readInto(
+          from,
+          scratch.subarray(pos, pos + to - from),
+          `pages ${indices[0]}–${indices[indices.length - 1]}`,
+        );
+        blocks.push({ at: from, bytes });
+        pos += to - from;
+      }
+      const fetch = (o: number, n: number) => {
+        for (const b of blocks) {
+          if (o >= b.at && o + n <= b.at + b.bytes.length) {
+            return b.bytes.subarray(o - b.at, o - b.at + n);
+          }
+        }
+        throw bad(`truncated: strip at byte ${o} (+${n}) was not read`);
+      };
+      for (let f = 0; f < count; f++) {
+        decodePage(pages[indices[f]], indices[f], out.subarray(f * H * W, (f + 1) * H * W), fetch);
+      }
+      return out;
     };
     return movie;
   } catch (err) {

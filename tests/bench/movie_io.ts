@@ -102,6 +102,7 @@ try {
       Math.max(r.rss, p.rss).toFixed(0),
       peer ? peer.mbps.toFixed(0) : "—",
       peer ? (r.mbps / peer.mbps).toFixed(2) + "×" : "—",
+      peer ? (p.mbps / peer.mbps).toFixed(2) + "×" : "—",
     ]);
     if (peer) rows[rows.length - 1].push(peer.version);
   }
