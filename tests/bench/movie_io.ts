@@ -113,14 +113,15 @@ try {
     "read→downsample→z-score MB/s",
     "peak RSS MiB",
     "tifffile MB/s",
-    "ours / tifffile",
+    "read / tifffile",
+    "pipeline / tifffile",
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) =>
     "| " + r.slice(0, head.length).map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
   console.log(
     `Streaming ${H}×${W} movies from disk (page cache warm); peer: tifffile ${
-      rows[0][7] ?? "?"
+      rows[0][8] ?? "?"
     }, page by page`,
   );
   console.log(line(head));
