@@ -59,3 +59,35 @@ export class SparsedynError extends Error {
     this.file = options.file;
   }
 }
+
+/**
+ * The error for a file that cannot be opened, read or written: code `IO`, the file named,
+ * the system's reason quoted, the original error as the cause.
+ *
+ * @param verb What was attempted.
+ * @param path The file.
+ * @param err What the system threw.
+ * @returns The error, to throw.
+ *
+ * @example
+ * ```ts
+ * import { ioError } from "./errors.ts";
+ *
+ * const e = ioError("read", "/no/such/file", new Error("No such file or directory"));
+ * if (e.code !== "IO" || e.file !== "/no/such/file") throw new Error(e.message);
+ * ```
+ */
+export function ioError(
+  verb: "open" | "read" | "write",
+  path: string,
+  err: unknown,
+): SparsedynError {
+  return new SparsedynError(
+    "IO",
+    `Cannot ${verb} "${path}": ${err instanceof Error ? err.message : String(err)}`,
+    {
+      file: path,
+      cause: err,
+    },
+  );
+}

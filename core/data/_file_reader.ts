@@ -1,6 +1,6 @@
 // Random access into a file with bounded reads: the readers fetch headers, directories
 // and frames by offset, never the whole file.
-import { SparsedynError } from "../errors.ts";
+import { ioError, SparsedynError } from "../errors.ts";
 
 /** An open file read by offset. */
 export class FileReader {
@@ -20,14 +20,7 @@ export class FileReader {
     try {
       info = await Deno.stat(path);
     } catch (err) {
-      throw new SparsedynError(
-        "IO",
-        `Cannot open "${path}": ${err instanceof Error ? err.message : err}`,
-        {
-          file: path,
-          cause: err,
-        },
-      );
+      throw ioError("open", path, err);
     }
     if (info.isDirectory) {
       throw new SparsedynError("BAD_FILE", `"${path}" is a directory, not a movie file`, {
@@ -37,14 +30,7 @@ export class FileReader {
     try {
       return new FileReader(path, await Deno.open(path, { read: true }), info.size);
     } catch (err) {
-      throw new SparsedynError(
-        "IO",
-        `Cannot open "${path}": ${err instanceof Error ? err.message : err}`,
-        {
-          file: path,
-          cause: err,
-        },
-      );
+      throw ioError("open", path, err);
     }
   }
 

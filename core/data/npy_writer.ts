@@ -22,6 +22,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { PartialFile } from "./_partial_file.ts";
 
 /** Element types the writer produces. */
 export type NpyWriteType = "<f4" | "<f8";
@@ -40,22 +41,12 @@ export function npyHeader(descr: string, shape: number[]): Uint8Array {
 
 /** Writes one NPY file in chunks; see the module documentation. */
 export class NpyWriter {
-  #file: Deno.FsFile;
-  #tmp: string;
-  #path: string;
+  #out: PartialFile;
   #remaining: number;
   #type: NpyWriteType;
 
-  private constructor(
-    file: Deno.FsFile,
-    tmp: string,
-    path: string,
-    count: number,
-    type: NpyWriteType,
-  ) {
-    this.#file = file;
-    this.#tmp = tmp;
-    this.#path = path;
+  private constructor(out: PartialFile, count: number, type: NpyWriteType) {
+    this.#out = out;
     this.#remaining = count;
     this.#type = type;
   }
@@ -74,25 +65,14 @@ export class NpyWriter {
     shape: number[],
     type: NpyWriteType = "<f4",
   ): Promise<NpyWriter> {
-    const slash = path.lastIndexOf("/");
-    const tmp = `${slash >= 0 ? path.slice(0, slash + 1) : ""}.${
-      path.slice(slash + 1)
-    }.partial-${Deno.pid}`;
+    const out = await PartialFile.create(path);
     try {
-      const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-      await writeAll(file, npyHeader(type, shape));
-      return new NpyWriter(file, tmp, path, shape.reduce((a, b) => a * b, 1), type);
+      await out.write(npyHeader(type, shape));
     } catch (err) {
-      await Deno.remove(tmp).catch(() => {});
-      throw new SparsedynError(
-        "IO",
-        `Cannot write "${path}": ${err instanceof Error ? err.message : err}`,
-        {
-          file: path,
-          cause: err,
-        },
-      );
+      await out.abort();
+      throw err;
     }
+    return new NpyWriter(out, shape.reduce((a, b) => a * b, 1), type);
   }
 
   /**
@@ -114,15 +94,13 @@ export class NpyWriter {
     if (values.length > this.#remaining) {
       throw new SparsedynError(
         "INVALID_ARGUMENT",
-        `${this.#path}: more values than the shape holds`,
-        {
-          file: this.#path,
-        },
+        `${this.#out.path}: more values than the shape holds`,
+        { file: this.#out.path },
       );
     }
     this.#remaining -= values.length;
     // NPY is little-endian, like every platform Deno runs on.
-    await writeAll(this.#file, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    await this.#out.write(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
 
   /**
@@ -131,30 +109,21 @@ export class NpyWriter {
    * @throws {SparsedynError} When fewer values were written than the shape holds.
    */
   async close(): Promise<void> {
-    this.#file.close();
     if (this.#remaining !== 0) {
-      await Deno.remove(this.#tmp).catch(() => {});
+      await this.#out.abort();
       throw new SparsedynError(
         "INVALID_ARGUMENT",
-        `${this.#path}: ${this.#remaining} values missing for its shape`,
+        `${this.#out.path}: ${this.#remaining} values missing for its shape`,
         {
-          file: this.#path,
+          file: this.#out.path,
         },
       );
     }
-    await Deno.rename(this.#tmp, this.#path);
+    await this.#out.commit();
   }
 
   /** Drops the partial file; the target is left as it was. */
-  async abort(): Promise<void> {
-    try {
-      this.#file.close();
-    } catch { /* already closed */ }
-    await Deno.remove(this.#tmp).catch(() => {});
+  abort(): Promise<void> {
+    return this.#out.abort();
   }
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array) {
-  let off = 0;
-  while (off < bytes.length) off += await file.write(bytes.subarray(off));
 }

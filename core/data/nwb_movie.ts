@@ -24,7 +24,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
-import { SparsedynError, type SparsedynErrorCode } from "../errors.ts";
+import { ioError, SparsedynError, type SparsedynErrorCode } from "../errors.ts";
 import { checkRange, type Movie, type MovieOptions } from "./movie.ts";
 import type { Hdf5Info } from "./_hdf5_worker.ts";
 
@@ -160,11 +160,7 @@ export async function openNwbMovie(path: string, options: NwbOptions = {}): Prom
   try {
     info = await Deno.stat(path);
   } catch (err) {
-    throw new SparsedynError(
-      "IO",
-      `Cannot open "${path}": ${err instanceof Error ? err.message : err}`,
-      { file: path, cause: err },
-    );
+    throw ioError("open", path, err);
   }
   if (info.isDirectory) throw bad("is a directory, not a movie file");
   // HDF5 signature: \x89HDF\r\n\x1a\n at offset 0.

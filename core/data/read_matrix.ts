@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { SparsedynError } from "../errors.ts";
+import { ioError, SparsedynError } from "../errors.ts";
 import { parseCsv } from "./csv.ts";
 import { decodeNpy } from "./npy.ts";
 
@@ -42,14 +42,7 @@ export async function readMatrix(path: string): Promise<Matrix> {
   try {
     bytes = await Deno.readFile(path);
   } catch (err) {
-    throw new SparsedynError(
-      "IO",
-      `Cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`,
-      {
-        file: path,
-        cause: err,
-      },
-    );
+    throw ioError("read", path, err);
   }
   const lower = path.toLowerCase();
   if (lower.endsWith(".npy")) {

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { SparsedynError } from "../errors.ts";
+import { ioError, SparsedynError } from "../errors.ts";
 import { FileReader } from "./_file_reader.ts";
 import { checkRange, type Movie, type MovieOptions } from "./movie.ts";
 import { parseNpyHeader } from "./npy.ts";
@@ -30,11 +30,7 @@ export async function readSuite2pOps(
   try {
     bytes = await Deno.readFile(path);
   } catch (err) {
-    throw new SparsedynError(
-      "IO",
-      `Cannot read "${path}": ${err instanceof Error ? err.message : err}`,
-      { file: path, cause: err },
-    );
+    throw ioError("read", path, err);
   }
   // np.save of a dict: an NPY header with descr '|O', then the pickle of a 0-d object array.
   let start = 0;

@@ -22,6 +22,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { PartialFile } from "./_partial_file.ts";
 
 /** Sample types the writer produces. */
 export type TiffWriteType = "uint8" | "uint16" | "int16" | "float32";
@@ -38,9 +39,7 @@ const TYPES: Record<
 
 /** Writes one TIFF movie frame by frame; see the module documentation. */
 export class TiffWriter {
-  #file: Deno.FsFile;
-  #tmp: string;
-  #path: string;
+  #out: PartialFile;
   #frames: number;
   #written = 0;
   #pageBytes: number;
@@ -52,16 +51,12 @@ export class TiffWriter {
   #pos: number;
 
   private constructor(
-    file: Deno.FsFile,
-    tmp: string,
-    path: string,
+    out: PartialFile,
     o: { frames: number; height: number; width: number; type: TiffWriteType },
     big: boolean,
     headerBytes: number,
   ) {
-    this.#file = file;
-    this.#tmp = tmp;
-    this.#path = path;
+    this.#out = out;
     this.#frames = o.frames;
     this.#height = o.height;
     this.#width = o.width;
@@ -101,33 +96,25 @@ export class TiffWriter {
     const classicTotal = 8 +
       o.frames * (2 + 10 * 12 + 4 + o.height * o.width * TYPES[o.type].bytes);
     const big = classicTotal > 0xfff00000;
-    const slash = path.lastIndexOf("/");
-    const tmp = `${slash >= 0 ? path.slice(0, slash + 1) : ""}.${
-      path.slice(slash + 1)
-    }.partial-${Deno.pid}`;
-    try {
-      const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-      const head = new Uint8Array(big ? 16 : 8);
-      const v = new DataView(head.buffer);
-      head.set([0x49, 0x49]);
-      if (big) {
-        v.setUint16(2, 43, true);
-        v.setUint16(4, 8, true);
-        v.setBigUint64(8, 16n, true);
-      } else {
-        v.setUint16(2, 42, true);
-        v.setUint32(4, 8, true);
-      }
-      await writeAll(file, head);
-      return new TiffWriter(file, tmp, path, o, big, head.length);
-    } catch (err) {
-      await Deno.remove(tmp).catch(() => {});
-      throw new SparsedynError(
-        "IO",
-        `Cannot write "${path}": ${err instanceof Error ? err.message : err}`,
-        { file: path, cause: err },
-      );
+    const out = await PartialFile.create(path);
+    const head = new Uint8Array(big ? 16 : 8);
+    const v = new DataView(head.buffer);
+    head.set([0x49, 0x49]);
+    if (big) {
+      v.setUint16(2, 43, true);
+      v.setUint16(4, 8, true);
+      v.setBigUint64(8, 16n, true);
+    } else {
+      v.setUint16(2, 42, true);
+      v.setUint32(4, 8, true);
     }
+    try {
+      await out.write(head);
+    } catch (err) {
+      await out.abort();
+      throw err;
+    }
+    return new TiffWriter(out, o, big, head.length);
   }
 
   /**
@@ -148,8 +135,8 @@ export class TiffWriter {
     if (this.#written >= this.#frames) {
       throw new SparsedynError(
         "INVALID_ARGUMENT",
-        `${this.#path}: more than ${this.#frames} frames`,
-        { file: this.#path },
+        `${this.#out.path}: more than ${this.#frames} frames`,
+        { file: this.#out.path },
       );
     }
     const { bytes, format } = TYPES[this.#type];
@@ -193,8 +180,8 @@ export class TiffWriter {
       });
       v.setUint32(2 + 12 * entries.length, next, true);
     }
-    await writeAll(this.#file, ifd);
-    await writeAll(this.#file, new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
+    await this.#out.write(ifd);
+    await this.#out.write(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
     this.#pos += this.#pageBytes;
     this.#written++;
   }
@@ -205,28 +192,21 @@ export class TiffWriter {
    * @throws {SparsedynError} When fewer frames were written than announced.
    */
   async close(): Promise<void> {
-    this.#file.close();
     if (this.#written !== this.#frames) {
-      await Deno.remove(this.#tmp).catch(() => {});
+      await this.#out.abort();
       throw new SparsedynError(
         "INVALID_ARGUMENT",
-        `${this.#path}: ${this.#frames - this.#written} frames missing`,
-        { file: this.#path },
+        `${this.#out.path}: ${this.#frames - this.#written} frames missing`,
+        {
+          file: this.#out.path,
+        },
       );
     }
-    await Deno.rename(this.#tmp, this.#path);
+    await this.#out.commit();
   }
 
   /** Drops the partial file; the target is left as it was. */
-  async abort(): Promise<void> {
-    try {
-      this.#file.close();
-    } catch { /* already closed */ }
-    await Deno.remove(this.#tmp).catch(() => {});
+  abort(): Promise<void> {
+    return this.#out.abort();
   }
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array) {
-  let off = 0;
-  while (off < bytes.length) off += await file.write(bytes.subarray(off));
 }

@@ -137,3 +137,17 @@ export function tolerances(o: CoreTolerances): Required<CoreTolerances> {
 export function defaultMaxSteps(m: number): number {
   return 50 * Math.max(m, 1) + 500;
 }
+
+/** Checks a path method name. */
+export function checkMethod(method: unknown): "lasso" | "lar" {
+  if (method !== "lasso" && method !== "lar") {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `method must be "lasso" or "lar"; got "${String(method)}"`,
+      {
+        argument: "method",
+      },
+    );
+  }
+  return method;
+}

@@ -17,26 +17,10 @@
  */
 import { SparsedynError } from "../errors.ts";
 
-/** Sufficient statistics of a VAR(p) design. */
-export interface VarStatistics {
-  /** XᵀX, m×m row-major, m = p·d. */
-  G: Float64Array;
-  /** XᵀY, m×d row-major. */
-  C: Float64Array;
-  /** yᵀy per equation (after centring). */
-  yty: Float64Array;
-  /** Rows of the design, T − p. */
-  n: number;
-  /** Columns of the design, p·d. */
-  m: number;
-  /** Series (equations). */
-  d: number;
+/** Sufficient statistics of a VAR(p) design: a regression of z_t on its p lags. */
+export interface VarStatistics extends RegressionStatistics {
   /** Lags. */
   p: number;
-  /** Column means of X that were removed (zeros when not centred); the intercept is meanY − β·meanX. */
-  meanX: Float64Array;
-  /** Column means of Y that were removed. */
-  meanY: Float64Array;
 }
 
 /**

@@ -7,7 +7,13 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { checkCount, checkNonNegative, type CoreTolerances, shapes } from "./_lasso_inputs.ts";
+import {
+  checkCount,
+  checkMethod,
+  checkNonNegative,
+  type CoreTolerances,
+  shapes,
+} from "./_lasso_inputs.ts";
 import { runCorePath } from "./_core_path.ts";
 import type { PathMethod, PathStop } from "./lasso_path.ts";
 
@@ -100,16 +106,7 @@ function fitAt(
       },
     );
   }
-  const method = options.method ?? "lasso";
-  if (method !== "lasso" && method !== "lar") {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `method must be "lasso" or "lar"; got "${String(method)}"`,
-      {
-        argument: "method",
-      },
-    );
-  }
+  const method = checkMethod(options.method ?? "lasso");
   const raws = runCorePath(G, C, n, m, d, {
     ...options,
     lasso: method === "lasso",

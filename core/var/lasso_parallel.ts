@@ -21,7 +21,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { SparsedynError, type SparsedynErrorCode } from "../errors.ts";
-import { checkCount, checkNonNegative, shapes } from "./_lasso_inputs.ts";
+import { checkCount, checkMethod, checkNonNegative, shapes } from "./_lasso_inputs.ts";
 import type { RawPath } from "./_core_path.ts";
 import { addRss, toPath } from "./_path_result.ts";
 import type { LassoPath, PathMethod, PathOptions } from "./lasso_path.ts";
@@ -144,16 +144,7 @@ export async function lassoPathBatchParallel(
   options: ParallelPathOptions = {},
 ): Promise<LassoPath[]> {
   const { m, d } = shapes(G, C, n, "C");
-  const method = options.method ?? "lasso";
-  if (method !== "lasso" && method !== "lar") {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `method must be "lasso" or "lar"; got "${String(method)}"`,
-      {
-        argument: "method",
-      },
-    );
-  }
+  const method = checkMethod(options.method ?? "lasso");
   const lambdaMin = checkNonNegative("lambdaMin", options.lambdaMin) ?? 0;
   const maxSteps = checkCount("maxSteps", options.maxSteps);
   const maxActive = checkCount("maxActive", options.maxActive);
