@@ -36,10 +36,10 @@ Deno.test("npm dependencies written in full in the code have the versions pinned
     imports: Record<string, string>;
   };
   const pinned = new Set(Object.values(cfg.imports));
-  const files = ["core/data/nwb_movie.ts"];
+  const files = ["core/data/nwb_movie.ts", "core/model/tf.ts"];
   for (const f of files) {
     const text = await Deno.readTextFile(`${root}${f}`);
-    for (const m of text.matchAll(/import\("(npm:[^"]+)"\)/g)) {
+    for (const m of text.matchAll(/(?:import\(|from |resolve\()"(npm:[^"]+)"/g)) {
       assert(pinned.has(m[1]), `${f} imports ${m[1]}, which deno.json's imports do not pin`);
     }
   }

@@ -1,0 +1,31 @@
+/**
+ * TensorFlow.js as the project uses it: the one place that names the npm packages, with
+ * their pinned versions (deno.json pins the same). Written in full, not through the import
+ * map, so that `mod.ts` also works when imported by URL.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "./tf.ts";
+ *
+ * await tf.setBackend("cpu"); // or useBackend() from backend.ts, which also sets up wasm
+ * const s = tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]);
+ * if (s !== 6) throw new Error(String(s));
+ * ```
+ *
+ * @module
+ */
+// deno-lint-ignore no-import-prefix
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+// deno-lint-ignore no-import-prefix
+import * as tfWasm from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
+
+export { tf, tfWasm };
+
+/**
+ * Folder URL of the WebAssembly binaries of the `wasm` backend (inside its npm package).
+ *
+ * @returns A URL ending in "/".
+ */
+export function wasmBinariesUrl(): string {
+  return new URL("./", import.meta.resolve("npm:@tensorflow/tfjs-backend-wasm@4.22.0")).href;
+}
