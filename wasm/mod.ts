@@ -56,6 +56,7 @@ export interface CoreExports {
     gB: number,
     gG: number,
     gC: number,
+    gL: number,
   ): number;
   sd_res_count(r: number): number;
   sd_res_lambda(r: number): number;

@@ -23,6 +23,12 @@ export interface LassoGradients {
   gradG: Float64Array;
   /** ∂L/∂C, m×d row-major (for d = 1, ∂L/∂c). */
   gradC: Float64Array;
+  /**
+   * ∂L/∂λ of each response, for a fit at a fixed λ (zeros for a fit at a breakpoint, where
+   * λ's dependence on G and C is already in the gradients above). Callers whose λ is itself
+   * a function of the data (a fraction of λ_max, say) chain through it.
+   */
+  gradLambda: Float64Array;
 }
 
 /**
@@ -89,8 +95,11 @@ export function lassoAdjoint(
   try {
     const pG = put(ex, G), pC = put(ex, C), pEll = put(ex, ell), pN = put(ex, nact);
     const pA = put(ex, fit.active), pS = put(ex, Int32Array.from(fit.signs)), pEv = put(ex, ev);
-    const pGB = put(ex, gradBeta), pgG = alloc(ex, m * m), pgC = alloc(ex, m * d);
-    ptrs.push(pG, pC, pEll, pN, pA, pS, pEv, pGB, pgG, pgC);
+    const pGB = put(ex, gradBeta),
+      pgG = alloc(ex, m * m),
+      pgC = alloc(ex, m * d),
+      pgL = alloc(ex, d);
+    ptrs.push(pG, pC, pEll, pN, pA, pS, pEv, pGB, pgG, pgC, pgL);
     const info = ex.sd_adjoint(
       m,
       d,
@@ -107,9 +116,12 @@ export function lassoAdjoint(
       pGB,
       pgG,
       pgC,
+      pgL,
     );
     if (info !== 0) raise(ex, info, "adjoint", { d, cName: d === 1 ? "c" : "C" });
-    return { gradG: takeF64(ex, pgG, m * m), gradC: takeF64(ex, pgC, m * d) };
+    // The core returns dL/dl (l = nλ); dL/dλ = n·dL/dl.
+    const gradLambda = takeF64(ex, pgL, d).map((v) => v * n);
+    return { gradG: takeF64(ex, pgG, m * m), gradC: takeF64(ex, pgC, m * d), gradLambda };
   } finally {
     for (const p of ptrs) ex.free(p);
   }

@@ -34,13 +34,16 @@
  * [in]  moving  0: l fixed; 1: l is the breakpoint of that event            (arg 12)
  * [in]  gB      m x d: dL/db                                                (arg 13)
  * [out] gG      m x m: dL/dG;  [out] gC  m x d: dL/dC
+ * [out] gL      d: dL/dl of each response at fixed l (mode 0), for callers whose l is a
+ *               function of the data (e.g. a fraction of l_max); 0 in mode 1, where l is
+ *               a breakpoint and its dependence is already in gG and gC
  * Returns 0, -i for an illegal argument i, or r + 1 when G_AA of response r is not
  * positive definite (sd_err_i = r).
  */
 SD_EXPORT int sd_adjoint(int m, int d, const double *G, const double *C, double n,
                          double sym_tol, const double *ell, const int *nact, const int *act,
                          const int *sgn, const int *ev, int moving, const double *gB,
-                         double *gG, double *gC) {
+                         double *gG, double *gC, double *gL) {
   int info = sd_check_inputs(m, d, G, C, n, sym_tol);
   if (info) return info;
   long total = 0;
@@ -59,6 +62,7 @@ SD_EXPORT int sd_adjoint(int m, int d, const double *G, const double *C, double 
     if (!isfinite(gB[k])) return sd_set_error(13, SD_NONFINITE, (int)(k / d), (int)(k % d));
   memset(gG, 0, sizeof(double) * (size_t)m * m);
   memset(gC, 0, sizeof(double) * (size_t)m * d);
+  memset(gL, 0, sizeof(double) * (size_t)d);
   if (m == 0 || d == 0) return 0;
 
   double *La = malloc(sizeof(double) * (size_t)m * m);
@@ -108,6 +112,11 @@ SD_EXPORT int sd_adjoint(int m, int d, const double *G, const double *C, double 
     for (int i = 0; i < a; i++) {
       bet[i] = t[i] - l * w[i];
       h[i] = u[i];
+    }
+    if (!moving) { /* dL/dl = -u^T s_A, since db_A/dl = -G_AA^{-1} s_A */
+      double lb = 0.0;
+      for (int i = 0; i < a; i++) lb -= u[i] * Sr[i];
+      gL[r] = lb;
     }
     if (kind != SD_EV_NONE) {
       double lbar = 0.0;

@@ -208,3 +208,23 @@ Deno.test("lassoAdjoint() scales consistently when X is scaled by t", () => {
     );
   }
 });
+
+Deno.test("lassoAdjoint() gives ∂L/∂λ at a fixed λ (finite differences in λ), and 0 at a breakpoint", () => {
+  const { G, C } = problem(41, N, M, D);
+  const lam = safeLambda(G, C, 0.15);
+  const gB = normals(rng(42), M * D);
+  const { gradLambda } = lassoAdjoint(G, C, N, lassoAtBatch(G, C, N, { lambda: lam }), gB);
+  const h = 1e-7 * lam;
+  const f = (l: number) => lassoAtBatch(G, C, N, { lambda: l }).beta;
+  const up = f(lam + h), dn = f(lam - h);
+  for (let r = 0; r < D; r++) {
+    let fd = 0;
+    for (let j = 0; j < M; j++) fd += gB[j * D + r] * (up[j * D + r] - dn[j * D + r]) / (2 * h);
+    assert(
+      Math.abs(fd - gradLambda[r]) <= 1e-6 * (1 + Math.abs(fd)),
+      `response ${r}: ${gradLambda[r]} vs ${fd}`,
+    );
+  }
+  const atBreak = lassoAdjoint(G, C, N, lassoAtBatch(G, C, N, { steps: 2 }), gB);
+  assert(atBreak.gradLambda.every((v) => v === 0), "no separate λ at a breakpoint");
+});

@@ -1,0 +1,165 @@
+/**
+ * The embedded l1-VAR layer: from a window's latent sequence z (L×d), the lagged design
+ * X (n×pd, n = L − p) and targets Y (n×d), both centred (the intercept); G = XᵀX and
+ * C = XᵀY as matrix products on the TensorFlow.js backend; the lasso solution of all d
+ * equations at once in the WASM core; predictions Ŷ = Xβ + ȳ of z_p … z_{L−1}.
+ *
+ * Its gradient (`tf.customGrad`): with dβ = Xᵀ dŶ, the WASM adjoint gives Ḡ and C̄; the
+ * chain back to X, Y and z runs as matrix products on the backend:
+ *
+ *     dX = dŶ βᵀ + X(Ḡ + Ḡᵀ) + Y C̄ᵀ,   dY = X C̄ + (1/n)·1·Σ_rows dŶ   (then un-centred, un-lagged)
+ *
+ * With the λ rule "fraction of λ_max", λ itself depends on C (through its largest entry),
+ * and that dependence is in the gradient too. float32 ↔ float64 conversions happen only at
+ * the WASM boundary (G, C in; β, Ḡ, C̄ out).
+ *
+ * @example
+ * ```ts
+ * import { varLayer } from "./var_layer.ts";
+ * import { tf } from "./tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const z = tf.randomNormal([40, 3], 0, 1, "float32", 1) as tf.Tensor2D;
+ * const { prediction, fit } = varLayer(z, { lags: 1, lambdaFraction: 0.1 });
+ * if (prediction.shape.join() !== "39,3" || fit.beta.length !== 9) throw new Error("shapes");
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import { lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
+import { lassoAdjoint } from "../var/lasso_adjoint.ts";
+import { tf } from "./tf.ts";
+
+/** How the layer fits its VAR. */
+export interface VarLayerOptions {
+  /** VAR order p ≥ 1. */
+  lags: number;
+  /** λ as a fraction of λ_max = max_j,r |C_jr| / n (one λ for all equations), in (0, 1]. */
+  lambdaFraction?: number;
+  /** Or: the solution after this many steps of each path (λ moves with the data). */
+  steps?: number;
+  /** "lasso" (default) or "lar". */
+  method?: "lasso" | "lar";
+}
+
+/** The layer's output for one window. */
+export interface VarLayerOutput {
+  /** Predictions of z_p … z_{L−1}, n×d, differentiable with respect to z. */
+  prediction: tf.Tensor2D;
+  /** The lasso fit (β is pd×d, row (k−1)·d + j = effect of latent j at lag k). */
+  fit: LassoFit;
+}
+
+/** Lagged design [z_{t−1} … z_{t−p}] and targets z_t, t = p … L−1. */
+function lagged(z: tf.Tensor2D, p: number): { X: tf.Tensor2D; Y: tf.Tensor2D } {
+  const [L] = z.shape;
+  const n = L - p;
+  const cols = [];
+  for (let k = 1; k <= p; k++) cols.push(tf.slice(z, [p - k, 0], [n, -1]));
+  return { X: tf.concat(cols, 1) as tf.Tensor2D, Y: tf.slice(z, [p, 0], [n, -1]) as tf.Tensor2D };
+}
+
+/**
+ * Fits the VAR of one window and predicts its frames p … L−1, differentiably.
+ *
+ * @param z Latent sequence, L×d (float32).
+ * @param options Order and λ rule.
+ * @returns Predictions and the fit.
+ * @throws {SparsedynError} For an order that leaves no rows, or an invalid λ rule.
+ */
+export function varLayer(z: tf.Tensor2D, options: VarLayerOptions): VarLayerOutput {
+  const p = options.lags;
+  const [L, d] = z.shape;
+  if (!Number.isInteger(p) || p < 1 || L - p < 2) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `lags must be an integer in [1, ${L - 2}] for windows of ${L}; got ${p}`,
+      {
+        argument: "lags",
+      },
+    );
+  }
+  if ((options.lambdaFraction === undefined) === (options.steps === undefined)) {
+    throw new SparsedynError("INVALID_ARGUMENT", "give exactly one of lambdaFraction and steps", {
+      argument: "lambdaFraction",
+    });
+  }
+  if (
+    options.lambdaFraction !== undefined &&
+    !(options.lambdaFraction > 0 && options.lambdaFraction <= 1)
+  ) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `lambdaFraction must be in (0, 1]; got ${options.lambdaFraction}`,
+      {
+        argument: "lambdaFraction",
+      },
+    );
+  }
+  const n = L - p, m = p * d;
+  let fit!: LassoFit;
+  const body = (zIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const { X, Y } = lagged(zIn as tf.Tensor2D, p);
+    const xMean = tf.mean(X, 0, true), yMean = tf.mean(Y, 0, true);
+    const Xc = tf.sub(X, xMean) as tf.Tensor2D, Yc = tf.sub(Y, yMean) as tf.Tensor2D;
+    const G64 = Float64Array.from(tf.matMul(Xc, Xc, true, false).dataSync());
+    const C64 = Float64Array.from(tf.matMul(Xc, Yc, true, false).dataSync());
+    // Float32 products are symmetric only to rounding: make G exactly symmetric.
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        G64[i * m + j] = G64[j * m + i] = (G64[i * m + j] + G64[j * m + i]) / 2;
+      }
+    }
+    const method = options.method ?? "lasso";
+    // λ = fraction·max|C|/n moves with the data: remember which entry set it.
+    let argmax = 0;
+    if (options.steps !== undefined) {
+      fit = lassoAtBatch(G64, C64, n, { steps: options.steps }, { method });
+    } else {
+      for (let q = 1; q < C64.length; q++) if (Math.abs(C64[q]) > Math.abs(C64[argmax])) argmax = q;
+      const lambda = (options.lambdaFraction! * Math.abs(C64[argmax])) / n;
+      fit = lassoAtBatch(G64, C64, n, { lambda }, { method });
+    }
+    const beta = tf.tensor2d(Float32Array.from(fit.beta), [m, d]);
+    const value = tf.add(tf.matMul(Xc, beta), yMean) as tf.Tensor2D;
+    save([Xc, Yc, beta]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xc, yc, b] = saved as tf.Tensor2D[];
+      const dY = dy as tf.Tensor2D;
+      const dBeta = Float64Array.from(tf.matMul(xc, dY, true, false).dataSync());
+      const { gradG, gradC, gradLambda } = lassoAdjoint(G64, C64, n, fit, dBeta);
+      if (options.lambdaFraction !== undefined) {
+        // Chain through λ = fraction·|C_q|/n, q the largest entry.
+        let gl = 0;
+        for (const v of gradLambda) gl += v;
+        gradC[argmax] += (gl * options.lambdaFraction * Math.sign(C64[argmax])) / n;
+      }
+      const Gs = new Float32Array(m * m);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < m; j++) Gs[i * m + j] = gradG[i * m + j] + gradG[j * m + i];
+      }
+      const gC = tf.tensor2d(Float32Array.from(gradC), [m, d]);
+      let dXc = tf.add(
+        tf.matMul(dY, b, false, true),
+        tf.add(tf.matMul(xc, tf.tensor2d(Gs, [m, m])), tf.matMul(yc, gC, false, true)),
+      );
+      let dYc = tf.matMul(xc, gC);
+      // Centring: subtract the column means of the gradient; the intercept adds dŶ's mean.
+      dXc = tf.sub(dXc, tf.mean(dXc, 0, true));
+      dYc = tf.add(tf.sub(dYc, tf.mean(dYc, 0, true)), tf.mean(dY, 0, true));
+      // Un-lag: X's block k came from z[p−k … L−1−k], Y from z[p … L−1].
+      const parts: tf.Tensor2D[] = [tf.pad(dYc as tf.Tensor2D, [[p, 0], [0, 0]])];
+      for (let k = 1; k <= p; k++) {
+        const block = tf.slice(dXc, [0, (k - 1) * d], [n, d]) as tf.Tensor2D;
+        parts.push(tf.pad(block, [[p - k, k], [0, 0]]));
+      }
+      return [tf.addN(parts)];
+    };
+    return { value, gradFunc };
+  };
+  // customGrad's typing takes a variadic (Tensor | GradSaveFunc)[]; ours has one input.
+  const f = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]);
+  const prediction = f(z) as tf.Tensor2D;
+  return { prediction, fit };
+}

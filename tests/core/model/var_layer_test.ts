@@ -1,0 +1,100 @@
+// The VAR layer's gradient against central finite differences of the same layer computed
+// in float64 (an independent implementation of the forward pass, below).
+import { varLayer } from "../../../core/model/var_layer.ts";
+import { useBackend } from "../../../core/model/backend.ts";
+import { tf } from "../../../core/model/tf.ts";
+import { lassoAtBatch } from "../../../core/var/lasso_at.ts";
+import { normals, uniform } from "../../../core/data/random.ts";
+import { assert } from "../../_helpers/assert.ts";
+
+/** Σ W ⊙ Ŷ(z) in float64, with the same design, centring and λ rule as the layer. */
+function loss64(
+  z: Float64Array,
+  L: number,
+  d: number,
+  p: number,
+  W: Float64Array,
+  rule: { lambda?: number; steps?: number },
+) {
+  const n = L - p, m = p * d;
+  const X = new Float64Array(n * m), Y = new Float64Array(n * d);
+  for (let t = 0; t < n; t++) {
+    for (let k = 1; k <= p; k++) {
+      for (let j = 0; j < d; j++) X[t * m + (k - 1) * d + j] = z[(t + p - k) * d + j];
+    }
+    for (let j = 0; j < d; j++) Y[t * d + j] = z[(t + p) * d + j];
+  }
+  const xm = new Float64Array(m), ym = new Float64Array(d);
+  for (let t = 0; t < n; t++) {
+    for (let a = 0; a < m; a++) xm[a] += X[t * m + a] / n;
+    for (let j = 0; j < d; j++) ym[j] += Y[t * d + j] / n;
+  }
+  for (let t = 0; t < n; t++) {
+    for (let a = 0; a < m; a++) X[t * m + a] -= xm[a];
+    for (let j = 0; j < d; j++) Y[t * d + j] -= ym[j];
+  }
+  const G = new Float64Array(m * m), C = new Float64Array(m * d);
+  for (let t = 0; t < n; t++) {
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) G[a * m + b] += X[t * m + a] * X[t * m + b];
+      for (let j = 0; j < d; j++) C[a * d + j] += X[t * m + a] * Y[t * d + j];
+    }
+  }
+  let target: { lambda: number } | { steps: number };
+  if (rule.steps !== undefined) target = { steps: rule.steps };
+  else {
+    let cmax = 0;
+    for (const v of C) cmax = Math.max(cmax, Math.abs(v));
+    target = { lambda: (rule.lambda! * cmax) / n };
+  }
+  const fit = lassoAtBatch(G, C, n, target);
+  let s = 0;
+  for (let t = 0; t < n; t++) {
+    for (let j = 0; j < d; j++) {
+      let y = ym[j];
+      for (let a = 0; a < m; a++) y += X[t * m + a] * fit.beta[a * d + j];
+      s += W[t * d + j] * y;
+    }
+  }
+  return { s, active: Array.from(fit.active).join() };
+}
+
+for (const [p, rule] of [[1, { lambda: 0.2 }], [2, { lambda: 0.1 }], [1, { steps: 3 }]] as const) {
+  Deno.test(`varLayer() gradient equals float64 finite differences (p = ${p}, ${JSON.stringify(rule)})`, async () => {
+    await useBackend("cpu");
+    const L = 30, d = 3, n = L - p, u = uniform(7 + p);
+    const z = normals(u, L * d), W = normals(u, n * d);
+    const opts = rule.steps !== undefined
+      ? { lags: p, steps: rule.steps }
+      : { lags: p, lambdaFraction: rule.lambda };
+    const grad = tf.tidy(() => {
+      const g = tf.grad((zz: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            varLayer(zz as tf.Tensor2D, opts).prediction,
+            tf.tensor2d(Float32Array.from(W), [n, d]),
+          ),
+        )
+      );
+      return g(tf.tensor2d(Float32Array.from(z), [L, d])).dataSync();
+    });
+    let err = 0, scale = 0;
+    const base = loss64(z, L, d, p, W, rule);
+    for (let i = 0; i < L * d; i++) {
+      const h = 1e-6;
+      const zp = z.slice(), zm = z.slice();
+      zp[i] += h;
+      zm[i] -= h;
+      const up = loss64(zp, L, d, p, W, rule), dn = loss64(zm, L, d, p, W, rule);
+      assert(
+        up.active === base.active && dn.active === base.active,
+        "perturbation crossed a breakpoint",
+      );
+      const fd = (up.s - dn.s) / (2 * h);
+      err = Math.max(err, Math.abs(fd - grad[i]));
+      scale = Math.max(scale, Math.abs(fd));
+    }
+    assert(scale > 0, "a non-zero gradient");
+    assert(err <= 1e-4 * scale, `relative error ${err / scale}`);
+  });
+}
