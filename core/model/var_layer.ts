@@ -163,3 +163,46 @@ export function varLayer(z: tf.Tensor2D, options: VarLayerOptions): VarLayerOutp
   const prediction = f(z) as tf.Tensor2D;
   return { prediction, fit };
 }
+
+/** The one-step prediction loss of a window, on standardised latents. */
+export interface VarLossOutput {
+  /** Mean squared one-step prediction error of the standardised latents (scalar). */
+  loss: tf.Scalar;
+  /** The VAR layer's output on the standardised latents. */
+  layer: VarLayerOutput;
+}
+
+/**
+ * The latent prediction loss that cannot be lowered by shrinking the latents: each latent
+ * is standardised over the window (mean 0, standard deviation 1) before the VAR, so the
+ * loss is invariant to a rescaling of z and an encoder cannot "win" by collapsing its
+ * output towards 0. Gradients flow through the standardisation.
+ *
+ * @param z Latent sequence, L×d.
+ * @param options As for {@link varLayer}.
+ * @param eps Relative variance floor (default 1e-6): eps × the mean variance of the latents
+ *   is added to each, so a constant latent does not divide by 0 and the loss stays exactly
+ *   invariant to a common rescaling.
+ * @returns The loss and the layer's output.
+ *
+ * @example
+ * ```ts
+ * import { varLoss } from "./var_layer.ts";
+ * import { tf } from "./tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const z = tf.randomNormal([50, 2], 0, 1, "float32", 3) as tf.Tensor2D;
+ * const a = varLoss(z, { lags: 1, lambdaFraction: 0.1 }).loss.dataSync()[0];
+ * const b = varLoss(tf.mul(z, 0.01) as tf.Tensor2D, { lags: 1, lambdaFraction: 0.1 }).loss.dataSync()[0];
+ * if (Math.abs(a - b) > 1e-3 * a) throw new Error(`${a} vs ${b}`);
+ * ```
+ */
+export function varLoss(z: tf.Tensor2D, options: VarLayerOptions, eps = 1e-6): VarLossOutput {
+  const { mean, variance } = tf.moments(z, 0, true);
+  const floor = tf.mul(tf.mean(variance), eps);
+  const zs = tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, floor))) as tf.Tensor2D;
+  const layer = varLayer(zs, options);
+  const target = tf.slice(zs, [options.lags, 0], [-1, -1]);
+  const loss = tf.mean(tf.square(tf.sub(layer.prediction, target))) as tf.Scalar;
+  return { loss, layer };
+}

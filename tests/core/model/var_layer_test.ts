@@ -1,6 +1,6 @@
 // The VAR layer's gradient against central finite differences of the same layer computed
 // in float64 (an independent implementation of the forward pass, below).
-import { varLayer } from "../../../core/model/var_layer.ts";
+import { varLayer, varLoss } from "../../../core/model/var_layer.ts";
 import { useBackend } from "../../../core/model/backend.ts";
 import { tf } from "../../../core/model/tf.ts";
 import { lassoAtBatch } from "../../../core/var/lasso_at.ts";
@@ -98,3 +98,28 @@ for (const [p, rule] of [[1, { lambda: 0.2 }], [2, { lambda: 0.1 }], [1, { steps
     assert(err <= 1e-4 * scale, `relative error ${err / scale}`);
   });
 }
+
+Deno.test("varLoss() cannot be lowered by shrinking the latents (no collapse), and its gradient flows", async () => {
+  await useBackend("cpu");
+  const z = tf.tensor2d(Float32Array.from(normals(uniform(3), 60 * 4)), [60, 4]);
+  const losses = [1, 0.1, 0.001].map((c) =>
+    tf.tidy(() =>
+      varLoss(tf.mul(z, c) as tf.Tensor2D, { lags: 1, lambdaFraction: 0.1 }, 0).loss.dataSync()[0]
+    )
+  );
+  for (const l of losses) assert(Math.abs(l - losses[0]) <= 1e-4 * losses[0], `losses ${losses}`);
+  // Without standardisation the same loss would shrink with the scale: the guard matters.
+  const raw = [1, 0.1].map((c) =>
+    tf.tidy(() => {
+      const zz = tf.mul(z, c) as tf.Tensor2D;
+      const pred = varLayer(zz, { lags: 1, lambdaFraction: 0.1 }).prediction;
+      return tf.mean(tf.square(tf.sub(pred, tf.slice(zz, [1, 0], [-1, -1])))).dataSync()[0];
+    })
+  );
+  assert(raw[1] < 0.02 * raw[0], `the raw loss collapses with the scale: ${raw}`);
+  const g = tf.tidy(() =>
+    tf.grad((zz: tf.Tensor) => varLoss(zz as tf.Tensor2D, { lags: 1, lambdaFraction: 0.1 }).loss)(z)
+      .dataSync()
+  );
+  assert(g.every(Number.isFinite) && g.some((v) => v !== 0), "a finite, non-zero gradient");
+});
