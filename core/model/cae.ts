@@ -1,0 +1,278 @@
+/**
+ * The convolutional autoencoder, from a JSON-able config: an encoder of strided
+ * convolutions maps each frame to a latent map C×h×w (flattened to d = C·h·w for the VAR);
+ * a mirrored decoder of transposed convolutions maps it back. With `skip: "mean"` a second
+ * encoder of the same shape turns the window's mean image into a static code that enters
+ * the decoder beside the latent map, so the latent carries the dynamics only.
+ *
+ * @example
+ * ```ts
+ * import { createCae, defaultCaeConfig } from "./cae.ts";
+ * import { tf } from "./tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const cae = createCae(defaultCaeConfig(32, 32), 1);
+ * const frames = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
+ * const z = cae.encode(frames);
+ * const out = cae.decode(z, cae.encodeStatic!(tf.zeros([1, 32, 32, 1]) as tf.Tensor4D));
+ * if (out.shape.join() !== "2,32,32,1" || cae.latentSize !== z.shape[1]! * z.shape[2]! * z.shape[3]!) throw new Error("shapes");
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import { normals, uniform } from "../data/random.ts";
+import { tf } from "./tf.ts";
+
+/** Activation functions the config may name. */
+export type Activation = "relu" | "elu" | "leakyRelu" | "tanh" | "linear";
+
+/** The architecture. */
+export interface CaeConfig {
+  /** Frame size after preprocessing. */
+  height: number;
+  width: number;
+  /** Channels of each encoder convolution (the decoder mirrors them). */
+  channels: number[];
+  /** Kernel size of every convolution (odd). */
+  kernel: number;
+  /** Stride of every encoder convolution (1 or 2; the decoder upsamples by the same). */
+  stride: number;
+  /** Activation after each hidden convolution. */
+  activation: Activation;
+  /** Channels C of the latent map. */
+  latentChannels: number;
+  /** Skip connection: none, or a static code of the window's mean image. */
+  skip: "none" | "mean";
+  /** Channels of the static code (skip = "mean"). */
+  staticChannels: number;
+}
+
+/**
+ * A good default for small windows on a laptop: two stride-2 convolutions of 16 and 32
+ * channels, 3×3 kernels, ELU, a latent map of 4 channels at a quarter of the resolution,
+ * and the mean-image skip connection.
+ *
+ * @param height Frame height.
+ * @param width Frame width.
+ * @returns The config.
+ */
+export function defaultCaeConfig(height: number, width: number): CaeConfig {
+  return {
+    height,
+    width,
+    channels: [16, 32],
+    kernel: 3,
+    stride: 2,
+    activation: "elu",
+    latentChannels: 4,
+    skip: "mean",
+    staticChannels: 4,
+  };
+}
+
+/** A built model: its variables and its two (or three) functions. */
+export interface Cae {
+  config: CaeConfig;
+  /** Latent map shape [h, w, C] and its size d = h·w·C. */
+  latentShape: [number, number, number];
+  latentSize: number;
+  /** Every trainable variable, by name. */
+  variables: Record<string, tf.Variable>;
+  /** Frames [B, H, W, 1] → latent maps [B, h, w, C]. */
+  encode(frames: tf.Tensor4D): tf.Tensor4D;
+  /** Mean image [1, H, W, 1] → static code [1, h, w, S] (skip = "mean" only). */
+  encodeStatic?: (mean: tf.Tensor4D) => tf.Tensor4D;
+  /** Latent maps [B, h, w, C] (and the static code, broadcast over B) → frames [B, H, W, 1]. */
+  decode(latent: tf.Tensor4D, staticCode?: tf.Tensor4D): tf.Tensor4D;
+}
+
+function bad(argument: string, message: string): never {
+  throw new SparsedynError("INVALID_ARGUMENT", message, { argument });
+}
+
+/**
+ * Checks a config and fills nothing in silently: every field must be present and valid.
+ *
+ * @param c The config (e.g. parsed from JSON).
+ * @returns The same config, typed.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` naming the field.
+ */
+export function checkCaeConfig(c: CaeConfig): CaeConfig {
+  const int = (k: keyof CaeConfig, min: number) => {
+    const v = c[k] as number;
+    if (!Number.isInteger(v) || v < min) {
+      bad(k, `${k} must be an integer ≥ ${min}; got ${JSON.stringify(v)}`);
+    }
+  };
+  int("height", 4);
+  int("width", 4);
+  int("kernel", 1);
+  int("latentChannels", 1);
+  if (c.kernel % 2 !== 1) bad("kernel", `kernel must be odd; got ${c.kernel}`);
+  if (c.stride !== 1 && c.stride !== 2) {
+    bad("stride", `stride must be 1 or 2; got ${JSON.stringify(c.stride)}`);
+  }
+  if (
+    !Array.isArray(c.channels) || c.channels.length === 0 ||
+    c.channels.some((v) => !Number.isInteger(v) || v < 1)
+  ) {
+    bad(
+      "channels",
+      `channels must be a non-empty list of integers ≥ 1; got ${JSON.stringify(c.channels)}`,
+    );
+  }
+  if (!["relu", "elu", "leakyRelu", "tanh", "linear"].includes(c.activation)) {
+    bad("activation", `unknown activation "${c.activation}"`);
+  }
+  if (c.skip !== "none" && c.skip !== "mean") {
+    bad("skip", `skip must be "none" or "mean"; got "${c.skip}"`);
+  }
+  if (c.skip === "mean") int("staticChannels", 1);
+  const down = c.stride ** c.channels.length;
+  if (c.height % down !== 0 || c.width % down !== 0) {
+    bad("stride", `frames of ${c.height}×${c.width} are not divisible by the total stride ${down}`);
+  }
+  return c;
+}
+
+function act(x: tf.Tensor4D, a: Activation): tf.Tensor4D {
+  switch (a) {
+    case "relu":
+      return tf.relu(x);
+    case "elu":
+      return tf.elu(x);
+    case "leakyRelu":
+      return tf.leakyRelu(x, 0.1);
+    case "tanh":
+      return tf.tanh(x);
+    default:
+      return x;
+  }
+}
+
+let models = 0;
+
+/**
+ * Builds the model with seeded He-normal weights and zero biases.
+ *
+ * @param config The architecture.
+ * @param seed Seed of the initial weights.
+ * @returns The model.
+ */
+export function createCae(config: CaeConfig, seed = 1): Cae {
+  const c = checkCaeConfig(config);
+  // tfjs variable names are global: prefix them with this model's number.
+  const id = `cae${models++}/`;
+  const u = uniform(seed);
+  const variables: Record<string, tf.Variable> = {};
+  const weight = (name: string, shape: number[], fanIn: number) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const std = Math.sqrt(2 / fanIn);
+    variables[name] = tf.variable(
+      tf.tensor(Float32Array.from(normals(u, n), (v) => v * std), shape),
+      true,
+      id + name,
+    );
+    return variables[name];
+  };
+  const bias = (
+    name: string,
+    n: number,
+  ) => (variables[name] = tf.variable(tf.zeros([n]), true, id + name));
+  const k = c.kernel, L = c.channels.length, s = c.stride;
+
+  // Encoders: hidden convolutions, then a 1-stride convolution to the latent channels.
+  const buildEncoder = (prefix: string, outChannels: number) => {
+    let inC = 1;
+    const layers: { w: tf.Variable; b: tf.Variable }[] = [];
+    c.channels.forEach((ch, i) => {
+      layers.push({
+        w: weight(`${prefix}.conv${i}.w`, [k, k, inC, ch], k * k * inC),
+        b: bias(`${prefix}.conv${i}.b`, ch),
+      });
+      inC = ch;
+    });
+    const out = {
+      w: weight(`${prefix}.out.w`, [k, k, inC, outChannels], k * k * inC),
+      b: bias(`${prefix}.out.b`, outChannels),
+    };
+    return (x: tf.Tensor4D) =>
+      tf.tidy(() => {
+        let h = x;
+        for (const l of layers) {
+          h = act(
+            tf.add(tf.conv2d(h, l.w as tf.Tensor4D, s, "same"), l.b) as tf.Tensor4D,
+            c.activation,
+          );
+        }
+        return tf.add(tf.conv2d(h, out.w as tf.Tensor4D, 1, "same"), out.b) as tf.Tensor4D;
+      });
+  };
+  const encode = buildEncoder("encoder", c.latentChannels);
+  const encodeStatic = c.skip === "mean" ? buildEncoder("static", c.staticChannels) : undefined;
+
+  // Decoder: a 1-stride convolution from the latent (+ static) channels, then transposed
+  // convolutions mirroring the encoder, then a convolution to one channel.
+  const inDec = c.latentChannels + (c.skip === "mean" ? c.staticChannels : 0);
+  const rev = [...c.channels].reverse();
+  const first = {
+    w: weight("decoder.in.w", [k, k, inDec, rev[0]], k * k * inDec),
+    b: bias("decoder.in.b", rev[0]),
+  };
+  const ups: { w: tf.Variable; b: tf.Variable; out: number }[] = [];
+  rev.forEach((ch, i) => {
+    const out = i + 1 < rev.length ? rev[i + 1] : rev[rev.length - 1];
+    // conv2dTranspose filters are [k, k, out, in].
+    ups.push({
+      w: weight(`decoder.up${i}.w`, [k, k, out, ch], k * k * ch),
+      b: bias(`decoder.up${i}.b`, out),
+      out,
+    });
+  });
+  const last = {
+    w: weight("decoder.out.w", [k, k, ups[ups.length - 1].out, 1], k * k * ups[ups.length - 1].out),
+    b: bias("decoder.out.b", 1),
+  };
+  const h = c.height / s ** L, w = c.width / s ** L;
+  const decode = (latent: tf.Tensor4D, staticCode?: tf.Tensor4D) =>
+    tf.tidy(() => {
+      const B = latent.shape[0];
+      let x = latent;
+      if (c.skip === "mean") {
+        if (!staticCode) {
+          bad("staticCode", "this model has a skip connection: pass the static code to decode()");
+        }
+        x = tf.concat(
+          [latent, tf.tile(staticCode, [B / staticCode.shape[0], 1, 1, 1])],
+          3,
+        ) as tf.Tensor4D;
+      }
+      let y = act(
+        tf.add(tf.conv2d(x, first.w as tf.Tensor4D, 1, "same"), first.b) as tf.Tensor4D,
+        c.activation,
+      );
+      let hh = h, ww = w;
+      for (const up of ups) {
+        hh *= s;
+        ww *= s;
+        y = act(
+          tf.add(
+            tf.conv2dTranspose(y, up.w as tf.Tensor4D, [B, hh, ww, up.out], s, "same"),
+            up.b,
+          ) as tf.Tensor4D,
+          c.activation,
+        );
+      }
+      return tf.add(tf.conv2d(y, last.w as tf.Tensor4D, 1, "same"), last.b) as tf.Tensor4D;
+    });
+  return {
+    config: c,
+    latentShape: [h, w, c.latentChannels],
+    latentSize: h * w * c.latentChannels,
+    variables,
+    encode,
+    encodeStatic,
+    decode,
+  };
+}
