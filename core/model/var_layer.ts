@@ -170,6 +170,8 @@ export interface VarLossOutput {
   loss: tf.Scalar;
   /** The VAR layer's output on the standardised latents. */
   layer: VarLayerOutput;
+  /** The predicted latents z_p … z_{L−1} back on the original scale (n×d). */
+  prediction: tf.Tensor2D;
 }
 
 /**
@@ -204,5 +206,9 @@ export function varLoss(z: tf.Tensor2D, options: VarLayerOptions, eps = 1e-6): V
   const layer = varLayer(zs, options);
   const target = tf.slice(zs, [options.lags, 0], [-1, -1]);
   const loss = tf.mean(tf.square(tf.sub(layer.prediction, target))) as tf.Scalar;
-  return { loss, layer };
+  const prediction = tf.add(
+    tf.mul(layer.prediction, tf.sqrt(tf.add(variance, floor))),
+    mean,
+  ) as tf.Tensor2D;
+  return { loss, layer, prediction };
 }
