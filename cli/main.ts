@@ -13,8 +13,9 @@ import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
 import { preprocess } from "./preprocess.ts";
 import { synth } from "./synth.ts";
+import { train } from "./train.ts";
 
-const COMMANDS: Record<string, Command> = { demo, inspect, lasso, preprocess, synth };
+const COMMANDS: Record<string, Command> = { demo, inspect, lasso, preprocess, synth, train };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

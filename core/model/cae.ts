@@ -22,7 +22,7 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { normals, uniform } from "../data/random.ts";
-import { tf } from "./tf.ts";
+import { type Tensor4D, tf, type Variable } from "./tf.ts";
 
 /** Activation functions the config may name. */
 export type Activation = "relu" | "elu" | "leakyRelu" | "tanh" | "linear";
@@ -31,6 +31,7 @@ export type Activation = "relu" | "elu" | "leakyRelu" | "tanh" | "linear";
 export interface CaeConfig {
   /** Frame size after preprocessing. */
   height: number;
+  /** Frame width (after preprocessing). */
   width: number;
   /** Channels of each encoder convolution (the decoder mirrors them). */
   channels: number[];
@@ -73,18 +74,21 @@ export function defaultCaeConfig(height: number, width: number): CaeConfig {
 
 /** A built model: its variables and its two (or three) functions. */
 export interface Cae {
+  /** The settings. */
   config: CaeConfig;
   /** Latent map shape [h, w, C] and its size d = h·w·C. */
   latentShape: [number, number, number];
+  /** Latent dimension d. */
   latentSize: number;
   /** Every trainable variable, by name. */
-  variables: Record<string, tf.Variable>;
+  /** Every trainable variable, by name. */
+  variables: Record<string, Variable>;
   /** Frames [B, H, W, 1] → latent maps [B, h, w, C]. */
-  encode(frames: tf.Tensor4D): tf.Tensor4D;
+  encode(frames: Tensor4D): Tensor4D;
   /** Mean image [1, H, W, 1] → static code [1, h, w, S] (skip = "mean" only). */
-  encodeStatic?: (mean: tf.Tensor4D) => tf.Tensor4D;
+  encodeStatic?: (mean: Tensor4D) => Tensor4D;
   /** Latent maps [B, h, w, C] (and the static code, broadcast over B) → frames [B, H, W, 1]. */
-  decode(latent: tf.Tensor4D, staticCode?: tf.Tensor4D): tf.Tensor4D;
+  decode(latent: Tensor4D, staticCode?: Tensor4D): Tensor4D;
 }
 
 function bad(argument: string, message: string): never {
@@ -136,7 +140,7 @@ export function checkCaeConfig(c: CaeConfig): CaeConfig {
   return c;
 }
 
-function act(x: tf.Tensor4D, a: Activation): tf.Tensor4D {
+function act(x: Tensor4D, a: Activation): Tensor4D {
   switch (a) {
     case "relu":
       return tf.relu(x);
@@ -165,7 +169,7 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
   // tfjs variable names are global: prefix them with this model's number.
   const id = `cae${models++}/`;
   const u = uniform(seed);
-  const variables: Record<string, tf.Variable> = {};
+  const variables: Record<string, Variable> = {};
   const weight = (name: string, shape: number[], fanIn: number) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const std = Math.sqrt(2 / fanIn);
@@ -185,7 +189,7 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
   // Encoders: hidden convolutions, then a 1-stride convolution to the latent channels.
   const buildEncoder = (prefix: string, outChannels: number) => {
     let inC = 1;
-    const layers: { w: tf.Variable; b: tf.Variable }[] = [];
+    const layers: { w: Variable; b: Variable }[] = [];
     c.channels.forEach((ch, i) => {
       layers.push({
         w: weight(`${prefix}.conv${i}.w`, [k, k, inC, ch], k * k * inC),
@@ -197,16 +201,16 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
       w: weight(`${prefix}.out.w`, [k, k, inC, outChannels], k * k * inC),
       b: bias(`${prefix}.out.b`, outChannels),
     };
-    return (x: tf.Tensor4D) =>
+    return (x: Tensor4D) =>
       tf.tidy(() => {
         let h = x;
         for (const l of layers) {
           h = act(
-            tf.add(tf.conv2d(h, l.w as tf.Tensor4D, s, "same"), l.b) as tf.Tensor4D,
+            tf.add(tf.conv2d(h, l.w as Tensor4D, s, "same"), l.b) as Tensor4D,
             c.activation,
           );
         }
-        return tf.add(tf.conv2d(h, out.w as tf.Tensor4D, 1, "same"), out.b) as tf.Tensor4D;
+        return tf.add(tf.conv2d(h, out.w as Tensor4D, 1, "same"), out.b) as Tensor4D;
       });
   };
   const encode = buildEncoder("encoder", c.latentChannels);
@@ -220,7 +224,7 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
     w: weight("decoder.in.w", [k, k, inDec, rev[0]], k * k * inDec),
     b: bias("decoder.in.b", rev[0]),
   };
-  const ups: { w: tf.Variable; b: tf.Variable; out: number }[] = [];
+  const ups: { w: Variable; b: Variable; out: number }[] = [];
   rev.forEach((ch, i) => {
     const out = i + 1 < rev.length ? rev[i + 1] : rev[rev.length - 1];
     // conv2dTranspose filters are [k, k, out, in].
@@ -235,7 +239,7 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
     b: bias("decoder.out.b", 1),
   };
   const h = c.height / s ** L, w = c.width / s ** L;
-  const decode = (latent: tf.Tensor4D, staticCode?: tf.Tensor4D) =>
+  const decode = (latent: Tensor4D, staticCode?: Tensor4D) =>
     tf.tidy(() => {
       const B = latent.shape[0];
       let x = latent;
@@ -246,10 +250,10 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
         x = tf.concat(
           [latent, tf.tile(staticCode, [B / staticCode.shape[0], 1, 1, 1])],
           3,
-        ) as tf.Tensor4D;
+        ) as Tensor4D;
       }
       let y = act(
-        tf.add(tf.conv2d(x, first.w as tf.Tensor4D, 1, "same"), first.b) as tf.Tensor4D,
+        tf.add(tf.conv2d(x, first.w as Tensor4D, 1, "same"), first.b) as Tensor4D,
         c.activation,
       );
       let hh = h, ww = w;
@@ -258,13 +262,13 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
         ww *= s;
         y = act(
           tf.add(
-            tf.conv2dTranspose(y, up.w as tf.Tensor4D, [B, hh, ww, up.out], s, "same"),
+            tf.conv2dTranspose(y, up.w as Tensor4D, [B, hh, ww, up.out], s, "same"),
             up.b,
-          ) as tf.Tensor4D,
+          ) as Tensor4D,
           c.activation,
         );
       }
-      return tf.add(tf.conv2d(y, last.w as tf.Tensor4D, 1, "same"), last.b) as tf.Tensor4D;
+      return tf.add(tf.conv2d(y, last.w as Tensor4D, 1, "same"), last.b) as Tensor4D;
     });
   return {
     config: c,

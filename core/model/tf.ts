@@ -21,6 +21,17 @@ import * as tfWasm from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 
 export { tf, tfWasm };
 
+/** A TensorFlow.js tensor. */
+export type Tensor = tf.Tensor;
+/** A 2-D tensor. */
+export type Tensor2D = tf.Tensor2D;
+/** A 4-D tensor (batch, height, width, channels). */
+export type Tensor4D = tf.Tensor4D;
+/** A scalar tensor. */
+export type Scalar = tf.Scalar;
+/** A trainable variable. */
+export type Variable = tf.Variable;
+
 /**
  * Folder URL of the WebAssembly binaries of the `wasm` backend (inside its npm package).
  *

@@ -29,7 +29,7 @@
 import { SparsedynError } from "../errors.ts";
 import { lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
 import { lassoAdjoint } from "../var/lasso_adjoint.ts";
-import { tf } from "./tf.ts";
+import { type Scalar, type Tensor, type Tensor2D, tf } from "./tf.ts";
 
 /** How the layer fits its VAR. */
 export interface VarLayerOptions {
@@ -46,18 +46,19 @@ export interface VarLayerOptions {
 /** The layer's output for one window. */
 export interface VarLayerOutput {
   /** Predictions of z_p … z_{L−1}, n×d, differentiable with respect to z. */
-  prediction: tf.Tensor2D;
+  /** One-step latent prediction error (standardised latents). */
+  prediction: Tensor2D;
   /** The lasso fit (β is pd×d, row (k−1)·d + j = effect of latent j at lag k). */
   fit: LassoFit;
 }
 
 /** Lagged design [z_{t−1} … z_{t−p}] and targets z_t, t = p … L−1. */
-function lagged(z: tf.Tensor2D, p: number): { X: tf.Tensor2D; Y: tf.Tensor2D } {
+function lagged(z: Tensor2D, p: number): { X: Tensor2D; Y: Tensor2D } {
   const [L] = z.shape;
   const n = L - p;
   const cols = [];
   for (let k = 1; k <= p; k++) cols.push(tf.slice(z, [p - k, 0], [n, -1]));
-  return { X: tf.concat(cols, 1) as tf.Tensor2D, Y: tf.slice(z, [p, 0], [n, -1]) as tf.Tensor2D };
+  return { X: tf.concat(cols, 1) as Tensor2D, Y: tf.slice(z, [p, 0], [n, -1]) as Tensor2D };
 }
 
 /**
@@ -68,7 +69,7 @@ function lagged(z: tf.Tensor2D, p: number): { X: tf.Tensor2D; Y: tf.Tensor2D } {
  * @returns Predictions and the fit.
  * @throws {SparsedynError} For an order that leaves no rows, or an invalid λ rule.
  */
-export function varLayer(z: tf.Tensor2D, options: VarLayerOptions): VarLayerOutput {
+export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput {
   const p = options.lags;
   const [L, d] = z.shape;
   if (!Number.isInteger(p) || p < 1 || L - p < 2) {
@@ -99,10 +100,10 @@ export function varLayer(z: tf.Tensor2D, options: VarLayerOptions): VarLayerOutp
   }
   const n = L - p, m = p * d;
   let fit!: LassoFit;
-  const body = (zIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    const { X, Y } = lagged(zIn as tf.Tensor2D, p);
+  const body = (zIn: Tensor, save: tf.GradSaveFunc) => {
+    const { X, Y } = lagged(zIn as Tensor2D, p);
     const xMean = tf.mean(X, 0, true), yMean = tf.mean(Y, 0, true);
-    const Xc = tf.sub(X, xMean) as tf.Tensor2D, Yc = tf.sub(Y, yMean) as tf.Tensor2D;
+    const Xc = tf.sub(X, xMean) as Tensor2D, Yc = tf.sub(Y, yMean) as Tensor2D;
     const G64 = Float64Array.from(tf.matMul(Xc, Xc, true, false).dataSync());
     const C64 = Float64Array.from(tf.matMul(Xc, Yc, true, false).dataSync());
     // Float32 products are symmetric only to rounding: make G exactly symmetric.
@@ -122,11 +123,11 @@ export function varLayer(z: tf.Tensor2D, options: VarLayerOptions): VarLayerOutp
       fit = lassoAtBatch(G64, C64, n, { lambda }, { method });
     }
     const beta = tf.tensor2d(Float32Array.from(fit.beta), [m, d]);
-    const value = tf.add(tf.matMul(Xc, beta), yMean) as tf.Tensor2D;
+    const value = tf.add(tf.matMul(Xc, beta), yMean) as Tensor2D;
     save([Xc, Yc, beta]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xc, yc, b] = saved as tf.Tensor2D[];
-      const dY = dy as tf.Tensor2D;
+    const gradFunc = (dy: Tensor, saved: Tensor[]) => {
+      const [xc, yc, b] = saved as Tensor2D[];
+      const dY = dy as Tensor2D;
       const dBeta = Float64Array.from(tf.matMul(xc, dY, true, false).dataSync());
       const { gradG, gradC, gradLambda } = lassoAdjoint(G64, C64, n, fit, dBeta);
       if (options.lambdaFraction !== undefined) {
@@ -149,9 +150,9 @@ export function varLayer(z: tf.Tensor2D, options: VarLayerOptions): VarLayerOutp
       dXc = tf.sub(dXc, tf.mean(dXc, 0, true));
       dYc = tf.add(tf.sub(dYc, tf.mean(dYc, 0, true)), tf.mean(dY, 0, true));
       // Un-lag: X's block k came from z[p−k … L−1−k], Y from z[p … L−1].
-      const parts: tf.Tensor2D[] = [tf.pad(dYc as tf.Tensor2D, [[p, 0], [0, 0]])];
+      const parts: Tensor2D[] = [tf.pad(dYc as Tensor2D, [[p, 0], [0, 0]])];
       for (let k = 1; k <= p; k++) {
-        const block = tf.slice(dXc, [0, (k - 1) * d], [n, d]) as tf.Tensor2D;
+        const block = tf.slice(dXc, [0, (k - 1) * d], [n, d]) as Tensor2D;
         parts.push(tf.pad(block, [[p - k, k], [0, 0]]));
       }
       return [tf.addN(parts)];
@@ -160,18 +161,20 @@ export function varLayer(z: tf.Tensor2D, options: VarLayerOptions): VarLayerOutp
   };
   // customGrad's typing takes a variadic (Tensor | GradSaveFunc)[]; ours has one input.
   const f = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]);
-  const prediction = f(z) as tf.Tensor2D;
+  const prediction = f(z) as Tensor2D;
   return { prediction, fit };
 }
 
 /** The one-step prediction loss of a window, on standardised latents. */
 export interface VarLossOutput {
   /** Mean squared one-step prediction error of the standardised latents (scalar). */
-  loss: tf.Scalar;
+  /** Mean total loss. */
+  loss: Scalar;
   /** The VAR layer's output on the standardised latents. */
   layer: VarLayerOutput;
   /** The predicted latents z_p … z_{L−1} back on the original scale (n×d). */
-  prediction: tf.Tensor2D;
+  /** One-step latent prediction error (standardised latents). */
+  prediction: Tensor2D;
 }
 
 /**
@@ -199,16 +202,16 @@ export interface VarLossOutput {
  * if (Math.abs(a - b) > 1e-3 * a) throw new Error(`${a} vs ${b}`);
  * ```
  */
-export function varLoss(z: tf.Tensor2D, options: VarLayerOptions, eps = 1e-6): VarLossOutput {
+export function varLoss(z: Tensor2D, options: VarLayerOptions, eps = 1e-6): VarLossOutput {
   const { mean, variance } = tf.moments(z, 0, true);
   const floor = tf.mul(tf.mean(variance), eps);
-  const zs = tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, floor))) as tf.Tensor2D;
+  const zs = tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, floor))) as Tensor2D;
   const layer = varLayer(zs, options);
   const target = tf.slice(zs, [options.lags, 0], [-1, -1]);
-  const loss = tf.mean(tf.square(tf.sub(layer.prediction, target))) as tf.Scalar;
+  const loss = tf.mean(tf.square(tf.sub(layer.prediction, target))) as Scalar;
   const prediction = tf.add(
     tf.mul(layer.prediction, tf.sqrt(tf.add(variance, floor))),
     mean,
-  ) as tf.Tensor2D;
+  ) as Tensor2D;
   return { loss, layer, prediction };
 }

@@ -30,11 +30,17 @@ import { windowLoss } from "./window_loss.ts";
 
 /** Settings of {@link trainCae}. */
 export interface TrainOptions extends ObjectiveOptions {
+  /** The architecture. */
   cae: CaeConfig;
+  /** Frames per window. */
   windowLength: number;
+  /** Step between window starts. */
   stride: number;
+  /** Passes over the windows. */
   epochs: number;
+  /** Adam step size. */
   learningRate: number;
+  /** Seed of the initial weights and of the window order. */
   seed: number;
   /** Called after each epoch. */
   onEpoch?: (e: EpochMetrics) => void;
@@ -42,10 +48,15 @@ export interface TrainOptions extends ObjectiveOptions {
 
 /** Mean losses of one epoch. */
 export interface EpochMetrics {
+  /** Epoch index, from 0. */
   epoch: number;
+  /** Mean total loss. */
   loss: number;
+  /** Frame reconstruction error (mean squared). */
   reconstruction: number;
+  /** One-step latent prediction error (standardised latents). */
   prediction: number;
+  /** Reconstruction error of the frames decoded from predicted latents. */
   predictedFrames: number;
   /** Mean active-set size per equation of the VAR (end-to-end). */
   activeMean: number;

@@ -20,13 +20,16 @@
  * @module
  */
 import type { Cae } from "../model/cae.ts";
-import { tf } from "../model/tf.ts";
+import { type Scalar, type Tensor2D, type Tensor4D, tf } from "../model/tf.ts";
 import { type VarLayerOptions, varLoss } from "../model/var_layer.ts";
 
 /** Relative weights of the three terms. */
 export interface LossWeights {
+  /** Frame reconstruction error (mean squared). */
   reconstruction: number;
+  /** One-step latent prediction error (standardised latents). */
   prediction: number;
+  /** Reconstruction error of the frames decoded from predicted latents. */
   predictedFrames: number;
 }
 
@@ -42,7 +45,9 @@ export interface ObjectiveOptions {
 
 /** The total loss (differentiable) and its parts (numbers, for the metrics). */
 export interface WindowLoss {
-  total: tf.Scalar;
+  /** The weighted total, differentiable. */
+  total: Scalar;
+  /** The terms as numbers, for the metrics. */
   parts: {
     reconstruction: number;
     prediction: number;
@@ -59,16 +64,16 @@ export interface WindowLoss {
  * @param options Mode, VAR settings, weights.
  * @returns Total and parts.
  */
-export function windowLoss(cae: Cae, frames: tf.Tensor4D, options: ObjectiveOptions): WindowLoss {
+export function windowLoss(cae: Cae, frames: Tensor4D, options: ObjectiveOptions): WindowLoss {
   const w = options.weights ?? { reconstruction: 1, prediction: 1, predictedFrames: 1 };
   const L = frames.shape[0];
-  const mean = tf.mean(frames, 0, true) as tf.Tensor4D;
+  const mean = tf.mean(frames, 0, true) as Tensor4D;
   const staticCode = cae.encodeStatic?.(mean);
   const maps = cae.encode(frames);
-  const rec = tf.mean(tf.square(tf.sub(cae.decode(maps, staticCode), frames))) as tf.Scalar;
+  const rec = tf.mean(tf.square(tf.sub(cae.decode(maps, staticCode), frames))) as Scalar;
   if (options.mode === "ae") {
     return {
-      total: tf.mul(rec, w.reconstruction) as tf.Scalar,
+      total: tf.mul(rec, w.reconstruction) as Scalar,
       parts: {
         reconstruction: rec.dataSync()[0],
         prediction: 0,
@@ -78,19 +83,19 @@ export function windowLoss(cae: Cae, frames: tf.Tensor4D, options: ObjectiveOpti
     };
   }
   const [h, wd, C] = cae.latentShape;
-  const z = tf.reshape(maps, [L, h * wd * C]) as tf.Tensor2D;
+  const z = tf.reshape(maps, [L, h * wd * C]) as Tensor2D;
   const p = options.var.lags;
   const { loss: pred, prediction, layer } = varLoss(z, options.var);
-  const predictedMaps = tf.reshape(prediction, [L - p, h, wd, C]) as tf.Tensor4D;
+  const predictedMaps = tf.reshape(prediction, [L - p, h, wd, C]) as Tensor4D;
   const target = tf.slice(frames, [p, 0, 0, 0], [-1, -1, -1, -1]);
   const predFrames = tf.mean(
     tf.square(tf.sub(cae.decode(predictedMaps, staticCode), target)),
-  ) as tf.Scalar;
+  ) as Scalar;
   const total = tf.addN([
     tf.mul(rec, w.reconstruction),
     tf.mul(pred, w.prediction),
     tf.mul(predFrames, w.predictedFrames),
-  ]) as tf.Scalar;
+  ]) as Scalar;
   const d = layer.fit.d;
   return {
     total,

@@ -14,7 +14,7 @@ Deno.test("sparsedyn --version prints the version of deno.json", async () => {
 Deno.test("sparsedyn --help lists every command, and each command has --help", async () => {
   const r = await cli(["--help"]);
   assertEquals(r.code, 0);
-  for (const c of ["demo", "inspect", "lasso", "preprocess", "synth"]) {
+  for (const c of ["demo", "inspect", "lasso", "preprocess", "synth", "train"]) {
     assert(r.stdout.includes(`  ${c} `), `help lists ${c}`);
     const h = await cli([c, "--help"]);
     assertEquals(h.code, 0, `${c} --help`);

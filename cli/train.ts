@@ -1,0 +1,131 @@
+// `sparsedyn train <movie> --out DIR`: train the autoencoder (and the VAR) on a movie and
+// write the run folder.
+import { useBackend } from "../core/model/backend.ts";
+import { trainRun } from "../core/train/train_run.ts";
+import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
+import { progress } from "./_progress.ts";
+
+const usage = `Usage: sparsedyn train <movie> --out DIR [options]
+
+Preprocesses the movie (block-mean downsampling, per-pixel z-score), trains the
+convolutional autoencoder in the chosen mode, encodes the whole movie, fits the VAR of the
+latents (lasso path, BIC per equation) and writes the run folder DIR: config.json,
+metrics.jsonl, weights/, latents.npy, mean_image.npy, var.json. DIR must not exist.
+
+Options:
+  --out DIR              run folder (required)
+  --mode M               ae, two-stage or end-to-end (default end-to-end)
+  --skip S               mean (default) or none
+  --backend B            wasm (default) or cpu
+  --epochs N             passes over the windows (default 10)
+  --window L             frames per window (default min(64, frames))
+  --stride S             step between windows (default L/2)
+  --lags P               VAR order (default 1)
+  --lambda-fraction F    VAR λ as a fraction of λ_max during training (default 0.1)
+  --learning-rate R      Adam step size (default 0.001)
+  --downsample K         K×K block mean first (default 1)
+  --seed S               seed of weights and window order (default 1)
+  --json                 print the summary as JSON; progress as JSON lines on stderr
+  -h, --help             show this help`;
+
+export const train: Command = {
+  summary: "train the autoencoder and its VAR on a movie; write a run folder",
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, {
+      out: { type: "string" },
+      mode: { type: "string" },
+      skip: { type: "string" },
+      backend: { type: "string" },
+      epochs: { type: "string" },
+      window: { type: "string" },
+      stride: { type: "string" },
+      lags: { type: "string" },
+      "lambda-fraction": { type: "string" },
+      "learning-rate": { type: "string" },
+      downsample: { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (values.help) {
+      console.log(usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError("give one movie");
+    if (!values.out) throw new UsageError("--out DIR is required", "--out");
+    const mode = values.mode ?? "end-to-end";
+    if (!["ae", "two-stage", "end-to-end"].includes(mode)) {
+      throw new UsageError(`--mode must be ae, two-stage or end-to-end; got "${mode}"`, "--mode");
+    }
+    const skip = values.skip ?? "mean";
+    if (skip !== "mean" && skip !== "none") {
+      throw new UsageError(`--skip must be mean or none; got "${skip}"`, "--skip");
+    }
+    const backend = values.backend ?? "wasm";
+    if (backend !== "wasm" && backend !== "cpu") {
+      throw new UsageError(`--backend must be wasm or cpu; got "${backend}"`, "--backend");
+    }
+    const int = (v: string | undefined, f: string, min: number) =>
+      numberFlag(v, f, { integer: true, min });
+    const fraction = numberFlag(values["lambda-fraction"], "--lambda-fraction", {
+      min: 0,
+      exclusiveMin: true,
+    });
+    if (fraction !== undefined && fraction > 1) {
+      throw new UsageError(
+        `--lambda-fraction must be in (0, 1]; got ${fraction}`,
+        "--lambda-fraction",
+      );
+    }
+    await useBackend(backend);
+    const epochs = int(values.epochs, "--epochs", 1) ?? 10;
+    const report = progress("train", values.json ?? false);
+    const r = await trainRun(positionals[0], values.out, {
+      mode: mode as "ae" | "two-stage" | "end-to-end",
+      skip,
+      epochs,
+      windowLength: int(values.window, "--window", 2),
+      stride: int(values.stride, "--stride", 1),
+      lags: int(values.lags, "--lags", 1),
+      lambdaFraction: fraction,
+      learningRate: numberFlag(values["learning-rate"], "--learning-rate", {
+        min: 0,
+        exclusiveMin: true,
+      }),
+      downsample: int(values.downsample, "--downsample", 1),
+      seed: numberFlag(values.seed, "--seed", { integer: true }),
+      onEpoch: (m) => report(m.epoch + 1, epochs),
+    });
+    const last = r.history[r.history.length - 1];
+    const summary = {
+      out: r.dir,
+      mode,
+      backend,
+      frames: r.frames,
+      height: r.height,
+      width: r.width,
+      latentSize: r.latentSize,
+      final: last,
+    };
+    if (values.json) console.log(JSON.stringify(summary));
+    else {
+      console.log(`sparsedyn train: wrote ${r.dir}`);
+      console.log(
+        `  ${mode} on ${r.frames} frames of ${r.height}×${r.width}; ${r.latentSize} latent dimensions; backend ${backend}`,
+      );
+      console.log(
+        `  final epoch: loss ${last.loss.toFixed(4)} (reconstruction ${
+          last.reconstruction.toFixed(4)
+        }` +
+          (mode === "end-to-end"
+            ? `, prediction ${last.prediction.toFixed(4)}, predicted frames ${
+              last.predictedFrames.toFixed(4)
+            }`
+            : "") +
+          `), ${last.framesPerSecond.toFixed(0)} frames/s`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,197 @@
+/**
+ * From a movie to a run folder: preprocess (block-mean downsampling, per-pixel z-score),
+ * train in mode "ae", "two-stage" or "end-to-end", encode the whole movie, fit the VAR of
+ * the latents (lasso path, BIC per equation), and write the run folder.
+ *
+ * In "two-stage" the autoencoder is trained alone and the VAR fitted afterwards on the
+ * frozen latents; in "end-to-end" the VAR layer sits in the objective during training, and
+ * the run's `var.json` is fitted the same way on the final latents, so the two compare.
+ *
+ * @example
+ * ```ts
+ * import { trainRun } from "./train_run.ts";
+ * import { writeSynthetic } from "../data/synthetic_write.ts";
+ * import { useBackend } from "../model/backend.ts";
+ *
+ * await useBackend("wasm");
+ * const dir = await Deno.makeTempDir();
+ * await writeSynthetic(`${dir}/s`, { height: 16, width: 16, frames: 80, cells: 3 });
+ * const r = await trainRun(`${dir}/s/movie.npy`, `${dir}/run`, { mode: "two-stage", epochs: 1, windowLength: 20 });
+ * if (r.latentSize !== 4 * 4 * 4) throw new Error(String(r.latentSize)); // 16×16 / 2² → 4×4, 4 channels
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { openMovie } from "../data/movie.ts";
+import { preprocessFrames } from "../data/preprocess.ts";
+import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
+import { tf } from "../model/tf.ts";
+import { writeRun } from "../runs/run_folder.ts";
+import { fitVarLasso } from "../var/fit_var.ts";
+import { type EpochMetrics, trainCae } from "./train.ts";
+import type { LossWeights } from "./window_loss.ts";
+
+/** Settings of {@link trainRun}; every one has a default. */
+export interface TrainRunOptions {
+  /** Training mode. */
+  mode?: "ae" | "two-stage" | "end-to-end";
+  /** Skip connection: the mean image's static code, or none. */
+  skip?: "none" | "mean";
+  /** Architecture overrides (height and width come from the data). */
+  cae?: Partial<Omit<CaeConfig, "height" | "width">>;
+  /** Block-mean downsampling factor applied first. */
+  downsample?: number;
+  /** Frames per window. */
+  windowLength?: number;
+  /** Step between window starts. */
+  stride?: number;
+  /** Passes over the windows. */
+  epochs?: number;
+  /** Adam step size. */
+  learningRate?: number;
+  /** VAR order p. */
+  lags?: number;
+  /** VAR λ as a fraction of λ_max. */
+  lambdaFraction?: number;
+  /** Weights of the loss terms. */
+  weights?: LossWeights;
+  /** Seed of the initial weights and of the window order. */
+  seed?: number;
+  /** Called after each epoch. */
+  onEpoch?: (m: EpochMetrics) => void;
+}
+
+/** What {@link trainRun} reports (the folder holds the rest). */
+export interface TrainRunResult {
+  /** The run folder written. */
+  dir: string;
+  /** Frames used. */
+  frames: number;
+  /** Frame height (after preprocessing). */
+  height: number;
+  /** Frame width (after preprocessing). */
+  width: number;
+  /** Latent dimension d. */
+  latentSize: number;
+  /** Metrics of each epoch. */
+  history: EpochMetrics[];
+}
+
+/**
+ * Trains on a movie file and writes the run folder.
+ *
+ * @param moviePath Any movie `openMovie` reads.
+ * @param dir The run folder to create (must not exist).
+ * @param options Settings.
+ * @returns A summary.
+ */
+export async function trainRun(
+  moviePath: string,
+  dir: string,
+  options: TrainRunOptions = {},
+): Promise<TrainRunResult> {
+  const mode = options.mode ?? "end-to-end";
+  const movie = await openMovie(moviePath);
+  const spec = { downsample: options.downsample ?? 1, normalize: "zscore" as const };
+  let frames: Float32Array, T: number, H: number, W: number;
+  try {
+    const chunks: Float32Array[] = [];
+    for await (const c of preprocessFrames(movie, spec)) chunks.push(c.frames);
+    H = Math.floor(movie.height / spec.downsample);
+    W = Math.floor(movie.width / spec.downsample);
+    T = chunks.reduce((a, c) => a + c.length, 0) / (H * W);
+    frames = new Float32Array(T * H * W);
+    let o = 0;
+    for (const c of chunks) {
+      frames.set(c, o);
+      o += c.length;
+    }
+  } finally {
+    movie.close();
+  }
+  // The model's total stride must divide the frame: crop to the largest multiple.
+  const base = {
+    ...defaultCaeConfig(H, W),
+    ...options.cae,
+    skip: options.skip ?? "mean",
+  } as CaeConfig;
+  const down = base.stride ** base.channels.length;
+  const h2 = H - (H % down), w2 = W - (W % down);
+  if (h2 !== H || w2 !== W) {
+    const cropped = new Float32Array(T * h2 * w2);
+    for (let t = 0; t < T; t++) {
+      for (let y = 0; y < h2; y++) {
+        cropped.set(frames.subarray((t * H + y) * W, (t * H + y) * W + w2), (t * h2 + y) * w2);
+      }
+    }
+    frames = cropped;
+    H = h2;
+    W = w2;
+  }
+  const config: CaeConfig = { ...base, height: H, width: W };
+  const lags = options.lags ?? 1, lambdaFraction = options.lambdaFraction ?? 0.1;
+  const windowLength = options.windowLength ?? Math.min(64, T);
+  const train = {
+    cae: config,
+    mode: mode === "end-to-end" ? "end-to-end" as const : "ae" as const,
+    var: { lags, lambdaFraction },
+    weights: options.weights,
+    windowLength,
+    stride: options.stride ?? Math.max(1, Math.floor(windowLength / 2)),
+    epochs: options.epochs ?? 10,
+    learningRate: options.learningRate ?? 1e-3,
+    seed: options.seed ?? 1,
+    onEpoch: options.onEpoch,
+  };
+  const { cae, history } = await trainCae(frames, [T, H, W], train);
+  try {
+    // Latents of every frame, in chunks.
+    const d = cae.latentSize;
+    const latents = new Float64Array(T * d);
+    for (let t = 0; t < T; t += 64) {
+      const n = Math.min(64, T - t);
+      const z = tf.tidy(() =>
+        cae.encode(tf.tensor4d(frames.subarray(t * H * W, (t + n) * H * W), [n, H, W, 1]))
+          .dataSync()
+      );
+      latents.set(z, t * d);
+    }
+    const mean = new Float64Array(H * W);
+    for (let t = 0; t < T; t++) {
+      for (let q = 0; q < H * W; q++) mean[q] += frames[t * H * W + q] / T;
+    }
+    const fit = fitVarLasso(latents, T, d, lags);
+    const A = Array.from(
+      { length: lags },
+      (_, k) =>
+        Array.from(
+          { length: d },
+          (_, i) => Array.from(fit.A.subarray((k * d + i) * d, (k * d + i + 1) * d)),
+        ),
+    );
+    const weights = Object.fromEntries(
+      Object.entries(cae.variables).map((
+        [k, v],
+      ) => [k, { data: Float64Array.from(v.dataSync()), shape: v.shape }]),
+    );
+    await writeRun(dir, {
+      config: {
+        mode,
+        movie: moviePath,
+        preprocess: spec,
+        cae: config,
+        objective: { lags, lambdaFraction, weights: options.weights ?? null },
+        optimisation: { ...train, cae: undefined, onEpoch: undefined, var: undefined },
+      },
+      metrics: history.map((m) => ({ ...m })),
+      weights,
+      latents: { data: latents, shape: [T, d] },
+      meanImage: { data: mean, shape: [H, W] },
+      var: { lags, A, intercept: Array.from(fit.intercept), lambda: Array.from(fit.lambdas) },
+    });
+    return { dir, frames: T, height: H, width: W, latentSize: d, history };
+  } finally {
+    for (const v of Object.values(cae.variables)) v.dispose();
+  }
+}
