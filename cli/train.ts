@@ -16,7 +16,7 @@ Options:
   --out DIR              run folder (required)
   --mode M               ae, two-stage or end-to-end (default end-to-end)
   --skip S               mean (default) or none
-  --backend B            wasm (default) or cpu
+  --backend B            auto (webgpu on a hardware GPU, else wasm; default), wasm, webgpu or cpu
   --epochs N             passes over the windows (default 10)
   --window L             frames per window (default min(64, frames))
   --stride S             step between windows (default L/2)
@@ -62,9 +62,12 @@ export const train: Command = {
     if (skip !== "mean" && skip !== "none") {
       throw new UsageError(`--skip must be mean or none; got "${skip}"`, "--skip");
     }
-    const backend = values.backend ?? "wasm";
-    if (backend !== "wasm" && backend !== "cpu") {
-      throw new UsageError(`--backend must be wasm or cpu; got "${backend}"`, "--backend");
+    const requested = values.backend ?? "auto";
+    if (!["auto", "wasm", "webgpu", "cpu"].includes(requested)) {
+      throw new UsageError(
+        `--backend must be auto, wasm, webgpu or cpu; got "${requested}"`,
+        "--backend",
+      );
     }
     const int = (v: string | undefined, f: string, min: number) =>
       numberFlag(v, f, { integer: true, min });
@@ -78,7 +81,7 @@ export const train: Command = {
         "--lambda-fraction",
       );
     }
-    await useBackend(backend);
+    const backend = await useBackend(requested as "auto" | "wasm" | "webgpu" | "cpu");
     const epochs = int(values.epochs, "--epochs", 1) ?? 10;
     const report = progress("train", values.json ?? false);
     const r = await trainRun(positionals[0], values.out, {

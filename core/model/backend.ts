@@ -1,7 +1,8 @@
 /**
- * Choosing the TensorFlow.js backend. `cpu` (pure JS, the reference for tests) and `wasm`
- * (XNNPACK with SIMD; our missing gradient kernels registered) are set up here; `webgpu`
- * and `tensorflow` come with the model work.
+ * Choosing the TensorFlow.js backend: `cpu` (pure JS, the reference for tests), `wasm`
+ * (XNNPACK with SIMD; our missing gradient kernels registered), `webgpu` (Deno's WebGPU:
+ * any GPU through Vulkan/Metal, or Mesa's software "llvmpipe" adapter where there is none),
+ * and `auto` = webgpu with a hardware adapter, else wasm. (`tensorflow` comes later.)
  *
  * @example
  * ```ts
@@ -16,20 +17,58 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { registerMissingKernels } from "./kernels/mod.ts";
-import { tf, tfWasm, wasmBinariesUrl } from "./tf.ts";
+import { loadWebgpuBackend, tf, tfWasm, wasmBinariesUrl } from "./tf.ts";
 
 /** Backends this module can set up. */
-export type BackendName = "cpu" | "wasm";
+export type BackendName = "cpu" | "wasm" | "webgpu" | "auto";
+
+/** What WebGPU offers here: no adapter, a software one (Mesa's llvmpipe) or hardware. */
+export async function webgpuAdapter(): Promise<
+  { kind: "none" | "software" | "hardware"; description: string }
+> {
+  type Info = { description?: string; device?: string; vendor?: string };
+  const gpu =
+    (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Info } | null> } }).gpu;
+  if (!gpu) return { kind: "none", description: "navigator.gpu is absent" };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) {
+    return {
+      kind: "none",
+      description: "no adapter (install mesa-vulkan-drivers for a software one)",
+    };
+  }
+  const info: Info = adapter.info ?? {};
+  const description = [info.description, info.device, info.vendor].filter(Boolean).join(" ") ||
+    "unknown adapter";
+  return {
+    kind: /llvmpipe|swiftshader|software|lavapipe/i.test(description) ? "software" : "hardware",
+    description,
+  };
+}
 
 let wasmPathsSet = false;
 
 /**
- * Makes `name` the active backend.
+ * Makes the requested backend the active one.
  *
- * @param name "cpu" or "wasm".
- * @throws {SparsedynError} When the backend cannot start.
+ * @param requested "cpu", "wasm", "webgpu" or "auto".
+ * @returns The backend now active.
+ * @throws {SparsedynError} When the backend cannot start (for webgpu: no adapter).
  */
-export async function useBackend(name: BackendName): Promise<void> {
+export async function useBackend(requested: BackendName): Promise<"cpu" | "wasm" | "webgpu"> {
+  let name: "cpu" | "wasm" | "webgpu" = requested === "auto" ? "wasm" : requested;
+  if (requested === "auto" || requested === "webgpu") {
+    const a = await webgpuAdapter();
+    if (requested === "auto" && a.kind === "hardware") name = "webgpu";
+    if (requested === "webgpu" && a.kind === "none") {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `Backend "webgpu" is not available: ${a.description}`,
+        { argument: "backend" },
+      );
+    }
+    if (name === "webgpu") await loadWebgpuBackend();
+  }
   if (name === "wasm" && !wasmPathsSet) {
     tfWasm.setWasmPaths(wasmBinariesUrl());
     wasmPathsSet = true;
@@ -54,4 +93,5 @@ export async function useBackend(name: BackendName): Promise<void> {
       argument: "backend",
     });
   }
+  return name;
 }

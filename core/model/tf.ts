@@ -33,6 +33,17 @@ export type Scalar = tf.Scalar;
 export type Variable = tf.Variable;
 
 /**
+ * Loads the `webgpu` backend (registers it with TensorFlow.js); only when asked for, so
+ * that machines without WebGPU never load it.
+ *
+ * @returns When the backend is registered.
+ */
+export async function loadWebgpuBackend(): Promise<void> {
+  // deno-lint-ignore no-import-prefix
+  await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
+}
+
+/**
  * Folder URL of the WebAssembly binaries of the `wasm` backend (inside its npm package).
  *
  * @returns A URL ending in "/".

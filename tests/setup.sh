@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond the build, from Debian's packages (idempotent):
+# Mesa's Vulkan drivers, so that Deno's WebGPU finds a (software) adapter and the webgpu
+# backend is tested even on machines without a GPU.
+set -euo pipefail
+if ! dpkg -s mesa-vulkan-drivers >/dev/null 2>&1; then
+  echo "test setup: installing mesa-vulkan-drivers with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq mesa-vulkan-drivers >/dev/null
+fi
