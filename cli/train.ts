@@ -25,6 +25,9 @@ Options:
   --learning-rate R      Adam step size (default 0.001)
   --downsample K         K×K block mean first (default 1)
   --seed S               seed of weights and window order (default 1)
+  --validation F         share of frames held out for validation (default 0)
+  --patience N           stop after N epochs without a better validation loss
+  --resume               continue from DIR.checkpoint (left by an interrupted run)
   --json                 print the summary as JSON; progress as JSON lines on stderr
   -h, --help             show this help`;
 
@@ -45,6 +48,9 @@ export const train: Command = {
       "learning-rate": { type: "string" },
       downsample: { type: "string" },
       seed: { type: "string" },
+      validation: { type: "string" },
+      patience: { type: "string" },
+      resume: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });
@@ -83,23 +89,50 @@ export const train: Command = {
     }
     const backend = await useBackend(requested as "auto" | "wasm" | "webgpu" | "cpu");
     const epochs = int(values.epochs, "--epochs", 1) ?? 10;
+    // Ctrl-C: finish the epoch, keep its checkpoint, exit cleanly.
+    let interrupted = false, listening = true;
+    const stopListening = () => {
+      if (listening) Deno.removeSignalListener("SIGINT", onInterrupt);
+      listening = false;
+    };
+    const onInterrupt = () => {
+      interrupted = true;
+      console.error("sparsedyn train: stopping after this epoch (Ctrl-C again to abort)");
+      stopListening(); // a second Ctrl-C ends the process at once
+    };
+    Deno.addSignalListener("SIGINT", onInterrupt);
     const report = progress("train", values.json ?? false);
-    const r = await trainRun(positionals[0], values.out, {
-      mode: mode as "ae" | "two-stage" | "end-to-end",
-      skip,
-      epochs,
-      windowLength: int(values.window, "--window", 2),
-      stride: int(values.stride, "--stride", 1),
-      lags: int(values.lags, "--lags", 1),
-      lambdaFraction: fraction,
-      learningRate: numberFlag(values["learning-rate"], "--learning-rate", {
-        min: 0,
-        exclusiveMin: true,
-      }),
-      downsample: int(values.downsample, "--downsample", 1),
-      seed: numberFlag(values.seed, "--seed", { integer: true }),
-      onEpoch: (m) => report(m.epoch + 1, epochs),
-    });
+    let r;
+    try {
+      r = await trainRun(positionals[0], values.out, {
+        mode: mode as "ae" | "two-stage" | "end-to-end",
+        skip,
+        epochs,
+        windowLength: int(values.window, "--window", 2),
+        stride: int(values.stride, "--stride", 1),
+        lags: int(values.lags, "--lags", 1),
+        lambdaFraction: fraction,
+        learningRate: numberFlag(values["learning-rate"], "--learning-rate", {
+          min: 0,
+          exclusiveMin: true,
+        }),
+        downsample: int(values.downsample, "--downsample", 1),
+        seed: numberFlag(values.seed, "--seed", { integer: true }),
+        validationFraction: numberFlag(values.validation, "--validation", { min: 0 }),
+        patience: int(values.patience, "--patience", 1),
+        resume: values.resume ?? false,
+        onEpoch: (m) => report(m.epoch + 1, epochs),
+        shouldStop: () => interrupted,
+      });
+    } finally {
+      stopListening(); // a listener would keep the process alive
+    }
+    if (r.interrupted) {
+      console.error(
+        `sparsedyn train: interrupted after epoch ${r.history.length}; continue with --resume (state in ${values.out}.checkpoint)`,
+      );
+      return 130;
+    }
     const last = r.history[r.history.length - 1];
     const summary = {
       out: r.dir,

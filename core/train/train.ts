@@ -7,7 +7,7 @@
  * ```ts
  * import { trainCae } from "./train.ts";
  * import { defaultCaeConfig } from "../model/cae.ts";
- * import { tf } from "../model/tf.ts";
+ * import { type Tensor, tf } from "../model/tf.ts";
  *
  * await tf.setBackend("cpu");
  * const frames = new Float32Array(30 * 16 * 16).map((_, i) => Math.sin(i / 7));
@@ -22,11 +22,13 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { uniform } from "../data/random.ts";
-import { windowStarts } from "../data/windows.ts";
+import { splitWindows, windowStarts } from "../data/windows.ts";
+import { writeFileAtomic } from "../runs/atomic_write.ts";
 import { type Cae, type CaeConfig, createCae } from "../model/cae.ts";
-import { tf } from "../model/tf.ts";
+import { type Tensor, tf } from "../model/tf.ts";
 import type { ObjectiveOptions } from "./window_loss.ts";
 import { windowLoss } from "./window_loss.ts";
+import { Adam } from "./adam.ts";
 
 /** Settings of {@link trainCae}. */
 export interface TrainOptions extends ObjectiveOptions {
@@ -44,6 +46,16 @@ export interface TrainOptions extends ObjectiveOptions {
   seed: number;
   /** Called after each epoch. */
   onEpoch?: (e: EpochMetrics) => void;
+  /** Share of frames held out at the end for validation. */
+  validationFraction?: number;
+  /** Stop after this many epochs without a better validation loss (needs validationFraction). */
+  patience?: number;
+  /** Folder for the training state after each epoch. */
+  checkpoint?: string;
+  /** Continue from the checkpoint, if there is one. */
+  resume?: boolean;
+  /** Asked after each epoch; true stops (after the checkpoint is written), e.g. on Ctrl-C. */
+  shouldStop?: () => boolean;
 }
 
 /** Mean losses of one epoch. */
@@ -62,10 +74,19 @@ export interface EpochMetrics {
   activeMean: number;
   /** Frames processed per second. */
   framesPerSecond: number;
+  /** Mean total loss on the validation windows (with validationFraction). */
+  validation?: number;
 }
 
 /**
  * Trains an autoencoder (and, end to end, through the VAR) on a movie held in memory.
+ *
+ * With `validationFraction`, the last frames are held out (no validation window shares a
+ * frame with a training window), each epoch reports `validation`, and with `patience` the
+ * loop stops after that many epochs without improvement and keeps the best weights. With
+ * `checkpoint`, the state after every epoch (weights, Adam's moments, metrics) is written
+ * there atomically; `resume` continues from it exactly — the same losses as a run never
+ * interrupted, since the window order is replayed from the seed.
  *
  * @param frames T×H×W, frame-major (e.g. a preprocessed movie).
  * @param shape [T, H, W].
@@ -77,7 +98,7 @@ export async function trainCae(
   frames: Float32Array,
   shape: [number, number, number],
   options: TrainOptions,
-): Promise<{ cae: Cae; history: EpochMetrics[] }> {
+): Promise<{ cae: Cae; history: EpochMetrics[]; stoppedEarly: boolean }> {
   const [T, H, W] = shape;
   if (H !== options.cae.height || W !== options.cae.width) {
     throw new SparsedynError(
@@ -88,7 +109,10 @@ export async function trainCae(
       },
     );
   }
-  const starts = windowStarts(T, options.windowLength, options.stride);
+  const split = options.validationFraction
+    ? splitWindows(T, options.windowLength, options.stride, options.validationFraction)
+    : { train: windowStarts(T, options.windowLength, options.stride), validation: [] as number[] };
+  const starts = split.train;
   if (starts.length === 0) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -97,38 +121,50 @@ export async function trainCae(
     );
   }
   const cae = createCae(options.cae, options.seed);
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = new Adam(options.learningRate, cae.variables);
   const u = uniform(options.seed + 1);
-  const history: EpochMetrics[] = [];
+  let history: EpochMetrics[] = [];
   const px = H * W;
+  const names = Object.keys(cae.variables).sort();
+  let first = 0;
+  if (options.resume && options.checkpoint && (await exists(`${options.checkpoint}/state.json`))) {
+    const ck = await readCheckpoint(options.checkpoint);
+    for (const name of names) {
+      cae.variables[name].assign(tf.tensor(ck.weights[name].data, ck.weights[name].shape));
+    }
+    optimizer.restore(ck.t, ck.m, ck.v);
+    history = ck.history;
+    first = history.length;
+  }
+  const window = (s: number) =>
+    tf.tensor4d(frames.subarray(s * px, (s + options.windowLength) * px), [
+      options.windowLength,
+      H,
+      W,
+      1,
+    ]);
+  let best = Infinity,
+    bestWeights: Record<string, tf.Tensor> | undefined,
+    since = 0,
+    stoppedEarly = false;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const order = [...starts];
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(u() * (i + 1));
       [order[i], order[j]] = [order[j], order[i]];
     }
+    if (epoch < first) continue; // replayed: the order of finished epochs, from the seed
     const sums = { loss: 0, reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
     const t0 = performance.now();
     for (const s of order) {
       let parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
-      const loss = tf.tidy(() => {
-        const win = tf.tensor4d(frames.subarray(s * px, (s + options.windowLength) * px), [
-          options.windowLength,
-          H,
-          W,
-          1,
-        ]);
-        const cost = optimizer.minimize(
-          () => {
-            const l = windowLoss(cae, win, options);
-            parts = l.parts;
-            return l.total;
-          },
-          true,
-          Object.values(cae.variables),
-        );
-        return cost!.dataSync()[0];
+      const win = window(s);
+      const loss = optimizer.step(() => {
+        const l = windowLoss(cae, win, options);
+        parts = l.parts;
+        return l.total;
       });
+      win.dispose();
       sums.loss += loss;
       for (const k of ["reconstruction", "prediction", "predictedFrames", "activeMean"] as const) {
         sums[k] += parts[k];
@@ -137,6 +173,14 @@ export async function trainCae(
     }
     const seconds = (performance.now() - t0) / 1000;
     const n = order.length;
+    let validation: number | undefined;
+    if (split.validation.length) {
+      validation = 0;
+      for (const s of split.validation) {
+        validation += tf.tidy(() => windowLoss(cae, window(s), options).total.dataSync()[0]);
+      }
+      validation /= split.validation.length;
+    }
     const m: EpochMetrics = {
       epoch,
       loss: sums.loss / n,
@@ -145,10 +189,114 @@ export async function trainCae(
       predictedFrames: sums.predictedFrames / n,
       activeMean: sums.activeMean / n,
       framesPerSecond: (n * options.windowLength) / seconds,
+      ...(validation === undefined ? {} : { validation }),
     };
     history.push(m);
     options.onEpoch?.(m);
+    if (options.checkpoint) await writeCheckpoint(options.checkpoint, cae, optimizer, history);
+    if (validation !== undefined && options.patience !== undefined) {
+      if (validation < best) {
+        best = validation;
+        since = 0;
+        if (bestWeights) tf.dispose(Object.values(bestWeights));
+        bestWeights = Object.fromEntries(names.map((k) => [k, tf.clone(cae.variables[k])]));
+      } else if (++since >= options.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (options.shouldStop?.()) break;
   }
+  if (stoppedEarly && bestWeights) {
+    for (const k of names) {
+      cae.variables[k].assign(bestWeights[k]);
+    }
+  }
+  if (bestWeights) tf.dispose(Object.values(bestWeights));
   optimizer.dispose();
-  return { cae, history };
+  return { cae, history, stoppedEarly };
+}
+
+async function exists(path: string) {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+interface Checkpoint {
+  weights: Record<string, { data: Float32Array; shape: number[] }>;
+  t: number;
+  m: Record<string, Float32Array>;
+  v: Record<string, Float32Array>;
+  history: EpochMetrics[];
+}
+
+/** Writes the training state: a JSON index and one raw float32 file, swapped in atomically. */
+async function writeCheckpoint(
+  dir: string,
+  cae: Cae,
+  optimizer: Adam,
+  history: EpochMetrics[],
+) {
+  await Deno.mkdir(dir, { recursive: true });
+  const parts: {
+    name: string;
+    kind: "w" | "m" | "v";
+    shape: number[];
+    offset: number;
+    length: number;
+  }[] = [];
+  const chunks: Float32Array[] = [];
+  let offset = 0;
+  const add = (name: string, kind: "w" | "m" | "v", t: Tensor) => {
+    const data = t.dataSync() as Float32Array;
+    parts.push({ name, kind, shape: t.shape, offset, length: data.length });
+    chunks.push(data);
+    offset += data.length;
+  };
+  for (const name of Object.keys(cae.variables).sort()) add(name, "w", cae.variables[name]);
+  const st = optimizer.state();
+  for (const name of Object.keys(st.m).sort()) {
+    add(name, "m", st.m[name]);
+    add(name, "v", st.v[name]);
+  }
+  const all = new Float32Array(offset);
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  await writeFileAtomic(`${dir}/tensors.f32`, new Uint8Array(all.buffer));
+  // The index last: a checkpoint is the pair only once both are in place.
+  await writeFileAtomic(
+    `${dir}/state.json`,
+    new TextEncoder().encode(JSON.stringify({ parts, history, t: st.t, bytes: all.byteLength })),
+  );
+}
+
+async function readCheckpoint(dir: string): Promise<Checkpoint> {
+  const state = JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
+  const bytes = await Deno.readFile(`${dir}/tensors.f32`);
+  if (bytes.length !== state.bytes) {
+    throw new SparsedynError(
+      "BAD_FILE",
+      `${dir}: checkpoint tensors hold ${bytes.length} bytes, the index says ${state.bytes}`,
+      { file: dir },
+    );
+  }
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const ck: Checkpoint = { weights: {}, t: state.t, m: {}, v: {}, history: state.history };
+  for (
+    const p of state.parts as {
+      name: string;
+      kind: string;
+      shape: number[];
+      offset: number;
+      length: number;
+    }[]
+  ) {
+    const data = all.slice(p.offset, p.offset + p.length);
+    if (p.kind === "w") ck.weights[p.name] = { data, shape: p.shape };
+    else if (p.kind === "m") ck.m[p.name] = data;
+    else ck.v[p.name] = data;
+  }
+  return ck;
 }

@@ -58,6 +58,14 @@ export interface TrainRunOptions {
   weights?: LossWeights;
   /** Seed of the initial weights and of the window order. */
   seed?: number;
+  /** Share of frames held out at the end for validation (default 0: none). */
+  validationFraction?: number;
+  /** Early stopping after this many epochs without a better validation loss. */
+  patience?: number;
+  /** Continue from the checkpoint beside the run folder (`<dir>.checkpoint`), if any. */
+  resume?: boolean;
+  /** Asked after each epoch; true stops cleanly (the checkpoint is kept), e.g. on Ctrl-C. */
+  shouldStop?: () => boolean;
   /** Called after each epoch. */
   onEpoch?: (m: EpochMetrics) => void;
 }
@@ -76,6 +84,8 @@ export interface TrainRunResult {
   latentSize: number;
   /** Metrics of each epoch. */
   history: EpochMetrics[];
+  /** True when stopped by `shouldStop` before the last epoch: no run folder yet, the checkpoint kept. */
+  interrupted: boolean;
 }
 
 /**
@@ -143,8 +153,26 @@ export async function trainRun(
     learningRate: options.learningRate ?? 1e-3,
     seed: options.seed ?? 1,
     onEpoch: options.onEpoch,
+    validationFraction: options.validationFraction,
+    patience: options.patience,
+    // The training state lives beside the run folder until the run is written.
+    checkpoint: `${dir.replace(/\/+$/, "")}.checkpoint`,
+    resume: options.resume,
+    shouldStop: options.shouldStop,
   };
   const { cae, history } = await trainCae(frames, [T, H, W], train);
+  if (options.shouldStop?.()) {
+    for (const v of Object.values(cae.variables)) v.dispose();
+    return {
+      dir,
+      frames: T,
+      height: H,
+      width: W,
+      latentSize: cae.latentSize,
+      history,
+      interrupted: true,
+    };
+  }
   try {
     // Latents of every frame, in chunks.
     const d = cae.latentSize;
@@ -182,7 +210,14 @@ export async function trainRun(
         preprocess: spec,
         cae: config,
         objective: { lags, lambdaFraction, weights: options.weights ?? null },
-        optimisation: { ...train, cae: undefined, onEpoch: undefined, var: undefined },
+        optimisation: {
+          ...train,
+          cae: undefined,
+          onEpoch: undefined,
+          var: undefined,
+          shouldStop: undefined,
+          checkpoint: undefined,
+        },
       },
       metrics: history.map((m) => ({ ...m })),
       weights,
@@ -190,7 +225,8 @@ export async function trainRun(
       meanImage: { data: mean, shape: [H, W] },
       var: { lags, A, intercept: Array.from(fit.intercept), lambda: Array.from(fit.lambdas) },
     });
-    return { dir, frames: T, height: H, width: W, latentSize: d, history };
+    await Deno.remove(train.checkpoint, { recursive: true }).catch(() => {});
+    return { dir, frames: T, height: H, width: W, latentSize: d, history, interrupted: false };
   } finally {
     for (const v of Object.values(cae.variables)) v.dispose();
   }

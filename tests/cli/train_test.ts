@@ -64,3 +64,68 @@ Deno.test("sparsedyn train writes a complete run folder, reproducibly", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sparsedyn train stops cleanly on Ctrl-C and --resume finishes with the same losses", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const s = await cli([
+      "synth",
+      "--out",
+      `${dir}/s`,
+      "--height",
+      "16",
+      "--width",
+      "16",
+      "--frames",
+      "96",
+      "--cells",
+      "3",
+    ]);
+    assertEquals(s.code, 0, s.stderr);
+    const args = (
+      out: string,
+    ) => ["train", `${dir}/s/movie.npy`, "--out", out, "--epochs", "6", "--window", "24", "--json"];
+    const whole = await cli(args(`${dir}/whole`));
+    assertEquals(whole.code, 0, whole.stderr);
+    // Interrupt a run once its first epoch has been reported, then resume it.
+    const main = new URL("../../cli/main.ts", import.meta.url).pathname;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-write", "--allow-env", main, ...args(`${dir}/cut`)],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes('"done":1')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    child.kill("SIGINT");
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    const status = await child.status;
+    await child.stdout.cancel();
+    assertEquals(status.code, 130, seen);
+    assert(seen.includes("--resume"), seen);
+    const resumed = await cli([...args(`${dir}/cut`), "--resume"]);
+    assertEquals(resumed.code, 0, resumed.stderr);
+    const a = await loadRun(`${dir}/whole`), b = await loadRun(`${dir}/cut`);
+    assertEquals(
+      b.metrics.map((m) => m.loss),
+      a.metrics.map((m) => m.loss),
+      "identical losses after an interruption",
+    );
+    assertEquals(
+      [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+      ["cut", "s", "whole"],
+      "the checkpoint is gone",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -67,3 +67,55 @@ Deno.test("end-to-end training changes the encoder differently from autoencoder 
   assert(diff > 1e-4, `the VAR's gradient reaches the encoder (max weight difference ${diff})`);
   for (const r of [ae, e2e]) for (const v of Object.values(r.cae.variables)) v.dispose();
 });
+
+Deno.test("trainCae() resumes from its checkpoint exactly: the same losses as a run never interrupted", async () => {
+  await useBackend("wasm");
+  const dir = await Deno.makeTempDir();
+  try {
+    const opts = { ...base, mode: "end-to-end" as const, epochs: 3 };
+    const whole = await trainCae(frames, [160, 16, 16], opts);
+    const part = await trainCae(frames, [160, 16, 16], {
+      ...opts,
+      epochs: 2,
+      checkpoint: `${dir}/ck`,
+    });
+    const rest = await trainCae(frames, [160, 16, 16], {
+      ...opts,
+      checkpoint: `${dir}/ck`,
+      resume: true,
+    });
+    assertEquals(part.history.length, 2);
+    assertEquals(
+      rest.history.map((h) => h.loss),
+      whole.history.map((h) => h.loss),
+      "identical losses after resuming",
+    );
+    const wa = whole.cae.variables["decoder.out.w"].dataSync(),
+      wb = rest.cae.variables["decoder.out.w"].dataSync();
+    assertEquals(Array.from(wb), Array.from(wa), "identical weights");
+    for (const r of [whole, part, rest]) {
+      for (const v of Object.values(r.cae.variables)) v.dispose();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("trainCae() reports a validation loss on held-out frames and stops early with the best weights", async () => {
+  await useBackend("wasm");
+  // A learning rate far too high: the validation loss soon stops improving.
+  const r = await trainCae(frames, [160, 16, 16], {
+    ...base,
+    mode: "ae",
+    epochs: 12,
+    learningRate: 0.2,
+    validationFraction: 0.25,
+    patience: 2,
+  });
+  assert(
+    r.history.every((h) => typeof h.validation === "number" && Number.isFinite(h.validation)),
+    "validation each epoch",
+  );
+  assert(r.stoppedEarly && r.history.length < 12, `stopped early after ${r.history.length} epochs`);
+  for (const v of Object.values(r.cae.variables)) v.dispose();
+});
