@@ -17,7 +17,7 @@
  * const dir = await Deno.makeTempDir();
  * await writeSynthetic(`${dir}/s`, { height: 16, width: 16, frames: 80, cells: 3 });
  * const r = await trainRun(`${dir}/s/movie.npy`, `${dir}/run`, { mode: "two-stage", epochs: 1, windowLength: 20 });
- * if (r.latentSize !== 4 * 4 * 4) throw new Error(String(r.latentSize)); // 16×16 / 2² → 4×4, 4 channels
+ * if (r.latentSize !== 2 * 2 * 2) throw new Error(String(r.latentSize)); // 16×16 / 2³ → 2×2, 2 channels
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

@@ -2,3 +2,4 @@
 // the same input in the same run and printing the ratio.
 await import("./lasso_path.ts");
 await import("./movie_io.ts");
+await import("./train_step.ts");

@@ -46,8 +46,8 @@ Deno.test("sparsedyn train writes a complete run folder, reproducibly", async ()
       b.metrics.map((m) => m.loss),
       "same seed, same losses",
     );
-    assertEquals(a.latents.shape, [96, 64]);
-    assertEquals(a.var.A[0].length, 64);
+    assertEquals(a.latents.shape, [96, 8]); // 16×16 / 2³ → 2×2 maps of 2 channels
+    assertEquals(a.var.A[0].length, 8);
     assert(
       Object.keys(a.weights).length > 10 && a.meanImage.shape.join() === "16,16",
       "weights and mean image",

@@ -1,0 +1,57 @@
+#!/usr/bin/python3
+"""Peer for tests/bench/train_step.ts: the same autoencoder in PyTorch on the CPU (Debian's
+python3-torch), trained with Adam on random windows of the same size; prints JSON with
+frames per second. Arguments: height width window channels(comma) latent static threads steps."""
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+H, W, L = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+channels = [int(c) for c in sys.argv[4].split(",")]
+latent, static, threads, steps = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+
+
+def encoder(out):
+    layers, c = [], 1
+    for ch in channels:
+        layers += [nn.Conv2d(c, ch, 3, stride=2, padding=1), nn.ELU()]
+        c = ch
+    layers.append(nn.Conv2d(c, out, 3, padding=1))
+    return nn.Sequential(*layers)
+
+
+class Cae(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc, self.stat = encoder(latent), encoder(static)
+        rev = channels[::-1]
+        layers = [nn.Conv2d(latent + static, rev[0], 3, padding=1), nn.ELU()]
+        for i, ch in enumerate(rev):
+            out = rev[i + 1] if i + 1 < len(rev) else rev[-1]
+            layers += [nn.ConvTranspose2d(ch, out, 3, stride=2, padding=1, output_padding=1), nn.ELU()]
+        layers.append(nn.Conv2d(rev[-1], 1, 3, padding=1))
+        self.dec = nn.Sequential(*layers)
+
+    def forward(self, x):
+        z = self.enc(x)
+        s = self.stat(x.mean(0, keepdim=True)).expand(x.shape[0], -1, -1, -1)
+        return self.dec(torch.cat([z, s], 1))
+
+
+model = Cae()
+opt = torch.optim.Adam(model.parameters(), 1e-3)
+x = torch.randn(L, 1, H, W)
+for i in range(steps + 3):
+    if i == 3:
+        t0 = time.perf_counter()
+    opt.zero_grad()
+    loss = ((model(x) - x) ** 2).mean()
+    loss.backward()
+    opt.step()
+seconds = time.perf_counter() - t0
+print(json.dumps({"framesPerSecond": steps * L / seconds, "torch": torch.__version__, "threads": threads}))
