@@ -111,6 +111,8 @@ export { trainCae } from "./core/train/train.ts";
 export type { EpochMetrics, TrainOptions } from "./core/train/train.ts";
 export { trainRun } from "./core/train/train_run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./core/train/train_run.ts";
+export { parseTrainConfig, readTrainConfig } from "./core/train/train_config.ts";
+export type { TrainConfig } from "./core/train/train_config.ts";
 export { loadRun, writeRun } from "./core/runs/run_folder.ts";
 export type { RunContents, RunVar, Shaped } from "./core/runs/run_folder.ts";
 export { wasmBinariesUrl } from "./core/model/tf.ts";

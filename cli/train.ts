@@ -1,6 +1,7 @@
 // `sparsedyn train <movie> --out DIR`: train the autoencoder (and the VAR) on a movie and
 // write the run folder.
-import { useBackend } from "../core/model/backend.ts";
+import { type BackendName, useBackend } from "../core/model/backend.ts";
+import { readTrainConfig, type TrainConfig } from "../core/train/train_config.ts";
 import { trainRun } from "../core/train/train_run.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
@@ -14,9 +15,12 @@ metrics.jsonl, weights/, latents.npy, mean_image.npy, var.json. DIR must not exi
 
 Options:
   --out DIR              run folder (required)
+  --config FILE          JSON settings (architecture, loss weights, any option below;
+                         docs/run-folder.md); flags given here override it
   --mode M               ae, two-stage or end-to-end (default end-to-end)
   --skip S               mean (default) or none
-  --backend B            auto (webgpu on a hardware GPU, else wasm; default), wasm, webgpu or cpu
+  --backend B            auto (webgpu on a hardware GPU, else wasm; default), wasm, webgpu,
+                         tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
   --epochs N             passes over the windows (default 10)
   --window L             frames per window (default min(64, frames))
   --stride S             step between windows (default L/2)
@@ -37,6 +41,7 @@ export const train: Command = {
   async run(argv) {
     const { values, positionals } = parseFlags(argv, {
       out: { type: "string" },
+      config: { type: "string" },
       mode: { type: "string" },
       skip: { type: "string" },
       backend: { type: "string" },
@@ -60,18 +65,19 @@ export const train: Command = {
     }
     if (positionals.length !== 1) throw new UsageError("give one movie");
     if (!values.out) throw new UsageError("--out DIR is required", "--out");
-    const mode = values.mode ?? "end-to-end";
+    const file: TrainConfig = values.config ? await readTrainConfig(values.config) : {};
+    const mode = values.mode ?? file.mode ?? "end-to-end";
     if (!["ae", "two-stage", "end-to-end"].includes(mode)) {
       throw new UsageError(`--mode must be ae, two-stage or end-to-end; got "${mode}"`, "--mode");
     }
-    const skip = values.skip ?? "mean";
+    const skip = values.skip ?? file.skip ?? "mean";
     if (skip !== "mean" && skip !== "none") {
       throw new UsageError(`--skip must be mean or none; got "${skip}"`, "--skip");
     }
     const requested = values.backend ?? "auto";
-    if (!["auto", "wasm", "webgpu", "cpu"].includes(requested)) {
+    if (!["auto", "wasm", "webgpu", "tensorflow", "cpu"].includes(requested)) {
       throw new UsageError(
-        `--backend must be auto, wasm, webgpu or cpu; got "${requested}"`,
+        `--backend must be auto, wasm, webgpu, tensorflow or cpu; got "${requested}"`,
         "--backend",
       );
     }
@@ -87,8 +93,8 @@ export const train: Command = {
         "--lambda-fraction",
       );
     }
-    const backend = await useBackend(requested as "auto" | "wasm" | "webgpu" | "cpu");
-    const epochs = int(values.epochs, "--epochs", 1) ?? 10;
+    const backend = await useBackend(requested as BackendName);
+    const epochs = int(values.epochs, "--epochs", 1) ?? file.epochs ?? 10;
     // Ctrl-C: finish the epoch, keep its checkpoint, exit cleanly.
     let interrupted = false, listening = true;
     const stopListening = () => {
@@ -104,22 +110,26 @@ export const train: Command = {
     const report = progress("train", values.json ?? false);
     let r;
     try {
+      // The file first, then every flag that was given.
       r = await trainRun(positionals[0], values.out, {
+        ...file,
         mode: mode as "ae" | "two-stage" | "end-to-end",
         skip,
         epochs,
-        windowLength: int(values.window, "--window", 2),
-        stride: int(values.stride, "--stride", 1),
-        lags: int(values.lags, "--lags", 1),
-        lambdaFraction: fraction,
-        learningRate: numberFlag(values["learning-rate"], "--learning-rate", {
-          min: 0,
-          exclusiveMin: true,
+        ...definedOnly({
+          windowLength: int(values.window, "--window", 2),
+          stride: int(values.stride, "--stride", 1),
+          lags: int(values.lags, "--lags", 1),
+          lambdaFraction: fraction,
+          learningRate: numberFlag(values["learning-rate"], "--learning-rate", {
+            min: 0,
+            exclusiveMin: true,
+          }),
+          downsample: int(values.downsample, "--downsample", 1),
+          seed: numberFlag(values.seed, "--seed", { integer: true }),
+          validationFraction: numberFlag(values.validation, "--validation", { min: 0 }),
+          patience: int(values.patience, "--patience", 1),
         }),
-        downsample: int(values.downsample, "--downsample", 1),
-        seed: numberFlag(values.seed, "--seed", { integer: true }),
-        validationFraction: numberFlag(values.validation, "--validation", { min: 0 }),
-        patience: int(values.patience, "--patience", 1),
         resume: values.resume ?? false,
         onEpoch: (m) => report(m.epoch + 1, epochs),
         shouldStop: () => interrupted,
@@ -165,3 +175,8 @@ export const train: Command = {
     return 0;
   },
 };
+
+/** The entries whose value is not undefined, so that an absent flag keeps the file's value. */
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -2,7 +2,9 @@
  * Choosing the TensorFlow.js backend: `cpu` (pure JS, the reference for tests), `wasm`
  * (XNNPACK with SIMD; our missing gradient kernels registered), `webgpu` (Deno's WebGPU:
  * any GPU through Vulkan/Metal, or Mesa's software "llvmpipe" adapter where there is none),
- * and `auto` = webgpu with a hardware adapter, else wasm. (`tensorflow` comes later.)
+ * `tensorflow` (TensorFlow's native library through `@tensorflow/tfjs-node` or
+ * `tfjs-node-gpu`, when the caller has loaded one), and `auto` = webgpu with a hardware
+ * adapter, else wasm.
  *
  * @example
  * ```ts
@@ -20,7 +22,15 @@ import { registerMissingKernels } from "./kernels/mod.ts";
 import { loadWebgpuBackend, tf, tfWasm, wasmBinariesUrl } from "./tf.ts";
 
 /** Backends this module can set up. */
-export type BackendName = "cpu" | "wasm" | "webgpu" | "auto";
+export type BackendName = "cpu" | "wasm" | "webgpu" | "tensorflow" | "auto";
+
+/** Why the `tensorflow` backend is absent; sparsedyn never downloads native libraries. */
+export const TENSORFLOW_UNAVAILABLE =
+  'Backend "tensorflow" is not available: it is registered by @tensorflow/tfjs-node or ' +
+  "@tensorflow/tfjs-node-gpu (version 4.22.0, to share sparsedyn's TensorFlow.js), and " +
+  "neither is loaded. They need TensorFlow's native library, which their install script " +
+  "downloads and which sparsedyn does not fetch; install one with its scripts allowed and " +
+  "import it before sparsedyn in your own code, or use --backend wasm or webgpu";
 
 /** What WebGPU offers here: no adapter, a software one (Mesa's llvmpipe) or hardware. */
 export async function webgpuAdapter(): Promise<
@@ -51,12 +61,18 @@ let wasmPathsSet = false;
 /**
  * Makes the requested backend the active one.
  *
- * @param requested "cpu", "wasm", "webgpu" or "auto".
+ * @param requested "cpu", "wasm", "webgpu", "tensorflow" or "auto".
  * @returns The backend now active.
- * @throws {SparsedynError} When the backend cannot start (for webgpu: no adapter).
+ * @throws {SparsedynError} When the backend cannot start (webgpu: no adapter; tensorflow:
+ *   tfjs-node not loaded).
  */
-export async function useBackend(requested: BackendName): Promise<"cpu" | "wasm" | "webgpu"> {
-  let name: "cpu" | "wasm" | "webgpu" = requested === "auto" ? "wasm" : requested;
+export async function useBackend(
+  requested: BackendName,
+): Promise<"cpu" | "wasm" | "webgpu" | "tensorflow"> {
+  if (requested === "tensorflow" && !tf.findBackendFactory("tensorflow")) {
+    throw new SparsedynError("INVALID_ARGUMENT", TENSORFLOW_UNAVAILABLE, { argument: "backend" });
+  }
+  let name: "cpu" | "wasm" | "webgpu" | "tensorflow" = requested === "auto" ? "wasm" : requested;
   if (requested === "auto" || requested === "webgpu") {
     const a = await webgpuAdapter();
     if (requested === "auto" && a.kind === "hardware") name = "webgpu";

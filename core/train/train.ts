@@ -265,6 +265,12 @@ async function writeCheckpoint(
     o += c.length;
   }
   await writeFileAtomic(`${dir}/tensors.f32`, new Uint8Array(all.buffer));
+  // Live metrics for whoever watches a long run (`tail -f` the file); the run folder gets the
+  // same lines at the end.
+  await writeFileAtomic(
+    `${dir}/metrics.jsonl`,
+    new TextEncoder().encode(history.map((m) => JSON.stringify(m) + "\n").join("")),
+  );
   // The index last: a checkpoint is the pair only once both are in place.
   await writeFileAtomic(
     `${dir}/state.json`,

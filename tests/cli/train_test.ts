@@ -4,23 +4,28 @@ import { loadRun } from "../../core/runs/run_folder.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { cli } from "./_run.ts";
 
+/** A small synthetic recording of 16×16 frames in `out`. */
+async function synth16(out: string, frames: number) {
+  const s = await cli([
+    "synth",
+    "--out",
+    out,
+    "--height",
+    "16",
+    "--width",
+    "16",
+    "--frames",
+    String(frames),
+    "--cells",
+    "3",
+  ]);
+  assertEquals(s.code, 0, s.stderr);
+}
+
 Deno.test("sparsedyn train writes a complete run folder, reproducibly", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const s = await cli([
-      "synth",
-      "--out",
-      `${dir}/s`,
-      "--height",
-      "16",
-      "--width",
-      "16",
-      "--frames",
-      "96",
-      "--cells",
-      "3",
-    ]);
-    assertEquals(s.code, 0, s.stderr);
+    await synth16(`${dir}/s`, 96);
     for (const [name, mode] of [["a", "end-to-end"], ["b", "end-to-end"], ["c", "two-stage"]]) {
       const r = await cli([
         "train",
@@ -68,20 +73,7 @@ Deno.test("sparsedyn train writes a complete run folder, reproducibly", async ()
 Deno.test("sparsedyn train stops cleanly on Ctrl-C and --resume finishes with the same losses", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const s = await cli([
-      "synth",
-      "--out",
-      `${dir}/s`,
-      "--height",
-      "16",
-      "--width",
-      "16",
-      "--frames",
-      "96",
-      "--cells",
-      "3",
-    ]);
-    assertEquals(s.code, 0, s.stderr);
+    await synth16(`${dir}/s`, 96);
     const args = (
       out: string,
     ) => ["train", `${dir}/s/movie.npy`, "--out", out, "--epochs", "6", "--window", "24", "--json"];
@@ -112,6 +104,10 @@ Deno.test("sparsedyn train stops cleanly on Ctrl-C and --resume finishes with th
     await child.stdout.cancel();
     assertEquals(status.code, 130, seen);
     assert(seen.includes("--resume"), seen);
+    const live = Deno.readTextFileSync(`${dir}/cut.checkpoint/metrics.jsonl`).trim().split("\n")
+      .map((l) => JSON.parse(l));
+    assert(live.length >= 1, "the live metrics hold the finished epochs");
+    assertEquals(live[0].epoch, 0);
     const resumed = await cli([...args(`${dir}/cut`), "--resume"]);
     assertEquals(resumed.code, 0, resumed.stderr);
     const a = await loadRun(`${dir}/whole`), b = await loadRun(`${dir}/cut`);
@@ -124,6 +120,80 @@ Deno.test("sparsedyn train stops cleanly on Ctrl-C and --resume finishes with th
       [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
       ["cut", "s", "whole"],
       "the checkpoint is gone",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sparsedyn train --config: the file's settings, flags override, bad files and backends are typed errors", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await synth16(`${dir}/s`, 64);
+    await Deno.writeTextFile(
+      `${dir}/c.json`,
+      JSON.stringify({
+        mode: "two-stage",
+        epochs: 5,
+        windowLength: 16,
+        cae: { channels: [8, 8], latentChannels: 3, activation: "tanh" },
+      }),
+    );
+    const r = await cli([
+      "train",
+      `${dir}/s/movie.npy`,
+      "--out",
+      `${dir}/run`,
+      "--config",
+      `${dir}/c.json`,
+      "--epochs",
+      "1",
+      "--json",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const run = await loadRun(`${dir}/run`);
+    assertEquals(run.config.mode, "two-stage", "mode from the file");
+    const cae = run.config.cae as Record<string, unknown>;
+    assertEquals(cae.channels, [8, 8]);
+    assertEquals(cae.activation, "tanh");
+    assertEquals(run.latents.shape, [64, 4 * 4 * 3], "16×16 / 2² → 4×4 maps of 3 channels");
+    assertEquals(run.metrics.length, 1, "--epochs overrides the file's 5");
+    assertEquals((run.config.optimisation as Record<string, unknown>).windowLength, 16);
+
+    await Deno.writeTextFile(`${dir}/typo.json`, JSON.stringify({ epoch: 3 }));
+    await Deno.writeTextFile(`${dir}/kernel.json`, JSON.stringify({ cae: { kernel: 4 } }));
+    for (
+      const [file, words] of [
+        [`${dir}/typo.json`, ['unknown key "epoch"']],
+        [`${dir}/kernel.json`, ['"cae.kernel" must be an odd integer']],
+        [`${dir}/absent.json`, ["cannot read the config"]],
+      ] as const
+    ) {
+      const bad = await cli([
+        "train",
+        `${dir}/s/movie.npy`,
+        "--out",
+        `${dir}/bad`,
+        "--config",
+        file,
+      ]);
+      assert(bad.code !== 0, "a bad config fails");
+      assert(bad.stderr.includes(file), bad.stderr);
+      for (const w of words) assert(bad.stderr.includes(w), bad.stderr);
+    }
+    const tfNode = await cli([
+      "train",
+      `${dir}/s/movie.npy`,
+      "--out",
+      `${dir}/bad`,
+      "--backend",
+      "tensorflow",
+    ]);
+    assert(tfNode.code !== 0, "tensorflow is absent here");
+    assert(tfNode.stderr.includes("@tensorflow/tfjs-node"), tfNode.stderr);
+    assert(
+      ![...Deno.readDirSync(dir)].some((e) => e.name.startsWith("bad")),
+      "no output from failed runs",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
