@@ -18,6 +18,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
+import { borrow } from "./borrow.ts";
 
 type Attrs = {
   strides: number | [number, number];
@@ -47,8 +48,8 @@ export const conv2dBackpropFilterConfig: tf.KernelConfig = {
     );
     const [KH, KW] = [info.filterHeight, info.filterWidth];
     const r = tf.tidy(() => {
-      const xt = tf.engine().makeTensorFromTensorInfo(x) as tf.Tensor4D;
-      const dyt = tf.engine().makeTensorFromTensorInfo(dy) as tf.Tensor4D;
+      const xt = borrow<tf.Tensor4D>(x, backend);
+      const dyt = borrow<tf.Tensor4D>(dy, backend);
       const { top, bottom, left, right } = info.padInfo;
       const xp = tf.pad(xt, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [
         Math.max(left, 0),

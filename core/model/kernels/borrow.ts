@@ -1,0 +1,32 @@
+/**
+ * A kernel's inputs as tensors, for kernels built from other ops. The engine's
+ * `makeTensorFromTensorInfo` wraps a data id without taking a reference, so disposing the
+ * wrapper (as every `tf.tidy` does) would free the caller's data; taking one reference on
+ * the backend per wrapper keeps the count balanced.
+ *
+ * @example
+ * ```ts
+ * import { borrow } from "./borrow.ts";
+ * import { tf } from "../tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const x = tf.tensor([1, 2]);
+ * tf.tidy(() => borrow(x, tf.backend()).dispose());
+ * if (x.dataSync()[1] !== 2) throw new Error("the caller's data survives");
+ * ```
+ *
+ * @module
+ */
+import { tf } from "../tf.ts";
+
+/**
+ * Wraps a kernel input as a tensor that owns one reference to its data.
+ *
+ * @param info The input.
+ * @param backend The kernel's backend.
+ * @returns A tensor; dispose it (or let a tidy do it).
+ */
+export function borrow<T extends tf.Tensor>(info: tf.TensorInfo, backend: unknown): T {
+  (backend as tf.KernelBackend).incRef(info.dataId);
+  return tf.engine().makeTensorFromTensorInfo(info) as T;
+}
