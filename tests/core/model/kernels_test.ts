@@ -1,124 +1,100 @@
-// The kernels we add to the wasm backend, against the cpu backend (the reference) on
-// random shapes, strides and paddings: relative error < 1e-4.
+// The kernels we add to or replace in the wasm backend, against the cpu backend (the
+// reference) on random shapes, strides and paddings: relative error < 1e-4.
 import { useBackend } from "../../../core/model/backend.ts";
 import { tf } from "../../../core/model/tf.ts";
 import { normals, uniform } from "../../../core/data/random.ts";
+import { conv2dBackpropInputConfig } from "../../../core/model/kernels/conv2d_backprop_input.ts";
 import { assert } from "../../_helpers/assert.ts";
 
-/** The filter gradient of Σ(conv2d(x, w) ⊙ g) on one backend. */
-async function filterGrad(
-  backend: "cpu" | "wasm",
-  x: Float32Array,
-  xs: number[],
-  w: Float32Array,
-  ws: number[],
-  g: Float32Array,
-  strides: [number, number],
-  pad: "same" | "valid",
-) {
+type Shape4 = [number, number, number, number];
+
+/** One random convolution: input x, filter w, an upstream gradient g, stride and padding. */
+interface ConvCase {
+  x: Float32Array;
+  xs: Shape4;
+  w: Float32Array;
+  ws: Shape4;
+  g: Float32Array;
+  strides: [number, number];
+  pad: "same" | "valid";
+}
+
+/** `count` random cases, kernels up to `maxK`, reproducible from `seed`. */
+function randomCases(seed: number, count: number, maxK: number): ConvCase[] {
+  const u = uniform(seed), cases: ConvCase[] = [];
+  while (cases.length < count) {
+    const B = 1 + Math.floor(u() * 3), H = 4 + Math.floor(u() * 13), W = 4 + Math.floor(u() * 13);
+    const Ci = 1 + Math.floor(u() * 4), Co = 1 + Math.floor(u() * 5);
+    const KH = 1 + Math.floor(u() * maxK), KW = 1 + Math.floor(u() * maxK);
+    const strides: [number, number] = [1 + Math.floor(u() * 3), 1 + Math.floor(u() * 3)];
+    const pad = u() < 0.5 ? "same" : "valid";
+    if (pad === "valid" && (KH > H || KW > W)) continue;
+    cases.push({
+      x: Float32Array.from(normals(u, B * H * W * Ci)),
+      xs: [B, H, W, Ci],
+      w: Float32Array.from(normals(u, KH * KW * Ci * Co)),
+      ws: [KH, KW, Ci, Co],
+      g: Float32Array.from(normals(u, B * H * W * Co)),
+      strides,
+      pad,
+    });
+  }
+  return cases;
+}
+
+/**
+ * On one backend: the filter and input gradients of Σ(conv2d(x, w) ⊙ g), and
+ * conv2dTranspose(g, w) back to x's shape.
+ */
+async function convGradients(backend: "cpu" | "wasm", c: ConvCase) {
   await useBackend(backend);
   return tf.tidy(() => {
-    const X = tf.tensor4d(x, xs as [number, number, number, number]);
-    const W = tf.tensor4d(w, ws as [number, number, number, number]);
-    const f = (ww: tf.Tensor) => {
-      const y = tf.conv2d(X, ww as tf.Tensor4D, strides, pad);
-      return tf.sum(tf.mul(y, tf.tensor(g.subarray(0, y.size), y.shape)));
+    const X = tf.tensor4d(c.x, c.xs), Wt = tf.tensor4d(c.w, c.ws);
+    const y = tf.conv2d(X, Wt, c.strides, c.pad);
+    const G = tf.tensor(c.g.subarray(0, y.size), y.shape) as tf.Tensor4D;
+    const loss = (xx: tf.Tensor4D, ww: tf.Tensor4D) =>
+      tf.sum(tf.mul(tf.conv2d(xx, ww, c.strides, c.pad), G));
+    const [dx, dw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) =>
+      loss(xx as tf.Tensor4D, ww as tf.Tensor4D)
+    )([X, Wt]);
+    const tr = tf.conv2dTranspose(G, Wt, c.xs, c.strides, c.pad);
+    return {
+      filter: dw.dataSync() as Float32Array,
+      input: dx.dataSync() as Float32Array,
+      transpose: tr.dataSync() as Float32Array,
     };
-    return tf.grad(f)(W).dataSync() as Float32Array;
   });
+}
+
+function assertClose(got: Float32Array, ref: Float32Array, what: string) {
+  assert(got.length === ref.length, `${what}: shape`);
+  let err = 0, scale = 0;
+  for (let i = 0; i < ref.length; i++) {
+    err = Math.max(err, Math.abs(got[i] - ref[i]));
+    scale = Math.max(scale, Math.abs(ref[i]));
+  }
+  assert(err <= 1e-4 * scale, `${what}: relative error ${err / scale}`);
 }
 
 Deno.test("Conv2DBackpropFilter on wasm equals the cpu backend on 24 random shapes, strides and paddings", async () => {
-  const u = uniform(17);
-  for (let c = 0; c < 24; c++) {
-    const B = 1 + Math.floor(u() * 3), H = 5 + Math.floor(u() * 12), W = 5 + Math.floor(u() * 12);
-    const Ci = 1 + Math.floor(u() * 4), Co = 1 + Math.floor(u() * 5);
-    const KH = 1 + Math.floor(u() * 4), KW = 1 + Math.floor(u() * 4);
-    const strides: [number, number] = [1 + Math.floor(u() * 3), 1 + Math.floor(u() * 3)];
-    const pad = u() < 0.5 ? "same" : "valid";
-    if (pad === "valid" && (KH > H || KW > W)) continue;
-    const x = Float32Array.from(normals(u, B * H * W * Ci));
-    const w = Float32Array.from(normals(u, KH * KW * Ci * Co));
-    const g = Float32Array.from(normals(u, B * H * W * Co));
-    const xs = [B, H, W, Ci], ws = [KH, KW, Ci, Co];
-    const ref = await filterGrad("cpu", x, xs, w, ws, g, strides, pad);
-    const got = await filterGrad("wasm", x, xs, w, ws, g, strides, pad);
-    let err = 0, scale = 0;
-    for (let i = 0; i < ref.length; i++) {
-      err = Math.max(err, Math.abs(got[i] - ref[i]));
-      scale = Math.max(scale, Math.abs(ref[i]));
-    }
-    assert(got.length === ref.length, "shape");
-    assert(
-      err <= 1e-4 * scale,
-      `case ${c} ${JSON.stringify({ xs, ws, strides, pad })}: relative error ${err / scale}`,
-    );
+  for (const [i, c] of randomCases(17, 24, 4).entries()) {
+    const ref = await convGradients("cpu", c), got = await convGradients("wasm", c);
+    const at = JSON.stringify({ xs: c.xs, ws: c.ws, strides: c.strides, pad: c.pad });
+    assertClose(got.filter, ref.filter, `case ${i} ${at} filter gradient`);
   }
 });
 
-/** The input gradient of Σ(conv2d(x, w) ⊙ g), and conv2dTranspose(g', w), on one backend. */
-async function inputGrads(
-  backend: "cpu" | "wasm",
-  x: Float32Array,
-  xs: number[],
-  w: Float32Array,
-  ws: number[],
-  g: Float32Array,
-  strides: [number, number],
-  pad: "same" | "valid",
-) {
-  await useBackend(backend);
-  return tf.tidy(() => {
-    const X = tf.tensor4d(x, xs as [number, number, number, number]);
-    const W = tf.tensor4d(w, ws as [number, number, number, number]);
-    const y = tf.conv2d(X, W, strides, pad);
-    const G = tf.tensor(g.subarray(0, y.size), y.shape) as tf.Tensor4D;
-    const dx = tf.grad((xx: tf.Tensor) =>
-      tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, W, strides, pad), G))
-    )(X);
-    const tr = tf.conv2dTranspose(G, W, xs as [number, number, number, number], strides, pad);
-    return [dx.dataSync() as Float32Array, tr.dataSync() as Float32Array];
-  });
-}
-
 Deno.test("Conv2DBackpropInput on wasm (our replacement) equals the cpu backend on 32 random shapes, strides and paddings", async () => {
-  const u = uniform(29);
-  let tested = 0;
-  for (let c = 0; c < 40 && tested < 32; c++) {
-    const B = 1 + Math.floor(u() * 3), H = 4 + Math.floor(u() * 13), W = 4 + Math.floor(u() * 13);
-    const Ci = 1 + Math.floor(u() * 4), Co = 1 + Math.floor(u() * 5);
-    const KH = 1 + Math.floor(u() * 5), KW = 1 + Math.floor(u() * 5);
-    const strides: [number, number] = [1 + Math.floor(u() * 3), 1 + Math.floor(u() * 3)];
-    const pad = u() < 0.5 ? "same" : "valid";
-    if (pad === "valid" && (KH > H || KW > W)) continue;
-    tested++;
-    const x = Float32Array.from(normals(u, B * H * W * Ci));
-    const w = Float32Array.from(normals(u, KH * KW * Ci * Co));
-    const g = Float32Array.from(normals(u, B * H * W * Co));
-    const xs = [B, H, W, Ci], ws = [KH, KW, Ci, Co];
-    const ref = await inputGrads("cpu", x, xs, w, ws, g, strides, pad);
-    const got = await inputGrads("wasm", x, xs, w, ws, g, strides, pad);
-    for (let k = 0; k < 2; k++) {
-      let err = 0, scale = 0;
-      assert(got[k].length === ref[k].length, "shape");
-      for (let i = 0; i < ref[k].length; i++) {
-        err = Math.max(err, Math.abs(got[k][i] - ref[k][i]));
-        scale = Math.max(scale, Math.abs(ref[k][i]));
-      }
-      assert(
-        err <= 1e-4 * scale,
-        `case ${c} ${["dx", "conv2dTranspose"][k]} ${
-          JSON.stringify({ xs, ws, strides, pad })
-        }: relative error ${err / scale}`,
-      );
-    }
+  for (const [i, c] of randomCases(29, 32, 5).entries()) {
+    const ref = await convGradients("cpu", c), got = await convGradients("wasm", c);
+    const at = JSON.stringify({ xs: c.xs, ws: c.ws, strides: c.strides, pad: c.pad });
+    assertClose(got.input, ref.input, `case ${i} ${at} input gradient`);
+    assertClose(got.transpose, ref.transpose, `case ${i} ${at} conv2dTranspose`);
   }
-  assert(tested === 32, `${tested} cases`);
   await useBackend("wasm");
   assert(
     tf.getKernel("Conv2DBackpropInput", "wasm")?.kernelFunc ===
-      (await import("../../../core/model/kernels/conv2d_backprop_input.ts"))
-        .conv2dBackpropInputConfig.kernelFunc,
+      conv2dBackpropInputConfig.kernelFunc,
     "the replacement is the registered kernel",
   );
 });
