@@ -3,6 +3,7 @@
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { readTrainConfig, type TrainConfig } from "../core/train/train_config.ts";
 import { trainRun } from "../core/train/train_run.ts";
+import { WEBGPU_CANNOT_TRAIN } from "../core/train/train.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
 
@@ -19,8 +20,8 @@ Options:
                          docs/run-folder.md); flags given here override it
   --mode M               ae, two-stage or end-to-end (default end-to-end)
   --skip S               mean (default) or none
-  --backend B            auto (webgpu on a hardware GPU, else wasm; default), wasm, webgpu,
-                         tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
+  --backend B            auto (default: wasm for now), wasm, tensorflow (when
+                         @tensorflow/tfjs-node is loaded) or cpu; webgpu cannot train yet
   --epochs N             passes over the windows (default 10)
   --window L             frames per window (default min(64, frames))
   --stride S             step between windows (default L/2)
@@ -93,7 +94,9 @@ export const train: Command = {
         "--lambda-fraction",
       );
     }
-    const backend = await useBackend(requested as BackendName);
+    if (requested === "webgpu") throw new UsageError(WEBGPU_CANNOT_TRAIN[1], "--backend");
+    // auto would pick webgpu on a hardware GPU, which cannot train yet.
+    const backend = await useBackend(requested === "auto" ? "wasm" : requested as BackendName);
     const epochs = int(values.epochs, "--epochs", 1) ?? file.epochs ?? 10;
     // Ctrl-C: finish the epoch, keep its checkpoint, exit cleanly.
     let interrupted = false, listening = true;

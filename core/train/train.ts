@@ -30,6 +30,19 @@ import type { ObjectiveOptions } from "./window_loss.ts";
 import { windowLoss } from "./window_loss.ts";
 import { Adam } from "./adam.ts";
 
+/**
+ * Why training refuses webgpu for now: a step reads values synchronously (the VAR layer's
+ * G and C inside its forward, the losses for the metrics), and the webgpu backend reads only
+ * asynchronously. The model's forward and gradients do run there.
+ */
+export const WEBGPU_CANNOT_TRAIN = [
+  "INVALID_ARGUMENT",
+  "training does not run on the webgpu backend yet: a training step reads values " +
+  "synchronously (the VAR layer's Gram matrix, the losses), which webgpu cannot; use wasm " +
+  "(the default), tensorflow or cpu",
+  { argument: "backend" },
+] as const;
+
 /** Settings of {@link trainCae}. */
 export interface TrainOptions extends ObjectiveOptions {
   /** The architecture. */
@@ -100,6 +113,7 @@ export async function trainCae(
   options: TrainOptions,
 ): Promise<{ cae: Cae; history: EpochMetrics[]; stoppedEarly: boolean }> {
   const [T, H, W] = shape;
+  if (tf.getBackend() === "webgpu") throw new SparsedynError(...WEBGPU_CANNOT_TRAIN);
   if (H !== options.cae.height || W !== options.cae.width) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",

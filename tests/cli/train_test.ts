@@ -191,6 +191,16 @@ Deno.test("sparsedyn train --config: the file's settings, flags override, bad fi
     ]);
     assert(tfNode.code !== 0, "tensorflow is absent here");
     assert(tfNode.stderr.includes("@tensorflow/tfjs-node"), tfNode.stderr);
+    const gpu = await cli([
+      "train",
+      `${dir}/s/movie.npy`,
+      "--out",
+      `${dir}/bad`,
+      "--backend",
+      "webgpu",
+    ]);
+    assertEquals(gpu.code, 2, gpu.stderr);
+    assert(gpu.stderr.includes("does not run on the webgpu backend yet"), gpu.stderr);
     assert(
       ![...Deno.readDirSync(dir)].some((e) => e.name.startsWith("bad")),
       "no output from failed runs",

@@ -47,3 +47,31 @@ Deno.test({
     await useBackend("cpu");
   },
 });
+
+Deno.test({
+  name: `trainCae refuses webgpu with a clear error, not a crash (adapter: ${adapter.description})`,
+  ignore: adapter.kind === "none",
+  async fn() {
+    const { trainCae } = await import("../../../core/train/train.ts");
+    const { SparsedynError } = await import("../../../core/errors.ts");
+    await useBackend("webgpu");
+    try {
+      await trainCae(new Float32Array(8 * 256), [8, 16, 16], {
+        cae: defaultCaeConfig(16, 16),
+        mode: "ae",
+        var: { lags: 1, lambdaFraction: 0.1 },
+        windowLength: 4,
+        stride: 2,
+        epochs: 1,
+        learningRate: 1e-3,
+        seed: 1,
+      });
+      throw new Error("trainCae ran on webgpu");
+    } catch (err) {
+      assert(err instanceof SparsedynError, String(err));
+      assert(err.argument === "backend" && err.message.includes("webgpu"), err.message);
+    } finally {
+      await useBackend("cpu");
+    }
+  },
+});
