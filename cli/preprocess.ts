@@ -4,10 +4,10 @@ import { openMovie } from "../core/data/movie.ts";
 import type { PreprocessSpec } from "../core/data/preprocess.ts";
 import { preprocessToNpy } from "../core/data/preprocess_write.ts";
 import { parseLabeledInputs, splitWindows } from "../core/data/windows.ts";
-import { SparsedynError } from "../core/errors.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
 import { progress } from "./_progress.ts";
+import { writeNewFolder } from "../core/runs/new_folder.ts";
 
 const usage = `Usage: sparsedyn preprocess [label:]movie... --out DIR [options]
 
@@ -116,17 +116,9 @@ export const preprocess: Command = {
       names.add(inp.label);
     }
     const out = values.out.replace(/\/+$/, "");
-    if (await Deno.lstat(out).then(() => true, () => false)) {
-      throw new SparsedynError(
-        "IO",
-        `"${out}" already exists; choose a new folder (nothing was changed)`,
-        { file: out },
-      );
-    }
-    const tmp = `${out}.partial-${Deno.pid}`;
-    await Deno.mkdir(tmp, { recursive: true });
     const report: Record<string, unknown>[] = [];
-    try {
+    const doc = { spec, inputs: report };
+    await writeNewFolder(out, async (tmp) => {
       for (const inp of inputs) {
         const movie = await openMovie(inp.path, movieOptions(values));
         try {
@@ -158,28 +150,21 @@ export const preprocess: Command = {
           movie.close();
         }
       }
-      const doc = { spec, inputs: report };
       await Deno.writeTextFile(`${tmp}/preprocess.json`, JSON.stringify(doc, null, 1) + "\n");
-      await Deno.rename(tmp, out);
-      if (values.json) console.log(JSON.stringify(doc));
-      else {
-        console.log(`sparsedyn preprocess: wrote ${out}`);
-        for (const e of report) {
-          const w = e.windows as { train: number[]; validation: number[] } | undefined;
-          console.log(
-            `  ${e.label}: ${e.frames} frames of ${e.height}×${e.width}${
-              e.rate ? ` at ${(e.rate as number).toFixed(3)} Hz` : ""
-            }` +
-              (w
-                ? `; ${w.train.length} training and ${w.validation.length} validation windows`
-                : ""),
-          );
-        }
+    });
+    if (values.json) console.log(JSON.stringify(doc));
+    else {
+      console.log(`sparsedyn preprocess: wrote ${out}`);
+      for (const e of report) {
+        const w = e.windows as { train: number[]; validation: number[] } | undefined;
+        console.log(
+          `  ${e.label}: ${e.frames} frames of ${e.height}×${e.width}${
+            e.rate ? ` at ${(e.rate as number).toFixed(3)} Hz` : ""
+          }` +
+            (w ? `; ${w.train.length} training and ${w.validation.length} validation windows` : ""),
+        );
       }
-      return 0;
-    } catch (err) {
-      await Deno.remove(tmp, { recursive: true }).catch(() => {});
-      throw err;
     }
+    return 0;
   },
 };

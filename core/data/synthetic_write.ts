@@ -19,6 +19,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { writeNewFolder } from "../runs/new_folder.ts";
 import { encodeNpy } from "./npy.ts";
 import { NpyWriter } from "./npy_writer.ts";
 import { TiffWriter } from "./tiff_writer.ts";
@@ -61,93 +62,86 @@ export async function writeSynthetic(
     );
   }
   const plan = planSynthetic(options);
-  const exists = await Deno.lstat(dir).then(() => true, () => false);
-  if (exists) {
-    throw new SparsedynError(
-      "IO",
-      `"${dir}" already exists; choose a new folder (nothing was changed)`,
-      { file: dir },
-    );
-  }
-  const tmp = `${dir.replace(/\/+$/, "")}.partial-${Deno.pid}`;
   const { truth } = plan;
   const { height: H, width: W, cells: K, frames: T, jitter } = truth.options;
   const two = truth.conditions.length > 1;
   const name = (base: string, c: string) => (two ? `${base}_${c}.npy` : `${base}.npy`);
   try {
-    await Deno.mkdir(tmp, { recursive: true });
-    await Deno.writeFile(
-      `${tmp}/footprints.npy`,
-      encodeNpy(Float64Array.from(plan.footprints), [K, H, W]),
-    );
-    await Deno.writeFile(
-      `${tmp}/background.npy`,
-      encodeNpy(Float64Array.from(plan.background), [H, W]),
-    );
-    truth.files = { footprints: "footprints.npy", background: "background.npy" };
-    let done = 0;
-    const total = T * truth.conditions.length;
-    for (const c of truth.conditions) {
-      const act = simulateActivity(plan, c);
-      await Deno.writeFile(`${tmp}/${name("activity", c)}`, encodeNpy(act.z, [T, K]));
-      await Deno.writeFile(`${tmp}/${name("innovations", c)}`, encodeNpy(act.innovations, [T, K]));
-      await Deno.writeFile(`${tmp}/${name("calcium", c)}`, encodeNpy(act.calcium, [T, K]));
-      const npy = format !== "tiff"
-        ? await NpyWriter.create(`${tmp}/${name("movie", c)}`, [T, H, W], "<f4")
-        : undefined;
-      const tif = format !== "npy"
-        ? await TiffWriter.create(`${tmp}/${name("movie", c).replace(/\.npy$/, ".tif")}`, {
-          frames: T,
-          height: H,
-          width: W,
-          type: "uint16",
-        })
-        : undefined;
-      const shifts = jitter > 0 ? new Int32Array(2 * T) : undefined;
-      const u = plan.noiseGenerator(c);
-      try {
-        for (let t = 0; t < T; t += CHUNK) {
-          const n = Math.min(CHUNK, T - t);
-          const frames = renderFrames(plan, act, t, n, u, shifts?.subarray(2 * t, 2 * (t + n)));
-          await npy?.write(frames);
-          if (tif) {
-            for (let f = 0; f < n; f++) {
-              const src = frames.subarray(f * H * W, (f + 1) * H * W);
-              await tif.write(
-                Uint16Array.from(src, (v) => Math.min(65535, Math.max(0, Math.round(v)))),
-              );
-            }
-          }
-          done += n;
-          onProgress?.(done, total);
-        }
-        await npy?.close();
-        await tif?.close();
-      } catch (err) {
-        await npy?.abort();
-        await tif?.abort();
-        throw err;
-      }
-      if (shifts) {
+    return await writeNewFolder(dir, async (tmp) => {
+      await Deno.writeFile(
+        `${tmp}/footprints.npy`,
+        encodeNpy(Float64Array.from(plan.footprints), [K, H, W]),
+      );
+      await Deno.writeFile(
+        `${tmp}/background.npy`,
+        encodeNpy(Float64Array.from(plan.background), [H, W]),
+      );
+      truth.files = { footprints: "footprints.npy", background: "background.npy" };
+      let done = 0;
+      const total = T * truth.conditions.length;
+      for (const c of truth.conditions) {
+        const act = simulateActivity(plan, c);
+        await Deno.writeFile(`${tmp}/${name("activity", c)}`, encodeNpy(act.z, [T, K]));
         await Deno.writeFile(
-          `${tmp}/${name("shifts", c)}`,
-          encodeNpy(Float64Array.from(shifts), [T, 2]),
+          `${tmp}/${name("innovations", c)}`,
+          encodeNpy(act.innovations, [T, K]),
         );
-        truth.files[`shifts_${c}`] = name("shifts", c);
+        await Deno.writeFile(`${tmp}/${name("calcium", c)}`, encodeNpy(act.calcium, [T, K]));
+        const npy = format !== "tiff"
+          ? await NpyWriter.create(`${tmp}/${name("movie", c)}`, [T, H, W], "<f4")
+          : undefined;
+        const tif = format !== "npy"
+          ? await TiffWriter.create(`${tmp}/${name("movie", c).replace(/\.npy$/, ".tif")}`, {
+            frames: T,
+            height: H,
+            width: W,
+            type: "uint16",
+          })
+          : undefined;
+        const shifts = jitter > 0 ? new Int32Array(2 * T) : undefined;
+        const u = plan.noiseGenerator(c);
+        try {
+          for (let t = 0; t < T; t += CHUNK) {
+            const n = Math.min(CHUNK, T - t);
+            const frames = renderFrames(plan, act, t, n, u, shifts?.subarray(2 * t, 2 * (t + n)));
+            await npy?.write(frames);
+            if (tif) {
+              for (let f = 0; f < n; f++) {
+                const src = frames.subarray(f * H * W, (f + 1) * H * W);
+                await tif.write(
+                  Uint16Array.from(src, (v) => Math.min(65535, Math.max(0, Math.round(v)))),
+                );
+              }
+            }
+            done += n;
+            onProgress?.(done, total);
+          }
+          await npy?.close();
+          await tif?.close();
+        } catch (err) {
+          await npy?.abort();
+          await tif?.abort();
+          throw err;
+        }
+        if (shifts) {
+          await Deno.writeFile(
+            `${tmp}/${name("shifts", c)}`,
+            encodeNpy(Float64Array.from(shifts), [T, 2]),
+          );
+          truth.files[`shifts_${c}`] = name("shifts", c);
+        }
+        if (npy) truth.files[`movie_${c}`] = name("movie", c);
+        if (tif) truth.files[`movie_${c}_tiff`] = name("movie", c).replace(/\.npy$/, ".tif");
+        Object.assign(truth.files, {
+          [`activity_${c}`]: name("activity", c),
+          [`innovations_${c}`]: name("innovations", c),
+          [`calcium_${c}`]: name("calcium", c),
+        });
       }
-      if (npy) truth.files[`movie_${c}`] = name("movie", c);
-      if (tif) truth.files[`movie_${c}_tiff`] = name("movie", c).replace(/\.npy$/, ".tif");
-      Object.assign(truth.files, {
-        [`activity_${c}`]: name("activity", c),
-        [`innovations_${c}`]: name("innovations", c),
-        [`calcium_${c}`]: name("calcium", c),
-      });
-    }
-    await Deno.writeTextFile(`${tmp}/truth.json`, JSON.stringify(truth, null, 1) + "\n");
-    await Deno.rename(tmp, dir);
-    return truth;
+      await Deno.writeTextFile(`${tmp}/truth.json`, JSON.stringify(truth, null, 1) + "\n");
+      return truth;
+    });
   } catch (err) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
     if (err instanceof SparsedynError) throw err;
     throw new SparsedynError(
       "IO",

@@ -30,6 +30,7 @@
  */
 import { ioError, SparsedynError } from "../errors.ts";
 import { decodeNpy, encodeNpy } from "../data/npy.ts";
+import { writeNewFolder } from "./new_folder.ts";
 
 /** An array with its shape. */
 export interface Shaped {
@@ -76,41 +77,35 @@ export interface RunContents {
  */
 export async function writeRun(dir: string, run: RunContents): Promise<void> {
   const out = dir.replace(/\/+$/, "");
-  if (await Deno.lstat(out).then(() => true, () => false)) {
-    throw new SparsedynError(
-      "IO",
-      `"${out}" already exists; choose a new folder (nothing was changed)`,
-      { file: out },
-    );
-  }
-  const tmp = `${out}.partial-${Deno.pid}`;
   try {
-    await Deno.mkdir(`${tmp}/weights`, { recursive: true });
-    await Deno.writeTextFile(`${tmp}/config.json`, JSON.stringify(run.config, null, 1) + "\n");
-    await Deno.writeTextFile(
-      `${tmp}/metrics.jsonl`,
-      run.metrics.map((m) => JSON.stringify(m)).join("\n") + "\n",
-    );
-    const index: Record<string, { file: string; shape: number[] }> = {};
-    let i = 0;
-    for (const [name, w] of Object.entries(run.weights)) {
-      const file = `w${i++}.npy`;
-      await Deno.writeFile(`${tmp}/weights/${file}`, encodeNpy(w.data, w.shape));
-      index[name] = { file, shape: w.shape };
-    }
-    await Deno.writeTextFile(`${tmp}/weights/weights.json`, JSON.stringify(index, null, 1) + "\n");
-    await Deno.writeFile(`${tmp}/latents.npy`, encodeNpy(run.latents.data, run.latents.shape));
-    await Deno.writeFile(
-      `${tmp}/mean_image.npy`,
-      encodeNpy(run.meanImage.data, run.meanImage.shape),
-    );
-    await Deno.writeTextFile(`${tmp}/var.json`, JSON.stringify(run.var) + "\n");
-    await Deno.rename(tmp, out);
+    await writeNewFolder(out, (tmp) => fillRun(tmp, run));
   } catch (err) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
     if (err instanceof SparsedynError) throw err;
     throw ioError("write", out, err);
   }
+}
+
+async function fillRun(tmp: string, run: RunContents): Promise<void> {
+  await Deno.mkdir(`${tmp}/weights`, { recursive: true });
+  await Deno.writeTextFile(`${tmp}/config.json`, JSON.stringify(run.config, null, 1) + "\n");
+  await Deno.writeTextFile(
+    `${tmp}/metrics.jsonl`,
+    run.metrics.map((m) => JSON.stringify(m)).join("\n") + "\n",
+  );
+  const index: Record<string, { file: string; shape: number[] }> = {};
+  let i = 0;
+  for (const [name, w] of Object.entries(run.weights)) {
+    const file = `w${i++}.npy`;
+    await Deno.writeFile(`${tmp}/weights/${file}`, encodeNpy(w.data, w.shape));
+    index[name] = { file, shape: w.shape };
+  }
+  await Deno.writeTextFile(`${tmp}/weights/weights.json`, JSON.stringify(index, null, 1) + "\n");
+  await Deno.writeFile(`${tmp}/latents.npy`, encodeNpy(run.latents.data, run.latents.shape));
+  await Deno.writeFile(
+    `${tmp}/mean_image.npy`,
+    encodeNpy(run.meanImage.data, run.meanImage.shape),
+  );
+  await Deno.writeTextFile(`${tmp}/var.json`, JSON.stringify(run.var) + "\n");
 }
 
 /**

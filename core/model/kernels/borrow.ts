@@ -1,5 +1,5 @@
 /**
- * A kernel's inputs as tensors, for kernels built from other ops. The engine's
+ * A kernel's inputs as tensors, and its output back, for kernels built from other ops. The engine's
  * `makeTensorFromTensorInfo` wraps a data id without taking a reference, so disposing the
  * wrapper (as every `tf.tidy` does) would free the caller's data; taking one reference on
  * the backend per wrapper keeps the count balanced.
@@ -29,4 +29,19 @@ import { tf } from "../tf.ts";
 export function borrow<T extends tf.Tensor>(info: tf.TensorInfo, backend: unknown): T {
   (backend as tf.KernelBackend).incRef(info.dataId);
   return tf.engine().makeTensorFromTensorInfo(info) as T;
+}
+
+/**
+ * Hands a kernel's result to the engine as data the backend owns afresh: a tensor made
+ * inside the kernel belongs to the enclosing scope, which disposes it, so its values are
+ * copied into a new buffer and it is disposed here.
+ *
+ * @param r The result, computed with other ops.
+ * @param backend The kernel's backend.
+ * @returns The kernel's output.
+ */
+export function handOver(r: tf.Tensor, backend: unknown): tf.TensorInfo {
+  const values = r.dataSync() as Float32Array, shape = r.shape, dtype = r.dtype;
+  r.dispose();
+  return { dataId: (backend as tf.KernelBackend).write(values, shape, dtype), shape, dtype };
 }

@@ -18,7 +18,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { borrow } from "./borrow.ts";
+import { borrow, handOver } from "./borrow.ts";
 
 type Attrs = {
   strides: number | [number, number];
@@ -64,12 +64,6 @@ export const conv2dBackpropFilterConfig: tf.KernelConfig = {
       const dW = tf.slice(full, [0, 0, 0, 0], [info.inChannels, KH, KW, info.outChannels]);
       return tf.transpose(dW, [1, 2, 0, 3]); // [KH, KW, Cin, Cout]
     });
-    // A kernel must return data the backend owns afresh (the engine disposes the
-    // intermediates of the enclosing scope, r among them): copy it into a new tensor. The
-    // filter gradient is small (KH·KW·Cin·Cout values), so the copy costs nothing.
-    const values = r.dataSync() as Float32Array, shape = r.shape, dtype = r.dtype;
-    r.dispose();
-    const owner = backend as tf.KernelBackend;
-    return { dataId: owner.write(values, shape, dtype), shape, dtype };
+    return handOver(r, backend);
   },
 };

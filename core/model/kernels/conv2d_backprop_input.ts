@@ -19,7 +19,7 @@
  * @module
  */
 import { tf } from "../tf.ts";
-import { borrow } from "./borrow.ts";
+import { borrow, handOver } from "./borrow.ts";
 
 type Attrs = {
   strides: number | [number, number];
@@ -101,11 +101,6 @@ export const conv2dBackpropInputConfig: tf.KernelConfig = {
       const flipped = tf.transpose(tf.reverse(wt, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
       return tf.conv2d(p, flipped, 1, "valid");
     });
-    // A kernel must return data the backend owns afresh (the engine disposes the
-    // intermediates of the enclosing scope, r among them), hence the copy.
-    const values = r.dataSync() as Float32Array, shape = r.shape, dtype = r.dtype;
-    r.dispose();
-    const owner = backend as tf.KernelBackend;
-    return { dataId: owner.write(values, shape, dtype), shape, dtype };
+    return handOver(r, backend);
   },
 };

@@ -1,0 +1,51 @@
+/**
+ * Writing a new folder so that it is either complete or absent: it is filled under a
+ * temporary name beside the target and renamed only once complete. An existing folder is
+ * never touched, and a failure removes the partial one.
+ *
+ * @example
+ * ```ts
+ * import { writeNewFolder } from "./new_folder.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeNewFolder(`${dir}/out`, (tmp) => Deno.writeTextFile(`${tmp}/a.txt`, "a"));
+ * if (await Deno.readTextFile(`${dir}/out/a.txt`) !== "a") throw new Error("written");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+
+/**
+ * Creates `dir` by letting `fill` write into a temporary folder, then renaming it.
+ *
+ * @param dir The folder to create; must not exist.
+ * @param fill Writes the contents into the folder it is given.
+ * @returns What `fill` returns.
+ * @throws {SparsedynError} `IO` when `dir` exists; whatever `fill` throws, after the
+ *   partial folder is removed.
+ */
+export async function writeNewFolder<T>(
+  dir: string,
+  fill: (tmp: string) => Promise<T>,
+): Promise<T> {
+  const out = dir.replace(/\/+$/, "");
+  if (await Deno.lstat(out).then(() => true, () => false)) {
+    throw new SparsedynError(
+      "IO",
+      `"${out}" already exists; choose a new folder (nothing was changed)`,
+      { file: out },
+    );
+  }
+  const tmp = `${out}.partial-${Deno.pid}`;
+  try {
+    await Deno.mkdir(tmp, { recursive: true });
+    const result = await fill(tmp);
+    await Deno.rename(tmp, out);
+    return result;
+  } catch (err) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw err;
+  }
+}
