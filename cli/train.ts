@@ -94,7 +94,7 @@ export const train: Command = {
         "--lambda-fraction",
       );
     }
-    if (requested === "webgpu") throw new UsageError(WEBGPU_CANNOT_TRAIN[1], "--backend");
+    if (requested === "webgpu") throw new UsageError(WEBGPU_CANNOT_TRAIN, "--backend");
     // auto would pick webgpu on a hardware GPU, which cannot train yet.
     const backend = await useBackend(requested === "auto" ? "wasm" : requested as BackendName);
     const epochs = int(values.epochs, "--epochs", 1) ?? file.epochs ?? 10;

@@ -35,13 +35,10 @@ import { Adam } from "./adam.ts";
  * G and C inside its forward, the losses for the metrics), and the webgpu backend reads only
  * asynchronously. The model's forward and gradients do run there.
  */
-export const WEBGPU_CANNOT_TRAIN = [
-  "INVALID_ARGUMENT",
+export const WEBGPU_CANNOT_TRAIN =
   "training does not run on the webgpu backend yet: a training step reads values " +
   "synchronously (the VAR layer's Gram matrix, the losses), which webgpu cannot; use wasm " +
-  "(the default), tensorflow or cpu",
-  { argument: "backend" },
-] as const;
+  "(the default), tensorflow or cpu";
 
 /** Settings of {@link trainCae}. */
 export interface TrainOptions extends ObjectiveOptions {
@@ -113,7 +110,9 @@ export async function trainCae(
   options: TrainOptions,
 ): Promise<{ cae: Cae; history: EpochMetrics[]; stoppedEarly: boolean }> {
   const [T, H, W] = shape;
-  if (tf.getBackend() === "webgpu") throw new SparsedynError(...WEBGPU_CANNOT_TRAIN);
+  if (tf.getBackend() === "webgpu") {
+    throw new SparsedynError("INVALID_ARGUMENT", WEBGPU_CANNOT_TRAIN, { argument: "backend" });
+  }
   if (H !== options.cae.height || W !== options.cae.width) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
