@@ -56,6 +56,23 @@ export async function webgpuAdapter(): Promise<
   };
 }
 
+/**
+ * False only where the OS can tell there is no GPU: Linux without a DRM render node or an
+ * NVIDIA device. Elsewhere (macOS, Windows, or without read permission) it says "maybe".
+ */
+function mayHaveGpu(): boolean {
+  if (Deno.build.os !== "linux") return true;
+  try {
+    if ([...Deno.readDirSync("/dev/dri")].some((e) => e.name.startsWith("renderD"))) return true;
+  } catch { /* no /dev/dri */ }
+  try {
+    Deno.statSync("/dev/nvidia0");
+    return true;
+  } catch (err) {
+    return !(err instanceof Deno.errors.NotFound);
+  }
+}
+
 let wasmPathsSet = false;
 
 /**
@@ -73,7 +90,9 @@ export async function useBackend(
     throw new SparsedynError("INVALID_ARGUMENT", TENSORFLOW_UNAVAILABLE, { argument: "backend" });
   }
   let name: "cpu" | "wasm" | "webgpu" | "tensorflow" = requested === "auto" ? "wasm" : requested;
-  if (requested === "auto" || requested === "webgpu") {
+  // auto only wants a hardware adapter; where the OS shows no GPU device, asking for one
+  // would load every Vulkan driver (and their exit-time teardown) for nothing.
+  if ((requested === "auto" && mayHaveGpu()) || requested === "webgpu") {
     const a = await webgpuAdapter();
     if (requested === "auto" && a.kind === "hardware") name = "webgpu";
     if (requested === "webgpu" && a.kind === "none") {
