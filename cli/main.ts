@@ -9,13 +9,22 @@ import { SparsedynError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { type Command, UsageError } from "./_flags.ts";
 import { demo } from "./demo.ts";
+import { experiment } from "./experiment.ts";
 import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
 import { preprocess } from "./preprocess.ts";
 import { synth } from "./synth.ts";
 import { train } from "./train.ts";
 
-const COMMANDS: Record<string, Command> = { demo, inspect, lasso, preprocess, synth, train };
+const COMMANDS: Record<string, Command> = {
+  demo,
+  experiment,
+  inspect,
+  lasso,
+  preprocess,
+  synth,
+  train,
+};
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

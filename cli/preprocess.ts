@@ -23,7 +23,7 @@ Options:
   --crop T,L,H,W       keep H×W pixels from row T, column L
   --downsample K       K×K block mean
   --bin K              mean of K consecutive frames
-  --normalize N        none (default), zscore or dff
+  --normalize N        none (default), scale (whole movie), zscore (per pixel) or dff
   --dff-window F       ΔF/F baseline window in (binned) frames (default min(frames, 300))
   --dff-percentile P   baseline percentile (default 8)
   --dff-stride S       baseline anchor spacing (default window / 10)
@@ -75,9 +75,9 @@ export const preprocess: Command = {
       crop = { top: p[0], left: p[1], height: p[2], width: p[3] };
     }
     const normalize = values.normalize ?? "none";
-    if (!["none", "zscore", "dff"].includes(normalize)) {
+    if (!["none", "scale", "zscore", "dff"].includes(normalize)) {
       throw new UsageError(
-        `--normalize must be none, zscore or dff; got "${normalize}"`,
+        `--normalize must be none, scale, zscore or dff; got "${normalize}"`,
         "--normalize",
       );
     }

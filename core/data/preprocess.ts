@@ -38,8 +38,12 @@ export interface PreprocessSpec {
   downsample?: number;
   /** Mean of `bin` consecutive frames (a last partial bin is dropped). */
   bin?: number;
-  /** Per-pixel normalisation (default "none"). */
-  normalize?: "none" | "zscore" | "dff";
+  /**
+   * Normalisation (default "none"): "scale" = one mean and standard deviation for the whole
+   * movie (keeps the static image, which the skip connection carries); "zscore" = per pixel;
+   * "dff" = per-pixel ΔF/F.
+   */
+  normalize?: "none" | "scale" | "zscore" | "dff";
   /** ΔF/F baseline: window and anchor stride in (binned) frames, percentile 0–100, denominator floor. */
   dff?: { window?: number; percentile?: number; stride?: number; floor?: number };
   /** Frames per chunk read from the source (default 64). */
@@ -107,8 +111,8 @@ export function processedShape(
     bad("bin", `bin must be an integer in [1, ${movie.frames}]; got ${bin}`);
   }
   const normalize = spec.normalize ?? "none";
-  if (!["none", "zscore", "dff"].includes(normalize)) {
-    bad("normalize", `normalize must be "none", "zscore" or "dff"; got "${normalize}"`);
+  if (!["none", "scale", "zscore", "dff"].includes(normalize)) {
+    bad("normalize", `normalize must be "none", "scale", "zscore" or "dff"; got "${normalize}"`);
   }
   return { frames: Math.floor(movie.frames / bin), height: H, width: W };
 }
@@ -274,6 +278,21 @@ export async function* preprocessFrames(
   const normalize = spec.normalize ?? "none";
   if (normalize === "none") {
     yield* spatialAndBinned(movie, spec, shape);
+    return;
+  }
+  if (normalize === "scale") {
+    // The movie's mean and variance from the per-pixel ones (law of total variance).
+    const { mean, std } = await pixelStats(movie, spec);
+    let mu = 0, second = 0;
+    for (let q = 0; q < px; q++) {
+      mu += mean[q] / px;
+      second += (std[q] * std[q] + mean[q] * mean[q]) / px;
+    }
+    const sd = Math.sqrt(Math.max(second - mu * mu, 0));
+    for await (const c of spatialAndBinned(movie, spec, shape)) {
+      for (let i = 0; i < c.frames.length; i++) c.frames[i] = sd > 0 ? (c.frames[i] - mu) / sd : 0;
+      yield c;
+    }
     return;
   }
   if (normalize === "zscore") {

@@ -1,5 +1,6 @@
 /**
- * From a movie to a run folder: preprocess (block-mean downsampling, per-pixel z-score),
+ * From a movie to a run folder: preprocess (block-mean downsampling; the whole movie scaled
+ * to mean 0 and variance 1, which keeps the static image for the skip connection),
  * train in mode "ae", "two-stage" or "end-to-end", encode the whole movie, fit the VAR of
  * the latents (lasso path, BIC per equation), and write the run folder.
  *
@@ -26,9 +27,9 @@
 import { openMovie } from "../data/movie.ts";
 import { preprocessFrames } from "../data/preprocess.ts";
 import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
-import { tf } from "../model/tf.ts";
 import { writeRun } from "../runs/run_folder.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
+import { encodeAll } from "./evaluate.ts";
 import { type EpochMetrics, trainCae } from "./train.ts";
 import type { LossWeights } from "./window_loss.ts";
 
@@ -40,6 +41,11 @@ export interface TrainRunOptions {
   skip?: "none" | "mean";
   /** Architecture overrides (height and width come from the data). */
   cae?: Partial<Omit<CaeConfig, "height" | "width">>;
+  /**
+   * Normalisation (default "scale": one mean and sd for the movie). A per-pixel "zscore" or
+   * "dff" subtracts each pixel's baseline, so the skip connection has no static image left.
+   */
+  normalize?: "none" | "scale" | "zscore" | "dff";
   /** Block-mean downsampling factor applied first. */
   downsample?: number;
   /** Frames per window. */
@@ -103,7 +109,7 @@ export async function trainRun(
 ): Promise<TrainRunResult> {
   const mode = options.mode ?? "end-to-end";
   const movie = await openMovie(moviePath);
-  const spec = { downsample: options.downsample ?? 1, normalize: "zscore" as const };
+  const spec = { downsample: options.downsample ?? 1, normalize: options.normalize ?? "scale" };
   let frames: Float32Array, T: number, H: number, W: number;
   try {
     const chunks: Float32Array[] = [];
@@ -174,17 +180,8 @@ export async function trainRun(
     };
   }
   try {
-    // Latents of every frame, in chunks.
     const d = cae.latentSize;
-    const latents = new Float64Array(T * d);
-    for (let t = 0; t < T; t += 64) {
-      const n = Math.min(64, T - t);
-      const z = tf.tidy(() =>
-        cae.encode(tf.tensor4d(frames.subarray(t * H * W, (t + n) * H * W), [n, H, W, 1]))
-          .dataSync()
-      );
-      latents.set(z, t * d);
-    }
+    const latents = encodeAll(cae, frames, T);
     const mean = new Float64Array(H * W);
     for (let t = 0; t < T; t++) {
       for (let q = 0; q < H * W; q++) mean[q] += frames[t * H * W + q] / T;

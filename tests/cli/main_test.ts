@@ -14,7 +14,7 @@ Deno.test("sparsedyn --version prints the version of deno.json", async () => {
 Deno.test("sparsedyn --help lists every command, and each command has --help", async () => {
   const r = await cli(["--help"]);
   assertEquals(r.code, 0);
-  for (const c of ["demo", "inspect", "lasso", "preprocess", "synth", "train"]) {
+  for (const c of ["demo", "experiment", "inspect", "lasso", "preprocess", "synth", "train"]) {
     assert(r.stdout.includes(`  ${c} `), `help lists ${c}`);
     const h = await cli([c, "--help"]);
     assertEquals(h.code, 0, `${c} --help`);
@@ -36,10 +36,20 @@ Deno.test("sparsedyn without a command, or with an unknown one, exits 2 with a m
   assertEquals(JSON.parse(json.stderr).error.code, "INVALID_ARGUMENT");
 });
 
-Deno.test("sparsedyn demo recovers the support of a simulated sparse VAR", async () => {
-  const r = await cli(["demo", "--json", "--series", "16", "--samples", "1500", "--seed", "3"]);
+Deno.test("sparsedyn demo, part 1: the lasso path recovers the support of a simulated sparse VAR", async () => {
+  const r = await cli([
+    "demo",
+    "--core-only",
+    "--json",
+    "--series",
+    "16",
+    "--samples",
+    "1500",
+    "--seed",
+    "3",
+  ]);
   assertEquals(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout);
+  const out = JSON.parse(r.stdout).core;
   assertEquals(out.series, 16);
   assert(out.trueNonzero > 0 && out.breakpoints > 16, "a real fit ran");
   // Ground truth from the simulator: BIC along the lasso path finds every true edge of
@@ -47,10 +57,43 @@ Deno.test("sparsedyn demo recovers the support of a simulated sparse VAR", async
   assert(out.recall >= 0.95, `recall ${out.recall}`);
   assert(out.precision >= 0.5, `precision ${out.precision}`);
   assertEquals(out.signAgreement, 1, "signs of the true positives");
-  const text = await cli(["demo", "--series", "8", "--samples", "500"]);
+  const text = await cli(["demo", "--core-only", "--series", "8", "--samples", "500"]);
   assertEquals(text.code, 0, text.stderr);
   assert(text.stdout.includes("precision") && text.stdout.includes("recall"), text.stdout);
   const bad = await cli(["demo", "--series", "0"]);
   assertEquals(bad.code, 2);
   assert(bad.stderr.includes("--series must be an integer ≥ 1"), bad.stderr);
+});
+
+Deno.test("sparsedyn demo, part 2: synthesise, train end to end, compare with the truth, keep the run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await cli([
+      "demo",
+      "--json",
+      "--epochs",
+      "1",
+      "--out",
+      `${dir}/demo`,
+      "--series",
+      "4",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const m = JSON.parse(r.stdout).method;
+    assertEquals(m.run, `${dir}/demo/run`);
+    for (const f of ["config.json", "latents.npy", "var.json"]) {
+      assert((await Deno.stat(`${m.run}/${f}`)).isFile, `run folder holds ${f}`);
+    }
+    assert((await Deno.stat(`${m.recording}/truth.json`)).isFile, "the recording's truth");
+    assertEquals(m.recovered.length, m.trueEdges.length, "as many recovered as true influences");
+    assert(m.supportF1 >= 0 && m.supportF1 <= 1 && m.chanceF1 > 0, JSON.stringify(m));
+    assert(Number.isFinite(m.latentSnrDb), `SNR ${m.latentSnrDb}`);
+    // The folder exists now: a second run must refuse it and leave it as it was.
+    const again = await cli(["demo", "--epochs", "1", "--out", `${dir}/demo`]);
+    assertEquals(again.code, 2);
+    assert(again.stderr.includes("already exists"), again.stderr);
+    assert((await Deno.stat(`${m.run}/var.json`)).isFile, "the earlier run is intact");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -94,7 +94,7 @@ for (const spec of SPECS) {
   });
 }
 
-Deno.test("z-score and the mean image equal the direct per-pixel statistics", async () => {
+Deno.test("z-score, whole-movie scaling and the mean image equal the direct per-pixel statistics", async () => {
   const spec: PreprocessSpec = { downsample: 2, bin: 2 };
   const { frames } = direct(spec);
   const px = frames[0].length;
@@ -109,6 +109,12 @@ Deno.test("z-score and the mean image equal the direct per-pixel statistics", as
   for (const chunk of [1, 7]) {
     close(await collect({ ...spec, normalize: "zscore", chunk }), want, 1e-5, "zscore");
   }
+  // "scale": one mean and standard deviation over every pixel of every frame.
+  const all = frames.flatMap((f) => Array.from(f));
+  const mu = all.reduce((a, v) => a + v, 0) / all.length;
+  const sd = Math.sqrt(all.reduce((a, v) => a + (v - mu) ** 2, 0) / all.length);
+  const scaled = frames.map((f) => f.map((v) => (v - mu) / sd));
+  close(await collect({ ...spec, normalize: "scale", chunk: 3 }), scaled, 1e-4, "scale");
   const m = await openMovie(`${dir}/m.npy`);
   const stats = await pixelStats(m, spec);
   const mi = await meanImage(m, spec);

@@ -1,0 +1,291 @@
+/**
+ * How good a trained model is, measured against the ground truth of a synthetic movie:
+ *
+ * - **reconstruction**: mean squared error of the decoded frames against the input frames
+ *   (per-pixel z-scored, so 1 = no better than each pixel's mean);
+ * - **latent SNR** (dB): how much of the latents the true cell activity explains — the
+ *   latents (standardised) are regressed on the cells' calcium; SNR = explained variance /
+ *   residual variance, summed over latents;
+ * - **prediction**: the one-step latent prediction error of the window VAR (standardised
+ *   latents, the λ rule of training), on held-out windows — for a two-stage model this is the
+ *   VAR fitted after the fact on frozen latents;
+ * - **support F1**: the latents' sparse VAR (lasso path, BIC) carried to the cells —
+ *   B = W·A·P with W regressing calcium on latents and P latents on calcium — and its E
+ *   largest off-diagonal entries compared with the E true edges (so precision = recall = F1;
+ *   chance is E / (K(K−1))).
+ *
+ * @example
+ * ```ts
+ * import { supportF1 } from "./evaluate.ts";
+ *
+ * // Cells 0 → 1 and 1 → 2 drive; the estimate ranks both first.
+ * const B = Float64Array.of(0.9, 0.0, 0.1, 0.8, 0.9, 0.0, 0.0, 0.7, 0.9);
+ * const truth = [{ from: 0, to: 1 }, { from: 1, to: 2 }];
+ * if (supportF1(B, 3, truth) !== 1) throw new Error("both edges found");
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import type { Cae } from "../model/cae.ts";
+import { type Scalar, type Tensor2D, type Tensor4D, tf } from "../model/tf.ts";
+import { type VarLayerOptions, varLoss } from "../model/var_layer.ts";
+import { regressionStatistics } from "../var/design.ts";
+import { fitVarLasso } from "../var/fit_var.ts";
+
+/** What {@link evaluateModel} measures (see the module's description). */
+export interface ModelEvaluation {
+  /** Frame reconstruction MSE on the evaluated frames. */
+  reconstruction: number;
+  /** Latent SNR in dB against the true calcium. */
+  latentSnrDb: number;
+  /** One-step latent prediction MSE of the window VAR (standardised latents). */
+  prediction: number;
+  /** F1 of the E strongest cell-to-cell influences against the E true edges. */
+  supportF1: number;
+  /** F1 of a random ranking, E / (K(K−1)). */
+  chanceF1: number;
+}
+
+/** The truth {@link evaluateModel} compares with. */
+export interface EvaluationTruth {
+  /** Calcium of each cell, T×K (the frames' sources). */
+  calcium: Float64Array;
+  /** Number of cells K. */
+  cells: number;
+  /** Directed edges (i ≠ j) of the true VAR. */
+  edges: { from: number; to: number }[];
+}
+
+/**
+ * Encodes frames in chunks: the latents, T×d, float64.
+ *
+ * @param cae The model.
+ * @param frames T×H×W.
+ * @param T Frames.
+ * @returns T×d.
+ */
+export function encodeAll(cae: Cae, frames: Float32Array, T: number): Float64Array {
+  const { height: H, width: W } = cae.config;
+  const d = cae.latentSize;
+  const out = new Float64Array(T * d);
+  for (let t = 0; t < T; t += 64) {
+    const n = Math.min(64, T - t);
+    const z = tf.tidy(() =>
+      cae.encode(tf.tensor4d(frames.subarray(t * H * W, (t + n) * H * W), [n, H, W, 1]))
+        .dataSync()
+    );
+    out.set(z, t * d);
+  }
+  return out;
+}
+
+/** Columns standardised to mean 0 and variance 1 (constant columns become 0). */
+function standardise(x: Float64Array, n: number, m: number): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let j = 0; j < m; j++) {
+    let mean = 0, ss = 0;
+    for (let t = 0; t < n; t++) mean += x[t * m + j] / n;
+    for (let t = 0; t < n; t++) ss += (x[t * m + j] - mean) ** 2;
+    const sd = Math.sqrt(ss / n);
+    for (let t = 0; t < n; t++) out[t * m + j] = sd > 0 ? (x[t * m + j] - mean) / sd : 0;
+  }
+  return out;
+}
+
+/**
+ * Ridge-stabilised least squares on centred data: B (m×k) minimising ‖Y − XB‖² + ε‖B‖²,
+ * with ε a 1e-8 share of the mean diagonal of XᵀX (only to survive collinear columns).
+ */
+function leastSquares(X: Float64Array, Y: Float64Array, n: number, m: number, k: number) {
+  const { G, C } = regressionStatistics(X, Y, n, m, k, { center: true });
+  let trace = 0;
+  for (let i = 0; i < m; i++) trace += G[i * m + i];
+  const ridge = 1e-8 * (trace / m) + 1e-300;
+  // Cholesky of G + ridge·I, in place in the lower triangle.
+  const Lf = Float64Array.from(G);
+  for (let i = 0; i < m; i++) Lf[i * m + i] += ridge;
+  for (let j = 0; j < m; j++) {
+    let s = Lf[j * m + j];
+    for (let q = 0; q < j; q++) s -= Lf[j * m + q] ** 2;
+    const pivot = Math.sqrt(Math.max(s, ridge));
+    Lf[j * m + j] = pivot;
+    for (let i = j + 1; i < m; i++) {
+      let v = Lf[i * m + j];
+      for (let q = 0; q < j; q++) v -= Lf[i * m + q] * Lf[j * m + q];
+      Lf[i * m + j] = v / pivot;
+    }
+  }
+  const B = new Float64Array(m * k);
+  const y = new Float64Array(m);
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < m; i++) {
+      let v = C[i * k + c];
+      for (let q = 0; q < i; q++) v -= Lf[i * m + q] * y[q];
+      y[i] = v / Lf[i * m + i];
+    }
+    for (let i = m - 1; i >= 0; i--) {
+      let v = y[i];
+      for (let q = i + 1; q < m; q++) v -= Lf[q * m + i] * B[q * k + c];
+      B[i * k + c] = v / Lf[i * m + i];
+    }
+  }
+  return B;
+}
+
+/**
+ * Latent SNR in dB: regress the standardised latents on the cells' calcium; explained
+ * over residual variance, summed over latents.
+ *
+ * @param latents T×d.
+ * @param calcium T×K.
+ * @param T Time points.
+ * @param d Latents.
+ * @param K Cells.
+ * @returns 10·log10(explained / residual).
+ */
+export function latentSnrDb(
+  latents: Float64Array,
+  calcium: Float64Array,
+  T: number,
+  d: number,
+  K: number,
+): number {
+  const Z = standardise(latents, T, d), Cs = standardise(calcium, T, K);
+  const B = leastSquares(Cs, Z, T, K, d);
+  let explained = 0, residual = 0;
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < d; j++) {
+      let fit = 0;
+      for (let k = 0; k < K; k++) fit += Cs[t * K + k] * B[k * d + j];
+      explained += fit * fit;
+      residual += (Z[t * d + j] - fit) ** 2;
+    }
+  }
+  return 10 * Math.log10(explained / Math.max(residual, 1e-300));
+}
+
+/**
+ * F1 of the E largest off-diagonal |B_ij| (i driven by j) against the E true edges.
+ *
+ * @param B K×K, row i = effects on cell i.
+ * @param K Cells.
+ * @param edges True edges.
+ * @returns F1 (= precision = recall at E).
+ */
+export function supportF1(
+  B: Float64Array,
+  K: number,
+  edges: { from: number; to: number }[],
+): number {
+  const E = edges.length;
+  if (E === 0) return NaN;
+  const ranked: [number, number][] = [];
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) if (i !== j) ranked.push([Math.abs(B[i * K + j]), i * K + j]);
+  }
+  ranked.sort((a, b) => b[0] - a[0]);
+  const top = new Set(ranked.slice(0, E).map((r) => r[1]));
+  const hits = edges.filter((e) => top.has(e.to * K + e.from)).length;
+  return hits / E;
+}
+
+/**
+ * The cell-level transition implied by a latent VAR(1) fitted by the lasso path with BIC:
+ * B = W·A·P, W regressing calcium on latents and P latents on calcium.
+ *
+ * @param latents T×d.
+ * @param calcium T×K.
+ * @param T Time points.
+ * @param d Latents.
+ * @param K Cells.
+ * @returns K×K.
+ */
+export function cellTransition(
+  latents: Float64Array,
+  calcium: Float64Array,
+  T: number,
+  d: number,
+  K: number,
+): Float64Array {
+  const Z = standardise(latents, T, d), Cs = standardise(calcium, T, K);
+  const A = fitVarLasso(Z, T, d, 1).A; // d×d, row i = effects on latent i
+  const Wt = leastSquares(Z, Cs, T, d, K); // d×K: c ≈ Wtᵀ z
+  const Pt = leastSquares(Cs, Z, T, K, d); // K×d: z ≈ Ptᵀ c
+  // B = W A P with W = Wtᵀ (K×d), P = Ptᵀ (d×K).
+  const AP = new Float64Array(d * K);
+  for (let i = 0; i < d; i++) {
+    for (let q = 0; q < d; q++) {
+      const a = A[i * d + q];
+      if (a === 0) continue;
+      for (let k = 0; k < K; k++) AP[i * K + k] += a * Pt[k * d + q];
+    }
+  }
+  const B = new Float64Array(K * K);
+  for (let r = 0; r < K; r++) {
+    for (let i = 0; i < d; i++) {
+      const w = Wt[i * K + r];
+      for (let k = 0; k < K; k++) B[r * K + k] += w * AP[i * K + k];
+    }
+  }
+  return B;
+}
+
+/**
+ * Evaluates a trained model on frames with known truth.
+ *
+ * @param cae The trained model.
+ * @param frames T×H×W, preprocessed as for training.
+ * @param T Frames.
+ * @param truth Calcium, cells and true edges of the same T frames.
+ * @param options The window length and VAR rule used for the prediction error.
+ * @returns The measures.
+ * @throws {SparsedynError} When the truth does not cover the frames.
+ */
+export function evaluateModel(
+  cae: Cae,
+  frames: Float32Array,
+  T: number,
+  truth: EvaluationTruth,
+  options: { windowLength: number; var: VarLayerOptions },
+): ModelEvaluation {
+  const K = truth.cells;
+  if (truth.calcium.length !== T * K) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `calcium must hold T×K = ${T * K} values; got ${truth.calcium.length}`,
+      { argument: "truth" },
+    );
+  }
+  const { height: H, width: W } = cae.config;
+  const d = cae.latentSize;
+  const [h, w, C] = cae.latentShape;
+  const L = options.windowLength;
+  let reconstruction = 0, prediction = 0, windows = 0;
+  for (let s = 0; s + L <= T; s += L, windows++) {
+    const [rec, pred] = tf.tidy(() => {
+      const x = tf.tensor4d(frames.subarray(s * H * W, (s + L) * H * W), [L, H, W, 1]);
+      const staticCode = cae.encodeStatic?.(tf.mean(x, 0, true) as Tensor4D);
+      const maps = cae.encode(x);
+      const r = tf.mean(tf.square(tf.sub(cae.decode(maps, staticCode), x))) as Scalar;
+      const z = tf.reshape(maps, [L, h * w * C]) as Tensor2D;
+      return [r.dataSync()[0], varLoss(z, options.var).loss.dataSync()[0]];
+    });
+    reconstruction += rec;
+    prediction += pred;
+  }
+  if (windows === 0) {
+    throw new SparsedynError("INVALID_ARGUMENT", `no window of ${L} frames in ${T}`, {
+      argument: "windowLength",
+    });
+  }
+  const latents = encodeAll(cae, frames, T);
+  const B = cellTransition(latents, truth.calcium, T, d, K);
+  return {
+    reconstruction: reconstruction / windows,
+    latentSnrDb: latentSnrDb(latents, truth.calcium, T, d, K),
+    prediction: prediction / windows,
+    supportF1: supportF1(B, K, truth.edges),
+    chanceF1: truth.edges.length / (K * (K - 1)),
+  };
+}

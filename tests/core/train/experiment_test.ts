@@ -1,0 +1,34 @@
+// The direction of both claims on a small fixed configuration (the full experiment is
+// `deno task experiment`, written to docs/RESULTS.md): the skip connection lowers held-out
+// reconstruction error and raises latent SNR; end-to-end training lowers the latent
+// prediction error against a VAR fitted after the fact. Deterministic: same seeds, same
+// backend, same numbers.
+import { useBackend } from "../../../core/model/backend.ts";
+import { meanSd, pairedDifferences, runExperiment } from "../../../core/train/experiment.ts";
+import { assert } from "../../_helpers/assert.ts";
+
+Deno.test("claims on synthetic ground truth: skip helps reconstruction and SNR; end-to-end helps prediction", async () => {
+  await useBackend("wasm");
+  const e2eMean = { skip: "mean", mode: "end-to-end" } as const;
+  const e2eNone = { skip: "none", mode: "end-to-end" } as const;
+  const tsMean = { skip: "mean", mode: "two-stage" } as const;
+  const { runs } = await runExperiment({
+    seeds: [1, 2, 3],
+    arms: [e2eMean, e2eNone, tsMean],
+    size: 16,
+    frames: 256,
+    cells: 4,
+    fields: 2,
+    epochs: 16,
+    windowLength: 16,
+  });
+  const show = JSON.stringify(
+    runs.map((r) => [r.seed, r.mode, r.skip, r.reconstruction, r.latentSnrDb, r.prediction]),
+  );
+  const rec = meanSd(pairedDifferences(runs, e2eMean, e2eNone, "reconstruction"));
+  const snr = meanSd(pairedDifferences(runs, e2eMean, e2eNone, "latentSnrDb"));
+  assert(rec.mean < 0, `skip should lower reconstruction error on average: ${show}`);
+  assert(snr.mean > 0, `skip should raise latent SNR on average: ${show}`);
+  const pred = pairedDifferences(runs, e2eMean, tsMean, "prediction");
+  assert(pred.every((x) => x < 0), `end-to-end should predict better in every seed: ${show}`);
+});
