@@ -46,7 +46,8 @@ Options:
 
 /** Runs the CLI on `argv`; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // `deno task cli -- <command>` hands the "--" through to the script: drop it.
+  const [name, ...rest] = argv[0] === "--" ? argv.slice(1) : argv;
   if (name === undefined) {
     console.error(help());
     return 2;

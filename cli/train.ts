@@ -3,7 +3,6 @@
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { readTrainConfig, type TrainConfig } from "../core/train/train_config.ts";
 import { trainRun } from "../core/train/train_run.ts";
-import { WEBGPU_CANNOT_TRAIN } from "../core/train/train.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
 
@@ -20,8 +19,8 @@ Options:
                          docs/run-folder.md); flags given here override it
   --mode M               ae, two-stage or end-to-end (default end-to-end)
   --skip S               mean (default) or none
-  --backend B            auto (default: wasm for now), wasm, tensorflow (when
-                         @tensorflow/tfjs-node is loaded) or cpu; webgpu cannot train yet
+  --backend B            auto (default: webgpu on a hardware GPU, else wasm), webgpu,
+                         wasm, tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
   --epochs N             passes over the windows (default 10)
   --window L             frames per window (default min(64, frames))
   --stride S             step between windows (default L/2)
@@ -94,9 +93,7 @@ export const train: Command = {
         "--lambda-fraction",
       );
     }
-    if (requested === "webgpu") throw new UsageError(WEBGPU_CANNOT_TRAIN, "--backend");
-    // auto would pick webgpu on a hardware GPU, which cannot train yet.
-    const backend = await useBackend(requested === "auto" ? "wasm" : requested as BackendName);
+    const backend = await useBackend(requested as BackendName);
     const epochs = int(values.epochs, "--epochs", 1) ?? file.epochs ?? 10;
     // Ctrl-C: finish the epoch, keep its checkpoint, exit cleanly.
     let interrupted = false, listening = true;

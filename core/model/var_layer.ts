@@ -62,16 +62,31 @@ function lagged(z: Tensor2D, p: number): { X: Tensor2D; Y: Tensor2D } {
 }
 
 /**
- * Fits the VAR of one window and predicts its frames p … L−1, differentiably.
+ * The lagged design of a window, centred (the intercept), and the targets' column means
+ * that the prediction adds back.
  *
- * @param z Latent sequence, L×d (float32).
+ * @param z Latent sequence, L×d.
+ * @param p VAR order.
+ * @returns Xc (n×pd), Yc (n×d) and ȳ (1×d), n = L − p.
+ */
+export function centredDesign(
+  z: Tensor2D,
+  p: number,
+): { Xc: Tensor2D; Yc: Tensor2D; yMean: Tensor2D } {
+  const { X, Y } = lagged(z, p);
+  const xMean = tf.mean(X, 0, true), yMean = tf.mean(Y, 0, true) as Tensor2D;
+  return { Xc: tf.sub(X, xMean) as Tensor2D, Yc: tf.sub(Y, yMean) as Tensor2D, yMean };
+}
+
+/**
+ * Checks the layer's options against the window length.
+ *
+ * @param L Frames per window.
  * @param options Order and λ rule.
- * @returns Predictions and the fit.
  * @throws {SparsedynError} For an order that leaves no rows, or an invalid λ rule.
  */
-export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput {
+export function checkVarLayerOptions(L: number, options: VarLayerOptions): void {
   const p = options.lags;
-  const [L, d] = z.shape;
   if (!Number.isInteger(p) || p < 1 || L - p < 2) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -98,30 +113,111 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
       },
     );
   }
+}
+
+/** A window's sufficient statistics in float64 and the lasso fitted on them. */
+export interface VarStatistics {
+  /** G = XcᵀXc, m×m row-major, made exactly symmetric. */
+  G: Float64Array;
+  /** C = XcᵀYc, m×d row-major. */
+  C: Float64Array;
+  /** Rows of the design, L − p. */
+  n: number;
+  /** The fit (β is m×d). */
+  fit: LassoFit;
+  /** With the rule "fraction of λ_max": the entry of C that set λ. */
+  argmax: number;
+}
+
+/**
+ * Fits the layer's lasso on G and C as read from the backend (float32).
+ *
+ * @param G32 XcᵀXc, m×m row-major.
+ * @param C32 XcᵀYc, m×d row-major.
+ * @param n Rows of the design.
+ * @param options The λ rule and method (already checked).
+ * @returns The statistics in float64 and the fit.
+ */
+export function fitVarStatistics(
+  G32: ArrayLike<number>,
+  C32: ArrayLike<number>,
+  n: number,
+  options: VarLayerOptions,
+): VarStatistics {
+  const G = Float64Array.from(G32), C = Float64Array.from(C32);
+  const m = Math.round(Math.sqrt(G.length));
+  // Float32 products are symmetric only to rounding: make G exactly symmetric.
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      G[i * m + j] = G[j * m + i] = (G[i * m + j] + G[j * m + i]) / 2;
+    }
+  }
+  const method = options.method ?? "lasso";
+  // λ = fraction·max|C|/n moves with the data: remember which entry set it.
+  let argmax = 0;
+  let fit: LassoFit;
+  if (options.steps !== undefined) {
+    fit = lassoAtBatch(G, C, n, { steps: options.steps }, { method });
+  } else {
+    for (let q = 1; q < C.length; q++) if (Math.abs(C[q]) > Math.abs(C[argmax])) argmax = q;
+    const lambda = (options.lambdaFraction! * Math.abs(C[argmax])) / n;
+    fit = lassoAtBatch(G, C, n, { lambda }, { method });
+  }
+  return { G, C, n, fit, argmax };
+}
+
+/**
+ * The adjoint of {@link fitVarStatistics}: from dβ, the gradients with respect to G and C,
+ * including the dependence of λ on C under the rule "fraction of λ_max".
+ *
+ * @param s The statistics and fit.
+ * @param dBeta ∂L/∂β, m×d row-major.
+ * @param options The same λ rule.
+ * @returns Ḡ + Ḡᵀ (m×m: the gradient of XcᵀXc with respect to Xc is Xc(Ḡ + Ḡᵀ)) and C̄ (m×d).
+ */
+export function varStatisticsAdjoint(
+  s: VarStatistics,
+  dBeta: Float64Array,
+  options: VarLayerOptions,
+): { gradGSym: Float32Array; gradC: Float32Array } {
+  const { gradG, gradC, gradLambda } = lassoAdjoint(s.G, s.C, s.n, s.fit, dBeta);
+  if (options.lambdaFraction !== undefined) {
+    // Chain through λ = fraction·|C_q|/n, q the largest entry.
+    let gl = 0;
+    for (const v of gradLambda) gl += v;
+    gradC[s.argmax] += (gl * options.lambdaFraction * Math.sign(s.C[s.argmax])) / s.n;
+  }
+  const m = s.fit.m;
+  const gradGSym = new Float32Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) gradGSym[i * m + j] = gradG[i * m + j] + gradG[j * m + i];
+  }
+  return { gradGSym, gradC: Float32Array.from(gradC) };
+}
+
+/**
+ * Fits the VAR of one window and predicts its frames p … L−1, differentiably.
+ *
+ * @param z Latent sequence, L×d (float32).
+ * @param options Order and λ rule.
+ * @returns Predictions and the fit.
+ * @throws {SparsedynError} For an order that leaves no rows, or an invalid λ rule.
+ */
+export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput {
+  const p = options.lags;
+  const [L, d] = z.shape;
+  checkVarLayerOptions(L, options);
   const n = L - p, m = p * d;
   let fit!: LassoFit;
   const body = (zIn: Tensor, save: tf.GradSaveFunc) => {
-    const { X, Y } = lagged(zIn as Tensor2D, p);
-    const xMean = tf.mean(X, 0, true), yMean = tf.mean(Y, 0, true);
-    const Xc = tf.sub(X, xMean) as Tensor2D, Yc = tf.sub(Y, yMean) as Tensor2D;
-    const G64 = Float64Array.from(tf.matMul(Xc, Xc, true, false).dataSync());
-    const C64 = Float64Array.from(tf.matMul(Xc, Yc, true, false).dataSync());
-    // Float32 products are symmetric only to rounding: make G exactly symmetric.
-    for (let i = 0; i < m; i++) {
-      for (let j = i + 1; j < m; j++) {
-        G64[i * m + j] = G64[j * m + i] = (G64[i * m + j] + G64[j * m + i]) / 2;
-      }
-    }
-    const method = options.method ?? "lasso";
-    // λ = fraction·max|C|/n moves with the data: remember which entry set it.
-    let argmax = 0;
-    if (options.steps !== undefined) {
-      fit = lassoAtBatch(G64, C64, n, { steps: options.steps }, { method });
-    } else {
-      for (let q = 1; q < C64.length; q++) if (Math.abs(C64[q]) > Math.abs(C64[argmax])) argmax = q;
-      const lambda = (options.lambdaFraction! * Math.abs(C64[argmax])) / n;
-      fit = lassoAtBatch(G64, C64, n, { lambda }, { method });
-    }
+    const { Xc, Yc, yMean } = centredDesign(zIn as Tensor2D, p);
+    const stats = fitVarStatistics(
+      tf.matMul(Xc, Xc, true, false).dataSync(),
+      tf.matMul(Xc, Yc, true, false).dataSync(),
+      n,
+      options,
+    );
+    fit = stats.fit;
     const beta = tf.tensor2d(Float32Array.from(fit.beta), [m, d]);
     const value = tf.add(tf.matMul(Xc, beta), yMean) as Tensor2D;
     save([Xc, Yc, beta]);
@@ -129,21 +225,11 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
       const [xc, yc, b] = saved as Tensor2D[];
       const dY = dy as Tensor2D;
       const dBeta = Float64Array.from(tf.matMul(xc, dY, true, false).dataSync());
-      const { gradG, gradC, gradLambda } = lassoAdjoint(G64, C64, n, fit, dBeta);
-      if (options.lambdaFraction !== undefined) {
-        // Chain through λ = fraction·|C_q|/n, q the largest entry.
-        let gl = 0;
-        for (const v of gradLambda) gl += v;
-        gradC[argmax] += (gl * options.lambdaFraction * Math.sign(C64[argmax])) / n;
-      }
-      const Gs = new Float32Array(m * m);
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < m; j++) Gs[i * m + j] = gradG[i * m + j] + gradG[j * m + i];
-      }
-      const gC = tf.tensor2d(Float32Array.from(gradC), [m, d]);
+      const { gradGSym, gradC } = varStatisticsAdjoint(stats, dBeta, options);
+      const gC = tf.tensor2d(gradC, [m, d]);
       let dXc = tf.add(
         tf.matMul(dY, b, false, true),
-        tf.add(tf.matMul(xc, tf.tensor2d(Gs, [m, m])), tf.matMul(yc, gC, false, true)),
+        tf.add(tf.matMul(xc, tf.tensor2d(gradGSym, [m, m])), tf.matMul(yc, gC, false, true)),
       );
       let dYc = tf.matMul(xc, gC);
       // Centring: subtract the column means of the gradient; the intercept adds dŶ's mean.
@@ -203,15 +289,46 @@ export interface VarLossOutput {
  * ```
  */
 export function varLoss(z: Tensor2D, options: VarLayerOptions, eps = 1e-6): VarLossOutput {
+  return standardisedLoss(z, options.lags, (zs) => varLayer(zs, options), eps);
+}
+
+/**
+ * Each latent standardised over the window, with {@link varLoss}'s variance floor.
+ *
+ * @param z Latent sequence, L×d.
+ * @param eps Relative variance floor.
+ * @returns zs = (z − mean)/scale, with mean and scale (1×d each).
+ */
+export function standardise(
+  z: Tensor2D,
+  eps = 1e-6,
+): { zs: Tensor2D; mean: Tensor2D; scale: Tensor2D } {
   const { mean, variance } = tf.moments(z, 0, true);
   const floor = tf.mul(tf.mean(variance), eps);
-  const zs = tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, floor))) as Tensor2D;
-  const layer = varLayer(zs, options);
-  const target = tf.slice(zs, [options.lags, 0], [-1, -1]);
-  const loss = tf.mean(tf.square(tf.sub(layer.prediction, target))) as Scalar;
-  const prediction = tf.add(
-    tf.mul(layer.prediction, tf.sqrt(tf.add(variance, floor))),
-    mean,
-  ) as Tensor2D;
-  return { loss, layer, prediction };
+  const scale = tf.sqrt(tf.add(variance, floor)) as Tensor2D;
+  return { zs: tf.div(tf.sub(z, mean), scale) as Tensor2D, mean: mean as Tensor2D, scale };
+}
+
+/**
+ * {@link varLoss} around any predictor of the standardised latents: the VAR layer, or (for
+ * a step whose fit was read asynchronously) the same prediction with β held fixed.
+ *
+ * @param z Latent sequence, L×d.
+ * @param lags VAR order p.
+ * @param layer Predicts zs_p … zs_{L−1} (n×d) from the standardised latents.
+ * @param eps Relative variance floor.
+ * @returns The loss, the predictor's output and the prediction on the original scale.
+ */
+export function standardisedLoss<T extends { prediction: Tensor2D }>(
+  z: Tensor2D,
+  lags: number,
+  layer: (zs: Tensor2D) => T,
+  eps = 1e-6,
+): { loss: Scalar; layer: T; prediction: Tensor2D } {
+  const { zs, mean, scale } = standardise(z, eps);
+  const out = layer(zs);
+  const target = tf.slice(zs, [lags, 0], [-1, -1]);
+  const loss = tf.mean(tf.square(tf.sub(out.prediction, target))) as Scalar;
+  const prediction = tf.add(tf.mul(out.prediction, scale), mean) as Tensor2D;
+  return { loss, layer: out, prediction };
 }

@@ -63,20 +63,35 @@ export class Adam {
     return tf.tidy(() => {
       const names = Object.keys(this.#vars);
       const { value, grads } = tf.variableGrads(loss, names.map((k) => this.#vars[k]));
-      this.t++;
-      const c1 = 1 - Math.pow(this.beta1, this.t), c2 = 1 - Math.pow(this.beta2, this.t);
-      for (const k of names) {
-        const g = grads[this.#vars[k].name];
-        if (!g) continue;
-        const m = tf.add(tf.mul(this.#m[k], this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(this.#v[k], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        this.#m[k].assign(m);
-        this.#v[k].assign(v);
-        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.epsilon));
-        this.#vars[k].assign(tf.sub(this.#vars[k], tf.mul(update, this.learningRate)));
-      }
+      this.#apply(Object.fromEntries(names.map((k) => [k, grads[this.#vars[k].name]])));
       return value.dataSync()[0];
     });
+  }
+
+  /**
+   * One step on gradients computed elsewhere (e.g. by a step that reads values
+   * asynchronously); the same update as {@link Adam.step}.
+   *
+   * @param grads Gradients by the names the variables were given here; a missing name
+   *   leaves its variable (and moments) as they are. The caller keeps ownership.
+   */
+  applyGradients(grads: Record<string, Tensor | undefined>): void {
+    tf.tidy(() => this.#apply(grads));
+  }
+
+  #apply(grads: Record<string, Tensor | undefined>): void {
+    this.t++;
+    const c1 = 1 - Math.pow(this.beta1, this.t), c2 = 1 - Math.pow(this.beta2, this.t);
+    for (const k of Object.keys(this.#vars)) {
+      const g = grads[k];
+      if (!g) continue;
+      const m = tf.add(tf.mul(this.#m[k], this.beta1), tf.mul(g, 1 - this.beta1));
+      const v = tf.add(tf.mul(this.#v[k], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+      this.#m[k].assign(m);
+      this.#v[k].assign(v);
+      const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.epsilon));
+      this.#vars[k].assign(tf.sub(this.#vars[k], tf.mul(update, this.learningRate)));
+    }
   }
 
   /** The state, for a checkpoint: moments by variable name, and t. */

@@ -28,10 +28,11 @@
  */
 import { SparsedynError } from "../errors.ts";
 import type { Cae } from "../model/cae.ts";
-import { type Scalar, type Tensor2D, type Tensor4D, tf } from "../model/tf.ts";
-import { type VarLayerOptions, varLoss } from "../model/var_layer.ts";
+import { tf } from "../model/tf.ts";
+import type { VarLayerOptions } from "../model/var_layer.ts";
 import { regressionStatistics } from "../var/design.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
+import { asyncWindowLoss } from "./async_step.ts";
 
 /** What {@link evaluateModel} measures (see the module's description). */
 export interface ModelEvaluation {
@@ -64,8 +65,24 @@ export interface EvaluationTruth {
  * @param frames T×H×W.
  * @param T Frames.
  * @returns T×d.
+ *
+ * @example
+ * ```ts
+ * import { encodeAll } from "./evaluate.ts";
+ * import { createCae, defaultCaeConfig } from "../model/cae.ts";
+ * import { tf } from "../model/tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const cae = createCae(defaultCaeConfig(16, 16), 1);
+ * const z = await encodeAll(cae, new Float32Array(70 * 256), 70);
+ * if (z.length !== 70 * cae.latentSize) throw new Error("T×d");
+ * ```
  */
-export function encodeAll(cae: Cae, frames: Float32Array, T: number): Float64Array {
+export async function encodeAll(
+  cae: Cae,
+  frames: Float32Array,
+  T: number,
+): Promise<Float64Array> {
   const { height: H, width: W } = cae.config;
   const d = cae.latentSize;
   const out = new Float64Array(T * d);
@@ -73,9 +90,10 @@ export function encodeAll(cae: Cae, frames: Float32Array, T: number): Float64Arr
     const n = Math.min(64, T - t);
     const z = tf.tidy(() =>
       cae.encode(tf.tensor4d(frames.subarray(t * H * W, (t + n) * H * W), [n, H, W, 1]))
-        .dataSync()
     );
-    out.set(z, t * d);
+    // Read asynchronously: the webgpu backend cannot read synchronously.
+    out.set(await z.data(), t * d);
+    z.dispose();
   }
   return out;
 }
@@ -242,13 +260,13 @@ export function cellTransition(
  * @returns The measures.
  * @throws {SparsedynError} When the truth does not cover the frames.
  */
-export function evaluateModel(
+export async function evaluateModel(
   cae: Cae,
   frames: Float32Array,
   T: number,
   truth: EvaluationTruth,
   options: { windowLength: number; var: VarLayerOptions },
-): ModelEvaluation {
+): Promise<ModelEvaluation> {
   const K = truth.cells;
   if (truth.calcium.length !== T * K) {
     throw new SparsedynError(
@@ -259,27 +277,25 @@ export function evaluateModel(
   }
   const { height: H, width: W } = cae.config;
   const d = cae.latentSize;
-  const [h, w, C] = cae.latentShape;
   const L = options.windowLength;
   let reconstruction = 0, prediction = 0, windows = 0;
   for (let s = 0; s + L <= T; s += L, windows++) {
-    const [rec, pred] = tf.tidy(() => {
-      const x = tf.tensor4d(frames.subarray(s * H * W, (s + L) * H * W), [L, H, W, 1]);
-      const staticCode = cae.encodeStatic?.(tf.mean(x, 0, true) as Tensor4D);
-      const maps = cae.encode(x);
-      const r = tf.mean(tf.square(tf.sub(cae.decode(maps, staticCode), x))) as Scalar;
-      const z = tf.reshape(maps, [L, h * w * C]) as Tensor2D;
-      return [r.dataSync()[0], varLoss(z, options.var).loss.dataSync()[0]];
-    });
-    reconstruction += rec;
-    prediction += pred;
+    const x = tf.tensor4d(frames.subarray(s * H * W, (s + L) * H * W), [L, H, W, 1]);
+    try {
+      // The end-to-end objective's terms: reconstruction, and the window VAR's prediction.
+      const { parts } = await asyncWindowLoss(cae, x, { mode: "end-to-end", var: options.var });
+      reconstruction += parts.reconstruction;
+      prediction += parts.prediction;
+    } finally {
+      x.dispose();
+    }
   }
   if (windows === 0) {
     throw new SparsedynError("INVALID_ARGUMENT", `no window of ${L} frames in ${T}`, {
       argument: "windowLength",
     });
   }
-  const latents = encodeAll(cae, frames, T);
+  const latents = await encodeAll(cae, frames, T);
   const B = cellTransition(latents, truth.calcium, T, d, K);
   return {
     reconstruction: reconstruction / windows,

@@ -184,12 +184,12 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
           chanceF1: 0,
         };
         for (const m of movies) {
-          const test = evaluateModel(cae, m.frames.subarray(Ttrain * S * S), T - Ttrain, {
+          const test = await evaluateModel(cae, m.frames.subarray(Ttrain * S * S), T - Ttrain, {
             calcium: m.calcium.subarray(Ttrain * K),
             cells: K,
             edges: m.edges,
           }, { windowLength: L, var: varRule });
-          const all = evaluateModel(cae, m.frames, T, {
+          const all = await evaluateModel(cae, m.frames, T, {
             calcium: m.calcium,
             cells: K,
             edges: m.edges,

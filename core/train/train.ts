@@ -28,17 +28,8 @@ import { type Cae, type CaeConfig, createCae } from "../model/cae.ts";
 import { type Tensor, tf } from "../model/tf.ts";
 import type { ObjectiveOptions } from "./window_loss.ts";
 import { windowLoss } from "./window_loss.ts";
+import { asyncWindowGradients, asyncWindowLoss } from "./async_step.ts";
 import { Adam } from "./adam.ts";
-
-/**
- * Why training refuses webgpu for now: a step reads values synchronously (the VAR layer's
- * G and C inside its forward, the losses for the metrics), and the webgpu backend reads only
- * asynchronously. The model's forward and gradients do run there.
- */
-export const WEBGPU_CANNOT_TRAIN =
-  "training does not run on the webgpu backend yet: a training step reads values " +
-  "synchronously (the VAR layer's Gram matrix, the losses), which webgpu cannot; use wasm " +
-  "(the default), tensorflow or cpu";
 
 /** Settings of {@link trainCae}. */
 export interface TrainOptions extends ObjectiveOptions {
@@ -96,7 +87,8 @@ export interface EpochMetrics {
  * loop stops after that many epochs without improvement and keeps the best weights. With
  * `checkpoint`, the state after every epoch (weights, Adam's moments, metrics) is written
  * there atomically; `resume` continues from it exactly — the same losses as a run never
- * interrupted, since the window order is replayed from the seed.
+ * interrupted, since the window order is replayed from the seed. On the webgpu backend, which
+ * reads only asynchronously, each step is {@link asyncWindowGradients} (the same gradients).
  *
  * @param frames T×H×W, frame-major (e.g. a preprocessed movie).
  * @param shape [T, H, W].
@@ -110,9 +102,6 @@ export async function trainCae(
   options: TrainOptions,
 ): Promise<{ cae: Cae; history: EpochMetrics[]; stoppedEarly: boolean }> {
   const [T, H, W] = shape;
-  if (tf.getBackend() === "webgpu") {
-    throw new SparsedynError("INVALID_ARGUMENT", WEBGPU_CANNOT_TRAIN, { argument: "backend" });
-  }
   if (H !== options.cae.height || W !== options.cae.width) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -133,6 +122,10 @@ export async function trainCae(
       { argument: "windowLength" },
     );
   }
+  // webgpu reads only asynchronously: its step splits the tape at the VAR's fit (one more
+  // encoder forward). The other backends keep the fused step through the VAR layer's
+  // customGrad, the one the rest of the project (bench, tests) measures.
+  const readsAsync = tf.getBackend() === "webgpu";
   const cae = createCae(options.cae, options.seed);
   const optimizer = new Adam(options.learningRate, cae.variables);
   const u = uniform(options.seed + 1);
@@ -171,12 +164,20 @@ export async function trainCae(
     const t0 = performance.now();
     for (const s of order) {
       let parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
+      let loss: number;
       const win = window(s);
-      const loss = optimizer.step(() => {
-        const l = windowLoss(cae, win, options);
-        parts = l.parts;
-        return l.total;
-      });
+      if (readsAsync) {
+        const r = await asyncWindowGradients(cae, win, options);
+        optimizer.applyGradients(r.grads);
+        tf.dispose(Object.values(r.grads));
+        ({ total: loss, parts } = r);
+      } else {
+        loss = optimizer.step(() => {
+          const l = windowLoss(cae, win, options);
+          parts = l.parts;
+          return l.total;
+        });
+      }
       win.dispose();
       sums.loss += loss;
       for (const k of ["reconstruction", "prediction", "predictedFrames", "activeMean"] as const) {
@@ -190,7 +191,9 @@ export async function trainCae(
     if (split.validation.length) {
       validation = 0;
       for (const s of split.validation) {
-        validation += tf.tidy(() => windowLoss(cae, window(s), options).total.dataSync()[0]);
+        const win = window(s);
+        validation += (await asyncWindowLoss(cae, win, options)).total;
+        win.dispose();
       }
       validation /= split.validation.length;
     }
@@ -259,17 +262,17 @@ async function writeCheckpoint(
   }[] = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
-  const add = (name: string, kind: "w" | "m" | "v", t: Tensor) => {
-    const data = t.dataSync() as Float32Array;
+  const add = async (name: string, kind: "w" | "m" | "v", t: Tensor) => {
+    const data = (await t.data()) as Float32Array;
     parts.push({ name, kind, shape: t.shape, offset, length: data.length });
     chunks.push(data);
     offset += data.length;
   };
-  for (const name of Object.keys(cae.variables).sort()) add(name, "w", cae.variables[name]);
+  for (const name of Object.keys(cae.variables).sort()) await add(name, "w", cae.variables[name]);
   const st = optimizer.state();
   for (const name of Object.keys(st.m).sort()) {
-    add(name, "m", st.m[name]);
-    add(name, "v", st.v[name]);
+    await add(name, "m", st.m[name]);
+    await add(name, "v", st.v[name]);
   }
   const all = new Float32Array(offset);
   let o = 0;

@@ -181,7 +181,7 @@ export async function trainRun(
   }
   try {
     const d = cae.latentSize;
-    const latents = encodeAll(cae, frames, T);
+    const latents = await encodeAll(cae, frames, T);
     const mean = new Float64Array(H * W);
     for (let t = 0; t < T; t++) {
       for (let q = 0; q < H * W; q++) mean[q] += frames[t * H * W + q] / T;
@@ -195,11 +195,10 @@ export async function trainRun(
           (_, i) => Array.from(fit.A.subarray((k * d + i) * d, (k * d + i + 1) * d)),
         ),
     );
-    const weights = Object.fromEntries(
-      Object.entries(cae.variables).map((
-        [k, v],
-      ) => [k, { data: Float64Array.from(v.dataSync()), shape: v.shape }]),
-    );
+    const weights: Record<string, { data: Float64Array; shape: number[] }> = {};
+    for (const [k, v] of Object.entries(cae.variables)) {
+      weights[k] = { data: Float64Array.from(await v.data()), shape: v.shape };
+    }
     await writeRun(dir, {
       config: {
         mode,

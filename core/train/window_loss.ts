@@ -22,6 +22,7 @@
 import type { Cae } from "../model/cae.ts";
 import { type Scalar, type Tensor2D, type Tensor4D, tf } from "../model/tf.ts";
 import { type VarLayerOptions, varLoss } from "../model/var_layer.ts";
+import type { LassoFit } from "../var/lasso_at.ts";
 
 /** Relative weights of the three terms. */
 export interface LossWeights {
@@ -65,27 +66,69 @@ export interface WindowLoss {
  * @returns Total and parts.
  */
 export function windowLoss(cae: Cae, frames: Tensor4D, options: ObjectiveOptions): WindowLoss {
-  const w = options.weights ?? { reconstruction: 1, prediction: 1, predictedFrames: 1 };
-  const L = frames.shape[0];
   const mean = tf.mean(frames, 0, true) as Tensor4D;
   const staticCode = cae.encodeStatic?.(mean);
-  const maps = cae.encode(frames);
+  let fit: LassoFit | undefined;
+  const t = windowTerms(cae, frames, cae.encode(frames), staticCode, options, (z) => {
+    const out = varLoss(z, options.var);
+    fit = out.layer.fit;
+    return out;
+  });
+  const read = (s?: Scalar) => s ? s.dataSync()[0] : 0;
+  return {
+    total: t.total,
+    parts: {
+      reconstruction: read(t.reconstruction),
+      prediction: read(t.prediction),
+      predictedFrames: read(t.predictedFrames),
+      activeMean: fit ? fit.active.length / fit.d : 0,
+    },
+  };
+}
+
+/** The objective's terms as tensors (prediction terms only end to end). */
+export interface WindowTerms {
+  /** The weighted total. */
+  total: Scalar;
+  /** Frame reconstruction error. */
+  reconstruction: Scalar;
+  /** One-step latent prediction error (standardised latents). */
+  prediction?: Scalar;
+  /** Reconstruction error of the frames decoded from predicted latents. */
+  predictedFrames?: Scalar;
+}
+
+/**
+ * The objective from given latent maps and static code, so that a caller may hold them
+ * (and the VAR's prediction) as leaves of its own tape.
+ *
+ * @param cae The autoencoder (its decoder is used).
+ * @param frames The window, [L, H, W, 1].
+ * @param maps The window's latent maps, [L, h, w, C].
+ * @param staticCode The static code (skip = "mean").
+ * @param options Mode, VAR settings, weights.
+ * @param latentLoss End to end: the latents z (L×d) → the prediction loss and the predicted
+ *   latents z_p … z_{L−1} (n×d), as {@link varLoss} gives them.
+ * @returns The terms.
+ */
+export function windowTerms(
+  cae: Cae,
+  frames: Tensor4D,
+  maps: Tensor4D,
+  staticCode: Tensor4D | undefined,
+  options: ObjectiveOptions,
+  latentLoss: (z: Tensor2D) => { loss: Scalar; prediction: Tensor2D },
+): WindowTerms {
+  const w = options.weights ?? { reconstruction: 1, prediction: 1, predictedFrames: 1 };
+  const L = frames.shape[0];
   const rec = tf.mean(tf.square(tf.sub(cae.decode(maps, staticCode), frames))) as Scalar;
   if (options.mode === "ae") {
-    return {
-      total: tf.mul(rec, w.reconstruction) as Scalar,
-      parts: {
-        reconstruction: rec.dataSync()[0],
-        prediction: 0,
-        predictedFrames: 0,
-        activeMean: 0,
-      },
-    };
+    return { total: tf.mul(rec, w.reconstruction) as Scalar, reconstruction: rec };
   }
   const [h, wd, C] = cae.latentShape;
   const z = tf.reshape(maps, [L, h * wd * C]) as Tensor2D;
   const p = options.var.lags;
-  const { loss: pred, prediction, layer } = varLoss(z, options.var);
+  const { loss: pred, prediction } = latentLoss(z);
   const predictedMaps = tf.reshape(prediction, [L - p, h, wd, C]) as Tensor4D;
   const target = tf.slice(frames, [p, 0, 0, 0], [-1, -1, -1, -1]);
   const predFrames = tf.mean(
@@ -96,14 +139,5 @@ export function windowLoss(cae: Cae, frames: Tensor4D, options: ObjectiveOptions
     tf.mul(pred, w.prediction),
     tf.mul(predFrames, w.predictedFrames),
   ]) as Scalar;
-  const d = layer.fit.d;
-  return {
-    total,
-    parts: {
-      reconstruction: rec.dataSync()[0],
-      prediction: pred.dataSync()[0],
-      predictedFrames: predFrames.dataSync()[0],
-      activeMean: layer.fit.active.length / d,
-    },
-  };
+  return { total, reconstruction: rec, prediction: pred, predictedFrames: predFrames };
 }

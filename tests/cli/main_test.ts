@@ -22,6 +22,12 @@ Deno.test("sparsedyn --help lists every command, and each command has --help", a
   }
 });
 
+Deno.test("a leading -- (as `deno task cli -- <command>` passes it) is not a command", async () => {
+  const r = await cli(["--", "--version"]);
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(r.stdout.trim(), `sparsedyn ${VERSION}`);
+});
+
 Deno.test("sparsedyn without a command, or with an unknown one, exits 2 with a message", async () => {
   const none = await cli([]);
   assertEquals(none.code, 2);

@@ -1,6 +1,7 @@
 // `sparsedyn train`: a run folder from a synthetic recording, the same seed → the same
 // losses, and typed errors for bad flags.
 import { loadRun } from "../../core/runs/run_folder.ts";
+import { webgpuAdapter } from "../../core/model/backend.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { cli } from "./_run.ts";
 
@@ -191,16 +192,6 @@ Deno.test("sparsedyn train --config: the file's settings, flags override, bad fi
     ]);
     assert(tfNode.code !== 0, "tensorflow is absent here");
     assert(tfNode.stderr.includes("@tensorflow/tfjs-node"), tfNode.stderr);
-    const gpu = await cli([
-      "train",
-      `${dir}/s/movie.npy`,
-      "--out",
-      `${dir}/bad`,
-      "--backend",
-      "webgpu",
-    ]);
-    assertEquals(gpu.code, 2, gpu.stderr);
-    assert(gpu.stderr.includes("does not run on the webgpu backend yet"), gpu.stderr);
     assert(
       ![...Deno.readDirSync(dir)].some((e) => e.name.startsWith("bad")),
       "no output from failed runs",
@@ -208,4 +199,41 @@ Deno.test("sparsedyn train --config: the file's settings, flags override, bad fi
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const adapter = await webgpuAdapter();
+
+Deno.test({
+  name: `sparsedyn train --backend webgpu trains as cpu does (adapter: ${adapter.description})`,
+  ignore: adapter.kind === "none",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      await synth16(`${dir}/s`, 48);
+      const runs = [];
+      for (const backend of ["cpu", "webgpu"]) {
+        const r = await cli([
+          "train",
+          `${dir}/s/movie.npy`,
+          "--out",
+          `${dir}/${backend}`,
+          "--backend",
+          backend,
+          "--epochs",
+          "1",
+          "--window",
+          "16",
+          "--json",
+        ]);
+        assertEquals(r.code, 0, r.stderr);
+        assertEquals(JSON.parse(r.stdout).backend, backend);
+        runs.push(await loadRun(`${dir}/${backend}`));
+      }
+      const [cpu, gpu] = runs.map((r) => r.metrics[0].loss as number);
+      assert(Math.abs(cpu - gpu) <= 1e-3 * cpu, `loss on cpu ${cpu}, on webgpu ${gpu}`);
+      assertEquals(runs[1].latents.shape, [48, 8]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -1,11 +1,12 @@
-// The webgpu backend against cpu: the autoencoder's loss and every gradient. Runs wherever
-// WebGPU has an adapter — in CI, Mesa's software "llvmpipe" (the test setup installs
-// mesa-vulkan-drivers); ignored, and named so, where there is none.
+// The webgpu backend against cpu: the autoencoder's loss and every gradient, and training
+// (the asynchronous step) epoch by epoch. Runs wherever WebGPU has an adapter — in CI,
+// Mesa's software "llvmpipe" (the test setup installs mesa-vulkan-drivers); ignored, and
+// named so, where there is none.
 import { useBackend, webgpuAdapter } from "../../../core/model/backend.ts";
 import { createCae, defaultCaeConfig } from "../../../core/model/cae.ts";
 import { tf } from "../../../core/model/tf.ts";
 import { normals, uniform } from "../../../core/data/random.ts";
-import { assert } from "../../_helpers/assert.ts";
+import { assert, assertEquals } from "../../_helpers/assert.ts";
 
 const adapter = await webgpuAdapter();
 
@@ -48,30 +49,53 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: `trainCae refuses webgpu with a clear error, not a crash (adapter: ${adapter.description})`,
-  ignore: adapter.kind === "none",
-  async fn() {
-    const { trainCae } = await import("../../../core/train/train.ts");
-    const { SparsedynError } = await import("../../../core/errors.ts");
-    await useBackend("webgpu");
-    try {
-      await trainCae(new Float32Array(8 * 256), [8, 16, 16], {
-        cae: defaultCaeConfig(16, 16),
-        mode: "ae",
-        var: { lags: 1, lambdaFraction: 0.1 },
-        windowLength: 4,
-        stride: 2,
-        epochs: 1,
-        learningRate: 1e-3,
-        seed: 1,
-      });
-      throw new Error("trainCae ran on webgpu");
-    } catch (err) {
-      assert(err instanceof SparsedynError, String(err));
-      assert(err.argument === "backend" && err.message.includes("webgpu"), err.message);
-    } finally {
-      await useBackend("cpu");
-    }
-  },
-});
+for (const mode of ["end-to-end", "ae"] as const) {
+  Deno.test({
+    name:
+      `trainCae trains (${mode}) on webgpu, epoch by epoch as on cpu (adapter: ${adapter.description})`,
+    ignore: adapter.kind === "none",
+    async fn() {
+      const { trainCae } = await import("../../../core/train/train.ts");
+      // 24 frames of 16×16, windows of 8: two training windows and a validation one.
+      const frames = Float32Array.from(normals(uniform(5), 24 * 256));
+      const run = async (backend: "cpu" | "webgpu") => {
+        await useBackend(backend);
+        const r = await trainCae(frames, [24, 16, 16], {
+          cae: defaultCaeConfig(16, 16),
+          mode,
+          var: { lags: 1, lambdaFraction: 0.1 },
+          windowLength: 8,
+          stride: 4,
+          epochs: 2,
+          learningRate: 1e-3,
+          seed: 1,
+          validationFraction: 0.4,
+        });
+        tf.dispose(Object.values(r.cae.variables));
+        return r.history;
+      };
+      try {
+        const cpu = await run("cpu");
+        const gpu = await run("webgpu");
+        assertEquals(gpu.length, 2);
+        for (let e = 0; e < 2; e++) {
+          for (
+            const k of [
+              "loss",
+              "reconstruction",
+              "prediction",
+              "predictedFrames",
+              "validation",
+            ] as const
+          ) {
+            const a = cpu[e][k]!, b = gpu[e][k]!;
+            assert(Math.abs(a - b) <= 1e-3 * Math.abs(a), `epoch ${e} ${k}: cpu ${a}, webgpu ${b}`);
+          }
+          assertEquals(gpu[e].activeMean, cpu[e].activeMean, `epoch ${e}: the same fits`);
+        }
+      } finally {
+        await useBackend("cpu");
+      }
+    },
+  });
+}
