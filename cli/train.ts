@@ -24,6 +24,7 @@ Options:
   --epochs N             passes over the windows (default 10)
   --window L             frames per window (default min(64, frames))
   --stride S             step between windows (default L/2)
+  --batch B              windows per optimisation step (default 1)
   --lags P               VAR order (default 1)
   --lambda-fraction F    VAR λ as a fraction of λ_max during training (default 0.1)
   --learning-rate R      Adam step size (default 0.001)
@@ -48,6 +49,7 @@ export const train: Command = {
       epochs: { type: "string" },
       window: { type: "string" },
       stride: { type: "string" },
+      batch: { type: "string" },
       lags: { type: "string" },
       "lambda-fraction": { type: "string" },
       "learning-rate": { type: "string" },
@@ -119,6 +121,7 @@ export const train: Command = {
         ...definedOnly({
           windowLength: int(values.window, "--window", 2),
           stride: int(values.stride, "--stride", 1),
+          batchSize: int(values.batch, "--batch", 1),
           lags: int(values.lags, "--lags", 1),
           lambdaFraction: fraction,
           learningRate: numberFlag(values["learning-rate"], "--learning-rate", {

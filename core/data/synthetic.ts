@@ -438,24 +438,12 @@ export function renderFrames(
   u: () => number,
   shifts?: Int32Array,
 ): Float32Array {
-  const { height: H, width: W, cells: K, frames: T, gain, readNoise, drift, jitter } =
-    plan.truth.options;
-  const { baseline, amplitude } = plan.truth;
+  const { height: H, width: W, gain, readNoise, jitter } = plan.truth.options;
   const out = new Float32Array(count * H * W);
   const clean = new Float64Array(H * W);
-  const period = Math.max(T, 200);
   for (let f = 0; f < count; f++) {
     const t = start + f;
-    const g = 1 + drift * Math.sin((2 * Math.PI * t) / period);
-    for (let q = 0; q < H * W; q++) clean[q] = plan.background[q] * g;
-    for (let k = 0; k < K; k++) {
-      const level = baseline[k] + amplitude[k] * activity.calcium[t * K + k];
-      const [y0, y1, x0, x1] = plan.boxes[k];
-      for (let y = y0; y < y1; y++) {
-        const row = (k * H + y) * W;
-        for (let x = x0; x < x1; x++) clean[y * W + x] += level * plan.footprints[row + x];
-      }
-    }
+    cleanImage(plan, activity, t, clean);
     let dy = 0, dx = 0;
     if (jitter > 0) {
       dy = Math.floor(u() * (2 * jitter + 1)) - jitter;
@@ -475,6 +463,58 @@ export function renderFrames(
         frame[y * W + x] = poisson(u, mean * gain) / gain + readNoise * noise[y * W + x];
       }
     }
+  }
+  return out;
+}
+
+/** The expected image of frame t (background with drift, plus the cells), before motion and noise. */
+function cleanImage(plan: SynthPlan, activity: SynthActivity, t: number, clean: Float64Array) {
+  const { height: H, width: W, cells: K, frames: T, drift } = plan.truth.options;
+  const { baseline, amplitude } = plan.truth;
+  const g = 1 + drift * Math.sin((2 * Math.PI * t) / Math.max(T, 200));
+  for (let q = 0; q < H * W; q++) clean[q] = plan.background[q] * g;
+  for (let k = 0; k < K; k++) {
+    const level = baseline[k] + amplitude[k] * activity.calcium[t * K + k];
+    const [y0, y1, x0, x1] = plan.boxes[k];
+    for (let y = y0; y < y1; y++) {
+      const row = (k * H + y) * W;
+      for (let x = x0; x < x1; x++) clean[y * W + x] += level * plan.footprints[row + x];
+    }
+  }
+}
+
+/**
+ * The noiseless frames [start, start + count): what {@link renderFrames} draws its noise
+ * around (background with drift, plus the cells; no motion). A denoising target: how close
+ * a model's reconstruction comes to the signal, not to the noisy movie.
+ *
+ * @param plan The plan.
+ * @param activity The condition's activity.
+ * @param start First frame.
+ * @param count Number of frames.
+ * @returns count×H×W float32, frame-major.
+ *
+ * @example
+ * ```ts
+ * import { planSynthetic, renderCleanFrames, simulateActivity } from "./synthetic.ts";
+ *
+ * const plan = planSynthetic({ height: 16, width: 16, frames: 20, cells: 2, seed: 1 });
+ * const clean = renderCleanFrames(plan, simulateActivity(plan, "a"), 0, 20);
+ * if (clean.length !== 20 * 256 || !clean.every((v) => v >= 0)) throw new Error("clean");
+ * ```
+ */
+export function renderCleanFrames(
+  plan: SynthPlan,
+  activity: SynthActivity,
+  start: number,
+  count: number,
+): Float32Array {
+  const { height: H, width: W } = plan.truth.options;
+  const out = new Float32Array(count * H * W);
+  const clean = new Float64Array(H * W);
+  for (let f = 0; f < count; f++) {
+    cleanImage(plan, activity, start + f, clean);
+    out.set(clean, f * H * W);
   }
   return out;
 }

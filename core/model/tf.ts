@@ -21,6 +21,12 @@ import * as tfWasm from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 
 export { tf, tfWasm };
 
+// TensorFlow.js takes Deno for Node.js and has its cpu backend print, on first use, a banner
+// that recommends installing tfjs-node. sparsedyn names its backends itself (`--backend`;
+// TENSORFLOW_UNAVAILABLE says what tfjs-node would need), so the banner only confuses.
+const cpuBackend = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+if (cpuBackend) cpuBackend.firstUse = false;
+
 /** A TensorFlow.js tensor. */
 export type Tensor = tf.Tensor;
 /** A 2-D tensor. */

@@ -2,7 +2,9 @@
  * How good a trained model is, measured against the ground truth of a synthetic movie:
  *
  * - **reconstruction**: mean squared error of the decoded frames against the input frames
- *   (per-pixel z-scored, so 1 = no better than each pixel's mean);
+ *   (on the movie's scale: variance 1), and, where the noiseless frames are known, against
+ *   those (how much of the signal the model keeps, next to the noise floor: the input's own
+ *   error against them);
  * - **latent SNR** (dB): how much of the latents the true cell activity explains — the
  *   latents (standardised) are regressed on the cells' calcium; SNR = explained variance /
  *   residual variance, summed over latents;
@@ -28,7 +30,7 @@
  */
 import { SparsedynError } from "../errors.ts";
 import type { Cae } from "../model/cae.ts";
-import { tf } from "../model/tf.ts";
+import { type Tensor4D, tf } from "../model/tf.ts";
 import type { VarLayerOptions } from "../model/var_layer.ts";
 import { regressionStatistics } from "../var/design.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
@@ -38,6 +40,10 @@ import { asyncWindowLoss } from "./async_step.ts";
 export interface ModelEvaluation {
   /** Frame reconstruction MSE on the evaluated frames. */
   reconstruction: number;
+  /** MSE of the decoded frames against the noiseless frames (NaN without `truth.clean`). */
+  cleanReconstruction: number;
+  /** The noise floor: MSE of the input frames against the noiseless ones (NaN without). */
+  noiseFloor: number;
   /** Latent SNR in dB against the true calcium. */
   latentSnrDb: number;
   /** One-step latent prediction MSE of the window VAR (standardised latents). */
@@ -56,6 +62,8 @@ export interface EvaluationTruth {
   cells: number;
   /** Directed edges (i ≠ j) of the true VAR. */
   edges: { from: number; to: number }[];
+  /** The noiseless frames, T×H×W, on the scale of the input frames (optional). */
+  clean?: Float32Array;
 }
 
 /**
@@ -70,7 +78,7 @@ export interface EvaluationTruth {
  * ```ts
  * import { encodeAll } from "./evaluate.ts";
  * import { createCae, defaultCaeConfig } from "../model/cae.ts";
- * import { tf } from "../model/tf.ts";
+ * import { type Tensor4D, tf } from "../model/tf.ts";
  *
  * await tf.setBackend("cpu");
  * const cae = createCae(defaultCaeConfig(16, 16), 1);
@@ -278,7 +286,7 @@ export async function evaluateModel(
   const { height: H, width: W } = cae.config;
   const d = cae.latentSize;
   const L = options.windowLength;
-  let reconstruction = 0, prediction = 0, windows = 0;
+  let reconstruction = 0, prediction = 0, cleanReconstruction = 0, noiseFloor = 0, windows = 0;
   for (let s = 0; s + L <= T; s += L, windows++) {
     const x = tf.tensor4d(frames.subarray(s * H * W, (s + L) * H * W), [L, H, W, 1]);
     try {
@@ -286,6 +294,21 @@ export async function evaluateModel(
       const { parts } = await asyncWindowLoss(cae, x, { mode: "end-to-end", var: options.var });
       reconstruction += parts.reconstruction;
       prediction += parts.prediction;
+      if (truth.clean) {
+        const errors = tf.tidy(() => {
+          const c = tf.tensor4d(truth.clean!.subarray(s * H * W, (s + L) * H * W), [L, H, W, 1]);
+          const staticCode = cae.encodeStatic?.(tf.mean(x, 0, true) as Tensor4D);
+          const decoded = cae.decode(cae.encode(x), staticCode);
+          return tf.stack([
+            tf.mean(tf.square(tf.sub(decoded, c))),
+            tf.mean(tf.square(tf.sub(x, c))),
+          ]);
+        });
+        const [rc, nf] = await errors.data();
+        errors.dispose();
+        cleanReconstruction += rc;
+        noiseFloor += nf;
+      }
     } finally {
       x.dispose();
     }
@@ -299,6 +322,8 @@ export async function evaluateModel(
   const B = cellTransition(latents, truth.calcium, T, d, K);
   return {
     reconstruction: reconstruction / windows,
+    cleanReconstruction: truth.clean ? cleanReconstruction / windows : NaN,
+    noiseFloor: truth.clean ? noiseFloor / windows : NaN,
     latentSnrDb: latentSnrDb(latents, truth.calcium, T, d, K),
     prediction: prediction / windows,
     supportF1: supportF1(B, K, truth.edges),

@@ -43,6 +43,8 @@ export interface TrainOptions extends ObjectiveOptions {
   epochs: number;
   /** Adam step size. */
   learningRate: number;
+  /** Windows per optimisation step: the step follows their mean loss (default 1). */
+  batchSize?: number;
   /** Seed of the initial weights and of the window order. */
   seed: number;
   /** Called after each epoch. */
@@ -111,6 +113,12 @@ export async function trainCae(
       },
     );
   }
+  const B = options.batchSize ?? 1;
+  if (!Number.isInteger(B) || B < 1) {
+    throw new SparsedynError("INVALID_ARGUMENT", `batchSize must be an integer ≥ 1; got ${B}`, {
+      argument: "batchSize",
+    });
+  }
   const split = options.validationFraction
     ? splitWindows(T, options.windowLength, options.stride, options.validationFraction)
     : { train: windowStarts(T, options.windowLength, options.stride), validation: [] as number[] };
@@ -162,24 +170,46 @@ export async function trainCae(
     if (epoch < first) continue; // replayed: the order of finished epochs, from the seed
     const sums = { loss: 0, reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
     const t0 = performance.now();
-    for (const s of order) {
-      let parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
-      let loss: number;
-      const win = window(s);
+    for (let b = 0; b < order.length; b += B) {
+      // One step on the mean loss of a batch of windows (the last batch may be smaller).
+      const wins = order.slice(b, b + B).map(window);
+      const parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
+      const addParts = (p: typeof parts) => {
+        for (const k of Object.keys(parts) as (keyof typeof parts)[]) parts[k] += p[k];
+      };
+      let loss = 0;
       if (readsAsync) {
-        const r = await asyncWindowGradients(cae, win, options);
-        optimizer.applyGradients(r.grads);
-        tf.dispose(Object.values(r.grads));
-        ({ total: loss, parts } = r);
+        let sum: Record<string, Tensor> | undefined;
+        for (const win of wins) {
+          const r = await asyncWindowGradients(cae, win, options);
+          loss += r.total / wins.length;
+          addParts(r.parts);
+          if (!sum) sum = r.grads;
+          else {
+            for (const k of Object.keys(sum)) {
+              const next = tf.add(sum[k], r.grads[k]);
+              tf.dispose([sum[k], r.grads[k]]);
+              sum[k] = next;
+            }
+          }
+        }
+        const mean = Object.fromEntries(
+          Object.entries(sum!).map(([k, g]) => [k, tf.div(g, wins.length)]),
+        );
+        optimizer.applyGradients(mean);
+        tf.dispose([...Object.values(sum!), ...Object.values(mean)]);
       } else {
         loss = optimizer.step(() => {
-          const l = windowLoss(cae, win, options);
-          parts = l.parts;
-          return l.total;
+          const totals = wins.map((win) => {
+            const l = windowLoss(cae, win, options);
+            addParts(l.parts);
+            return l.total;
+          });
+          return tf.div(tf.addN(totals), wins.length) as tf.Scalar;
         });
       }
-      win.dispose();
-      sums.loss += loss;
+      tf.dispose(wins);
+      sums.loss += loss * wins.length;
       for (const k of ["reconstruction", "prediction", "predictedFrames", "activeMean"] as const) {
         sums[k] += parts[k];
       }

@@ -41,6 +41,7 @@ export type TrainConfig =
     | "downsample"
     | "windowLength"
     | "stride"
+    | "batchSize"
     | "epochs"
     | "learningRate"
     | "lags"
@@ -73,6 +74,7 @@ const topLevel: Record<string, Check> = {
   downsample: integer(1),
   windowLength: integer(2),
   stride: integer(1),
+  batchSize: integer(1),
   epochs: integer(1),
   learningRate: positive,
   lags: integer(1),

@@ -52,6 +52,8 @@ export interface TrainRunOptions {
   windowLength?: number;
   /** Step between window starts. */
   stride?: number;
+  /** Windows per optimisation step (default 1). */
+  batchSize?: number;
   /** Passes over the windows. */
   epochs?: number;
   /** Adam step size. */
@@ -155,6 +157,7 @@ export async function trainRun(
     weights: options.weights,
     windowLength,
     stride: options.stride ?? Math.max(1, Math.floor(windowLength / 2)),
+    batchSize: options.batchSize ?? 1,
     epochs: options.epochs ?? 10,
     learningRate: options.learningRate ?? 1e-3,
     seed: options.seed ?? 1,

@@ -1,31 +1,44 @@
-// Benchmark: training-step throughput (frames/s) of the default autoencoder on the wasm
-// backend, AE-only and end to end (through the VAR layer), and the same architecture in
-// PyTorch on the CPU (Debian's python3-torch, same thread count) in the same run; prints
-// the ratios. (webgpu is not here yet: the training step reads values synchronously —
-// the VAR layer's G and C inside its forward, the losses for the metrics — and the webgpu
-// backend can only read asynchronously; see the notes of the model issue.)
+// Benchmark: training-step throughput (frames/s) of the default autoencoder, AE-only and
+// end to end (through the VAR layer): on wasm with the fused step (what training uses there)
+// and the async step (what webgpu needs), on webgpu where an adapter exists (a software one
+// is marked so, and measured with fewer steps), and the same architecture in PyTorch on the
+// CPU (Debian's python3-torch, same thread count) in the same run; prints the ratios.
 //
 //   deno task bench     (or: deno run -A tests/bench/train_step.ts)
-import { useBackend } from "../../core/model/backend.ts";
+import { useBackend, webgpuAdapter } from "../../core/model/backend.ts";
 import { createCae, defaultCaeConfig } from "../../core/model/cae.ts";
 import { tf } from "../../core/model/tf.ts";
 import { Adam } from "../../core/train/adam.ts";
+import { asyncWindowGradients } from "../../core/train/async_step.ts";
 import { windowLoss } from "../../core/train/window_loss.ts";
 
 const H = 64, W = 64, L = 64, STEPS = 8;
 const config = defaultCaeConfig(H, W);
 
-async function ours(backend: "wasm", mode: "ae" | "end-to-end") {
+async function ours(
+  backend: "wasm" | "webgpu",
+  mode: "ae" | "end-to-end",
+  step: "fused" | "async",
+  steps = STEPS,
+) {
   await useBackend(backend);
   const cae = createCae(config, 1);
   const opt = new Adam(1e-3, cae.variables);
   const x = tf.randomNormal([L, H, W, 1], 0, 1, "float32", 1) as tf.Tensor4D;
-  const step = () =>
-    opt.step(() => windowLoss(cae, x, { mode, var: { lags: 1, lambdaFraction: 0.1 } }).total);
-  for (let i = 0; i < 2; i++) step(); // warm up
+  const options = { mode, var: { lags: 1, lambdaFraction: 0.1 } };
+  const one = async () => {
+    if (step === "fused") {
+      opt.step(() => windowLoss(cae, x, options).total);
+      return;
+    }
+    const r = await asyncWindowGradients(cae, x, options);
+    opt.applyGradients(r.grads);
+    tf.dispose(Object.values(r.grads));
+  };
+  for (let i = 0; i < 2; i++) await one(); // warm up (kernels compiled, buffers sized)
   const t0 = performance.now();
-  for (let i = 0; i < STEPS; i++) step();
-  const fps = (STEPS * L) / ((performance.now() - t0) / 1000);
+  for (let i = 0; i < steps; i++) await one();
+  const fps = (steps * L) / ((performance.now() - t0) / 1000);
   opt.dispose();
   tf.dispose([x, ...Object.values(cae.variables)]);
   return fps;
@@ -62,18 +75,35 @@ async function torch(threads: number) {
 
 const peer = await torch(1);
 const rows: string[][] = [];
-for (const backend of ["wasm"] as const) {
-  const ae = await ours(backend, "ae");
-  const e2e = await ours(backend, "end-to-end");
+const row = (name: string, ae: number, e2e: number) =>
   rows.push([
-    "wasm (1 thread)",
-    ae.toFixed(0),
-    e2e.toFixed(0),
+    name,
+    ae.toFixed(ae < 10 ? 1 : 0),
+    e2e.toFixed(e2e < 10 ? 1 : 0),
     (ae / e2e).toFixed(2) + "×",
     Number.isFinite(peer.framesPerSecond) ? peer.framesPerSecond.toFixed(0) : "—",
     Number.isFinite(peer.framesPerSecond) ? (ae / peer.framesPerSecond).toFixed(2) + "×" : "—",
   ]);
-}
+row(
+  "wasm, fused step (1 thread)",
+  await ours("wasm", "ae", "fused"),
+  await ours("wasm", "end-to-end", "fused"),
+);
+row(
+  "wasm, async step (1 thread)",
+  await ours("wasm", "ae", "async"),
+  await ours("wasm", "end-to-end", "async"),
+);
+const adapter = await webgpuAdapter();
+if (adapter.kind !== "none") {
+  // A software adapter (Mesa's llvmpipe) takes seconds per step: fewer steps there.
+  const steps = adapter.kind === "software" ? 2 : STEPS;
+  row(
+    `webgpu, async step (${adapter.kind}: ${adapter.description})`,
+    await ours("webgpu", "ae", "async", steps),
+    await ours("webgpu", "end-to-end", "async", steps),
+  );
+} else rows.push([`webgpu: ${adapter.description}`, "—", "—", "—", "—", "—"]);
 const head = [
   "backend",
   "AE frames/s",

@@ -70,6 +70,9 @@ for (const mode of ["end-to-end", "ae"] as const) {
           learningRate: 1e-3,
           seed: 1,
           validationFraction: 0.4,
+          // End to end, both windows make one batch: webgpu sums the async step's gradients
+          // over the batch, cpu differentiates the batch's mean loss in one tape.
+          batchSize: mode === "end-to-end" ? 2 : 1,
         });
         tf.dispose(Object.values(r.cae.variables));
         return r.history;

@@ -5,6 +5,7 @@ import { defaultCaeConfig } from "../../../core/model/cae.ts";
 import { useBackend } from "../../../core/model/backend.ts";
 import { planSynthetic, renderFrames, simulateActivity } from "../../../core/data/synthetic.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
+import type { Scalar } from "../../../core/model/tf.ts";
 
 // 16×16, 4 cells, 160 frames, z-scored per pixel.
 const plan = planSynthetic({
@@ -118,4 +119,51 @@ Deno.test("trainCae() reports a validation loss on held-out frames and stops ear
   );
   assert(r.stoppedEarly && r.history.length < 12, `stopped early after ${r.history.length} epochs`);
   for (const v of Object.values(r.cae.variables)) v.dispose();
+});
+
+Deno.test("trainCae() with batchSize: one step on the mean loss of the batch, as Adam by hand", async () => {
+  await useBackend("cpu");
+  const { createCae } = await import("../../../core/model/cae.ts");
+  const { Adam } = await import("../../../core/train/adam.ts");
+  const { windowLoss } = await import("../../../core/train/window_loss.ts");
+  const { tf } = await import("../../../core/model/tf.ts");
+  // 4 windows of 32 frames, one batch of 4: the epoch is exactly one Adam step.
+  const options = { ...base, mode: "end-to-end" as const, stride: 32, epochs: 1, batchSize: 4 };
+  const trained = await trainCae(frames.subarray(0, 128 * 256), [128, 16, 16], options);
+  const byHand = createCae(options.cae, options.seed);
+  const windows = [0, 32, 64, 96].map((s) =>
+    tf.tensor4d(frames.subarray(s * 256, (s + 32) * 256), [32, 16, 16, 1])
+  );
+  const opt = new Adam(options.learningRate, byHand.variables);
+  const before = opt.step(() =>
+    tf.div(tf.addN(windows.map((w) => windowLoss(byHand, w, options).total)), 4) as Scalar
+  );
+  assert(
+    Math.abs(trained.history[0].loss - before) <= 1e-5 * before,
+    `epoch loss ${trained.history[0].loss} vs the batch's mean loss ${before}`,
+  );
+  for (const [k, v] of Object.entries(byHand.variables)) {
+    const a = trained.cae.variables[k].dataSync(), b = v.dataSync();
+    let err = 0, scale = 0;
+    for (let i = 0; i < a.length; i++) {
+      err = Math.max(err, Math.abs(a[i] - b[i]));
+      scale = Math.max(scale, Math.abs(b[i]));
+    }
+    assert(err <= 1e-5 * scale, `${k}: ${err} of ${scale}`);
+  }
+  tf.dispose([
+    ...windows,
+    ...Object.values(byHand.variables),
+    ...Object.values(trained.cae.variables),
+  ]);
+  opt.dispose();
+  const { SparsedynError } = await import("../../../core/errors.ts");
+  for (const batchSize of [0, 1.5]) {
+    try {
+      await trainCae(frames, [160, 16, 16], { ...options, batchSize });
+      throw new Error(`batchSize ${batchSize} accepted`);
+    } catch (err) {
+      assert(err instanceof SparsedynError && err.argument === "batchSize", String(err));
+    }
+  }
 });
