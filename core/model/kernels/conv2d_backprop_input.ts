@@ -9,6 +9,12 @@
  *     dx[b, y, x, ci] = Σ_{kh, kw, co} dy[b, oh, ow, co] · W[kh, kw, ci, co],
  *                       where y = oh·s + kh − top and x = ow·s + kw − left.
  *
+ * With a stride s > 1, s² − 1 of every s² dilated values are zeros, and the convolution
+ * multiplies them all. Where the output splits evenly into s × s phases (y mod s, x mod s),
+ * each phase is instead a stride-1 convolution of dy itself with the taps kh ≡ y + top
+ * (mod s) of the filter — s² small convolutions with k² taps between them, not s²·k² —
+ * then interleaved. That is the decoder's upsampling: 4× fewer multiplications.
+ *
  * @example
  * ```ts
  * import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
@@ -64,6 +70,62 @@ function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, ri
   ]);
 }
 
+/**
+ * The taps of one output phase along one axis: output rows y = s·i + a take filter rows
+ * kh = r + s·m (m = 0 … count − 1) from dy rows i − m − q.
+ */
+function phaseTaps(a: number, s: number, pad: number, K: number) {
+  const r = (((a + pad) % s) + s) % s;
+  const count = r < K ? Math.ceil((K - r) / s) : 0;
+  const q = (r - a - pad) / s;
+  // As a stride-1 correlation over dy, taps in reverse: dy rows from i + first on.
+  const taps = Array.from({ length: count }, (_, m) => r + s * (count - 1 - m));
+  return { taps, first: -q - (count - 1) };
+}
+
+/**
+ * dx by output phases (see the module notes), or undefined when the shape does not split
+ * evenly into s × s phases (then the dilated path serves).
+ */
+function byPhases(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+): tf.Tensor4D | undefined {
+  const s = info.strideHeight, H = info.inHeight, W = info.inWidth;
+  if (s !== info.strideWidth || s === 1 || H % s !== 0 || W % s !== 0) return undefined;
+  const [B, OH, OW] = dy.shape;
+  const Hp = H / s, Wp = W / s, Ci = info.inChannels;
+  const rows: tf.Tensor4D[] = [];
+  for (let a = 0; a < s; a++) {
+    const rowTaps = phaseTaps(a, s, info.padInfo.top, info.filterHeight);
+    const phases: tf.Tensor4D[] = [];
+    for (let b = 0; b < s; b++) {
+      const colTaps = phaseTaps(b, s, info.padInfo.left, info.filterWidth);
+      if (rowTaps.taps.length === 0 || colTaps.taps.length === 0) {
+        phases.push(tf.zeros([B, Hp, Wp, Ci]));
+        continue;
+      }
+      // dy rows first … first + Hp + taps − 2 (zeros beyond the edges), likewise columns.
+      const p = padOrCrop(
+        dy,
+        -rowTaps.first,
+        rowTaps.first + Hp + rowTaps.taps.length - 1 - OH,
+        -colTaps.first,
+        colTaps.first + Wp + colTaps.taps.length - 1 - OW,
+      );
+      const sub = tf.gather(tf.gather(w, rowTaps.taps, 0), colTaps.taps, 1);
+      phases.push(
+        tf.conv2d(p, tf.transpose(sub, [0, 1, 3, 2]) as tf.Tensor4D, 1, "valid"),
+      );
+    }
+    // Interleave by stacking and merging axes (two copies; the backend's DepthToSpace is a
+    // scalar loop and cost more than the convolutions): columns j·s + b, then rows i·s + a.
+    rows.push(tf.reshape(tf.stack(phases, 3), [B, Hp, W, Ci]));
+  }
+  return tf.reshape(tf.stack(rows, 2), [B, H, W, Ci]);
+}
+
 /** The kernel's configuration, for `tf.registerKernel`. */
 export const conv2dBackpropInputConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropInput,
@@ -87,6 +149,8 @@ export const conv2dBackpropInputConfig: tf.KernelConfig = {
     const r = tf.tidy(() => {
       const dyt = borrow<tf.Tensor4D>(dy, backend);
       const wt = borrow<tf.Tensor4D>(filter, backend);
+      const phased = byPhases(dyt, wt, info);
+      if (phased) return phased;
       const d = dilate(dyt, info.strideHeight, info.strideWidth);
       // After padding, row j of the padded map holds dilated row j − (KH − 1 − top); a
       // valid convolution then needs H + KH − 1 rows (likewise for columns).

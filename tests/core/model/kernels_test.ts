@@ -19,14 +19,23 @@ interface ConvCase {
   pad: "same" | "valid";
 }
 
-/** `count` random cases, kernels up to `maxK`, reproducible from `seed`. */
-function randomCases(seed: number, count: number, maxK: number): ConvCase[] {
+/**
+ * `count` random cases, kernels up to `maxK`, reproducible from `seed`. With `phased`, one
+ * stride s ∈ {2, 3} for both axes and sizes that are multiples of it: the shapes on which
+ * Conv2DBackpropInput splits its output into s × s phases.
+ */
+function randomCases(seed: number, count: number, maxK: number, phased = false): ConvCase[] {
   const u = uniform(seed), cases: ConvCase[] = [];
   while (cases.length < count) {
-    const B = 1 + Math.floor(u() * 3), H = 4 + Math.floor(u() * 13), W = 4 + Math.floor(u() * 13);
+    const B = 1 + Math.floor(u() * 3);
+    const s = 2 + Math.floor(u() * 2);
+    const H = phased ? s * (2 + Math.floor(u() * 6)) : 4 + Math.floor(u() * 13);
+    const W = phased ? s * (2 + Math.floor(u() * 6)) : 4 + Math.floor(u() * 13);
     const Ci = 1 + Math.floor(u() * 4), Co = 1 + Math.floor(u() * 5);
     const KH = 1 + Math.floor(u() * maxK), KW = 1 + Math.floor(u() * maxK);
-    const strides: [number, number] = [1 + Math.floor(u() * 3), 1 + Math.floor(u() * 3)];
+    const strides: [number, number] = phased
+      ? [s, s]
+      : [1 + Math.floor(u() * 3), 1 + Math.floor(u() * 3)];
     const pad = u() < 0.5 ? "same" : "valid";
     if (pad === "valid" && (KH > H || KW > W)) continue;
     cases.push({
@@ -97,4 +106,13 @@ Deno.test("Conv2DBackpropInput on wasm (our replacement) equals the cpu backend 
       conv2dBackpropInputConfig.kernelFunc,
     "the replacement is the registered kernel",
   );
+});
+
+Deno.test("Conv2DBackpropInput on wasm, by output phases (equal strides 2 and 3, sizes their multiples), equals cpu on 32 cases", async () => {
+  for (const [i, c] of randomCases(41, 32, 5, true).entries()) {
+    const ref = await convGradients("cpu", c), got = await convGradients("wasm", c);
+    const at = JSON.stringify({ xs: c.xs, ws: c.ws, strides: c.strides, pad: c.pad });
+    assertClose(got.input, ref.input, `case ${i} ${at} input gradient`);
+    assertClose(got.transpose, ref.transpose, `case ${i} ${at} conv2dTranspose`);
+  }
 });
