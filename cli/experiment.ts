@@ -10,7 +10,8 @@ const usage = `Usage: sparsedyn experiment [options]
 Trains the four arms (skip connection mean/none × end-to-end/two-stage) on synthetic
 movies with known dynamics, over several seeds, and reports reconstruction error, latent
 SNR, latent prediction error and VAR support recovery (mean ± sd) with both claims as
-paired differences. About 10 minutes on 2 cores with the defaults.
+paired differences, then a control with one field of view per seed. About 15 minutes
+on 2 cores with the defaults.
 
 Options:
   --out FILE        write the Markdown report here (atomically); default: print it
