@@ -30,7 +30,7 @@ export interface LossWeights {
   reconstruction: number;
   /** One-step latent prediction error (standardised latents). */
   prediction: number;
-  /** Reconstruction error of the frames decoded from predicted latents. */
+  /** Reconstruction error of the frames decoded from predicted latents (0: not computed). */
   predictedFrames: number;
 }
 
@@ -129,15 +129,17 @@ export function windowTerms(
   const z = tf.reshape(maps, [L, h * wd * C]) as Tensor2D;
   const p = options.var.lags;
   const { loss: pred, prediction } = latentLoss(z);
+  const recW = tf.mul(rec, w.reconstruction), predW = tf.mul(pred, w.prediction);
+  // Decoding the predicted latents costs a second pass through the decoder (most of an
+  // end-to-end step's extra time): skip it when its weight is 0.
+  if (w.predictedFrames === 0) {
+    return { total: tf.add(recW, predW) as Scalar, reconstruction: rec, prediction: pred };
+  }
   const predictedMaps = tf.reshape(prediction, [L - p, h, wd, C]) as Tensor4D;
   const target = tf.slice(frames, [p, 0, 0, 0], [-1, -1, -1, -1]);
   const predFrames = tf.mean(
     tf.square(tf.sub(cae.decode(predictedMaps, staticCode), target)),
   ) as Scalar;
-  const total = tf.addN([
-    tf.mul(rec, w.reconstruction),
-    tf.mul(pred, w.prediction),
-    tf.mul(predFrames, w.predictedFrames),
-  ]) as Scalar;
+  const total = tf.addN([recW, predW, tf.mul(predFrames, w.predictedFrames)]) as Scalar;
   return { total, reconstruction: rec, prediction: pred, predictedFrames: predFrames };
 }
