@@ -52,7 +52,12 @@ export { parseCsv } from "./core/data/csv.ts";
 export type { CsvTable } from "./core/data/csv.ts";
 export { writeFileAtomic } from "./core/runs/atomic_write.ts";
 export { VERSION } from "./core/version.ts";
-export { planSynthetic, renderFrames, simulateActivity } from "./core/data/synthetic.ts";
+export {
+  planSynthetic,
+  renderCleanFrames,
+  renderFrames,
+  simulateActivity,
+} from "./core/data/synthetic.ts";
 export type {
   SynthActivity,
   SynthEdge,
@@ -107,6 +112,28 @@ export { varLayer, varLoss } from "./core/model/var_layer.ts";
 export type { VarLayerOptions, VarLayerOutput, VarLossOutput } from "./core/model/var_layer.ts";
 export { windowLoss } from "./core/train/window_loss.ts";
 export type { LossWeights, ObjectiveOptions, WindowLoss } from "./core/train/window_loss.ts";
+export { asyncWindowGradients, asyncWindowLoss } from "./core/train/async_step.ts";
+export type { AsyncWindowGradients, AsyncWindowLoss } from "./core/train/async_step.ts";
+export {
+  cellTransition,
+  encodeAll,
+  evaluateModel,
+  latentSnrDb,
+  supportF1,
+} from "./core/train/evaluate.ts";
+export type { EvaluationTruth, ModelEvaluation } from "./core/train/evaluate.ts";
+export {
+  meanSd,
+  pairedDifferences,
+  resultsMarkdown,
+  runExperiment,
+} from "./core/train/experiment.ts";
+export type {
+  ExperimentArm,
+  ExperimentOptions,
+  ExperimentResult,
+  ExperimentRun,
+} from "./core/train/experiment.ts";
 export { trainCae } from "./core/train/train.ts";
 export type { EpochMetrics, TrainOptions } from "./core/train/train.ts";
 export { trainRun } from "./core/train/train_run.ts";

@@ -232,7 +232,20 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
   return { settings, runs };
 }
 
-/** Mean and sample standard deviation. */
+/**
+ * Mean and sample standard deviation.
+ *
+ * @param values At least one number.
+ * @returns `{ mean, sd }` (sd 0 for a single value).
+ *
+ * @example
+ * ```ts
+ * import { meanSd } from "./experiment.ts";
+ *
+ * const { mean, sd } = meanSd([1, 2, 3]);
+ * if (mean !== 2 || sd !== 1) throw new Error(`${mean} ± ${sd}`);
+ * ```
+ */
 export function meanSd(values: number[]): { mean: number; sd: number } {
   const n = values.length;
   const mean = values.reduce((a, v) => a + v, 0) / n;
@@ -248,6 +261,19 @@ export function meanSd(values: number[]): { mean: number; sd: number } {
  * @param b Second arm.
  * @param metric Which measure.
  * @returns One difference per seed that has both arms.
+ *
+ * @example
+ * ```ts
+ * import { type ExperimentRun, pairedDifferences } from "./experiment.ts";
+ *
+ * const run = (seed: number, skip: "mean" | "none", snr: number) => ({
+ *   seed, skip, mode: "end-to-end", latentSnrDb: snr, reconstruction: 0, cleanReconstruction: 0,
+ *   noiseFloor: 0, prediction: 0, supportF1: 0, chanceF1: 0, seconds: 0,
+ * }) as ExperimentRun;
+ * const runs = [run(1, "mean", 12), run(1, "none", 10), run(2, "mean", 9), run(2, "none", 10)];
+ * const d = pairedDifferences(runs, { skip: "mean", mode: "end-to-end" }, { skip: "none", mode: "end-to-end" }, "latentSnrDb");
+ * if (d.join() !== "2,-1") throw new Error(d.join());
+ * ```
  */
 export function pairedDifferences(
   runs: ExperimentRun[],
