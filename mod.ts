@@ -135,7 +135,7 @@ export type {
   ExperimentRun,
 } from "./core/train/experiment.ts";
 export { trainCae } from "./core/train/train.ts";
-export type { EpochMetrics, TrainOptions } from "./core/train/train.ts";
+export type { EpochMetrics, FrameSource, TrainOptions } from "./core/train/train.ts";
 export { trainRun } from "./core/train/train_run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./core/train/train_run.ts";
 export { parseTrainConfig, readTrainConfig } from "./core/train/train_config.ts";

@@ -19,7 +19,8 @@ Options:
                          docs/run-folder.md); flags given here override it
   --mode M               ae, two-stage or end-to-end (default end-to-end)
   --skip S               mean (default) or none
-  --backend B            auto (default: webgpu on a hardware GPU, else wasm), webgpu,
+  --backend B            auto (default: webgpu on a hardware GPU, which Deno lets us find
+                         only with --allow-all, as deno task cli runs; else wasm), webgpu,
                          wasm, tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
   --epochs N             passes over the windows (default 10)
   --window L             frames per window (default min(64, frames))

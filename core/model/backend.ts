@@ -57,19 +57,24 @@ export async function webgpuAdapter(): Promise<
 }
 
 /**
- * False only where the OS can tell there is no GPU: Linux without a DRM render node or an
- * NVIDIA device. Elsewhere (macOS, Windows, or without read permission) it says "maybe".
+ * Whether a hardware GPU may be present, without loading any Vulkan driver: on Linux, a DRM
+ * render node or an NVIDIA device. Deno lets a process look at /dev only with --allow-all;
+ * without it the answer is no (auto then means wasm): asking WebGPU instead would load every
+ * installed Vulkan driver, and Mesa's software ones print noise and can abort the process at
+ * exit on machines without a GPU. Elsewhere (macOS, Windows) the answer is yes.
  */
 function mayHaveGpu(): boolean {
   if (Deno.build.os !== "linux") return true;
   try {
     if ([...Deno.readDirSync("/dev/dri")].some((e) => e.name.startsWith("renderD"))) return true;
-  } catch { /* no /dev/dri */ }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) return false; // not allowed to look
+  }
   try {
     Deno.statSync("/dev/nvidia0");
     return true;
-  } catch (err) {
-    return !(err instanceof Deno.errors.NotFound);
+  } catch {
+    return false;
   }
 }
 

@@ -30,14 +30,7 @@ export async function writeNewFolder<T>(
   dir: string,
   fill: (tmp: string) => Promise<T>,
 ): Promise<T> {
-  const out = dir.replace(/\/+$/, "");
-  if (await Deno.lstat(out).then(() => true, () => false)) {
-    throw new SparsedynError(
-      "IO",
-      `"${out}" already exists; choose a new folder (nothing was changed)`,
-      { file: out },
-    );
-  }
+  const out = await refuseExisting(dir);
   const tmp = `${out}.partial-${Deno.pid}`;
   try {
     await Deno.mkdir(tmp, { recursive: true });
@@ -48,4 +41,34 @@ export async function writeNewFolder<T>(
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Refuses a path that exists (file, folder or link), before any work that would end by
+ * writing there is started.
+ *
+ * @param dir The path.
+ * @returns The path without trailing slashes.
+ * @throws {SparsedynError} `IO` naming the path when it exists.
+ *
+ * @example
+ * ```ts
+ * import { refuseExisting } from "./new_folder.ts";
+ *
+ * const here = await Deno.makeTempDir();
+ * const refused = await refuseExisting(here).then(() => false, () => true);
+ * await Deno.remove(here);
+ * if (!refused) throw new Error("an existing folder must be refused");
+ * ```
+ */
+export async function refuseExisting(dir: string): Promise<string> {
+  const out = dir.replace(/\/+$/, "");
+  if (await Deno.lstat(out).then(() => true, () => false)) {
+    throw new SparsedynError(
+      "IO",
+      `"${out}" already exists; choose a new folder (nothing was changed)`,
+      { file: out },
+    );
+  }
+  return out;
 }

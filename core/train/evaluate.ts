@@ -35,6 +35,7 @@ import type { VarLayerOptions } from "../model/var_layer.ts";
 import { regressionStatistics } from "../var/design.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
 import { asyncWindowLoss } from "./async_step.ts";
+import { type FrameSource, frameSource } from "./train.ts";
 
 /** What {@link evaluateModel} measures (see the module's description). */
 export interface ModelEvaluation {
@@ -70,7 +71,7 @@ export interface EvaluationTruth {
  * Encodes frames in chunks: the latents, T×d, float64.
  *
  * @param cae The model.
- * @param frames T×H×W.
+ * @param frames T×H×W, or a source that reads them on demand.
  * @param T Frames.
  * @returns T×d.
  *
@@ -88,17 +89,17 @@ export interface EvaluationTruth {
  */
 export async function encodeAll(
   cae: Cae,
-  frames: Float32Array,
+  frames: Float32Array | FrameSource,
   T: number,
 ): Promise<Float64Array> {
   const { height: H, width: W } = cae.config;
   const d = cae.latentSize;
   const out = new Float64Array(T * d);
+  const source = frameSource(frames, H * W);
   for (let t = 0; t < T; t += 64) {
     const n = Math.min(64, T - t);
-    const z = tf.tidy(() =>
-      cae.encode(tf.tensor4d(frames.subarray(t * H * W, (t + n) * H * W), [n, H, W, 1]))
-    );
+    const chunk = await source.read(t, n);
+    const z = tf.tidy(() => cae.encode(tf.tensor4d(chunk, [n, H, W, 1])));
     // Read asynchronously: the webgpu backend cannot read synchronously.
     out.set(await z.data(), t * d);
     z.dispose();

@@ -31,6 +31,21 @@ import { windowLoss } from "./window_loss.ts";
 import { asyncWindowGradients, asyncWindowLoss } from "./async_step.ts";
 import { Adam } from "./adam.ts";
 
+/**
+ * Frames read on demand (a `Movie` is one): training then holds a batch of windows in
+ * memory, not the movie.
+ */
+export interface FrameSource {
+  /** Frames [start, start + count), frame-major. */
+  read(start: number, count: number): Promise<Float32Array>;
+}
+
+/** An array as a source, or the source itself. */
+export function frameSource(frames: Float32Array | FrameSource, px: number): FrameSource {
+  if (!(frames instanceof Float32Array)) return frames;
+  return { read: (s, n) => Promise.resolve(frames.subarray(s * px, (s + n) * px)) };
+}
+
 /** Settings of {@link trainCae}. */
 export interface TrainOptions extends ObjectiveOptions {
   /** The architecture. */
@@ -92,14 +107,15 @@ export interface EpochMetrics {
  * interrupted, since the window order is replayed from the seed. On the webgpu backend, which
  * reads only asynchronously, each step is {@link asyncWindowGradients} (the same gradients).
  *
- * @param frames T×H×W, frame-major (e.g. a preprocessed movie).
+ * @param frames T×H×W, frame-major (e.g. a preprocessed movie), or a source that reads
+ *   them on demand (e.g. the preprocessed movie opened with `openMovie`).
  * @param shape [T, H, W].
  * @param options Architecture, objective and optimisation.
  * @returns The trained model and the per-epoch metrics.
  * @throws {SparsedynError} When the movie does not fit the config or holds no window.
  */
 export async function trainCae(
-  frames: Float32Array,
+  frames: Float32Array | FrameSource,
   shape: [number, number, number],
   options: TrainOptions,
 ): Promise<{ cae: Cae; history: EpochMetrics[]; stoppedEarly: boolean }> {
@@ -150,13 +166,9 @@ export async function trainCae(
     history = ck.history;
     first = history.length;
   }
-  const window = (s: number) =>
-    tf.tensor4d(frames.subarray(s * px, (s + options.windowLength) * px), [
-      options.windowLength,
-      H,
-      W,
-      1,
-    ]);
+  const source = frameSource(frames, px);
+  const window = async (s: number) =>
+    tf.tensor4d(await source.read(s, options.windowLength), [options.windowLength, H, W, 1]);
   let best = Infinity,
     bestWeights: Record<string, tf.Tensor> | undefined,
     since = 0,
@@ -172,7 +184,7 @@ export async function trainCae(
     const t0 = performance.now();
     for (let b = 0; b < order.length; b += B) {
       // One step on the mean loss of a batch of windows (the last batch may be smaller).
-      const wins = order.slice(b, b + B).map(window);
+      const wins = await Promise.all(order.slice(b, b + B).map(window));
       const parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
       const addParts = (p: typeof parts) => {
         for (const k of Object.keys(parts) as (keyof typeof parts)[]) parts[k] += p[k];
@@ -221,7 +233,7 @@ export async function trainCae(
     if (split.validation.length) {
       validation = 0;
       for (const s of split.validation) {
-        const win = window(s);
+        const win = await window(s);
         validation += (await asyncWindowLoss(cae, win, options)).total;
         win.dispose();
       }

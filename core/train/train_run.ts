@@ -24,9 +24,12 @@
  *
  * @module
  */
-import { openMovie } from "../data/movie.ts";
-import { preprocessFrames } from "../data/preprocess.ts";
+import { ioError } from "../errors.ts";
+import { type Movie, openMovie } from "../data/movie.ts";
+import { type PreprocessSpec, processedShape } from "../data/preprocess.ts";
+import { preprocessToNpy } from "../data/preprocess_write.ts";
 import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
+import { refuseExisting } from "../runs/new_folder.ts";
 import { writeRun } from "../runs/run_folder.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
 import { encodeAll } from "./evaluate.ts";
@@ -110,123 +113,138 @@ export async function trainRun(
   options: TrainRunOptions = {},
 ): Promise<TrainRunResult> {
   const mode = options.mode ?? "end-to-end";
-  const movie = await openMovie(moviePath);
-  const spec = { downsample: options.downsample ?? 1, normalize: options.normalize ?? "scale" };
-  let frames: Float32Array, T: number, H: number, W: number;
-  try {
-    const chunks: Float32Array[] = [];
-    for await (const c of preprocessFrames(movie, spec)) chunks.push(c.frames);
-    H = Math.floor(movie.height / spec.downsample);
-    W = Math.floor(movie.width / spec.downsample);
-    T = chunks.reduce((a, c) => a + c.length, 0) / (H * W);
-    frames = new Float32Array(T * H * W);
-    let o = 0;
-    for (const c of chunks) {
-      frames.set(c, o);
-      o += c.length;
-    }
-  } finally {
-    movie.close();
-  }
-  // The model's total stride must divide the frame: crop to the largest multiple.
+  const downsample = options.downsample ?? 1;
+  const normalize = options.normalize ?? "scale";
   const base = {
-    ...defaultCaeConfig(H, W),
+    ...defaultCaeConfig(8, 8),
     ...options.cae,
     skip: options.skip ?? "mean",
   } as CaeConfig;
-  const down = base.stride ** base.channels.length;
-  const h2 = H - (H % down), w2 = W - (W % down);
-  if (h2 !== H || w2 !== W) {
-    const cropped = new Float32Array(T * h2 * w2);
-    for (let t = 0; t < T; t++) {
-      for (let y = 0; y < h2; y++) {
-        cropped.set(frames.subarray((t * H + y) * W, (t * H + y) * W + w2), (t * h2 + y) * w2);
-      }
-    }
-    frames = cropped;
-    H = h2;
-    W = w2;
-  }
-  const config: CaeConfig = { ...base, height: H, width: W };
-  const lags = options.lags ?? 1, lambdaFraction = options.lambdaFraction ?? 0.1;
-  const windowLength = options.windowLength ?? Math.min(64, T);
-  const train = {
-    cae: config,
-    mode: mode === "end-to-end" ? "end-to-end" as const : "ae" as const,
-    var: { lags, lambdaFraction },
-    weights: options.weights,
-    windowLength,
-    stride: options.stride ?? Math.max(1, Math.floor(windowLength / 2)),
-    batchSize: options.batchSize ?? 1,
-    epochs: options.epochs ?? 10,
-    learningRate: options.learningRate ?? 1e-3,
-    seed: options.seed ?? 1,
-    onEpoch: options.onEpoch,
-    validationFraction: options.validationFraction,
-    patience: options.patience,
-    // The training state lives beside the run folder until the run is written.
-    checkpoint: `${dir.replace(/\/+$/, "")}.checkpoint`,
-    resume: options.resume,
-    shouldStop: options.shouldStop,
-  };
-  const { cae, history } = await trainCae(frames, [T, H, W], train);
-  if (options.shouldStop?.()) {
-    for (const v of Object.values(cae.variables)) v.dispose();
-    return {
-      dir,
-      frames: T,
-      height: H,
-      width: W,
-      latentSize: cae.latentSize,
-      history,
-      interrupted: true,
-    };
-  }
+  await refuseExisting(dir); // before hours of training, not after
+  // The preprocessed frames go to a temporary NPY file beside the run folder and training
+  // reads its windows from there: memory holds a batch of windows, not the movie.
+  const parent = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) || "/" : ".";
+  const tmp = await Deno.makeTempDir({ dir: parent, prefix: ".sparsedyn-frames-" }).catch(
+    (err) => {
+      throw ioError("write", parent, err);
+    },
+  );
+  let frames: Movie | undefined;
   try {
-    const d = cae.latentSize;
-    const latents = await encodeAll(cae, frames, T);
-    const mean = new Float64Array(H * W);
-    for (let t = 0; t < T; t++) {
-      for (let q = 0; q < H * W; q++) mean[q] += frames[t * H * W + q] / T;
+    const movie = await openMovie(moviePath);
+    let spec: PreprocessSpec;
+    let shape: { frames: number; height: number; width: number };
+    let meanImage: Float32Array;
+    try {
+      // The model's total stride must divide the frame: crop to the largest multiple.
+      const full = processedShape(movie, { downsample });
+      const down = base.stride ** base.channels.length;
+      const h = full.height - (full.height % down), w = full.width - (full.width % down);
+      spec = {
+        downsample,
+        normalize,
+        ...(h !== full.height || w !== full.width
+          ? { crop: { top: 0, left: 0, height: h * downsample, width: w * downsample } }
+          : {}),
+      };
+      const r = await preprocessToNpy(movie, spec, `${tmp}/frames.npy`);
+      shape = r;
+      meanImage = r.meanImage;
+    } finally {
+      movie.close();
     }
-    const fit = fitVarLasso(latents, T, d, lags);
-    const A = Array.from(
-      { length: lags },
-      (_, k) =>
-        Array.from(
-          { length: d },
-          (_, i) => Array.from(fit.A.subarray((k * d + i) * d, (k * d + i + 1) * d)),
-        ),
-    );
-    const weights: Record<string, { data: Float64Array; shape: number[] }> = {};
-    for (const [k, v] of Object.entries(cae.variables)) {
-      weights[k] = { data: Float64Array.from(await v.data()), shape: v.shape };
-    }
-    await writeRun(dir, {
-      config: {
-        mode,
-        movie: moviePath,
-        preprocess: spec,
-        cae: config,
-        objective: { lags, lambdaFraction, weights: options.weights ?? null },
-        optimisation: {
-          ...train,
-          cae: undefined,
-          onEpoch: undefined,
-          var: undefined,
-          shouldStop: undefined,
-          checkpoint: undefined,
-        },
-      },
-      metrics: history.map((m) => ({ ...m })),
-      weights,
-      latents: { data: latents, shape: [T, d] },
-      meanImage: { data: mean, shape: [H, W] },
-      var: { lags, A, intercept: Array.from(fit.intercept), lambda: Array.from(fit.lambdas) },
-    });
-    await Deno.remove(train.checkpoint, { recursive: true }).catch(() => {});
-    return { dir, frames: T, height: H, width: W, latentSize: d, history, interrupted: false };
+    frames = await openMovie(`${tmp}/frames.npy`);
+    return await trainOn(frames, shape, spec, meanImage);
   } finally {
-    for (const v of Object.values(cae.variables)) v.dispose();
+    frames?.close();
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+
+  async function trainOn(
+    frames: Movie,
+    shape: { frames: number; height: number; width: number },
+    spec: PreprocessSpec,
+    meanImage: Float32Array,
+  ): Promise<TrainRunResult> {
+    const { frames: T, height: H, width: W } = shape;
+    const config: CaeConfig = { ...base, height: H, width: W };
+    const lags = options.lags ?? 1, lambdaFraction = options.lambdaFraction ?? 0.1;
+    const windowLength = options.windowLength ?? Math.min(64, T);
+    const train = {
+      cae: config,
+      mode: mode === "end-to-end" ? "end-to-end" as const : "ae" as const,
+      var: { lags, lambdaFraction },
+      weights: options.weights,
+      windowLength,
+      stride: options.stride ?? Math.max(1, Math.floor(windowLength / 2)),
+      batchSize: options.batchSize ?? 1,
+      epochs: options.epochs ?? 10,
+      learningRate: options.learningRate ?? 1e-3,
+      seed: options.seed ?? 1,
+      onEpoch: options.onEpoch,
+      validationFraction: options.validationFraction,
+      patience: options.patience,
+      // The training state lives beside the run folder until the run is written.
+      checkpoint: `${dir.replace(/\/+$/, "")}.checkpoint`,
+      resume: options.resume,
+      shouldStop: options.shouldStop,
+    };
+    const { cae, history } = await trainCae(frames, [T, H, W], train);
+    if (options.shouldStop?.()) {
+      for (const v of Object.values(cae.variables)) v.dispose();
+      return {
+        dir,
+        frames: T,
+        height: H,
+        width: W,
+        latentSize: cae.latentSize,
+        history,
+        interrupted: true,
+      };
+    }
+    try {
+      const d = cae.latentSize;
+      const latents = await encodeAll(cae, frames, T);
+      const mean = Float64Array.from(meanImage);
+      const fit = fitVarLasso(latents, T, d, lags);
+      const A = Array.from(
+        { length: lags },
+        (_, k) =>
+          Array.from(
+            { length: d },
+            (_, i) => Array.from(fit.A.subarray((k * d + i) * d, (k * d + i + 1) * d)),
+          ),
+      );
+      const weights: Record<string, { data: Float64Array; shape: number[] }> = {};
+      for (const [k, v] of Object.entries(cae.variables)) {
+        weights[k] = { data: Float64Array.from(await v.data()), shape: v.shape };
+      }
+      await writeRun(dir, {
+        config: {
+          mode,
+          movie: moviePath,
+          preprocess: spec,
+          cae: config,
+          objective: { lags, lambdaFraction, weights: options.weights ?? null },
+          optimisation: {
+            ...train,
+            cae: undefined,
+            onEpoch: undefined,
+            var: undefined,
+            shouldStop: undefined,
+            checkpoint: undefined,
+          },
+        },
+        metrics: history.map((m) => ({ ...m })),
+        weights,
+        latents: { data: latents, shape: [T, d] },
+        meanImage: { data: mean, shape: [H, W] },
+        var: { lags, A, intercept: Array.from(fit.intercept), lambda: Array.from(fit.lambdas) },
+      });
+      await Deno.remove(train.checkpoint, { recursive: true }).catch(() => {});
+      return { dir, frames: T, height: H, width: W, latentSize: d, history, interrupted: false };
+    } finally {
+      for (const v of Object.values(cae.variables)) v.dispose();
+    }
   }
 }

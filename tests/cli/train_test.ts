@@ -193,8 +193,10 @@ Deno.test("sparsedyn train --config: the file's settings, flags override, bad fi
     assert(tfNode.code !== 0, "tensorflow is absent here");
     assert(tfNode.stderr.includes("@tensorflow/tfjs-node"), tfNode.stderr);
     assert(
-      ![...Deno.readDirSync(dir)].some((e) => e.name.startsWith("bad")),
-      "no output from failed runs",
+      ![...Deno.readDirSync(dir)].some((e) =>
+        e.name.startsWith("bad") || e.name.startsWith(".sparsedyn-frames-")
+      ),
+      "no output (nor the preprocessed frames' temporary folder) from failed runs",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -167,3 +167,22 @@ Deno.test("trainCae() with batchSize: one step on the mean loss of the batch, as
     }
   }
 });
+
+Deno.test("trainCae() reading windows from a source equals training on the array, and reads only windows", async () => {
+  await useBackend("wasm");
+  const options = { ...base, mode: "end-to-end" as const, epochs: 2, batchSize: 2 };
+  const inMemory = await trainCae(frames, [160, 16, 16], options);
+  let largest = 0;
+  const source = {
+    read: (start: number, count: number) => {
+      largest = Math.max(largest, count);
+      return Promise.resolve(frames.slice(start * 256, (start + count) * 256));
+    },
+  };
+  const streamed = await trainCae(source, [160, 16, 16], options);
+  assertEquals(streamed.history.map((m) => m.loss), inMemory.history.map((m) => m.loss));
+  assertEquals(largest, base.windowLength, "the source is asked for one window at a time");
+  for (const r of [inMemory, streamed]) {
+    for (const v of Object.values(r.cae.variables)) v.dispose();
+  }
+});
