@@ -26,6 +26,8 @@ Options:
   --window L             frames per window (default min(64, frames))
   --stride S             step between windows (default L/2)
   --batch B              windows per optimisation step (default 1)
+  --schedule S           learning rate over the run: cosine (default: decays to 1%) or
+                         constant
   --lags P               VAR order (default 1)
   --lambda-fraction F    VAR λ as a fraction of λ_max during training (default 0.1)
   --learning-rate R      Adam step size (default 0.001)
@@ -36,6 +38,11 @@ Options:
   --resume               continue from DIR.checkpoint (left by an interrupted run)
   --json                 print the summary as JSON; progress as JSON lines on stderr
   -h, --help             show this help`;
+
+function schedule(v: string | undefined): "cosine" | "constant" | undefined {
+  if (v === undefined || v === "cosine" || v === "constant") return v;
+  throw new UsageError(`--schedule must be cosine or constant; got "${v}"`, "--schedule");
+}
 
 export const train: Command = {
   summary: "train the autoencoder and its VAR on a movie; write a run folder",
@@ -51,6 +58,7 @@ export const train: Command = {
       window: { type: "string" },
       stride: { type: "string" },
       batch: { type: "string" },
+      schedule: { type: "string" },
       lags: { type: "string" },
       "lambda-fraction": { type: "string" },
       "learning-rate": { type: "string" },
@@ -123,6 +131,7 @@ export const train: Command = {
           windowLength: int(values.window, "--window", 2),
           stride: int(values.stride, "--stride", 1),
           batchSize: int(values.batch, "--batch", 1),
+          schedule: schedule(values.schedule),
           lags: int(values.lags, "--lags", 1),
           lambdaFraction: fraction,
           learningRate: numberFlag(values["learning-rate"], "--learning-rate", {

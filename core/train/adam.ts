@@ -22,7 +22,8 @@ import { type Scalar, type Tensor, tf, type Variable } from "../model/tf.ts";
 
 /** Adam over a named set of variables. */
 export class Adam {
-  readonly learningRate: number;
+  /** Step size; a schedule may change it between steps. */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

@@ -46,6 +46,34 @@ export function frameSource(frames: Float32Array | FrameSource, px: number): Fra
   return { read: (s, n) => Promise.resolve(frames.subarray(s * px, (s + n) * px)) };
 }
 
+/**
+ * The learning rate of step `step` of `total` under a schedule.
+ *
+ * @param base The initial learning rate.
+ * @param schedule "cosine": half a cosine from `base` down to `base / 100`; "constant".
+ * @param step Steps taken so far (0 for the first).
+ * @param total Steps in the whole run.
+ * @returns The step size.
+ *
+ * @example
+ * ```ts
+ * import { learningRateAt } from "./train.ts";
+ *
+ * if (learningRateAt(1e-3, "cosine", 0, 100) !== 1e-3) throw new Error("starts at the base");
+ * if (Math.abs(learningRateAt(1e-3, "cosine", 100, 100) - 1e-5) > 1e-12) throw new Error("ends at 1%");
+ * ```
+ */
+export function learningRateAt(
+  base: number,
+  schedule: "cosine" | "constant",
+  step: number,
+  total: number,
+): number {
+  if (schedule === "constant" || total <= 1) return base;
+  const floor = base / 100;
+  return floor + 0.5 * (base - floor) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
+}
+
 /** Settings of {@link trainCae}. */
 export interface TrainOptions extends ObjectiveOptions {
   /** The architecture. */
@@ -60,6 +88,12 @@ export interface TrainOptions extends ObjectiveOptions {
   learningRate: number;
   /** Windows per optimisation step: the step follows their mean loss (default 1). */
   batchSize?: number;
+  /**
+   * Learning-rate schedule over all steps: "cosine" (default) decays from `learningRate` to
+   * a hundredth of it along half a cosine, so that late epochs settle instead of jumping;
+   * "constant" keeps it.
+   */
+  schedule?: "cosine" | "constant";
   /** Seed of the initial weights and of the window order. */
   seed: number;
   /** Called after each epoch. */
@@ -135,10 +169,18 @@ export async function trainCae(
       argument: "batchSize",
     });
   }
+  if (!["cosine", "constant"].includes(options.schedule ?? "cosine")) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `schedule must be "cosine" or "constant"; got "${options.schedule}"`,
+      { argument: "schedule" },
+    );
+  }
   const split = options.validationFraction
     ? splitWindows(T, options.windowLength, options.stride, options.validationFraction)
     : { train: windowStarts(T, options.windowLength, options.stride), validation: [] as number[] };
   const starts = split.train;
+  const stepsPerEpoch = Math.ceil(starts.length / B);
   if (starts.length === 0) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -183,6 +225,12 @@ export async function trainCae(
     const sums = { loss: 0, reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
     const t0 = performance.now();
     for (let b = 0; b < order.length; b += B) {
+      optimizer.learningRate = learningRateAt(
+        options.learningRate,
+        options.schedule ?? "cosine",
+        epoch * stepsPerEpoch + b / B,
+        options.epochs * stepsPerEpoch,
+      );
       // One step on the mean loss of a batch of windows (the last batch may be smaller).
       const wins = await Promise.all(order.slice(b, b + B).map(window));
       const parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };

@@ -42,6 +42,7 @@ export type TrainConfig =
     | "windowLength"
     | "stride"
     | "batchSize"
+    | "schedule"
     | "epochs"
     | "learningRate"
     | "lags"
@@ -75,6 +76,7 @@ const topLevel: Record<string, Check> = {
   windowLength: integer(2),
   stride: integer(1),
   batchSize: integer(1),
+  schedule: oneOf("cosine", "constant"),
   epochs: integer(1),
   learningRate: positive,
   lags: integer(1),

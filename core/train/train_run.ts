@@ -57,6 +57,8 @@ export interface TrainRunOptions {
   stride?: number;
   /** Windows per optimisation step (default 1). */
   batchSize?: number;
+  /** Learning-rate schedule: "cosine" (default) or "constant". */
+  schedule?: "cosine" | "constant";
   /** Passes over the windows. */
   epochs?: number;
   /** Adam step size. */
@@ -178,6 +180,7 @@ export async function trainRun(
       windowLength,
       stride: options.stride ?? Math.max(1, Math.floor(windowLength / 2)),
       batchSize: options.batchSize ?? 1,
+      schedule: options.schedule ?? "cosine",
       epochs: options.epochs ?? 10,
       learningRate: options.learningRate ?? 1e-3,
       seed: options.seed ?? 1,
