@@ -145,6 +145,10 @@ export const train: Command = {
         }),
         resume: values.resume ?? false,
         onEpoch: (m) => report(m.epoch + 1, epochs),
+        onNote: (message) =>
+          console.error(
+            values.json ? JSON.stringify({ note: message }) : `sparsedyn train: note: ${message}`,
+          ),
         shouldStop: () => interrupted,
       });
     } finally {

@@ -81,6 +81,8 @@ export interface TrainRunOptions {
   shouldStop?: () => boolean;
   /** Called after each epoch. */
   onEpoch?: (m: EpochMetrics) => void;
+  /** Called before training with advice on settings that will train poorly or slowly. */
+  onNote?: (message: string) => void;
 }
 
 /** What {@link trainRun} reports (the folder holds the rest). */
@@ -172,6 +174,18 @@ export async function trainRun(
     const config: CaeConfig = { ...base, height: H, width: W };
     const lags = options.lags ?? 1, lambdaFraction = options.lambdaFraction ?? 0.1;
     const windowLength = options.windowLength ?? Math.min(64, T);
+    const d = (H / base.stride ** base.channels.length) *
+      (W / base.stride ** base.channels.length) *
+      base.latentChannels;
+    if (mode === "end-to-end" && lags * d >= windowLength - lags) {
+      // n < p·d: every window's lasso runs deep into an underdetermined path (slow), and
+      // its one-step predictions mean little.
+      options.onNote?.(
+        `the VAR layer fits ${lags * d} coefficients per latent (${lags} lag(s) × ${d} ` +
+          `latents) from ${windowLength - lags} samples per window: expect slow, weak ` +
+          `training; use a longer window, --downsample, or fewer latent channels`,
+      );
+    }
     const train = {
       cae: config,
       mode: mode === "end-to-end" ? "end-to-end" as const : "ae" as const,

@@ -239,3 +239,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test("sparsedyn train notes a window too short for the VAR layer's coefficients", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await synth16(`${dir}/s`, 32);
+    // 16×16 → 2×2 maps of 2 channels: d = 8 coefficients per latent, 7 samples per window.
+    const short = await cli(
+      ["train", `${dir}/s/movie.npy`, "--out", `${dir}/a`, "--epochs", "1", "--window", "8"],
+    );
+    assertEquals(short.code, 0, short.stderr);
+    assert(short.stderr.includes("note: the VAR layer fits 8 coefficients"), short.stderr);
+    const fine = await cli(
+      ["train", `${dir}/s/movie.npy`, "--out", `${dir}/b`, "--epochs", "1", "--window", "16"],
+    );
+    assertEquals(fine.code, 0, fine.stderr);
+    assert(!fine.stderr.includes("note:"), fine.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
