@@ -30,6 +30,7 @@ Options:
                          constant
   --lags P               VAR order (default 1)
   --lambda-fraction F    VAR λ as a fraction of λ_max during training (default 0.1)
+  --bic                  instead: each window's λ per equation by BIC along its path
   --learning-rate R      Adam step size (default 0.001)
   --downsample K         K×K block mean first (default 1)
   --seed S               seed of weights and window order (default 1)
@@ -61,6 +62,7 @@ export const train: Command = {
       schedule: { type: "string" },
       lags: { type: "string" },
       "lambda-fraction": { type: "string" },
+      bic: { type: "boolean" },
       "learning-rate": { type: "string" },
       downsample: { type: "string" },
       seed: { type: "string" },
@@ -134,6 +136,7 @@ export const train: Command = {
           schedule: schedule(values.schedule),
           lags: int(values.lags, "--lags", 1),
           lambdaFraction: fraction,
+          bic: values.bic,
           learningRate: numberFlag(values["learning-rate"], "--learning-rate", {
             min: 0,
             exclusiveMin: true,

@@ -29,6 +29,8 @@
 import { SparsedynError } from "../errors.ts";
 import { lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
 import { lassoAdjoint } from "../var/lasso_adjoint.ts";
+import { larsPathBatch, lassoPathBatch } from "../var/lasso_path.ts";
+import { selectByBic } from "../var/select.ts";
 import { type Scalar, type Tensor, type Tensor2D, tf } from "./tf.ts";
 
 /** How the layer fits its VAR. */
@@ -39,6 +41,11 @@ export interface VarLayerOptions {
   lambdaFraction?: number;
   /** Or: the solution after this many steps of each path (λ moves with the data). */
   steps?: number;
+  /**
+   * Or: per equation, the breakpoint of its path with the smallest BIC (λ moves with the
+   * data; the choice itself is piecewise constant and carries no gradient).
+   */
+  bic?: boolean;
   /** "lasso" (default) or "lar". */
   method?: "lasso" | "lar";
 }
@@ -96,10 +103,13 @@ export function checkVarLayerOptions(L: number, options: VarLayerOptions): void 
       },
     );
   }
-  if ((options.lambdaFraction === undefined) === (options.steps === undefined)) {
-    throw new SparsedynError("INVALID_ARGUMENT", "give exactly one of lambdaFraction and steps", {
-      argument: "lambdaFraction",
-    });
+  const rules = [options.lambdaFraction !== undefined, options.steps !== undefined, !!options.bic];
+  if (rules.filter(Boolean).length !== 1) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      "give exactly one λ rule: lambdaFraction, steps or bic",
+      { argument: "lambdaFraction" },
+    );
   }
   if (
     options.lambdaFraction !== undefined &&
@@ -136,6 +146,7 @@ export interface VarStatistics {
  * @param C32 XcᵀYc, m×d row-major.
  * @param n Rows of the design.
  * @param options The λ rule and method (already checked).
+ * @param yty With the rule "bic": YcᵀYc's diagonal (each equation's total sum of squares).
  * @returns The statistics in float64 and the fit.
  */
 export function fitVarStatistics(
@@ -143,6 +154,7 @@ export function fitVarStatistics(
   C32: ArrayLike<number>,
   n: number,
   options: VarLayerOptions,
+  yty?: ArrayLike<number>,
 ): VarStatistics {
   const G = Float64Array.from(G32), C = Float64Array.from(C32);
   const m = Math.round(Math.sqrt(G.length));
@@ -158,12 +170,73 @@ export function fitVarStatistics(
   let fit: LassoFit;
   if (options.steps !== undefined) {
     fit = lassoAtBatch(G, C, n, { steps: options.steps }, { method });
+  } else if (options.bic) {
+    fit = bicFit(G, C, n, method, Float64Array.from(yty ?? []));
   } else {
     for (let q = 1; q < C.length; q++) if (Math.abs(C[q]) > Math.abs(C[argmax])) argmax = q;
     const lambda = (options.lambdaFraction! * Math.abs(C[argmax])) / n;
     fit = lassoAtBatch(G, C, n, { lambda }, { method });
   }
   return { G, C, n, fit, argmax };
+}
+
+/**
+ * Per equation, the solution at its path's breakpoint of smallest BIC: the whole paths once
+ * (to find each equation's breakpoint), then each equation's fit at that many steps, which
+ * carries what the adjoint needs (breakpoint mode), merged into one batched fit.
+ */
+function bicFit(
+  G: Float64Array,
+  C: Float64Array,
+  n: number,
+  method: "lasso" | "lar",
+  yty: Float64Array,
+): LassoFit {
+  const m = Math.round(Math.sqrt(G.length)), d = C.length / m;
+  if (yty.length !== d) {
+    throw new SparsedynError("INVALID_ARGUMENT", `bic needs yty of length ${d}`, {
+      argument: "yty",
+    });
+  }
+  const paths = (method === "lar" ? larsPathBatch : lassoPathBatch)(G, C, n, { yty });
+  const fits = paths.map((path, r) => {
+    const c = new Float64Array(m);
+    for (let a = 0; a < m; a++) c[a] = C[a * d + r];
+    return lassoAtBatch(G, c, n, { steps: selectByBic(path).index }, { method });
+  });
+  const beta = new Float64Array(m * d);
+  fits.forEach((f, r) => f.beta.forEach((v, a) => (beta[a * d + r] = v)));
+  const activeStart = new Int32Array(d + 1);
+  fits.forEach((f, r) => (activeStart[r + 1] = activeStart[r] + f.active.length));
+  const cat = <T extends Int32Array | Int8Array>(
+    make: (k: number) => T,
+    key: (f: LassoFit) => T,
+  ) => {
+    const out = make(fits.reduce((k, f) => k + key(f).length, 0));
+    let o = 0;
+    for (const f of fits) {
+      out.set(key(f), o);
+      o += key(f).length;
+    }
+    return out;
+  };
+  return {
+    method,
+    mode: "breakpoint",
+    m,
+    d,
+    n,
+    beta,
+    lambdas: Float64Array.from(fits, (f) => f.lambdas[0]),
+    active: cat((k) => new Int32Array(k), (f) => f.active),
+    activeStart,
+    signs: cat((k) => new Int8Array(k), (f) => f.signs),
+    eventKind: cat((k) => new Int8Array(k), (f) => f.eventKind),
+    eventVariable: cat((k) => new Int32Array(k), (f) => f.eventVariable),
+    eventSign: cat((k) => new Int8Array(k), (f) => f.eventSign),
+    stop: fits.map((f) => f.stop[0]),
+    degenerate: cat((k) => new Int32Array(k), (f) => f.degenerate),
+  };
 }
 
 /**
@@ -216,6 +289,7 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
       tf.matMul(Xc, Yc, true, false).dataSync(),
       n,
       options,
+      options.bic ? tf.sum(tf.square(Yc), 0).dataSync() : undefined,
     );
     fit = stats.fit;
     const beta = tf.tensor2d(Float32Array.from(fit.beta), [m, d]);

@@ -81,13 +81,17 @@ async function forward(cae: Cae, frames: Tensor4D, options: ObjectiveOptions): P
   const staticCode = cae.encodeStatic?.(mean);
   const maps = cae.encode(frames);
   if (options.mode === "ae") return { mean, maps, staticCode };
-  const [G, C] = tf.tidy(() => {
+  const [G, C, Yty] = tf.tidy(() => {
     const { Xc, Yc } = centredDesign(standardise(latents(cae, maps)).zs, p);
-    return [tf.matMul(Xc, Xc, true, false), tf.matMul(Xc, Yc, true, false)];
+    return [
+      tf.matMul(Xc, Xc, true, false),
+      tf.matMul(Xc, Yc, true, false),
+      tf.sum(tf.square(Yc), 0), // each equation's total sum of squares, for the rule "bic"
+    ];
   });
-  const [g, c] = await Promise.all([G.data(), C.data()]);
-  tf.dispose([G, C]);
-  const stats = fitVarStatistics(g, c, L - p, options.var);
+  const [g, c, yty] = await Promise.all([G.data(), C.data(), Yty.data()]);
+  tf.dispose([G, C, Yty]);
+  const stats = fitVarStatistics(g, c, L - p, options.var, yty);
   const beta = tf.tensor2d(Float32Array.from(stats.fit.beta), [stats.fit.m, stats.fit.d]);
   return { mean, maps, staticCode, stats, beta };
 }

@@ -47,6 +47,7 @@ export type TrainConfig =
     | "learningRate"
     | "lags"
     | "lambdaFraction"
+    | "bic"
     | "seed"
     | "validationFraction"
     | "patience"
@@ -80,6 +81,7 @@ const topLevel: Record<string, Check> = {
   epochs: integer(1),
   learningRate: positive,
   lags: integer(1),
+  bic: (v) => typeof v === "boolean" ? undefined : "true or false",
   lambdaFraction: (v) =>
     typeof v === "number" && v > 0 && v <= 1 ? undefined : "a number in (0, 1]",
   seed: integer(-(2 ** 31)),

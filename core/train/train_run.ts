@@ -65,8 +65,10 @@ export interface TrainRunOptions {
   learningRate?: number;
   /** VAR order p. */
   lags?: number;
-  /** VAR λ as a fraction of λ_max. */
+  /** VAR λ as a fraction of λ_max (default 0.1). */
   lambdaFraction?: number;
+  /** Or: each window's λ per equation by BIC along its path (overrides lambdaFraction). */
+  bic?: boolean;
   /** Weights of the loss terms. */
   weights?: LossWeights;
   /** Seed of the initial weights and of the window order. */
@@ -189,7 +191,7 @@ export async function trainRun(
     const train = {
       cae: config,
       mode: mode === "end-to-end" ? "end-to-end" as const : "ae" as const,
-      var: { lags, lambdaFraction },
+      var: options.bic ? { lags, bic: true } : { lags, lambdaFraction },
       weights: options.weights,
       windowLength,
       stride: options.stride ?? Math.max(1, Math.floor(windowLength / 2)),
@@ -242,7 +244,11 @@ export async function trainRun(
           movie: moviePath,
           preprocess: spec,
           cae: config,
-          objective: { lags, lambdaFraction, weights: options.weights ?? null },
+          objective: {
+            lags,
+            ...(options.bic ? { bic: true } : { lambdaFraction }),
+            weights: options.weights ?? null,
+          },
           optimisation: {
             ...train,
             cae: undefined,

@@ -259,3 +259,31 @@ Deno.test("sparsedyn train notes a window too short for the VAR layer's coeffici
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sparsedyn train --bic chooses each window's λ per equation by BIC, and says so in config.json", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await synth16(`${dir}/s`, 48);
+    const r = await cli(
+      [
+        "train",
+        `${dir}/s/movie.npy`,
+        "--out",
+        `${dir}/a`,
+        "--epochs",
+        "1",
+        "--window",
+        "16",
+        "--bic",
+      ],
+    );
+    assertEquals(r.code, 0, r.stderr);
+    const run = await loadRun(`${dir}/a`);
+    const objective = run.config.objective as Record<string, unknown>;
+    assertEquals(objective.bic, true);
+    assert(!("lambdaFraction" in objective), JSON.stringify(objective));
+    assert((run.metrics[0].prediction as number) > 0, "the VAR layer trained");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

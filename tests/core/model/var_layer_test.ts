@@ -3,8 +3,11 @@
 import { varLayer, varLoss } from "../../../core/model/var_layer.ts";
 import { useBackend } from "../../../core/model/backend.ts";
 import { tf } from "../../../core/model/tf.ts";
-import { lassoAtBatch } from "../../../core/var/lasso_at.ts";
+import { lassoAt, lassoAtBatch } from "../../../core/var/lasso_at.ts";
+import { lassoPath } from "../../../core/var/lasso_path.ts";
+import { selectByBic } from "../../../core/var/select.ts";
 import { normals, uniform } from "../../../core/data/random.ts";
+import { simulateVar } from "../../../core/data/synthetic_var.ts";
 import { assert } from "../../_helpers/assert.ts";
 
 /** Σ W ⊙ Ŷ(z) in float64, with the same design, centring and λ rule as the layer. */
@@ -14,7 +17,7 @@ function loss64(
   d: number,
   p: number,
   W: Float64Array,
-  rule: { lambda?: number; steps?: number },
+  rule: { lambda?: number; steps?: number; bic?: boolean },
 ) {
   const n = L - p, m = p * d;
   const X = new Float64Array(n * m), Y = new Float64Array(n * d);
@@ -41,13 +44,31 @@ function loss64(
     }
   }
   let target: { lambda: number } | { steps: number };
-  if (rule.steps !== undefined) target = { steps: rule.steps };
-  else {
-    let cmax = 0;
-    for (const v of C) cmax = Math.max(cmax, Math.abs(v));
-    target = { lambda: (rule.lambda! * cmax) / n };
+  let fit;
+  if (rule.bic) {
+    // Per equation: its own path, the breakpoint of smallest BIC (scikit-learn's
+    // LassoLarsIC criterion on the path's residual sums of squares), the fit there.
+    const beta = new Float64Array(m * d);
+    const actives: string[] = [];
+    for (let j = 0; j < d; j++) {
+      const c = Float64Array.from({ length: m }, (_, a) => C[a * d + j]);
+      let yty = 0;
+      for (let t = 0; t < n; t++) yty += Y[t * d + j] ** 2;
+      const path = lassoPath(G, c, n, { yty });
+      const one = lassoAt(G, c, n, { steps: selectByBic(path).index });
+      one.beta.forEach((v, a) => (beta[a * d + j] = v));
+      actives.push(Array.from(one.active).join(" "));
+    }
+    fit = { beta, active: actives };
+  } else {
+    if (rule.steps !== undefined) target = { steps: rule.steps };
+    else {
+      let cmax = 0;
+      for (const v of C) cmax = Math.max(cmax, Math.abs(v));
+      target = { lambda: (rule.lambda! * cmax) / n };
+    }
+    fit = lassoAtBatch(G, C, n, target);
   }
-  const fit = lassoAtBatch(G, C, n, target);
   let s = 0;
   for (let t = 0; t < n; t++) {
     for (let j = 0; j < d; j++) {
@@ -56,15 +77,29 @@ function loss64(
       s += W[t * d + j] * y;
     }
   }
-  return { s, active: Array.from(fit.active).join() };
+  return { s, active: Array.from(fit.active as ArrayLike<string | number>).join() };
 }
 
-for (const [p, rule] of [[1, { lambda: 0.2 }], [2, { lambda: 0.1 }], [1, { steps: 3 }]] as const) {
+for (
+  const [p, rule] of [
+    [1, { lambda: 0.2 }],
+    [2, { lambda: 0.1 }],
+    [1, { steps: 3 }],
+    [1, { bic: true }],
+    [2, { bic: true }],
+  ] as const
+) {
   Deno.test(`varLayer() gradient equals float64 finite differences (p = ${p}, ${JSON.stringify(rule)})`, async () => {
     await useBackend("cpu");
     const L = 30, d = 3, n = L - p, u = uniform(7 + p);
-    const z = normals(u, L * d), W = normals(u, n * d);
-    const opts = rule.steps !== undefined
+    // BIC keeps an empty model on white noise: give it a series with dynamics to find.
+    const z = "bic" in rule
+      ? simulateVar({ d, p, T: L, seed: 5, density: 0.5, radius: 0.95 }).series
+      : normals(u, L * d);
+    const W = normals(u, n * d);
+    const opts = "bic" in rule
+      ? { lags: p, bic: true }
+      : "steps" in rule
       ? { lags: p, steps: rule.steps }
       : { lags: p, lambdaFraction: rule.lambda };
     const grad = tf.tidy(() => {
@@ -95,6 +130,7 @@ for (const [p, rule] of [[1, { lambda: 0.2 }], [2, { lambda: 0.1 }], [1, { steps
       scale = Math.max(scale, Math.abs(fd));
     }
     assert(scale > 0, "a non-zero gradient");
+    assert(/\d/.test(base.active), `some variable is active: "${base.active}"`);
     assert(err <= 1e-4 * scale, `relative error ${err / scale}`);
   });
 }

@@ -48,7 +48,7 @@ const cases: { name: string; skip: "mean" | "none"; options: ObjectiveOptions }[
 ];
 for (const skip of ["mean", "none"] as const) {
   for (const lags of [1, 2]) {
-    for (const rule of [{ lambdaFraction: 0.1 }, { steps: 4 }]) {
+    for (const rule of [{ lambdaFraction: 0.1 }, { steps: 4 }, { bic: true }]) {
       cases.push({
         name: `end-to-end, skip ${skip}, lags ${lags}, ${JSON.stringify(rule)}`,
         skip,
