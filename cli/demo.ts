@@ -19,7 +19,7 @@ const usage = `Usage: sparsedyn demo [options]
    equation by BIC, and prints the true against the recovered support.
 2. The method: writes a synthetic calcium-imaging recording (32×32 pixels, 8 cells driven
    by a sparse VAR), trains the autoencoder with the skip connection end to end through
-   the embedded lasso-VAR layer (wasm backend; about two minutes on 2 cores), and compares
+   the embedded lasso-VAR layer (wasm backend; about a minute on 2 cores), and compares
    the dynamics it found — carried from the latents to the cells — with the true ones.
    Prints the recording's and the run folder's paths.
 
