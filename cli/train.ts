@@ -28,6 +28,7 @@ Options:
   --batch B              windows per optimisation step (default 1)
   --schedule S           learning rate over the run: cosine (default: decays to 1%) or
                          constant
+  --clip-norm N          clip each step's gradient to global norm N (default: none)
   --lags P               VAR order (default 1)
   --lambda-fraction F    VAR λ as a fraction of λ_max during training (default 0.1)
   --bic                  instead: each window's λ per equation by BIC along its path
@@ -60,6 +61,7 @@ export const train: Command = {
       stride: { type: "string" },
       batch: { type: "string" },
       schedule: { type: "string" },
+      "clip-norm": { type: "string" },
       lags: { type: "string" },
       "lambda-fraction": { type: "string" },
       bic: { type: "boolean" },
@@ -134,6 +136,7 @@ export const train: Command = {
           stride: int(values.stride, "--stride", 1),
           batchSize: int(values.batch, "--batch", 1),
           schedule: schedule(values.schedule),
+          clipNorm: numberFlag(values["clip-norm"], "--clip-norm", { min: 0, exclusiveMin: true }),
           lags: int(values.lags, "--lags", 1),
           lambdaFraction: fraction,
           bic: values.bic,

@@ -24,6 +24,11 @@ import { type Scalar, type Tensor, tf, type Variable } from "../model/tf.ts";
 export class Adam {
   /** Step size; a schedule may change it between steps. */
   learningRate: number;
+  /**
+   * If set, gradients whose global norm (over all variables) exceeds it are scaled down to
+   * it before the update: one bad window cannot throw the weights far.
+   */
+  clipNorm?: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -82,6 +87,15 @@ export class Adam {
 
   #apply(grads: Record<string, Tensor | undefined>): void {
     this.t++;
+    if (this.clipNorm !== undefined) {
+      // A tensor, not a number: no synchronous read (webgpu cannot).
+      const present = Object.values(grads).filter((g): g is Tensor => g !== undefined);
+      const norm = tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g)))));
+      const scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(norm, 1e-12)));
+      grads = Object.fromEntries(
+        Object.entries(grads).map(([k, g]) => [k, g && tf.mul(g, scale)]),
+      );
+    }
     const c1 = 1 - Math.pow(this.beta1, this.t), c2 = 1 - Math.pow(this.beta2, this.t);
     for (const k of Object.keys(this.#vars)) {
       const g = grads[k];

@@ -94,6 +94,8 @@ export interface TrainOptions extends ObjectiveOptions {
    * "constant" keeps it.
    */
   schedule?: "cosine" | "constant";
+  /** Clip each step's gradient to this global norm (default: no clipping). */
+  clipNorm?: number;
   /** Seed of the initial weights and of the window order. */
   seed: number;
   /** Called after each epoch. */
@@ -169,6 +171,13 @@ export async function trainCae(
       argument: "batchSize",
     });
   }
+  if (options.clipNorm !== undefined && !(options.clipNorm > 0)) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `clipNorm must be a positive number; got ${options.clipNorm}`,
+      { argument: "clipNorm" },
+    );
+  }
   if (!["cosine", "constant"].includes(options.schedule ?? "cosine")) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -194,6 +203,7 @@ export async function trainCae(
   const readsAsync = tf.getBackend() === "webgpu";
   const cae = createCae(options.cae, options.seed);
   const optimizer = new Adam(options.learningRate, cae.variables);
+  optimizer.clipNorm = options.clipNorm;
   const u = uniform(options.seed + 1);
   let history: EpochMetrics[] = [];
   const px = H * W;

@@ -43,6 +43,7 @@ export type TrainConfig =
     | "stride"
     | "batchSize"
     | "schedule"
+    | "clipNorm"
     | "epochs"
     | "learningRate"
     | "lags"
@@ -78,6 +79,7 @@ const topLevel: Record<string, Check> = {
   stride: integer(1),
   batchSize: integer(1),
   schedule: oneOf("cosine", "constant"),
+  clipNorm: positive,
   epochs: integer(1),
   learningRate: positive,
   lags: integer(1),

@@ -59,6 +59,8 @@ export interface TrainRunOptions {
   batchSize?: number;
   /** Learning-rate schedule: "cosine" (default) or "constant". */
   schedule?: "cosine" | "constant";
+  /** Clip each step's gradient to this global norm (default: none). */
+  clipNorm?: number;
   /** Passes over the windows. */
   epochs?: number;
   /** Adam step size. */
@@ -197,6 +199,7 @@ export async function trainRun(
       stride: options.stride ?? Math.max(1, Math.floor(windowLength / 2)),
       batchSize: options.batchSize ?? 1,
       schedule: options.schedule ?? "cosine",
+      clipNorm: options.clipNorm,
       epochs: options.epochs ?? 10,
       learningRate: options.learningRate ?? 1e-3,
       seed: options.seed ?? 1,

@@ -181,7 +181,9 @@ Deno.test("trainCae() with batchSize and the cosine schedule: steps on each batc
   }
   tf.dispose([...Object.values(byHand.variables), ...Object.values(trained.cae.variables)]);
   opt.dispose();
-  for (const bad of [{ batchSize: 0 }, { batchSize: 1.5 }, { schedule: "step" }]) {
+  for (
+    const bad of [{ batchSize: 0 }, { batchSize: 1.5 }, { schedule: "step" }, { clipNorm: -1 }]
+  ) {
     try {
       await trainCae(frames, [160, 16, 16], { ...options, ...bad } as typeof options);
       throw new Error(`${JSON.stringify(bad)} accepted`);
