@@ -119,9 +119,17 @@ export {
   encodeAll,
   evaluateModel,
   latentSnrDb,
+  rankInfluences,
+  representationMeasures,
   supportF1,
+  windowMeasures,
 } from "./core/train/evaluate.ts";
-export type { EvaluationTruth, ModelEvaluation } from "./core/train/evaluate.ts";
+export type {
+  EvaluationTruth,
+  ModelEvaluation,
+  RepresentationMeasures,
+  WindowMeasures,
+} from "./core/train/evaluate.ts";
 export {
   meanSd,
   pairedDifferences,

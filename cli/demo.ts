@@ -7,7 +7,7 @@ import { simulateVar } from "../core/data/synthetic_var.ts";
 import { writeSynthetic } from "../core/data/synthetic_write.ts";
 import { useBackend } from "../core/model/backend.ts";
 import { loadRun } from "../core/runs/run_folder.ts";
-import { cellTransition, latentSnrDb, supportF1 } from "../core/train/evaluate.ts";
+import { cellTransition, latentSnrDb, rankInfluences, supportF1 } from "../core/train/evaluate.ts";
 import { trainRun } from "../core/train/train_run.ts";
 import { fitVarLasso, scoreSupport } from "../core/var/fit_var.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
@@ -125,13 +125,7 @@ async function methodDemo(out: string, epochs: number, seed: number, json: boole
   const chance = edges.length / (K * (K - 1));
   const snr = latentSnrDb(run.latents.data, calcium, T, d, K);
   // Rank the recovered influences to show which true ones came first.
-  const ranked: { from: number; to: number; strength: number }[] = [];
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      if (i !== j) ranked.push({ from: j, to: i, strength: B[i * K + j] });
-    }
-  }
-  ranked.sort((a, b) => Math.abs(b.strength) - Math.abs(a.strength));
+  const ranked = rankInfluences(B, K);
   const isTrue = (e: { from: number; to: number }) =>
     edges.some((t) => t.from === e.from && t.to === e.to);
   const result = {

@@ -207,14 +207,37 @@ export function supportF1(
 ): number {
   const E = edges.length;
   if (E === 0) return NaN;
-  const ranked: [number, number][] = [];
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) if (i !== j) ranked.push([Math.abs(B[i * K + j]), i * K + j]);
-  }
-  ranked.sort((a, b) => b[0] - a[0]);
-  const top = new Set(ranked.slice(0, E).map((r) => r[1]));
+  const top = new Set(rankInfluences(B, K).slice(0, E).map((r) => r.to * K + r.from));
   const hits = edges.filter((e) => top.has(e.to * K + e.from)).length;
   return hits / E;
+}
+
+/**
+ * The off-diagonal entries of a cell-to-cell transition, strongest (largest |B_ij|) first.
+ *
+ * @param B K×K, row i = effects on cell i.
+ * @param K Cells.
+ * @returns One entry per ordered pair of distinct cells: `from` drives `to` by `strength`.
+ *
+ * @example
+ * ```ts
+ * import { rankInfluences } from "./evaluate.ts";
+ *
+ * const first = rankInfluences(Float64Array.of(1, -0.2, 0.5, 1), 2)[0];
+ * if (first.from !== 0 || first.to !== 1 || first.strength !== 0.5) throw new Error("0 → 1");
+ * ```
+ */
+export function rankInfluences(
+  B: Float64Array,
+  K: number,
+): { from: number; to: number; strength: number }[] {
+  const ranked: { from: number; to: number; strength: number }[] = [];
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      if (i !== j) ranked.push({ from: j, to: i, strength: B[i * K + j] });
+    }
+  }
+  return ranked.sort((a, b) => Math.abs(b.strength) - Math.abs(a.strength));
 }
 
 /**
@@ -258,34 +281,48 @@ export function cellTransition(
   return B;
 }
 
+/** The window measures of {@link ModelEvaluation}. */
+export type WindowMeasures = Pick<
+  ModelEvaluation,
+  "reconstruction" | "cleanReconstruction" | "noiseFloor" | "prediction"
+>;
+
+/** The representation measures of {@link ModelEvaluation}. */
+export type RepresentationMeasures = Pick<
+  ModelEvaluation,
+  "latentSnrDb" | "supportF1" | "chanceF1"
+>;
+
+function checkTruth(truth: EvaluationTruth, T: number): void {
+  if (truth.calcium.length !== T * truth.cells) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `calcium must hold T×K = ${T * truth.cells} values; got ${truth.calcium.length}`,
+      { argument: "truth" },
+    );
+  }
+}
+
 /**
- * Evaluates a trained model on frames with known truth.
+ * Per window of the frames: reconstruction error (against the input frames and, where
+ * `truth.clean` is given, against the noiseless ones) and the window VAR's prediction error.
  *
  * @param cae The trained model.
  * @param frames T×H×W, preprocessed as for training.
  * @param T Frames.
- * @param truth Calcium, cells and true edges of the same T frames.
+ * @param truth Only `clean` is used, when given.
  * @param options The window length and VAR rule used for the prediction error.
- * @returns The measures.
- * @throws {SparsedynError} When the truth does not cover the frames.
+ * @returns The means over the windows.
+ * @throws {SparsedynError} When no window fits in the frames.
  */
-export async function evaluateModel(
+export async function windowMeasures(
   cae: Cae,
   frames: Float32Array,
   T: number,
-  truth: EvaluationTruth,
+  truth: Pick<EvaluationTruth, "clean">,
   options: { windowLength: number; var: VarLayerOptions },
-): Promise<ModelEvaluation> {
-  const K = truth.cells;
-  if (truth.calcium.length !== T * K) {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `calcium must hold T×K = ${T * K} values; got ${truth.calcium.length}`,
-      { argument: "truth" },
-    );
-  }
+): Promise<WindowMeasures> {
   const { height: H, width: W } = cae.config;
-  const d = cae.latentSize;
   const L = options.windowLength;
   let reconstruction = 0, prediction = 0, cleanReconstruction = 0, noiseFloor = 0, windows = 0;
   for (let s = 0; s + L <= T; s += L, windows++) {
@@ -319,15 +356,64 @@ export async function evaluateModel(
       argument: "windowLength",
     });
   }
-  const latents = await encodeAll(cae, frames, T);
-  const B = cellTransition(latents, truth.calcium, T, d, K);
   return {
     reconstruction: reconstruction / windows,
     cleanReconstruction: truth.clean ? cleanReconstruction / windows : NaN,
     noiseFloor: truth.clean ? noiseFloor / windows : NaN,
-    latentSnrDb: latentSnrDb(latents, truth.calcium, T, d, K),
     prediction: prediction / windows,
+  };
+}
+
+/**
+ * The representation against the truth: latent SNR, and support F1 of the latents' VAR
+ * carried to the cells (see the module's description).
+ *
+ * @param cae The trained model.
+ * @param frames T×H×W, preprocessed as for training.
+ * @param T Frames.
+ * @param truth Calcium, cells and true edges of the same T frames.
+ * @returns The measures.
+ * @throws {SparsedynError} When the truth does not cover the frames.
+ */
+export async function representationMeasures(
+  cae: Cae,
+  frames: Float32Array,
+  T: number,
+  truth: EvaluationTruth,
+): Promise<RepresentationMeasures> {
+  checkTruth(truth, T);
+  const K = truth.cells, d = cae.latentSize;
+  const latents = await encodeAll(cae, frames, T);
+  const B = cellTransition(latents, truth.calcium, T, d, K);
+  return {
+    latentSnrDb: latentSnrDb(latents, truth.calcium, T, d, K),
     supportF1: supportF1(B, K, truth.edges),
     chanceF1: truth.edges.length / (K * (K - 1)),
+  };
+}
+
+/**
+ * Evaluates a trained model on frames with known truth: {@link windowMeasures} and
+ * {@link representationMeasures} on the same frames.
+ *
+ * @param cae The trained model.
+ * @param frames T×H×W, preprocessed as for training.
+ * @param T Frames.
+ * @param truth Calcium, cells and true edges of the same T frames.
+ * @param options The window length and VAR rule used for the prediction error.
+ * @returns The measures.
+ * @throws {SparsedynError} When the truth does not cover the frames.
+ */
+export async function evaluateModel(
+  cae: Cae,
+  frames: Float32Array,
+  T: number,
+  truth: EvaluationTruth,
+  options: { windowLength: number; var: VarLayerOptions },
+): Promise<ModelEvaluation> {
+  checkTruth(truth, T);
+  return {
+    ...(await windowMeasures(cae, frames, T, truth, options)),
+    ...(await representationMeasures(cae, frames, T, truth)),
   };
 }

@@ -7,7 +7,7 @@
  *    fitting the VAR after the fact (two-stage).
  *
  * Each seed draws a new field of view, dynamics and noise; every arm trains on the first
- * part of the movie from the same initial weights and is evaluated ({@link evaluateModel})
+ * part of the movie from the same initial weights and is evaluated (`core/train/evaluate.ts`)
  * on the held-out rest (reconstruction, prediction) and on the whole movie (latent SNR,
  * support F1 — properties of the representation, measured as a user would fit the VAR).
  *
@@ -34,7 +34,7 @@ import {
 } from "../data/synthetic.ts";
 import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
 import { tf } from "../model/tf.ts";
-import { evaluateModel } from "./evaluate.ts";
+import { representationMeasures, windowMeasures } from "./evaluate.ts";
 import { trainCae } from "./train.ts";
 
 /** One arm of the comparison. */
@@ -197,29 +197,25 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
           chanceF1: 0,
         };
         for (const m of movies) {
-          const test = await evaluateModel(cae, m.frames.subarray(Ttrain * S * S), T - Ttrain, {
-            calcium: m.calcium.subarray(Ttrain * K),
-            cells: K,
-            edges: m.edges,
-            clean: m.clean.subarray(Ttrain * S * S),
-          }, { windowLength: L, var: varRule });
-          // Latent SNR and support F1 are properties of the representation: the whole movie.
-          const all = await evaluateModel(cae, m.frames, T, {
+          // Held out: reconstruction and prediction. The whole movie: latent SNR and support
+          // F1, properties of the representation, measured as a user would fit the VAR.
+          const test = await windowMeasures(
+            cae,
+            m.frames.subarray(Ttrain * S * S),
+            T - Ttrain,
+            { clean: m.clean.subarray(Ttrain * S * S) },
+            { windowLength: L, var: varRule },
+          );
+          const all = await representationMeasures(cae, m.frames, T, {
             calcium: m.calcium,
             cells: K,
             edges: m.edges,
-          }, { windowLength: L, var: varRule });
+          });
           for (
-            const k of [
-              "reconstruction",
-              "cleanReconstruction",
-              "noiseFloor",
-              "prediction",
-            ] as const
+            const [k, v] of Object.entries({ ...test, ...all }) as [keyof typeof sums, number][]
           ) {
-            sums[k] += test[k] / F;
+            sums[k] += v / F;
           }
-          for (const k of ["latentSnrDb", "supportF1", "chanceF1"] as const) sums[k] += all[k] / F;
         }
         const run: ExperimentRun = { ...arm, seed, ...sums, seconds };
         runs.push(run);
