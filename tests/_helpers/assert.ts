@@ -52,3 +52,21 @@ export function assertThrows<E extends Error>(
   }
   throw new Error(`expected ${cls.name} to be thrown`);
 }
+
+/** Awaits fn and checks it rejects with an error of class `cls` whose message includes `msgIncludes`. */
+export async function assertRejects<E extends Error>(
+  fn: () => Promise<unknown>,
+  cls: new (...args: never[]) => E,
+  msgIncludes?: string,
+): Promise<E> {
+  try {
+    await fn();
+  } catch (err) {
+    if (!(err instanceof cls)) throw new Error(`expected ${cls.name}, got ${String(err)}`);
+    if (msgIncludes && !err.message.includes(msgIncludes)) {
+      throw new Error(`expected message to include "${msgIncludes}", got "${err.message}"`);
+    }
+    return err;
+  }
+  throw new Error(`expected ${cls.name} to be thrown`);
+}
