@@ -9,11 +9,13 @@
  * the intra- vs inter-condition variability.
  *
  * Validity rests on exchangeability: under the null, the blocks of both conditions are
- * interchangeable. Windows that share frames are dependent, so by default a block holds
- * ⌈L / stride⌉ consecutive windows (a single window when windows do not overlap, the
- * default); adjacent non-overlapping windows are only weakly dependent when the windows
- * are long against the process's memory. The calibration tests (tests/core/stats/) check
- * the rejection rate under the null and the power on a documented alternative.
+ * interchangeable. Windows that share frames are dependent, so a block holds ⌈L / stride⌉
+ * windows by default (one when windows do not overlap, the default) and blocks share no
+ * frames (see `series_windows.ts`); adjacent blocks remain weakly dependent through the
+ * process's memory, which is small when windows are long against it. The calibration tests
+ * (tests/core/stats/condition_calibration_test.ts) check the rejection rate under the null
+ * (same VAR in both conditions), with non-overlapping and half-overlapping windows, and the
+ * power on a documented alternative.
  *
  * @example Same process in both conditions
  * ```ts

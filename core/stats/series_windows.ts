@@ -2,7 +2,8 @@
  * Recordings cut into windows for a condition test, with the checks that make a window
  * VAR meaningful: finite values, more time points than lags, no constant column, the same
  * number of series everywhere. Windows of one recording are grouped into blocks of
- * consecutive windows, the units a block permutation test moves together.
+ * consecutive windows, the units a block permutation test moves together; blocks share
+ * no frames (with overlapping windows, those that would straddle two blocks are left out).
  *
  * @example
  * ```ts
@@ -16,7 +17,6 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { windowStarts } from "../data/windows.ts";
 import type { Condition } from "./block_permutation.ts";
 
 /** One recording of a condition: a multivariate series (latents, traces). */
@@ -56,8 +56,8 @@ export interface WindowOptions {
   /** Step between window starts (default L: non-overlapping). */
   stride?: number;
   /**
-   * Consecutive windows per block (default ⌈L / stride⌉, so that windows sharing frames
-   * mostly fall in one block; 1 for non-overlapping windows).
+   * Windows per block (default ⌈L / stride⌉; 1 for non-overlapping windows). A block is
+   * `blockWindows` windows `stride` apart; blocks never share frames.
    */
   blockWindows?: number;
 }
@@ -185,19 +185,27 @@ export function cutWindows(
         { argument },
       );
     }
-    windowStarts(r.T, L, stride).forEach((s, k) => {
-      if (k > 0 && k % per === 0) block++;
-      out.push({
-        series: r.series.slice(s * r.d, (s + L) * r.d),
-        T: L,
-        d: r.d,
-        condition,
-        block,
-        source: r.name ?? argument,
-        start: s,
-      });
-    });
-    block++;
+    // Blocks never share frames: a block holds `per` windows `stride` apart and the next
+    // block starts after its last window ends. Overlapping windows that would straddle
+    // two blocks are left out — shared frames would make neighbouring blocks dependent,
+    // and relabeling dependent blocks independently makes the test anticonservative
+    // (measured: 17 % rejections at α = 5 % under the null with half-overlapping windows
+    // grouped in pairs but straddlers kept).
+    for (let s0 = 0; s0 + L <= r.T; s0 += (per - 1) * stride + Math.max(L, stride)) {
+      for (let k = 0; k < per && s0 + k * stride + L <= r.T; k++) {
+        const s = s0 + k * stride;
+        out.push({
+          series: r.series.slice(s * r.d, (s + L) * r.d),
+          T: L,
+          d: r.d,
+          condition,
+          block,
+          source: r.name ?? argument,
+          start: s,
+        });
+      }
+      block++;
+    }
   });
   return out;
 }
