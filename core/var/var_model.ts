@@ -1,0 +1,375 @@
+/**
+ * A sparse VAR(p) on any multivariate series (latents of a trained run, Suite2p traces,
+ * a CSV of signals): order by an information criterion, λ per equation along the lasso
+ * path by BIC, AIC, EBIC or time-series cross-validation, an optional relaxed refit, and
+ * the things a reader wants from it — A_k, intercept, residual covariance, the directed
+ * network, stability, and forecast errors next to baselines.
+ *
+ *     z_t = c + A_1 z_{t−1} + … + A_p z_{t−p} + ε_t
+ *
+ * How it is computed: one pass over the series builds the sufficient statistics of the
+ * lagged design (G = XᵀX shared by all d equations, C = XᵀY, YᵀY; per block when
+ * cross-validating), then one WASM call gives the lasso paths of all d equations. Unless
+ * `standardize` is false, each series is divided by its standard deviation first (the
+ * penalty is not scale-free); coefficients, intercept and Σ are reported in the series'
+ * units, λ on the standardised scale (objective (1/2n)‖y − Xβ‖² + λ‖β‖₁).
+ *
+ * With `select: "none"` (λ = 0, the end of the path) the fit is ordinary least squares with
+ * an intercept: the same coefficients as statsmodels' `VAR(y).fit(p, trend="c")`, and then
+ * `sigma` equals its `sigma_u`.
+ *
+ * @example Fixed order, λ by BIC (what a per-window fit uses)
+ * ```ts
+ * import { simulateVar } from "../data/synthetic_var.ts";
+ * import { fitVar } from "./var_model.ts";
+ *
+ * const sim = simulateVar({ d: 4, p: 1, T: 500, density: 0.2, seed: 7 });
+ * const model = fitVar(sim.series, sim.T, sim.d, { lags: 1 });
+ * if (model.A.length !== 16 || model.stability.spectralRadius >= 1) throw new Error("stable VAR(1)");
+ * ```
+ *
+ * @example Order by BIC, λ by cross-validation, a held-out tail
+ * ```ts
+ * import { simulateVar } from "../data/synthetic_var.ts";
+ * import { fitVar } from "./var_model.ts";
+ *
+ * const sim = simulateVar({ d: 3, p: 2, T: 1500, density: 0.3, seed: 8 });
+ * const m = fitVar(sim.series, sim.T, sim.d, { maxLags: 4, select: "cv", holdout: 0.2, horizon: 3 });
+ * const [h1] = m.forecast!.scores;
+ * if (m.order!.table.length !== 4 || !(h1.mse < h1.persistence)) throw new Error("beats persistence");
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import { centre, laggedBlocks, sumBlocks } from "./_lagged_blocks.ts";
+import { leastSquares, residualCrossProducts } from "./_linalg.ts";
+import { addKktRss } from "./_path_rss.ts";
+import { standardised } from "./_standardise.ts";
+import {
+  crossValidateBlocks,
+  type CvOptions,
+  foldBounds,
+  type LambdaCv,
+  type TimeSeriesFold,
+  timeSeriesFolds,
+} from "./cross_validate.ts";
+import { evaluateForecasts, type ForecastScore, type VarCoefficients } from "./forecast.ts";
+import { type LambdaCriterion, selectByCriterion } from "./lambda_criteria.ts";
+import { lassoPathBatch, pathAt } from "./lasso_path.ts";
+import { type VarNetwork, varNetwork } from "./network.ts";
+import { type OrderCriterion, type OrderFit, type OrderSelection, selectOrder } from "./order.ts";
+import { checkSeries } from "./series_check.ts";
+import { spectralRadiusEstimate } from "./stability.ts";
+
+/** How λ is chosen per equation: an information criterion, cross-validation, or λ = 0. */
+export type LambdaSelection = LambdaCriterion | "cv" | "none";
+
+/** Options of {@link fitVar}. */
+export interface FitVarOptions {
+  /** A fixed order p (no order selection). */
+  lags?: number;
+  /** Largest order compared when `lags` is not given. Default min(8, max(1, ⌊T/10⌋)). */
+  maxLags?: number;
+  /** Criterion for the order. Default "bic". */
+  orderCriterion?: OrderCriterion;
+  /** How each order is fitted for its criterion (see `selectOrder`). Default "auto". */
+  orderFit?: OrderFit | "auto";
+  /** How λ is chosen per equation. Default "bic". */
+  select?: LambdaSelection;
+  /** EBIC's γ. Default 0.5. */
+  ebicGamma?: number;
+  /** Cross-validation settings (with `select: "cv"`). */
+  cv?: CvOptions;
+  /** Refit least squares on each equation's selected support. Default false. */
+  relaxed?: boolean;
+  /** Divide each series by its standard deviation before the lasso. Default true. */
+  standardize?: boolean;
+  /**
+   * Fraction of the series, at its end, held out for scoring forecasts (0 ≤ h < 1).
+   * Default 0. When > 0, everything else (order, λ, coefficients) comes from the first
+   * part only, so the scores are honest.
+   */
+  holdout?: number;
+  /** Largest forecast horizon scored on the held-out tail. Default 1. */
+  horizon?: number;
+}
+
+/** Stability of the fitted VAR. */
+export interface VarStability {
+  /** Spectral radius of the companion matrix (estimate, relative error ≈ 1e-3). */
+  spectralRadius: number;
+  /** spectralRadius < 1. */
+  stable: boolean;
+  /** Present when not stable. */
+  warning?: string;
+}
+
+/** A fitted VAR and its diagnostics. */
+export interface VarModel extends VarCoefficients {
+  /** Time points fitted on (the training part when there is a holdout). */
+  T: number;
+  /** Rows of the lagged design, T − p. */
+  n: number;
+  /**
+   * Residual covariance EᵀE / (n − 1 − df̄), d×d, with df̄ the mean number of non-zero
+   * coefficients per equation: at λ = 0 the denominator is n − (p·d + 1), statsmodels'
+   * `sigma_u`. `sigmaDenominator` holds it (EᵀE / n is `sigma`·denominator / n).
+   */
+  sigma: Float64Array;
+  /** The denominator of `sigma`. */
+  sigmaDenominator: number;
+  /** λ per equation (standardised scale when `standardized`; 0 for "none"). */
+  lambdas: Float64Array;
+  /** λ_max per equation (the smallest λ with an all-zero equation), same scale. */
+  lambdaMax: Float64Array;
+  /** Non-zero coefficients per equation. */
+  df: Int32Array;
+  /** How λ was chosen. */
+  select: LambdaSelection;
+  /** Whether coefficients are least squares on the selected support. */
+  relaxed: boolean;
+  /** Whether the series were standardised for the lasso. */
+  standardized: boolean;
+  /** The standard deviation each series was divided by (ones when not standardised). */
+  scale: Float64Array;
+  /** The order selection, when the order was chosen. */
+  order?: OrderSelection;
+  /** The cross-validation, with `select: "cv"`. */
+  cv?: LambdaCv;
+  /** Who drives whom. */
+  network: VarNetwork;
+  /** Spectral radius and a warning when ≥ 1. */
+  stability: VarStability;
+  /** Forecast scores on the held-out tail, when `holdout` > 0. */
+  forecast?: { testStart: number; horizon: number; scores: ForecastScore[] };
+  /** Things the reader should know (an unstable fit, a refit that could not be done). */
+  warnings: string[];
+}
+
+function bad(argument: string, message: string): never {
+  throw new SparsedynError("INVALID_ARGUMENT", message, { argument });
+}
+
+function intOption(v: number | undefined, name: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < min) bad(name, `${name} must be an integer ≥ ${min}; got ${v}`);
+  return v;
+}
+
+/**
+ * Fits a sparse VAR to a series.
+ *
+ * @param series T×d row-major (`series[t * d + i]`).
+ * @param T Time points.
+ * @param d Series.
+ * @param options Order, λ selection, refit, holdout.
+ * @returns The model and its diagnostics.
+ * @throws {SparsedynError} `NON_FINITE` for a NaN/infinity (row and column named);
+ *   `INVALID_ARGUMENT` for a constant column (named), a series too short for the lags,
+ *   the folds or the holdout, or a bad option; `NOT_POSITIVE_DEFINITE` for least squares
+ *   (`select: "none"`) on a singular design.
+ */
+export function fitVar(
+  series: Float64Array,
+  T: number,
+  d: number,
+  options: FitVarOptions = {},
+): VarModel {
+  const lagsOpt = intOption(options.lags, "lags", 1);
+  const maxLagsOpt = intOption(options.maxLags, "maxLags", 1);
+  if (lagsOpt !== undefined && maxLagsOpt !== undefined) {
+    bad("maxLags", "give lags (a fixed order) or maxLags (order selection), not both");
+  }
+  const select = options.select ?? "bic";
+  if (!["bic", "aic", "ebic", "cv", "none"].includes(select)) {
+    bad("select", `select must be "bic", "aic", "ebic", "cv" or "none"; got "${select}"`);
+  }
+  const holdout = options.holdout ?? 0;
+  if (!(holdout >= 0 && holdout < 1)) bad("holdout", `holdout must lie in [0, 1); got ${holdout}`);
+  const horizon = intOption(options.horizon, "horizon", 1) ?? 1;
+  const standardize = options.standardize ?? true;
+
+  checkSeries(series, T, d, {
+    minLength: (lagsOpt ?? maxLagsOpt ?? 1) + 3,
+    minLengthReason: `a VAR(${lagsOpt ?? maxLagsOpt ?? 1}) needs at least p + 3 = ${
+      (lagsOpt ?? maxLagsOpt ?? 1) + 3
+    } time points`,
+  });
+  const testRows = Math.round(holdout * T);
+  if (holdout > 0 && testRows < 1) {
+    bad("holdout", `holdout ${holdout} of T = ${T} leaves no time point to score forecasts on`);
+  }
+  const Tfit = T - testRows;
+  const train = testRows ? series.subarray(0, Tfit * d) : series;
+  const maxLags = lagsOpt === undefined
+    ? (maxLagsOpt ?? Math.min(8, Math.max(1, Math.floor(Tfit / 10))))
+    : lagsOpt;
+  checkSeries(train, Tfit, d, {
+    name: testRows ? "series (training part)" : "series",
+    minLength: maxLags + 3,
+    minLengthReason: `a VAR(${maxLags}) needs at least p + 3 = ${maxLags + 3} time points${
+      testRows ? ` before the held-out ${testRows}` : ""
+    }`,
+  });
+
+  const warnings: string[] = [];
+  let order: OrderSelection | undefined;
+  let p = maxLags;
+  if (lagsOpt === undefined) {
+    order = selectOrder(train, Tfit, d, maxLags, {
+      criterion: options.orderCriterion,
+      fit: options.orderFit,
+    });
+    p = order.p;
+  }
+
+  const { z, scale } = standardize
+    ? standardised(train, Tfit, d)
+    : { z: train, scale: new Float64Array(d).fill(1) };
+  const n = Tfit - p, m = p * d;
+  let folds: TimeSeriesFold[] | undefined;
+  if (select === "cv") folds = timeSeriesFolds(n, options.cv?.folds ?? 5);
+  const lb = laggedBlocks(z, Tfit, d, p, p, folds ? foldBounds(folds) : [0, n]);
+  const full = centre(lb, sumBlocks(lb, 0, lb.blocks.length));
+  const lambdaMax = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let mx = 0;
+    for (let a = 0; a < m; a++) mx = Math.max(mx, Math.abs(full.C[a * d + i]));
+    lambdaMax[i] = mx / n;
+  }
+
+  let B: Float64Array; // m×d, standardised units
+  const lambdas = new Float64Array(d);
+  let cv: LambdaCv | undefined;
+  if (select === "none") {
+    B = leastSquares(full.G, full.C, m, d, "series");
+  } else {
+    B = new Float64Array(m * d);
+    if (select === "cv") {
+      cv = crossValidateBlocks(lb, folds!, lambdaMax, options.cv);
+      let lowest = Infinity;
+      for (let i = 0; i < d; i++) if (lambdaMax[i] > 0) lowest = Math.min(lowest, cv.lambda[i]);
+      const paths = lassoPathBatch(full.G, full.C, n, {
+        lambdaMin: Number.isFinite(lowest) ? lowest : 0,
+      });
+      for (let i = 0; i < d; i++) {
+        lambdas[i] = cv.lambda[i];
+        const beta = pathAt(paths[i], cv.lambda[i]);
+        for (let a = 0; a < m; a++) B[a * d + i] = beta[a];
+      }
+    } else {
+      const paths = lassoPathBatch(full.G, full.C, n);
+      addKktRss(paths, full.C, d, full.yty);
+      for (let i = 0; i < d; i++) {
+        const sel = selectByCriterion(paths[i], select, { gamma: options.ebicGamma });
+        lambdas[i] = sel.lambda;
+        for (let a = 0; a < m; a++) B[a * d + i] = sel.beta[a];
+      }
+    }
+  }
+  const relaxed = options.relaxed ?? false;
+  if (relaxed && select !== "none") relaxedRefit(full.G, full.C, B, m, d, warnings);
+
+  const df = new Int32Array(d);
+  for (let i = 0; i < d; i++) for (let a = 0; a < m; a++) if (B[a * d + i] !== 0) df[i]++;
+  const E = residualCrossProducts(full.G, full.C, full.YY, B, m, d);
+  const dfMean = df.reduce((s, v) => s + v, 0) / d;
+  const sigmaDenominator = Math.max(n - 1 - dfMean, 1);
+
+  // Back to the series' units: A_k[i, j] = s_i/s_j · Ã_k[i, j], c_i = s_i · c̃_i, Σ = SΣ̃S.
+  const A = new Float64Array(p * d * d), intercept = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let c = full.meanY[i];
+    for (let a = 0; a < m; a++) {
+      const b = B[a * d + i];
+      if (b === 0) continue;
+      c -= b * full.meanX[a];
+      const k = Math.floor(a / d), j = a % d;
+      A[(k * d + i) * d + j] = b * scale[i] / scale[j];
+    }
+    intercept[i] = c * scale[i];
+  }
+  const sigma = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      sigma[i * d + j] = E[i * d + j] / sigmaDenominator * scale[i] * scale[j];
+    }
+  }
+
+  const radius = spectralRadiusEstimate(A, d, p);
+  const stability: VarStability = { spectralRadius: radius, stable: radius < 1 };
+  if (!stability.stable) {
+    stability.warning = `the fitted VAR is not stable: the spectral radius of its companion ` +
+      `matrix is ${radius.toFixed(3)} ≥ 1 (explosive or unit-root dynamics; long forecasts ` +
+      `diverge; consider differencing or detrending the series)`;
+    warnings.push(stability.warning);
+  }
+  const model: VarModel = {
+    A,
+    intercept,
+    d,
+    p,
+    T: Tfit,
+    n,
+    sigma,
+    sigmaDenominator,
+    lambdas,
+    lambdaMax,
+    df,
+    select,
+    relaxed,
+    standardized: standardize,
+    scale,
+    order,
+    cv,
+    network: varNetwork(A, d, p),
+    stability,
+    warnings,
+  };
+  if (testRows) {
+    model.forecast = {
+      testStart: Tfit,
+      horizon,
+      scores: evaluateForecasts(model, series, T, Tfit, horizon),
+    };
+  }
+  return model;
+}
+
+/**
+ * Least squares on each equation's support S (G[S,S] β_S = C[S,i]) in place of the lasso
+ * coefficients: the relaxed lasso with full relaxation, which removes the shrinkage of
+ * the selected coefficients. Where G[S,S] is singular (|S| ≥ n, or collinear columns) the
+ * equation keeps its lasso coefficients and a warning says so.
+ */
+export function relaxedRefit(
+  G: Float64Array,
+  C: Float64Array,
+  B: Float64Array,
+  m: number,
+  d: number,
+  warnings: string[] = [],
+): void {
+  for (let i = 0; i < d; i++) {
+    const S: number[] = [];
+    for (let a = 0; a < m; a++) if (B[a * d + i] !== 0) S.push(a);
+    if (!S.length) continue;
+    const k = S.length;
+    const Gs = new Float64Array(k * k), cs = new Float64Array(k);
+    for (let u = 0; u < k; u++) {
+      for (let v = 0; v < k; v++) Gs[u * k + v] = G[S[u] * m + S[v]];
+      cs[u] = C[S[u] * d + i];
+    }
+    try {
+      const beta = leastSquares(Gs, cs, k, 1, `equation ${i}`);
+      S.forEach((a, u) => (B[a * d + i] = beta[u]));
+    } catch (err) {
+      if (!(err instanceof SparsedynError) || err.code !== "NOT_POSITIVE_DEFINITE") throw err;
+      warnings.push(
+        `relaxed refit of equation ${i} skipped: its ${k} selected coefficients are collinear ` +
+          `(or outnumber the samples); it keeps its lasso values`,
+      );
+    }
+  }
+}
