@@ -9,7 +9,7 @@
  * import { writeSynthetic } from "../data/synthetic_write.ts";
  * import { useBackend } from "../model/backend.ts";
  *
- * await useBackend("cpu");
+ * await useBackend("wasm");
  * const dir = await Deno.makeTempDir();
  * await writeSynthetic(`${dir}/s`, { height: 16, width: 16, frames: 40, cells: 2 });
  * await trainRun(`${dir}/s/movie.npy`, `${dir}/run`, { mode: "ae", epochs: 1, windowLength: 20 });
