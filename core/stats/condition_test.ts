@@ -15,7 +15,11 @@
  * process's memory, which is small when windows are long against it. The calibration tests
  * (tests/core/stats/condition_calibration_test.ts) check the rejection rate under the null
  * (same VAR in both conditions), with non-overlapping and half-overlapping windows, and the
- * power on a documented alternative.
+ * power on a documented alternative. Measured there (4 series, VAR(1), 10 windows of 60
+ * frames per condition, 999 relabelings): rejection rate at α = 0.05 of 0.046 over 1000
+ * null replicates (0.045 over 400 with half-overlapping windows); power 0.97 over 200
+ * replicates when two coefficients (0.845 and 0.737, cell 2 driving cells 0 and 1) rise
+ * by 0.25 in condition B.
  *
  * @example Same process in both conditions
  * ```ts

@@ -77,18 +77,18 @@ export interface WindowOptions {
  *
  * @example
  * ```ts
- * import { checkSeries } from "./series_windows.ts";
+ * import { checkWindowSeries } from "./series_windows.ts";
  * import { SparsedynError } from "../errors.ts";
  *
  * try {
- *   checkSeries(Float64Array.of(1, 2, NaN, 4), 2, 2, 1, "a[0]");
+ *   checkWindowSeries(Float64Array.of(1, 2, NaN, 4), 2, 2, 1, "a[0]");
  *   throw new Error("NaN accepted");
  * } catch (e) {
  *   if (!(e instanceof SparsedynError) || e.code !== "NON_FINITE" || e.argument !== "a[0]") throw e;
  * }
  * ```
  */
-export function checkSeries(
+export function checkWindowSeries(
   series: Float64Array,
   T: number,
   d: number,
@@ -132,7 +132,7 @@ export function checkSeries(
  * @param firstBlock Id of the first block (so two conditions' ids do not collide).
  * @param p Lags, for the checks (default 1).
  * @returns The windows, in recording and time order.
- * @throws {SparsedynError} For a recording that fails {@link checkSeries}, is shorter than
+ * @throws {SparsedynError} For a recording that fails {@link checkWindowSeries}, is shorter than
  *   one window, or has another d than the first; for bad window options.
  */
 export function cutWindows(
@@ -169,7 +169,7 @@ export function cutWindows(
   let block = firstBlock;
   recordings.forEach((r, i) => {
     const argument = `${condition}[${i}]`;
-    checkSeries(r.series, r.T, r.d, p, argument, r.name);
+    checkWindowSeries(r.series, r.T, r.d, p, argument, r.name);
     const label = r.name ? `${r.name} (${argument})` : argument;
     if (r.d !== recordings[0].d) {
       throw new SparsedynError(

@@ -26,7 +26,7 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
-import { checkSeries, type SeriesWindow } from "./series_windows.ts";
+import { checkWindowSeries, type SeriesWindow } from "./series_windows.ts";
 
 /** Window VARs, one row of coefficients per window. */
 export interface WindowVars {
@@ -94,7 +94,7 @@ export function fitWindowVars(
     }
     // A still stretch inside one window is data (its coefficients come out zero);
     // columns constant everywhere are refused below.
-    checkSeries(w.series, w.T, w.d, p, argument, where, true);
+    checkWindowSeries(w.series, w.T, w.d, p, argument, where, true);
   });
   const scale = new Float64Array(d).fill(1);
   if (options.standardize ?? true) {
