@@ -250,8 +250,9 @@ export function fitVar(
       cv = crossValidateBlocks(lb, folds!, lambdaMax, options.cv);
       let lowest = Infinity;
       for (let i = 0; i < d; i++) if (lambdaMax[i] > 0) lowest = Math.min(lowest, cv.lambda[i]);
+      // The path stops just below the smallest chosen λ (λ·n/n may round a hair above it).
       const paths = lassoPathBatch(full.G, full.C, n, {
-        lambdaMin: Number.isFinite(lowest) ? lowest : 0,
+        lambdaMin: Number.isFinite(lowest) ? lowest * (1 - 1e-9) : 0,
       });
       for (let i = 0; i < d; i++) {
         lambdas[i] = cv.lambda[i];
