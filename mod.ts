@@ -152,3 +152,40 @@ export { loadRun, writeRun } from "./core/runs/run_folder.ts";
 export type { RunContents, RunVar, Shaped } from "./core/runs/run_folder.ts";
 export { wasmBinariesUrl } from "./core/model/tf.ts";
 export type { Scalar, Tensor, Tensor2D, Tensor4D, Variable } from "./core/model/tf.ts";
+export { blockPermutationTest } from "./core/stats/block_permutation.ts";
+export type {
+  BlockPermutationOptions,
+  BlockPermutationResult,
+  Condition,
+} from "./core/stats/block_permutation.ts";
+export {
+  countLabelings,
+  enumerateLabelings,
+  randomLabelings,
+} from "./core/stats/block_labelings.ts";
+export { welchEvaluator, welchStatistics } from "./core/stats/welch_statistic.ts";
+export type { WelchEvaluator, WelchStatistics } from "./core/stats/welch_statistic.ts";
+export { benjaminiHochberg, discoveries } from "./core/stats/fdr.ts";
+export { conditionVariability } from "./core/stats/variability.ts";
+export type { Variability } from "./core/stats/variability.ts";
+export { checkWindowSeries, cutWindows } from "./core/stats/series_windows.ts";
+export type { Recording, SeriesWindow, WindowOptions } from "./core/stats/series_windows.ts";
+export { fitWindowVars } from "./core/stats/window_var.ts";
+export type { WindowVars } from "./core/stats/window_var.ts";
+export { conditionTest, conditionTestWindows } from "./core/stats/condition_test.ts";
+export type {
+  CoefficientTest,
+  ConditionTestOptions,
+  ConditionTestResult,
+} from "./core/stats/condition_test.ts";
+export {
+  NULL_VALUES_LIMIT,
+  summarizeNull,
+  testJson,
+  writeTestJson,
+} from "./core/stats/test_json.ts";
+export type { NullSummary } from "./core/stats/test_json.ts";
+export { encodeForTest, runEncoder } from "./core/stats/encode_for_test.ts";
+export type { EncodedSeries } from "./core/stats/encode_for_test.ts";
+export { encodeMovie, loadModel, withPreprocessedMovie } from "./core/runs/load_model.ts";
+export type { FramesShape, LoadedModel } from "./core/runs/load_model.ts";

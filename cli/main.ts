@@ -14,6 +14,7 @@ import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
 import { preprocess } from "./preprocess.ts";
 import { synth } from "./synth.ts";
+import { test } from "./test.ts";
 import { train } from "./train.ts";
 
 const COMMANDS: Record<string, Command> = {
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   lasso,
   preprocess,
   synth,
+  test,
   train,
 };
 
