@@ -189,3 +189,42 @@ export { encodeForTest, runEncoder } from "./core/stats/encode_for_test.ts";
 export type { EncodedSeries } from "./core/stats/encode_for_test.ts";
 export { encodeMovie, loadModel, withPreprocessedMovie } from "./core/runs/load_model.ts";
 export type { FramesShape, LoadedModel } from "./core/runs/load_model.ts";
+export {
+  fitVar,
+  type FitVarOptions,
+  type LambdaSelection,
+  relaxedRefit,
+  type VarModel,
+  type VarStability,
+} from "./core/var/var_model.ts";
+export {
+  type OrderCriterion,
+  type OrderFit,
+  type OrderOptions,
+  type OrderRow,
+  type OrderSelection,
+  selectOrder,
+} from "./core/var/order.ts";
+export {
+  crossValidateVar,
+  type CvOptions,
+  type CvRule,
+  type LambdaCv,
+  type TimeSeriesFold,
+  timeSeriesFolds,
+} from "./core/var/cross_validate.ts";
+export {
+  type CriterionOptions,
+  type LambdaCriterion,
+  logBinomial,
+  selectByCriterion,
+} from "./core/var/lambda_criteria.ts";
+export { type VarEdge, type VarNetwork, varNetwork } from "./core/var/network.ts";
+export {
+  evaluateForecasts,
+  forecast,
+  type ForecastScore,
+  type VarCoefficients,
+} from "./core/var/forecast.ts";
+export { checkSeries, type SeriesCheckOptions } from "./core/var/series_check.ts";
+export { type VarModelJson, varModelToJson } from "./core/var/var_json.ts";

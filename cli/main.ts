@@ -10,6 +10,7 @@ import { VERSION } from "../core/version.ts";
 import { type Command, UsageError } from "./_flags.ts";
 import { demo } from "./demo.ts";
 import { experiment } from "./experiment.ts";
+import { fit } from "./fit.ts";
 import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
 import { preprocess } from "./preprocess.ts";
@@ -20,6 +21,7 @@ import { train } from "./train.ts";
 const COMMANDS: Record<string, Command> = {
   demo,
   experiment,
+  fit,
   inspect,
   lasso,
   preprocess,

@@ -52,9 +52,13 @@ export interface OrderRow {
   freeParameters: number;
   /** ln det of the ML residual covariance. */
   logDet: number;
+  /** Akaike's criterion. */
   aic: number;
+  /** Schwarz's Bayesian criterion. */
   bic: number;
+  /** Hannan–Quinn's criterion. */
   hqic: number;
+  /** Akaike's final prediction error. */
   fpe: number;
 }
 

@@ -25,26 +25,47 @@ import type { LambdaSelection, VarModel, VarStability } from "./var_model.ts";
 
 /** The JSON form of a {@link VarModel}. */
 export interface VarModelJson {
+  /** Series. */
   d: number;
+  /** Lags. */
   p: number;
+  /** Time points fitted on. */
   T: number;
+  /** Rows of the lagged design, T − p. */
   n: number;
+  /** A[k][i][j]: effect of series j at lag k+1 on series i. */
   A: number[][][];
+  /** Intercept per series. */
   intercept: number[];
+  /** Residual covariance. */
   sigma: number[][];
+  /** The denominator of `sigma`. */
   sigmaDenominator: number;
+  /** How λ was chosen. */
   select: LambdaSelection;
+  /** Whether coefficients are least squares on the selected support. */
   relaxed: boolean;
+  /** Whether the series were standardised for the lasso. */
   standardized: boolean;
+  /** The standard deviation each series was divided by. */
   scale: number[];
+  /** λ per equation. */
   lambdas: number[];
+  /** λ_max per equation. */
   lambdaMax: number[];
+  /** Non-zero coefficients per equation. */
   df: number[];
+  /** The order selection, when the order was chosen. */
   order?: OrderSelection;
+  /** The cross-validation's folds, rule and chosen λ, with `select: "cv"`. */
   cv?: { folds: { trainEnd: number; testEnd: number }[]; rule: string; lambda: number[] };
+  /** Who drives whom. */
   network: VarNetwork;
+  /** Spectral radius and a warning when ≥ 1. */
   stability: VarStability;
+  /** Forecast scores on the held-out tail. */
   forecast?: { testStart: number; horizon: number; scores: ForecastScore[] };
+  /** Things the reader should know. */
   warnings: string[];
 }
 
