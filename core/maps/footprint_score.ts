@@ -40,7 +40,7 @@ export interface FootprintThresholds {
 
 /** The scores of one map. */
 export interface FootprintScore {
-  /** ROC AUC of inside against outside pixels. */
+  /** ROC AUC of inside against outside pixels (NaN when either class is empty). */
   auc: number;
   /** Share of the map's mass on the footprints' support. */
   localisation: number;
@@ -56,8 +56,7 @@ export interface FootprintScore {
  * @param K Cells.
  * @param thresholds Inside / outside thresholds.
  * @returns AUC, localisation and its chance level.
- * @throws {SparsedynError} `INVALID_ARGUMENT` for sizes that do not match, or a frame with
- *   no inside or no outside pixel.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` for sizes that do not match.
  */
 export function scoreAgainstFootprints(
   map: ArrayLike<number>,
@@ -90,5 +89,7 @@ export function scoreAgainstFootprints(
       labels.push(f >= inside);
     }
   }
-  return { auc: rocAuc(scores, labels), localisation: massOn / mass, chance: support / P };
+  const positives = labels.filter((l) => l).length;
+  const auc = positives > 0 && positives < labels.length ? rocAuc(scores, labels) : NaN;
+  return { auc, localisation: massOn / mass, chance: support / P };
 }

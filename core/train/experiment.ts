@@ -4,7 +4,7 @@
  * 1. the skip connection (the mean image's static code into the decoder) raises latent SNR
  *    and lowers reconstruction error — arms `skip: "mean"` against `skip: "none"`;
  * 2. end-to-end training through the VAR layer lowers the latent prediction error against
- *    fitting the VAR after the fact (two-stage).
+ *    fitting the VAR after the fact (two-stage), and gives more localised contribution maps.
  *
  * Each seed draws a new field of view, dynamics and noise; every arm trains on the first
  * part of the movie from the same initial weights and is evaluated (`core/train/evaluate.ts`)
@@ -32,9 +32,12 @@ import {
   renderFrames,
   simulateActivity,
 } from "../data/synthetic.ts";
-import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
+import { type Cae, type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
 import { tf } from "../model/tf.ts";
-import { representationMeasures, windowMeasures } from "./evaluate.ts";
+import { contributionMaps } from "../maps/contribution.ts";
+import { scoreAgainstFootprints } from "../maps/footprint_score.ts";
+import { fitVarLasso } from "../var/fit_var.ts";
+import { encodeAll, representationMeasures, windowMeasures } from "./evaluate.ts";
 import { trainCae } from "./train.ts";
 
 /** One arm of the comparison. */
@@ -71,6 +74,11 @@ export interface ExperimentOptions {
   learningRate?: number;
   /** Architecture overrides of `defaultCaeConfig` (default none). */
   cae?: Partial<Omit<CaeConfig, "height" | "width" | "skip">>;
+  /**
+   * Contribution maps scored against the true footprints: IG over `frames` frames of each
+   * field with `steps` trapezoid intervals (default 24 frames, 8 steps); false: none.
+   */
+  maps?: { frames: number; steps: number } | false;
   /** Called after each trained arm. */
   onRun?: (run: ExperimentRun) => void;
 }
@@ -93,6 +101,12 @@ export interface ExperimentRun extends ExperimentArm {
   supportF1: number;
   /** F1 of a random ranking. */
   chanceF1: number;
+  /** ROC AUC of the summed IG prediction map, cell pixels against background (NaN: no maps). */
+  mapAuc: number;
+  /** Share of the IG prediction map's mass on the cells' footprints (NaN: no maps). */
+  mapLocalisation: number;
+  /** Share of the frame on the footprints: a flat map's localisation (NaN: no maps). */
+  mapChance: number;
   /** Training seconds. */
   seconds: number;
 }
@@ -146,6 +160,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     learningRate: options.learningRate ?? 2e-3,
     fields: options.fields ?? 3,
     cae: options.cae ?? {},
+    maps: options.maps ?? { frames: 24, steps: 8 },
   };
   const { size: S, frames: T, cells: K, windowLength: L, fields: F } = settings;
   // Training windows do not overlap (stride = L) and each field's training part is a whole
@@ -167,7 +182,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       const { mean, sd } = standardiseMovie(frames);
       const clean = renderCleanFrames(plan, activity, 0, T).map((v) => (v - mean) / sd);
       const edges = plan.truth.edges.a.filter((e) => e.lag === 1);
-      return { frames, clean, calcium: activity.calcium, edges };
+      return { frames, clean, calcium: activity.calcium, edges, footprints: plan.footprints };
     });
     const training = new Float32Array(F * Ttrain * S * S);
     movies.forEach((m, f) =>
@@ -195,6 +210,9 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
           latentSnrDb: 0,
           supportF1: 0,
           chanceF1: 0,
+          mapAuc: 0,
+          mapLocalisation: 0,
+          mapChance: 0,
         };
         for (const m of movies) {
           // Held out: reconstruction and prediction. The whole movie: latent SNR and support
@@ -211,8 +229,14 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
             cells: K,
             edges: m.edges,
           });
+          const maps = settings.maps
+            ? await mapMeasures(cae, m.frames, T, m.footprints, K, settings.maps)
+            : { mapAuc: NaN, mapLocalisation: NaN, mapChance: NaN };
           for (
-            const [k, v] of Object.entries({ ...test, ...all }) as [keyof typeof sums, number][]
+            const [k, v] of Object.entries({ ...test, ...all, ...maps }) as [
+              keyof typeof sums,
+              number,
+            ][]
           ) {
             sums[k] += v / F;
           }
@@ -226,6 +250,43 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     }
   }
   return { settings, runs };
+}
+
+/**
+ * The contribution maps' localisation on one field: the VAR fitted on the whole movie's
+ * latents (lasso path, BIC: as `var.json` of a run), the IG maps of its prediction summed
+ * over latents (baseline: the movie's mean image), scored against the union of all cells'
+ * footprints — every cell predicts its own future (self-coefficients, calcium decay), so
+ * all of them, not only those that drive others, are what the prediction should rest on.
+ */
+async function mapMeasures(
+  cae: Cae,
+  frames: Float32Array,
+  T: number,
+  footprints: Float32Array,
+  K: number,
+  options: { frames: number; steps: number },
+): Promise<{ mapAuc: number; mapLocalisation: number; mapChance: number }> {
+  const { height: H, width: W } = cae.config;
+  const d = cae.latentSize, P = H * W;
+  const fit = fitVarLasso(await encodeAll(cae, frames, T), T, d, 1);
+  const A = [Array.from({ length: d }, (_, i) => Array.from(fit.A.subarray(i * d, (i + 1) * d)))];
+  const mean = new Float32Array(P);
+  for (let t = 0; t < T; t++) for (let q = 0; q < P; q++) mean[q] += frames[t * P + q] / T;
+  const maps = await contributionMaps(cae, frames, T, { lags: 1, A }, mean, {
+    method: "ig",
+    frames: options.frames,
+    steps: options.steps,
+    footprints: false,
+  });
+  const total = new Float32Array(P);
+  for (let i = 0; i < d; i++) {
+    for (let q = 0; q < P; q++) total[q] += maps.ig!.prediction[i * P + q];
+  }
+  // A VAR with no coefficient gives an all-zero map: no localisation to speak of.
+  if (!total.some((v) => v > 0)) return { mapAuc: 0.5, mapLocalisation: NaN, mapChance: NaN };
+  const s = scoreAgainstFootprints(total, footprints, K);
+  return { mapAuc: s.auc, mapLocalisation: s.localisation, mapChance: s.chance };
 }
 
 /**
@@ -275,7 +336,14 @@ export function pairedDifferences(
   runs: ExperimentRun[],
   a: ExperimentArm,
   b: ExperimentArm,
-  metric: "reconstruction" | "cleanReconstruction" | "prediction" | "latentSnrDb" | "supportF1",
+  metric:
+    | "reconstruction"
+    | "cleanReconstruction"
+    | "prediction"
+    | "latentSnrDb"
+    | "supportF1"
+    | "mapAuc"
+    | "mapLocalisation",
 ): number[] {
   const pick = (arm: ExperimentArm, seed: number) =>
     runs.find((r) => r.seed === seed && r.skip === arm.skip && r.mode === arm.mode);
@@ -296,7 +364,9 @@ type Metric =
   | "cleanReconstruction"
   | "prediction"
   | "latentSnrDb"
-  | "supportF1";
+  | "supportF1"
+  | "mapAuc"
+  | "mapLocalisation";
 
 /** One row of a claims table: the paired difference and whether the seeds agree. */
 function claimRow(
@@ -351,10 +421,13 @@ export function resultsMarkdown(
       fmt(col("cleanReconstruction"), 4)
     } | ${fmt(col("latentSnrDb"), 2)} | ${fmt(col("prediction"), 4)} | ${
       fmt(col("supportF1"), 2)
-    } | ${meanSd(mine.map((r) => r.seconds)).mean.toFixed(0)} |`;
+    } | ${fmt(col("mapAuc"), 3)} | ${fmt(col("mapLocalisation"), 3)} | ${
+      meanSd(mine.map((r) => r.seconds)).mean.toFixed(0)
+    } |`;
   });
   const chance = meanSd(runs.map((r) => r.chanceF1)).mean;
   const floor = meanSd(runs.map((r) => r.noiseFloor)).mean;
+  const mapChance = meanSd(runs.map((r) => r.mapChance)).mean;
   const claims = [
     claimRow(runs, "skip − none, end-to-end", E2E_MEAN, E2E_NONE, "latentSnrDb", false),
     claimRow(runs, "skip − none, end-to-end", E2E_MEAN, E2E_NONE, "reconstruction", true),
@@ -364,6 +437,12 @@ export function resultsMarkdown(
     claimRow(runs, "skip − none, two-stage", TS_MEAN, TS_NONE, "cleanReconstruction", true),
     claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "prediction", true),
     claimRow(runs, "end-to-end − two-stage, none", E2E_NONE, TS_NONE, "prediction", true),
+    ...(s.maps
+      ? [
+        claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "mapLocalisation", false),
+        claimRow(runs, "end-to-end − two-stage, none", E2E_NONE, TS_NONE, "mapLocalisation", false),
+      ]
+      : []),
   ];
   return `# Results: does the method do what it claims?
 
@@ -385,12 +464,17 @@ For each of ${s.seeds.length} seeds (${
 - **prediction**: held-out one-step prediction MSE of the window VAR on standardised latents (two-stage: the VAR fitted after training, on the frozen latents);
 - **support F1**: the latents' VAR (lasso path, BIC) carried to the cells by regression; its E strongest cell-to-cell influences against the E true edges (chance ≈ ${
     chance.toFixed(2)
+  });
+- **map AUC**, **localisation**: the contribution map of the latents' VAR (lasso path, BIC, whole movie) — integrated gradients of its prediction from the mean image, summed over latents, ${
+    s.maps ? `${s.maps.frames} frames, ${s.maps.steps} steps` : "not computed"
+  } (\`core/maps/\`) — against the true footprints: ROC AUC of pixels inside a cell (footprint ≥ ½ its peak) against pixels outside all cells (< 0.05), and the share of the map's mass on the footprints (≥ 0.05; a flat map scores ${
+    mapChance.toFixed(2)
   }).
 
 ## Mean ± sd over seeds
 
-| mode | skip | reconstruction ↓ | vs clean ↓ | latent SNR dB ↑ | prediction ↓ | support F1 ↑ | train s |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| mode | skip | reconstruction ↓ | vs clean ↓ | latent SNR dB ↑ | prediction ↓ | support F1 ↑ | map AUC ↑ | localisation ↑ | train s |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 
 ## The claims, paired by seed
@@ -410,6 +494,9 @@ ${
       claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "latentSnrDb", false),
       claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "reconstruction", true),
       claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "supportF1", false),
+      ...(s.maps
+        ? [claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "mapAuc", false)]
+        : []),
     ].join("\n")
   }
 ${control ? controlSection(control) : ""}`;

@@ -3,7 +3,7 @@ import { rocAuc } from "../../../core/maps/roc_auc.ts";
 import { scoreAgainstFootprints } from "../../../core/maps/footprint_score.ts";
 import { SparsedynError } from "../../../core/errors.ts";
 import { uniform } from "../../../core/data/random.ts";
-import { assertAlmostEquals, assertEquals, assertThrows } from "../../_helpers/assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../_helpers/assert.ts";
 
 Deno.test("AUC by hand: 3 positives, 3 negatives, one tie across classes", () => {
   // Pairs (pos, neg): 0.8 beats 0.7, 0.5, 0.2 (3); 0.5 ties 0.5 (½), beats 0.2 (1); 0.1 beats
@@ -66,6 +66,8 @@ Deno.test("footprint score: rim pixels are left out of the AUC, kept in the loca
   const flat = scoreAgainstFootprints(new Float32Array(6).fill(1), F, 2);
   assertEquals(flat.auc, 0.5);
   assertAlmostEquals(flat.localisation, flat.chance, 1e-12);
+  // Cells everywhere: no background to tell them from.
+  assert(Number.isNaN(scoreAgainstFootprints([1, 2], [1, 0.6], 1).auc));
   assertThrows(() => scoreAgainstFootprints(new Float32Array(5), F, 2), SparsedynError, {
     argument: "footprints",
   });
