@@ -186,6 +186,8 @@ export {
 } from "./core/stats/test_json.ts";
 export type { NullSummary } from "./core/stats/test_json.ts";
 export { encodeForTest, runEncoder } from "./core/stats/encode_for_test.ts";
+export { principalComponents, projectRecording } from "./core/stats/principal_components.ts";
+export type { PrincipalComponents } from "./core/stats/principal_components.ts";
 export type { EncodedSeries } from "./core/stats/encode_for_test.ts";
 export { encodeMovie, loadModel, withPreprocessedMovie } from "./core/runs/load_model.ts";
 export type { FramesShape, LoadedModel } from "./core/runs/load_model.ts";

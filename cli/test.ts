@@ -38,6 +38,10 @@ Test:
                     at most B + 1 labelings, all are enumerated (an exact test)
   --alpha A         level of the test and of the false discovery rate (default 0.05)
   --seed S          seed of the relabelings (default 1)
+  --components K    test on the K leading principal components of all recordings pooled
+                    (labels unused, so the test stays exact) instead of the d series, or
+                    "all" (default: 8 when <run> encodes movies into more than 8 latents,
+                    else all): 1000 coefficients per window drown a change in a few
   --raw             fit on the raw scale (default: each column divided by its sd pooled
                     over both conditions)
   --backend B       with <run>: tfjs backend for encoding (auto, wasm, webgpu, tensorflow,
@@ -48,6 +52,9 @@ Output:
   -h, --help        show this help
 
 Exit status: 0 when the test ran (whatever its outcome), 1 on bad input, 2 on a usage error.`;
+
+/** Components tested by default when a run's model encodes movies (see --components). */
+const DEFAULT_COMPONENTS = 8;
 
 const SERIES_EXT = [".npy", ".csv", ".tsv", ".txt"];
 
@@ -100,6 +107,13 @@ function summary(r: ConditionTestResult, written: string | undefined): string[] 
   const w = r.windows, s = r.settings;
   const lines = [
     `sparsedyn test: a (${r.inputs.a.length} recording(s), ${w.a} windows in ${w.blocksA} blocks) vs b (${r.inputs.b.length} recording(s), ${w.b} windows in ${w.blocksB} blocks)`,
+    ...(r.components
+      ? [
+        `  on the ${r.components.k} leading principal components of the ${r.components.d} series (pooled over both conditions, labels unused; ${
+          (100 * r.components.explained).toFixed(1)
+        }% of the variance)`,
+      ]
+      : []),
     `  VAR(${s.lags}) on d = ${s.d} series per window of ${w.length} frames (stride ${w.stride}, ${w.blockWindows} window(s) per block); λ per equation by BIC`,
     `  statistic: sum of squared Welch t over ${r.coefficients.length} coefficients = ${
       fmt(r.statistic, 3)
@@ -152,6 +166,7 @@ export const test: Command = {
       alpha: { type: "string" },
       seed: { type: "string" },
       raw: { type: "boolean" },
+      components: { type: "string" },
       backend: { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
@@ -189,6 +204,9 @@ export const test: Command = {
       throw new UsageError(`--alpha must be < 1; got "${values.alpha}"`, "--alpha");
     }
     const seed = numberFlag(values.seed, "--seed", { integer: true });
+    const components = values.components === "all"
+      ? "all"
+      : numberFlag(values.components, "--components", { integer: true, min: 1 });
 
     let encoder: Awaited<ReturnType<typeof runEncoder>> | undefined;
     if (run !== undefined) {
@@ -215,7 +233,17 @@ export const test: Command = {
           Promise.resolve([]),
         );
       const a = await read(aFiles), b = await read(bFiles);
+      const d = a[0].d;
+      if (typeof components === "number" && components > d) {
+        throw new UsageError(
+          `--components must be at most the series' d = ${d}; got ${components}`,
+          "--components",
+        );
+      }
       result = conditionTest(a, b, {
+        components: components === "all"
+          ? undefined
+          : components ?? (encoder && d > DEFAULT_COMPONENTS ? DEFAULT_COMPONENTS : undefined),
         lags,
         window,
         stride,

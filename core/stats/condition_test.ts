@@ -39,7 +39,17 @@
 import { SparsedynError } from "../errors.ts";
 import { blockPermutationTest, type Condition } from "./block_permutation.ts";
 import { benjaminiHochberg } from "./fdr.ts";
-import { cutWindows, type Recording, type SeriesWindow } from "./series_windows.ts";
+import {
+  type PrincipalComponents,
+  principalComponents,
+  projectRecording,
+} from "./principal_components.ts";
+import {
+  checkWindowSeries,
+  cutWindows,
+  type Recording,
+  type SeriesWindow,
+} from "./series_windows.ts";
 import { conditionVariability, type Variability } from "./variability.ts";
 import { fitWindowVars } from "./window_var.ts";
 
@@ -63,6 +73,12 @@ export interface ConditionTestOptions {
   standardize?: boolean;
   /** Enumerate every labeling: "auto" (when ≤ permutations + 1), "always", "never". */
   exact?: "auto" | "always" | "never";
+  /**
+   * Test on the k leading principal components of all recordings pooled (labels unused,
+   * so the test stays exact) instead of the d series: fewer coefficients, more power when
+   * d is large next to the window (see `principal_components.ts`). Default: all d series.
+   */
+  components?: number;
 }
 
 /** One VAR coefficient's test. */
@@ -144,6 +160,12 @@ export interface ConditionTestResult {
   inputs: { a: string[]; b: string[] };
   /** Caveats, in words. */
   warnings: string[];
+  /**
+   * When the test ran on principal components: their number, the share of variance they
+   * hold, and the components (k×d, row-major). Coefficients' `from`/`to` then index
+   * components, not series.
+   */
+  components?: { k: number; d: number; explained: number; vectors: number[][] };
 }
 
 function bad(argument: string, message: string): never {
@@ -298,15 +320,38 @@ export function conditionTest(
   if (!Number.isInteger(lags) || lags < 1) bad("lags", `lags must be an integer ≥ 1; got ${lags}`);
   if (a.length === 0) bad("a", "condition a has no recordings");
   if (b.length === 0) bad("b", "condition b has no recordings");
-  const cut = { length, stride, blockWindows };
-  const wa = cutWindows(a, "a", cut, 0, lags);
-  const wb = cutWindows(b, "b", cut, wa.length === 0 ? 0 : wa[wa.length - 1].block + 1, lags);
   if (b[0].d !== a[0].d) {
     const name = b[0].name ? `${b[0].name} (b[0])` : "b[0]";
     bad("b[0]", `${name}: ${b[0].d} series, but condition a has ${a[0].d}: d must agree`);
   }
+  let pc: PrincipalComponents | undefined;
+  if (options.components !== undefined && options.components !== a[0].d) {
+    for (const [i, r] of a.entries()) {
+      checkWindowSeries(r.series, r.T, r.d, lags, `a[${i}]`, r.name);
+    }
+    for (const [i, r] of b.entries()) {
+      checkWindowSeries(r.series, r.T, r.d, lags, `b[${i}]`, r.name);
+    }
+    pc = principalComponents([...a, ...b], options.components);
+    a = a.map((r) => projectRecording(r, pc!));
+    b = b.map((r) => projectRecording(r, pc!));
+  }
+  const cut = { length, stride, blockWindows };
+  const wa = cutWindows(a, "a", cut, 0, lags);
+  const wb = cutWindows(b, "b", cut, wa.length === 0 ? 0 : wa[wa.length - 1].block + 1, lags);
   const r = conditionTestWindows([...wa, ...wb], { ...options, lags });
   r.windows.stride = stride;
   r.windows.blockWindows = blockWindows;
+  if (pc) {
+    r.components = {
+      k: pc.k,
+      d: pc.d,
+      explained: pc.explained,
+      vectors: Array.from(
+        { length: pc.k },
+        (_, c) => Array.from(pc.vectors.subarray(c * pc.d, (c + 1) * pc.d)),
+      ),
+    };
+  }
   return r;
 }
