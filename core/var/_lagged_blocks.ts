@@ -67,45 +67,148 @@ export function laggedBlocks(
   const ref = new Float64Array(d);
   for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) ref[j] += z[t * d + j];
   for (let j = 0; j < d; j++) ref[j] /= T;
-  const blocks: Block[] = [];
-  const x = new Float64Array(m), y = new Float64Array(d);
-  for (let b = 0; b + 1 < bounds.length; b++) {
-    const Sxx = new Float64Array(m * m),
-      Sxy = new Float64Array(m * d),
-      Syy = new Float64Array(d * d),
-      sx = new Float64Array(m),
-      sy = new Float64Array(d);
-    for (let r = bounds[b]; r < bounds[b + 1]; r++) {
-      const t = t0 + r;
-      for (let k = 1; k <= p; k++) {
-        const src = (t - k) * d, dst = (k - 1) * d;
-        for (let j = 0; j < d; j++) x[dst + j] = z[src + j] - ref[j];
-      }
-      for (let i = 0; i < d; i++) y[i] = z[t * d + i] - ref[i];
-      for (let a = 0; a < m; a++) {
-        const xa = x[a];
-        sx[a] += xa;
-        if (xa === 0) continue;
-        const row = a * m;
-        for (let c = a; c < m; c++) Sxx[row + c] += xa * x[c];
-        const crow = a * d;
-        for (let i = 0; i < d; i++) Sxy[crow + i] += xa * y[i];
-      }
-      for (let i = 0; i < d; i++) {
-        const yi = y[i];
-        sy[i] += yi;
-        const row = i * d;
-        for (let j = i; j < d; j++) Syy[row + j] += yi * y[j];
+  // Every sum in a block is a lagged cross-product of the series over a shifted range:
+  // Σ_t z_{t−k} z_{t−l}ᵀ (k ≤ l, lags 0 … p, lag 0 being y) = M_h over t − k, where
+  // M_h(range) = Σ_{s ∈ range} z_s z_{s−h}ᵀ and h = l − k. So instead of the m×m outer
+  // product per row (p²d²/2 + pd² + d²/2 products) we form the p + 1 d×d lagged products
+  // per time point (d²/2 + pd²), on the column-major series, 2×2 register-blocked, over
+  // the segments between all shifted block boundaries, each segment added into every
+  // block range that contains it.
+  const zc = new Float64Array(d * T);
+  for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) zc[j * T + t] = z[t * d + j] - ref[j];
+  const nb = bounds.length - 1;
+  const cutSet = new Set<number>();
+  for (const b of bounds) for (let k = 0; k <= p; k++) cutSet.add(t0 + b - k);
+  const cuts = [...cutSet].sort((a, b) => a - b);
+  // acc[b][h][k]: M_h over block b's rows shifted by k (k ≤ p − h); sums[b][k]: Σ z_s.
+  const acc: Float64Array[][][] = [], sums: Float64Array[][] = [];
+  for (let b = 0; b < nb; b++) {
+    acc.push([]);
+    sums.push([]);
+    for (let h = 0; h <= p; h++) {
+      acc[b].push([]);
+      for (let k = 0; k <= p - h; k++) acc[b][h].push(new Float64Array(d * d));
+    }
+    for (let k = 0; k <= p; k++) sums[b].push(new Float64Array(d));
+  }
+  const M = new Float64Array(d * d), sz = new Float64Array(d);
+  for (let c = 0; c + 1 < cuts.length; c++) {
+    const s0 = cuts[c], s1 = cuts[c + 1];
+    // Which (block, shift) ranges hold this segment.
+    const holders: [number, number][] = [];
+    for (let b = 0; b < nb; b++) {
+      for (let k = 0; k <= p; k++) {
+        if (t0 + bounds[b] - k <= s0 && s1 <= t0 + bounds[b + 1] - k) holders.push([b, k]);
       }
     }
-    mirror(Sxx, m);
-    mirror(Syy, d);
+    if (!holders.length) continue;
+    sz.fill(0);
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let t = j * T + s0, e = j * T + s1; t < e; t++) s += zc[t];
+      sz[j] = s;
+    }
+    for (const [b, k] of holders) add(sums[b][k], sz);
+    for (let h = 0; h <= p; h++) {
+      const users = holders.filter(([, k]) => k <= p - h);
+      if (!users.length) continue;
+      laggedProduct(zc, T, d, s0, s1, h, M);
+      for (const [b, k] of users) add(acc[b][h][k], M);
+    }
+  }
+  const blocks: Block[] = [];
+  for (let b = 0; b < nb; b++) {
+    const Sxx = new Float64Array(m * m),
+      Sxy = new Float64Array(m * d),
+      Syy = acc[b][0][0].slice(),
+      sx = new Float64Array(m),
+      sy = sums[b][0].slice();
+    for (let k = 1; k <= p; k++) {
+      sx.set(sums[b][k], (k - 1) * d);
+      // Σ_t z_{t−k} z_tᵀ = (M_k unshifted)ᵀ.
+      const Mk = acc[b][k][0];
+      for (let a = 0; a < d; a++) {
+        const row = ((k - 1) * d + a) * d;
+        for (let i = 0; i < d; i++) Sxy[row + i] = Mk[i * d + a];
+      }
+      for (let l = k; l <= p; l++) {
+        // Σ_t z_{t−k} z_{t−l}ᵀ = M_{l−k} shifted by k; its transpose fills the (l, k) block.
+        const Mh = acc[b][l - k][k];
+        for (let i = 0; i < d; i++) {
+          const r1 = ((k - 1) * d + i) * m + (l - 1) * d;
+          for (let j = 0; j < d; j++) {
+            const v = Mh[i * d + j];
+            Sxx[r1 + j] = v;
+            Sxx[((l - 1) * d + j) * m + (k - 1) * d + i] = v;
+          }
+        }
+      }
+    }
     blocks.push({ count: bounds[b + 1] - bounds[b], sx, sy, Sxx, Sxy, Syy });
   }
   return { d, p, m, t0, n, bounds, blocks, ref };
 }
 
-function mirror(S: Float64Array, k: number) {
+/**
+ * out[i·d + j] = Σ_{s0 ≤ s < s1} z_s[i]·z_{s−h}[j] on column-major z (d×T); symmetric when
+ * h = 0 (only i ≤ j computed, then mirrored). 2×2 blocks: four products per four loads.
+ */
+function laggedProduct(
+  zc: Float64Array,
+  T: number,
+  d: number,
+  s0: number,
+  s1: number,
+  h: number,
+  out: Float64Array,
+) {
+  const len = s1 - s0;
+  const sym = h === 0;
+  let i = 0;
+  for (; i + 1 < d; i += 2) {
+    const a0 = i * T + s0, a1 = a0 + T;
+    let j = sym ? i : 0;
+    for (; j + 1 < d; j += 2) {
+      const b0 = j * T + s0 - h, b1 = b0 + T;
+      let c00 = 0, c01 = 0, c10 = 0, c11 = 0;
+      for (let t = 0; t < len; t++) {
+        const x0 = zc[a0 + t], x1 = zc[a1 + t], y0 = zc[b0 + t], y1 = zc[b1 + t];
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+      }
+      out[i * d + j] = c00;
+      out[i * d + j + 1] = c01;
+      out[(i + 1) * d + j] = c10;
+      out[(i + 1) * d + j + 1] = c11;
+    }
+    if (j < d) {
+      const b0 = j * T + s0 - h;
+      let c0 = 0, c1 = 0;
+      for (let t = 0; t < len; t++) {
+        const y = zc[b0 + t];
+        c0 += zc[a0 + t] * y;
+        c1 += zc[a1 + t] * y;
+      }
+      out[i * d + j] = c0;
+      out[(i + 1) * d + j] = c1;
+    }
+  }
+  if (i < d) {
+    const a0 = i * T + s0;
+    for (let j = sym ? i : 0; j < d; j++) {
+      const b0 = j * T + s0 - h;
+      let c = 0;
+      for (let t = 0; t < len; t++) c += zc[a0 + t] * zc[b0 + t];
+      out[i * d + j] = c;
+    }
+  }
+  if (sym) mirrorUpper(out, d);
+}
+
+/** Copies the upper triangle (i ≤ j) into the lower. */
+function mirrorUpper(S: Float64Array, k: number) {
   for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) S[b * k + a] = S[a * k + b];
 }
 

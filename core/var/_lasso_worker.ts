@@ -1,11 +1,16 @@
-// Worker of lassoPathBatchParallel: runs the core on a block of responses and posts the
-// raw results back (their buffers transferred, not copied).
+// Worker of the pool in _worker_pool.ts. Two kinds of job:
+//   "path": the core on a block of responses (lassoPathBatchParallel); the raw results go
+//           back with their buffers transferred, not copied;
+//   "fold": one fold of the λ cross-validation for a block of equations (_cv_fold.ts);
+//           the validation errors go back.
 import { parentPort } from "node:worker_threads";
 import { type CoreRun, runCorePath } from "./_core_path.ts";
+import { foldErrors, type FoldJob } from "./_cv_fold.ts";
 import { SparsedynError } from "../errors.ts";
 
 export interface WorkerJob {
   id: number;
+  kind?: "path";
   G: Float64Array;
   C: Float64Array;
   n: number;
@@ -14,9 +19,21 @@ export interface WorkerJob {
   run: CoreRun;
 }
 
-parentPort!.on("message", (job: WorkerJob) => {
-  if (job.id < 0) return;
+export interface FoldWorkerJob {
+  id: number;
+  kind: "fold";
+  job: FoldJob;
+}
+
+parentPort!.on("message", (msg: WorkerJob | FoldWorkerJob) => {
+  if (msg.id < 0) return;
   try {
+    if (msg.kind === "fold") {
+      const result = foldErrors(msg.job);
+      parentPort!.postMessage({ id: msg.id, result }, [result.buffer as ArrayBuffer]);
+      return;
+    }
+    const job = msg;
     const raws = runCorePath(job.G, job.C, job.n, job.m, job.d, job.run, "C");
     // Coefficients of all responses share one buffer: list each buffer once.
     const transfer = new Set<ArrayBuffer>();
@@ -25,12 +42,12 @@ parentPort!.on("message", (job: WorkerJob) => {
         transfer.add(a.buffer as ArrayBuffer);
       }
     }
-    parentPort!.postMessage({ id: job.id, raws }, [...transfer]);
+    parentPort!.postMessage({ id: job.id, result: raws }, [...transfer]);
   } catch (err) {
     const e = err instanceof SparsedynError
       ? { code: err.code, message: err.message, argument: err.argument }
       : { code: "INVALID_ARGUMENT", message: String(err) };
-    parentPort!.postMessage({ id: job.id, error: e });
+    parentPort!.postMessage({ id: msg.id, error: e });
   }
 });
 

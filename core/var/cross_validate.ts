@@ -39,7 +39,8 @@ import {
   laggedBlocks,
   sumBlocks,
 } from "./_lagged_blocks.ts";
-import { type LassoPath, lassoPathBatch } from "./lasso_path.ts";
+import { foldErrors, type FoldJob } from "./_cv_fold.ts";
+import { runOnWorker, workerCount } from "./_worker_pool.ts";
 
 /** One fold: fit on design rows [0, trainEnd), validate on [trainEnd, testEnd). */
 export interface TimeSeriesFold {
@@ -146,6 +147,48 @@ export function crossValidateVar(
   p: number,
   options: CvOptions = {},
 ): LambdaCv {
+  const { lb, folds, lambdaMax } = cvStatistics(series, T, d, p, options);
+  return crossValidateBlocks(lb, folds, lambdaMax, options);
+}
+
+/**
+ * {@link crossValidateVar} with the folds' lasso paths and validation errors spread over
+ * worker threads (the pool of `lassoPathBatchParallel`; `closeLassoWorkers` ends it). The
+ * result is identical, bit for bit, to {@link crossValidateVar}'s.
+ *
+ * @param series T×d row-major.
+ * @param T Time points.
+ * @param d Series.
+ * @param p Lags.
+ * @param options Folds, grid, rule and `workers` (default: the machine's cores).
+ * @returns The error curves and the chosen λ per equation.
+ * @throws {SparsedynError} When the series is too short for the folds (rejected promise).
+ *
+ * @example
+ * ```ts
+ * import { simulateVar } from "../data/synthetic_var.ts";
+ * import { crossValidateVar, crossValidateVarAsync } from "./cross_validate.ts";
+ * import { closeLassoWorkers } from "./lasso_parallel.ts";
+ *
+ * const sim = simulateVar({ d: 4, p: 1, T: 300, seed: 3 });
+ * const par = await crossValidateVarAsync(sim.series, sim.T, sim.d, 1, { workers: 2 });
+ * const seq = crossValidateVar(sim.series, sim.T, sim.d, 1);
+ * if (par.error.join() !== seq.error.join()) throw new Error("same error curves");
+ * await closeLassoWorkers();
+ * ```
+ */
+export async function crossValidateVarAsync(
+  series: Float64Array,
+  T: number,
+  d: number,
+  p: number,
+  options: CvParallelOptions = {},
+): Promise<LambdaCv> {
+  const { lb, folds, lambdaMax } = cvStatistics(series, T, d, p, options);
+  return await crossValidateBlocksAsync(lb, folds, lambdaMax, options);
+}
+
+function cvStatistics(series: Float64Array, T: number, d: number, p: number, options: CvOptions) {
   const folds = timeSeriesFolds(T - p, options.folds ?? 5);
   const lb = laggedBlocks(series, T, d, p, p, foldBounds(folds));
   const full = centre(lb, sumBlocks(lb, 0, lb.blocks.length));
@@ -155,7 +198,7 @@ export function crossValidateVar(
     for (let a = 0; a < lb.m; a++) mx = Math.max(mx, Math.abs(full.C[a * d + i]));
     lambdaMax[i] = mx / full.n;
   }
-  return crossValidateBlocks(lb, folds, lambdaMax, options);
+  return { lb, folds, lambdaMax };
 }
 
 /**
@@ -174,6 +217,79 @@ export function crossValidateBlocks(
   lambdaMax: Float64Array,
   options: CvOptions = {},
 ): LambdaCv {
+  const plan = cvPlan(lb, folds, lambdaMax, options);
+  const errors = plan.jobs.map((job) => foldErrors(job));
+  return cvResult(plan, errors);
+}
+
+/**
+ * {@link crossValidateBlocks} with the folds' paths and validation errors computed on
+ * worker threads (each fold's d equations split over `workers` jobs). Same result, bit
+ * for bit: each equation goes through the same code on the same inputs.
+ *
+ * @param lb Block statistics of the design.
+ * @param folds The folds the blocks were cut for.
+ * @param lambdaMax Full-sample λ_max per equation (the grid's top).
+ * @param options Grid, rule and worker count.
+ * @returns The error curves and the chosen λ per equation.
+ */
+export async function crossValidateBlocksAsync(
+  lb: LaggedBlocks,
+  folds: TimeSeriesFold[],
+  lambdaMax: Float64Array,
+  options: CvParallelOptions = {},
+): Promise<LambdaCv> {
+  const plan = cvPlan(lb, folds, lambdaMax, options);
+  const { d } = lb;
+  const workers = workerCount(options.workers, d);
+  const Gs = plan.gridSize;
+  // Jobs interleaved fold by fold so every worker gets an equal share of every fold.
+  const parts: Promise<Float64Array>[][] = plan.jobs.map((job) => {
+    const out: Promise<Float64Array>[] = [];
+    for (let w = 0; w < workers; w++) {
+      const lo = Math.floor((w * d) / workers), hi = Math.floor(((w + 1) * d) / workers);
+      out.push(runFoldJob(w, subJob(job, d, Gs, lo, hi)));
+    }
+    return out;
+  });
+  const errors: Float64Array[] = [];
+  for (const fold of parts) {
+    const e = new Float64Array(d * Gs);
+    let at = 0;
+    for (const part of await Promise.all(fold)) {
+      e.set(part, at);
+      at += part.length;
+    }
+    errors.push(e);
+  }
+  return cvResult(plan, errors);
+}
+
+/** Options of the parallel cross-validation: those of {@link CvOptions} plus the pool size. */
+export interface CvParallelOptions extends CvOptions {
+  /** Worker threads; default `navigator.hardwareConcurrency`, at most d. */
+  workers?: number;
+}
+
+interface CvPlan {
+  folds: TimeSeriesFold[];
+  rule: CvRule;
+  gridSize: number;
+  grid: Float64Array;
+  d: number;
+  jobs: (FoldJob & { count: number })[];
+}
+
+function runFoldJob(w: number, job: FoldJob): Promise<Float64Array> {
+  return runOnWorker<Float64Array>(w, { kind: "fold", job });
+}
+
+function cvPlan(
+  lb: LaggedBlocks,
+  folds: TimeSeriesFold[],
+  lambdaMax: Float64Array,
+  options: CvOptions,
+): CvPlan {
   const { d, m } = lb;
   const K = folds.length;
   const Gs = options.gridSize ?? 100;
@@ -200,39 +316,64 @@ export function crossValidateBlocks(
     for (let g = 0; g < Gs; g++) grid[i * Gs + g] = lambdaMax[i] * ratio ** (g / (Gs - 1));
     if (lambdaMax[i] > 0) lowest = Math.min(lowest, grid[i * Gs + Gs - 1]);
   }
-  const sse = new Float64Array(d * Gs);
-  const foldMse = new Float64Array(K * d * Gs);
-  let totalCount = 0;
-  const beta = new Float64Array(m);
-  const nz = new Int32Array(m), bz = new Float64Array(m);
+  // Every path stops at the grid's lowest λ.
+  const lambdaMin = Number.isFinite(lowest) ? lowest : 0;
+  const jobs: CvPlan["jobs"] = [];
   for (let k = 0; k < K; k++) {
     const train = centre(lb, sumBlocks(lb, 0, k + 1));
     const val = aboutMeans(lb, lb.blocks[k + 1], train.mxRef, train.myRef);
-    totalCount += val.count;
-    // One WASM call for all d equations; the path stops at the grid's lowest λ.
-    const paths = lassoPathBatch(train.G, train.C, train.n, {
-      lambdaMin: Number.isFinite(lowest) ? lowest : 0,
+    jobs.push({
+      G: train.G,
+      C: train.C,
+      n: train.n,
+      Gv: val.G,
+      Cv: val.C,
+      yy: val.yy,
+      grid,
+      Gs,
+      lambdaMin,
+      count: val.count,
     });
-    const Gv = val.G, Cv = val.C;
-    for (let i = 0; i < d; i++) {
-      const path = paths[i];
-      let s = 0;
-      for (let g = 0; g < Gs; g++) {
-        s = coefsAt(path, grid[i * Gs + g], s, beta);
-        // Validation error ỹᵀỹ − 2βᵀc + βᵀGβ over the non-zeros, G's symmetry halving the work.
-        let q = 0;
-        for (let a = 0; a < m; a++) if (beta[a] !== 0) (nz[q] = a), (bz[q++] = beta[a]);
-        let e = val.yy[i];
-        for (let u = 0; u < q; u++) {
-          const a = nz[u], row = a * m, ba = bz[u];
-          let ga = 0;
-          for (let v = 0; v < u; v++) ga += Gv[row + nz[v]] * bz[v];
-          e += ba * (2 * ga + Gv[row + a] * ba - 2 * Cv[a * d + i]);
-        }
-        e = Math.max(e, 0);
-        sse[i * Gs + g] += e;
-        foldMse[(k * d + i) * Gs + g] = e / val.count;
-      }
+  }
+  return { folds, rule, gridSize: Gs, grid, d, jobs };
+}
+
+/** The job of equations [lo, hi) of a fold. */
+function subJob(job: FoldJob, d: number, Gs: number, lo: number, hi: number): FoldJob {
+  const e = hi - lo, m = Math.round(Math.sqrt(job.G.length));
+  const C = new Float64Array(m * e), Cv = new Float64Array(m * e);
+  for (let a = 0; a < m; a++) {
+    for (let r = 0; r < e; r++) {
+      C[a * e + r] = job.C[a * d + lo + r];
+      Cv[a * e + r] = job.Cv[a * d + lo + r];
+    }
+  }
+  return {
+    G: job.G,
+    C,
+    n: job.n,
+    Gv: job.Gv,
+    Cv,
+    yy: job.yy.slice(lo, hi),
+    grid: job.grid.slice(lo * Gs, hi * Gs),
+    Gs,
+    lambdaMin: job.lambdaMin,
+  };
+}
+
+/** Pools the folds' errors (d×Gs each, in fold order) and applies the rule. */
+function cvResult(plan: CvPlan, errors: Float64Array[]): LambdaCv {
+  const { folds, rule, gridSize: Gs, grid, d, jobs } = plan;
+  const K = folds.length;
+  const sse = new Float64Array(d * Gs);
+  const foldMse = new Float64Array(K * d * Gs);
+  let totalCount = 0;
+  for (let k = 0; k < K; k++) {
+    const e = errors[k], count = jobs[k].count;
+    totalCount += count;
+    for (let q = 0; q < d * Gs; q++) {
+      sse[q] += e[q];
+      foldMse[k * d * Gs + q] = e[q] / count;
     }
   }
   const error = sse.map((v) => v / totalCount);
@@ -258,32 +399,4 @@ export function crossValidateBlocks(
     lambda[i] = grid[i * Gs + best];
   }
   return { folds, rule, gridSize: Gs, grid, error, standardError, lambda, index };
-}
-
-/**
- * β(λ) of a path into `out` by linear interpolation; `from` is a segment index to start
- * the search at (λ descending across calls), the segment found is returned.
- */
-function coefsAt(path: LassoPath, lam: number, from: number, out: Float64Array): number {
-  const { lambdas, coefs, m } = path;
-  const k = lambdas.length;
-  if (lam >= lambdas[0]) {
-    if (k === 1) out.set(coefs.subarray(0, m));
-    else out.fill(0);
-    return 0;
-  }
-  if (lam <= lambdas[k - 1]) {
-    out.set(coefs.subarray((k - 1) * m, k * m));
-    return k - 1;
-  }
-  let s = Math.max(from, 0);
-  while (s + 1 < k && lambdas[s + 1] > lam) s++;
-  const hi = lambdas[s], lo = lambdas[s + 1];
-  const f = hi === lo ? 0 : (hi - lam) / (hi - lo);
-  const a = s * m, b = (s + 1) * m;
-  for (let j = 0; j < m; j++) {
-    const ca = coefs[a + j], cb = coefs[b + j];
-    out[j] = ca === cb ? ca : ca + f * (cb - ca);
-  }
-  return s;
 }

@@ -19,9 +19,9 @@
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
-import { SparsedynError, type SparsedynErrorCode } from "../errors.ts";
+import { SparsedynError } from "../errors.ts";
 import { checkCount, checkMethod, checkNonNegative, shapes } from "./_lasso_inputs.ts";
+import { closeWorkerPool, runOnWorker, workerCount } from "./_worker_pool.ts";
 import type { RawPath } from "./_core_path.ts";
 import { addRss, toPath } from "./_path_result.ts";
 import type { LassoPath, PathMethod, PathOptions } from "./lasso_path.ts";
@@ -32,44 +32,6 @@ export interface ParallelPathOptions extends PathOptions {
   method?: PathMethod;
   /** Worker threads to use; default `navigator.hardwareConcurrency`, at most d. */
   workers?: number;
-}
-
-const pool: Promise<Worker>[] = [];
-let nextId = 0;
-/** Jobs in flight per worker: a worker holds the process open exactly while it has one. */
-const inFlight = new Map<Worker, number>();
-
-function hold(w: Worker) {
-  const k = inFlight.get(w) ?? 0;
-  if (k === 0) w.ref();
-  inFlight.set(w, k + 1);
-}
-
-function release(w: Worker) {
-  const k = (inFlight.get(w) ?? 1) - 1;
-  inFlight.set(w, k);
-  if (k === 0) w.unref();
-}
-
-/** The i-th worker, started on first use; resolves once its core has loaded. */
-function worker(i: number): Promise<Worker> {
-  while (pool.length <= i) {
-    const w = new Worker(new URL("./_lasso_worker.ts", import.meta.url));
-    pool.push(
-      new Promise((resolve, reject) => {
-        const onReady = (msg: { id: number }) => {
-          if (msg.id !== -1) return;
-          w.off("message", onReady);
-          w.off("error", reject);
-          w.unref();
-          resolve(w);
-        };
-        w.on("message", onReady);
-        w.once("error", reject);
-      }),
-    );
-  }
-  return pool[i];
 }
 
 /**
@@ -84,47 +46,7 @@ function worker(i: number): Promise<Worker> {
  * ```
  */
 export async function closeLassoWorkers(): Promise<void> {
-  const all = pool.splice(0);
-  await Promise.all(all.map(async (w) => {
-    const worker = await w;
-    inFlight.delete(worker);
-    await worker.terminate();
-  }));
-}
-
-async function runOn(ready: Promise<Worker>, job: Record<string, unknown>): Promise<RawPath[]> {
-  const w = await ready;
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const onMessage = (
-      msg: {
-        id: number;
-        raws?: RawPath[];
-        error?: { code: string; message: string; argument?: string };
-      },
-    ) => {
-      if (msg.id !== id) return;
-      w.off("message", onMessage);
-      w.off("error", onError);
-      release(w);
-      if (msg.error) {
-        reject(
-          new SparsedynError(msg.error.code as SparsedynErrorCode, msg.error.message, {
-            argument: msg.error.argument,
-          }),
-        );
-      } else resolve(msg.raws!);
-    };
-    const onError = (err: unknown) => {
-      w.off("message", onMessage);
-      release(w);
-      reject(err);
-    };
-    hold(w);
-    w.on("message", onMessage);
-    w.once("error", onError);
-    w.postMessage({ ...job, id });
-  });
+  await closeWorkerPool();
 }
 
 /**
@@ -148,10 +70,7 @@ export async function lassoPathBatchParallel(
   const lambdaMin = checkNonNegative("lambdaMin", options.lambdaMin) ?? 0;
   const maxSteps = checkCount("maxSteps", options.maxSteps);
   const maxActive = checkCount("maxActive", options.maxActive);
-  const workers = Math.max(
-    1,
-    Math.min(checkCount("workers", options.workers) ?? navigator.hardwareConcurrency ?? 1, d),
-  );
+  const workers = workerCount(options.workers, d);
   const yty = options.yty === undefined
     ? undefined
     : typeof options.yty === "number"
@@ -182,7 +101,7 @@ export async function lassoPathBatchParallel(
     const dk = hi - lo;
     const Ck = new Float64Array(m * dk);
     for (let j = 0; j < m; j++) for (let r = 0; r < dk; r++) Ck[j * dk + r] = C[j * d + lo + r];
-    jobs.push(runOn(worker(w), { G, C: Ck, n, m, d: dk, run }));
+    jobs.push(runOnWorker<RawPath[]>(w, { kind: "path", G, C: Ck, n, m, d: dk, run }));
   }
   const raws = (await Promise.all(jobs)).flat();
   return raws.map((raw, r) => {

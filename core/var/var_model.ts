@@ -42,12 +42,19 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { centre, laggedBlocks, sumBlocks } from "./_lagged_blocks.ts";
+import {
+  centre,
+  type CentredStats,
+  type LaggedBlocks,
+  laggedBlocks,
+  sumBlocks,
+} from "./_lagged_blocks.ts";
 import { leastSquares, residualCrossProducts } from "./_linalg.ts";
 import { addKktRss } from "./_path_rss.ts";
 import { standardised } from "./_standardise.ts";
 import {
   crossValidateBlocks,
+  crossValidateBlocksAsync,
   type CvOptions,
   foldBounds,
   type LambdaCv,
@@ -56,7 +63,8 @@ import {
 } from "./cross_validate.ts";
 import { evaluateForecasts, type ForecastScore, type VarCoefficients } from "./forecast.ts";
 import { type LambdaCriterion, selectByCriterion } from "./lambda_criteria.ts";
-import { lassoPathBatch, pathAt } from "./lasso_path.ts";
+import { type LassoPath, lassoPathBatch, pathAt } from "./lasso_path.ts";
+import { lassoPathBatchParallel } from "./lasso_parallel.ts";
 import { type VarNetwork, varNetwork } from "./network.ts";
 import { type OrderCriterion, type OrderFit, type OrderSelection, selectOrder } from "./order.ts";
 import { checkSeries } from "./series_check.ts";
@@ -176,6 +184,115 @@ export function fitVar(
   d: number,
   options: FitVarOptions = {},
 ): VarModel {
+  const ctx = prepareFit(series, T, d, options);
+  const { select, full, lb, folds, lambdaMax, n, m } = ctx;
+  let B: Float64Array; // m×d, standardised units
+  const lambdas = new Float64Array(d);
+  let cv: LambdaCv | undefined;
+  if (select === "none") {
+    B = leastSquares(full.G, full.C, m, d, "series");
+  } else if (select === "cv") {
+    cv = crossValidateBlocks(lb, folds!, lambdaMax, options.cv);
+    const paths = lassoPathBatch(full.G, full.C, n, { lambdaMin: cvPathEnd(cv, lambdaMax) });
+    B = cvCoefficients(paths, cv, lambdas, m, d);
+  } else {
+    const paths = lassoPathBatch(full.G, full.C, n);
+    B = criterionCoefficients(ctx, paths, lambdas);
+  }
+  return finishFit(ctx, B, lambdas, cv);
+}
+
+/** Options of {@link fitVarAsync}: those of {@link FitVarOptions} plus the pool size. */
+export interface FitVarAsyncOptions extends FitVarOptions {
+  /** Worker threads for the lasso paths and the folds; default the machine's cores. */
+  workers?: number;
+}
+
+/**
+ * {@link fitVar} with the lasso paths — and, with `select: "cv"`, the folds' paths and
+ * validation errors — computed on worker threads (the pool of `lassoPathBatchParallel`;
+ * `closeLassoWorkers` ends it). The model is identical, bit for bit, to fitVar's: each
+ * equation goes through the same code on the same statistics; only where it runs differs.
+ * Worth it for large d·p (tens of equations and more) on a machine with free cores.
+ *
+ * @param series T×d row-major (`series[t * d + i]`).
+ * @param T Time points.
+ * @param d Series.
+ * @param options Those of {@link fitVar}, plus `workers`.
+ * @returns The model and its diagnostics.
+ * @throws {SparsedynError} As {@link fitVar} (rejected promise).
+ *
+ * @example
+ * ```ts
+ * import { simulateVar } from "../data/synthetic_var.ts";
+ * import { fitVar, fitVarAsync } from "./var_model.ts";
+ * import { closeLassoWorkers } from "./lasso_parallel.ts";
+ *
+ * const sim = simulateVar({ d: 4, p: 1, T: 400, density: 0.3, seed: 5 });
+ * const par = await fitVarAsync(sim.series, sim.T, sim.d, { lags: 1, select: "cv", workers: 2 });
+ * const seq = fitVar(sim.series, sim.T, sim.d, { lags: 1, select: "cv" });
+ * if (par.A.join() !== seq.A.join()) throw new Error("same coefficients");
+ * await closeLassoWorkers();
+ * ```
+ */
+export async function fitVarAsync(
+  series: Float64Array,
+  T: number,
+  d: number,
+  options: FitVarAsyncOptions = {},
+): Promise<VarModel> {
+  const ctx = prepareFit(series, T, d, options);
+  const { select, full, lb, folds, lambdaMax, n, m } = ctx;
+  const workers = options.workers;
+  let B: Float64Array;
+  const lambdas = new Float64Array(d);
+  let cv: LambdaCv | undefined;
+  if (select === "none") {
+    B = leastSquares(full.G, full.C, m, d, "series");
+  } else if (select === "cv") {
+    cv = await crossValidateBlocksAsync(lb, folds!, lambdaMax, { ...options.cv, workers });
+    const paths = await lassoPathBatchParallel(full.G, full.C, n, {
+      lambdaMin: cvPathEnd(cv, lambdaMax),
+      workers,
+    });
+    B = cvCoefficients(paths, cv, lambdas, m, d);
+  } else {
+    const paths = await lassoPathBatchParallel(full.G, full.C, n, { workers });
+    B = criterionCoefficients(ctx, paths, lambdas);
+  }
+  return finishFit(ctx, B, lambdas, cv);
+}
+
+/** What {@link fitVar} has computed before choosing λ. */
+interface FitContext {
+  series: Float64Array;
+  T: number;
+  d: number;
+  options: FitVarOptions;
+  select: LambdaSelection;
+  holdout: number;
+  horizon: number;
+  standardize: boolean;
+  testRows: number;
+  Tfit: number;
+  warnings: string[];
+  order: OrderSelection | undefined;
+  p: number;
+  scale: Float64Array;
+  n: number;
+  m: number;
+  folds: TimeSeriesFold[] | undefined;
+  lb: LaggedBlocks;
+  full: CentredStats;
+  lambdaMax: Float64Array;
+}
+
+function prepareFit(
+  series: Float64Array,
+  T: number,
+  d: number,
+  options: FitVarOptions,
+): FitContext {
   const lagsOpt = intOption(options.lags, "lags", 1);
   const maxLagsOpt = intOption(options.maxLags, "maxLags", 1);
   if (lagsOpt !== undefined && maxLagsOpt !== undefined) {
@@ -238,37 +355,98 @@ export function fitVar(
     for (let a = 0; a < m; a++) mx = Math.max(mx, Math.abs(full.C[a * d + i]));
     lambdaMax[i] = mx / n;
   }
+  return {
+    series,
+    T,
+    d,
+    options,
+    select,
+    holdout,
+    horizon,
+    standardize,
+    testRows,
+    Tfit,
+    warnings,
+    order,
+    p,
+    scale,
+    n,
+    m,
+    folds,
+    lb,
+    full,
+    lambdaMax,
+  };
+}
 
-  let B: Float64Array; // m×d, standardised units
-  const lambdas = new Float64Array(d);
-  let cv: LambdaCv | undefined;
-  if (select === "none") {
-    B = leastSquares(full.G, full.C, m, d, "series");
-  } else {
-    B = new Float64Array(m * d);
-    if (select === "cv") {
-      cv = crossValidateBlocks(lb, folds!, lambdaMax, options.cv);
-      let lowest = Infinity;
-      for (let i = 0; i < d; i++) if (lambdaMax[i] > 0) lowest = Math.min(lowest, cv.lambda[i]);
-      // The path stops just below the smallest chosen λ (λ·n/n may round a hair above it).
-      const paths = lassoPathBatch(full.G, full.C, n, {
-        lambdaMin: Number.isFinite(lowest) ? lowest * (1 - 1e-9) : 0,
-      });
-      for (let i = 0; i < d; i++) {
-        lambdas[i] = cv.lambda[i];
-        const beta = pathAt(paths[i], cv.lambda[i]);
-        for (let a = 0; a < m; a++) B[a * d + i] = beta[a];
-      }
-    } else {
-      const paths = lassoPathBatch(full.G, full.C, n);
-      addKktRss(paths, full.C, d, full.yty);
-      for (let i = 0; i < d; i++) {
-        const sel = selectByCriterion(paths[i], select, { gamma: options.ebicGamma });
-        lambdas[i] = sel.lambda;
-        for (let a = 0; a < m; a++) B[a * d + i] = sel.beta[a];
-      }
-    }
+/** The full-sample path stops just below the smallest chosen λ (λ·n/n may round a hair above it). */
+function cvPathEnd(cv: LambdaCv, lambdaMax: Float64Array): number {
+  let lowest = Infinity;
+  for (let i = 0; i < lambdaMax.length; i++) {
+    if (lambdaMax[i] > 0) lowest = Math.min(lowest, cv.lambda[i]);
   }
+  return Number.isFinite(lowest) ? lowest * (1 - 1e-9) : 0;
+}
+
+function cvCoefficients(
+  paths: LassoPath[],
+  cv: LambdaCv,
+  lambdas: Float64Array,
+  m: number,
+  d: number,
+): Float64Array {
+  const B = new Float64Array(m * d);
+  for (let i = 0; i < d; i++) {
+    lambdas[i] = cv.lambda[i];
+    const beta = pathAt(paths[i], cv.lambda[i]);
+    for (let a = 0; a < m; a++) B[a * d + i] = beta[a];
+  }
+  return B;
+}
+
+function criterionCoefficients(
+  ctx: FitContext,
+  paths: LassoPath[],
+  lambdas: Float64Array,
+): Float64Array {
+  const { full, d, m, select, options } = ctx;
+  addKktRss(paths, full.C, d, full.yty);
+  const B = new Float64Array(m * d);
+  for (let i = 0; i < d; i++) {
+    const sel = selectByCriterion(paths[i], select as LambdaCriterion, {
+      gamma: options.ebicGamma,
+    });
+    lambdas[i] = sel.lambda;
+    for (let a = 0; a < m; a++) B[a * d + i] = sel.beta[a];
+  }
+  return B;
+}
+
+function finishFit(
+  ctx: FitContext,
+  B: Float64Array,
+  lambdas: Float64Array,
+  cv: LambdaCv | undefined,
+): VarModel {
+  const {
+    series,
+    T,
+    d,
+    options,
+    select,
+    horizon,
+    standardize,
+    testRows,
+    Tfit,
+    warnings,
+    order,
+    p,
+    scale,
+    n,
+    m,
+    full,
+    lambdaMax,
+  } = ctx;
   const relaxed = options.relaxed ?? false;
   if (relaxed && select !== "none") relaxedRefit(full.G, full.C, B, m, d, warnings);
 

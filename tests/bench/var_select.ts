@@ -1,12 +1,19 @@
 // Benchmark: λ selection per equation of a VAR(p) — ours (fitVar: block sufficient
-// statistics, one WASM path call per fold for all d equations) against scikit-learn's
+// statistics, one WASM path call per fold for all d equations; and fitVarAsync, the same
+// fit with the folds' paths and validation errors on worker threads) against scikit-learn's
 // LassoLarsCV(cv=TimeSeriesSplit(k)) and LassoLarsIC(criterion="bic"), one estimator per
 // output equation, on the same series and the same folds, in the same run. Prints the
 // times, the ratio, and how far the two choices agree (support overlap, λ ratio).
 //
 //   deno run -A tests/bench/var_select.ts [--repeats 3] [--peer-repeats 1]
 import { simulateVar } from "../../core/data/synthetic_var.ts";
-import { fitVar, type LambdaSelection } from "../../core/var/var_model.ts";
+import { closeLassoWorkers } from "../../core/var/lasso_parallel.ts";
+import {
+  fitVar,
+  fitVarAsync,
+  type LambdaSelection,
+  type VarModel,
+} from "../../core/var/var_model.ts";
 
 function arg(name: string, fallback: number) {
   const i = Deno.args.indexOf(name);
@@ -62,45 +69,72 @@ const options = (select: LambdaSelection) => ({
 });
 const ref = await peer(sim.series);
 const rows: string[][] = [];
-for (const select of ["cv", "bic"] as const) {
-  fitVar(sim.series, T, d, options(select)); // warm up
+const workers = navigator.hardwareConcurrency;
+
+/** Median wall time of REPEATS runs after one warm-up, and the last model. */
+async function timed(run: () => VarModel | Promise<VarModel>) {
+  await run(); // warm up
   const times: number[] = [];
-  let model = fitVar(sim.series, T, d, options(select));
+  let model!: VarModel;
   for (let r = 0; r < REPEATS; r++) {
     const t0 = performance.now();
-    model = fitVar(sim.series, T, d, options(select));
+    model = await run();
     times.push(performance.now() - t0);
   }
-  const ours = median(times);
-  const theirs = median(ref[select].seconds) * 1000;
-  // Support agreement: |both| / |either| over all m·d coefficients; our B[a, i] = A_k[i, j].
-  let both = 0, either = 0, oursNz = 0, theirsNz = 0;
-  const ratios: number[] = [];
-  for (let i = 0; i < d; i++) {
-    for (let a = 0; a < m; a++) {
-      const k = Math.floor(a / d), j = a % d;
-      const o = model.A[(k * d + i) * d + j] !== 0, t = ref[select].coefs[a * d + i] !== 0;
-      if (o && t) both++;
-      if (o || t) either++;
-      if (o) oursNz++;
-      if (t) theirsNz++;
-    }
-    ratios.push(model.lambdas[i] / ref[select].alphas[i]);
-  }
-  rows.push([
-    select === "cv" ? `time-series CV (${FOLDS} folds)` : "BIC",
-    select === "cv" ? "LassoLarsCV(cv=TimeSeriesSplit(5))" : 'LassoLarsIC(criterion="bic")',
-    ours.toFixed(0),
-    theirs.toFixed(0),
-    (theirs / ours).toFixed(1) + "×",
-    `${oursNz} / ${theirsNz}`,
-    (both / either).toFixed(3),
-    median(ratios).toFixed(3),
-  ]);
+  return { ms: median(times), model };
 }
+
+for (const select of ["cv", "bic"] as const) {
+  const variants: [string, () => VarModel | Promise<VarModel>][] = [
+    ["fitVar", () => fitVar(sim.series, T, d, options(select))],
+  ];
+  if (select === "cv") {
+    variants.push([
+      `fitVarAsync (${workers} workers)`,
+      () => fitVarAsync(sim.series, T, d, { ...options(select), workers }),
+    ]);
+  }
+  let first: VarModel | undefined;
+  for (const [name, run] of variants) {
+    const { ms: ours, model } = await timed(run);
+    // The parallel fit must be the same model, bit for bit.
+    if (first && !model.A.every((v, q) => Object.is(v, first!.A[q]))) {
+      throw new Error(`${name} differs from fitVar`);
+    }
+    first ??= model;
+    const theirs = median(ref[select].seconds) * 1000;
+    // Support agreement: |both| / |either| over all m·d coefficients; our B[a, i] = A_k[i, j].
+    let both = 0, either = 0, oursNz = 0, theirsNz = 0;
+    const ratios: number[] = [];
+    for (let i = 0; i < d; i++) {
+      for (let a = 0; a < m; a++) {
+        const k = Math.floor(a / d), j = a % d;
+        const o = model.A[(k * d + i) * d + j] !== 0, t = ref[select].coefs[a * d + i] !== 0;
+        if (o && t) both++;
+        if (o || t) either++;
+        if (o) oursNz++;
+        if (t) theirsNz++;
+      }
+      ratios.push(model.lambdas[i] / ref[select].alphas[i]);
+    }
+    rows.push([
+      select === "cv" ? `time-series CV (${FOLDS} folds)` : "BIC",
+      name,
+      select === "cv" ? "LassoLarsCV(cv=TimeSeriesSplit(5))" : 'LassoLarsIC(criterion="bic")',
+      ours.toFixed(0),
+      theirs.toFixed(0),
+      (theirs / ours).toFixed(1) + "×",
+      `${oursNz} / ${theirsNz}`,
+      (both / either).toFixed(3),
+      median(ratios).toFixed(3),
+    ]);
+  }
+}
+await closeLassoWorkers();
 
 const head = [
   "λ selection",
+  "ours",
   "peer (per output)",
   "ours ms",
   "sklearn ms",
@@ -119,7 +153,9 @@ console.log(line(head));
 console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
 for (const r of rows) console.log(line(r));
 console.log(
-  "ours: fitVar (statistics, all paths, selection, coefficients; one thread); sklearn: one " +
+  "ours: fitVar (statistics, all paths, selection, coefficients; one thread) and " +
+    "fitVarAsync (the same model, bit for bit, with the paths and fold errors on worker " +
+    "threads); sklearn: one " +
     "estimator per output on the prebuilt lagged design (building it is not timed)",
 );
 console.log(

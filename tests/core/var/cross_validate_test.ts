@@ -1,11 +1,23 @@
-// Time-series cross-validation of λ: scikit-learn's folds, and the validation error from
-// block sufficient statistics against a direct computation on the data.
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../_helpers/assert.ts";
+// Time-series cross-validation of λ: scikit-learn's folds, the validation error from
+// block sufficient statistics against a direct computation on the data, and the parallel
+// variant against the sequential one (bit for bit).
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertRejects,
+  assertThrows,
+} from "../../_helpers/assert.ts";
 import { simulateVar } from "../../../core/data/synthetic_var.ts";
 import { SparsedynError } from "../../../core/errors.ts";
-import { crossValidateVar, timeSeriesFolds } from "../../../core/var/cross_validate.ts";
+import {
+  crossValidateVar,
+  crossValidateVarAsync,
+  timeSeriesFolds,
+} from "../../../core/var/cross_validate.ts";
 import { regressionStatistics } from "../../../core/var/design.ts";
-import { lassoPath, pathAt } from "../../../core/var/lasso_path.ts";
+import { closeLassoWorkers } from "../../../core/var/lasso_parallel.ts";
+import { EVENT_DROP, lassoPath, pathAt } from "../../../core/var/lasso_path.ts";
 
 Deno.test("timeSeriesFolds equals scikit-learn's TimeSeriesSplit", () => {
   // From /usr/bin/python3: [(train[-1] + 1, test[-1] + 1) for train, test in
@@ -82,4 +94,99 @@ Deno.test("the 1se rule picks a λ at least as large as min's, within one standa
       `within one SE, equation ${i}`,
     );
   }
+});
+
+Deno.test("every CV error equals a direct refit-and-predict, on paths where variables leave", () => {
+  // Dense truth on a short series: the fold paths have drop events (asserted), so the
+  // errors are checked where a variable that entered is zero again.
+  const d = 5, p = 2, T = 240, K = 4, Gs = 25;
+  const { series } = simulateVar({ d, p, T, density: 0.5, seed: 20 });
+  const cv = crossValidateVar(series, T, d, p, { folds: K, gridSize: Gs });
+  const n = T - p, m = p * d;
+  const X = new Float64Array(n * m), Y = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    for (let k = 1; k <= p; k++) {
+      for (let j = 0; j < d; j++) X[r * m + (k - 1) * d + j] = series[(r + p - k) * d + j];
+    }
+    for (let i = 0; i < d; i++) Y[r * d + i] = series[(r + p) * d + i];
+  }
+  let drops = 0, leftAtGrid = 0;
+  const sse = new Float64Array(d * Gs);
+  let count = 0;
+  for (const f of cv.folds) {
+    const s = regressionStatistics(
+      X.subarray(0, f.trainEnd * m),
+      Y.subarray(0, f.trainEnd * d),
+      f.trainEnd,
+      m,
+      d,
+      {
+        center: true,
+      },
+    );
+    count += f.testEnd - f.trainEnd;
+    for (let i = 0; i < d; i++) {
+      const c = Float64Array.from({ length: m }, (_, a) => s.C[a * d + i]);
+      const path = lassoPath(s.G, c, s.n);
+      drops += path.eventKind.filter((e) => e === EVENT_DROP).length;
+      const wasNonZero = new Uint8Array(m);
+      for (let g = 0; g < Gs; g++) {
+        const beta = pathAt(path, cv.grid[i * Gs + g]);
+        for (let a = 0; a < m; a++) {
+          if (beta[a] !== 0) wasNonZero[a] = 1;
+          else if (wasNonZero[a]) leftAtGrid++;
+        }
+        let icpt = s.meanY[i];
+        for (let a = 0; a < m; a++) icpt -= beta[a] * s.meanX[a];
+        for (let r = f.trainEnd; r < f.testEnd; r++) {
+          let pred = icpt;
+          for (let a = 0; a < m; a++) pred += beta[a] * X[r * m + a];
+          sse[i * Gs + g] += (Y[r * d + i] - pred) ** 2;
+        }
+      }
+    }
+  }
+  assert(drops > 0 && leftAtGrid > 0, `drops ${drops}, grid points after a drop ${leftAtGrid}`);
+  for (let q = 0; q < d * Gs; q++) {
+    const direct = sse[q] / count;
+    assertAlmostEquals(
+      cv.error[q],
+      direct,
+      1e-9 * direct,
+      `equation ${Math.floor(q / Gs)}, grid ${q % Gs}`,
+    );
+  }
+});
+
+Deno.test("crossValidateVarAsync equals crossValidateVar bit for bit, for every worker count", async () => {
+  const sim = simulateVar({ d: 7, p: 2, T: 600, density: 0.3, seed: 11 });
+  for (const rule of ["min", "1se"] as const) {
+    const seq = crossValidateVar(sim.series, sim.T, sim.d, 2, { folds: 4, gridSize: 40, rule });
+    for (const workers of [1, 2, 3, 7]) {
+      const par = await crossValidateVarAsync(sim.series, sim.T, sim.d, 2, {
+        folds: 4,
+        gridSize: 40,
+        rule,
+        workers,
+      });
+      const what = `${workers} workers, ${rule}`;
+      assertEquals(Array.from(par.grid), Array.from(seq.grid), `grid, ${what}`);
+      assertEquals(Array.from(par.error), Array.from(seq.error), `error, ${what}`);
+      assertEquals(Array.from(par.standardError), Array.from(seq.standardError), `SE, ${what}`);
+      assertEquals(Array.from(par.lambda), Array.from(seq.lambda), `λ, ${what}`);
+      assertEquals(Array.from(par.index), Array.from(seq.index), `index, ${what}`);
+      assertEquals(par.folds, seq.folds);
+    }
+  }
+  await assertRejects(
+    () => crossValidateVarAsync(sim.series, 12, sim.d, 2, { folds: 5 }),
+    SparsedynError,
+    "too short",
+  );
+  await assertRejects(
+    () => crossValidateVarAsync(sim.series, sim.T, sim.d, 2, { gridSize: 1 }),
+    SparsedynError,
+    "gridSize",
+  );
+  await closeLassoWorkers();
 });

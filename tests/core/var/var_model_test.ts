@@ -1,11 +1,13 @@
 // fitVar on simulated VARs with known coefficients: support recovery, order recovery, CV
 // against BIC, the relaxed refit against an independent least-squares solve, the network,
-// the stability warning, and forecasts against persistence.
-import { assert, assertAlmostEquals, assertEquals } from "../../_helpers/assert.ts";
+// the stability warning, forecasts against persistence, and fitVarAsync against fitVar.
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../_helpers/assert.ts";
 import { normals, uniform } from "../../../core/data/random.ts";
 import { simulateVar, simulateVarWith } from "../../../core/data/synthetic_var.ts";
 import { scoreSupport } from "../../../core/var/fit_var.ts";
-import { fitVar } from "../../../core/var/var_model.ts";
+import { SparsedynError } from "../../../core/errors.ts";
+import { closeLassoWorkers } from "../../../core/var/lasso_parallel.ts";
+import { fitVar, fitVarAsync, type FitVarOptions } from "../../../core/var/var_model.ts";
 
 Deno.test("BIC recovers the support of a sparse VAR (d = 10, p = 1 and d = 8, p = 2)", () => {
   // Three seeds each; recall must be near 1 every time, precision on average (the lasso
@@ -198,4 +200,35 @@ Deno.test("fitVar on a short window: the intercept centres the fit (ĉ = ȳ − 
     }
     assertAlmostEquals(m.intercept[i], c, 1e-9, `intercept ${i}`);
   }
+});
+
+Deno.test("fitVarAsync equals fitVar bit for bit (CV, BIC, none; holdout, order selection)", async () => {
+  const sim = simulateVar({ d: 6, p: 2, T: 900, density: 0.3, seed: 21 });
+  const settings: FitVarOptions[] = [
+    { lags: 2, select: "cv" },
+    { lags: 2, select: "cv", cv: { folds: 3, rule: "1se", gridSize: 30 }, relaxed: true },
+    { maxLags: 3, select: "cv", holdout: 0.2, horizon: 2, standardize: false },
+    { lags: 2, select: "bic" },
+    { lags: 1, select: "ebic" },
+    { lags: 2, select: "none" },
+  ];
+  for (const options of settings) {
+    const seq = fitVar(sim.series, sim.T, sim.d, options);
+    for (const workers of [1, 2, 4]) {
+      const par = await fitVarAsync(sim.series, sim.T, sim.d, { ...options, workers });
+      const what = `${JSON.stringify(options)}, ${workers} workers`;
+      for (const key of ["A", "intercept", "sigma", "lambdas", "df"] as const) {
+        assertEquals(Array.from(par[key]), Array.from(seq[key]), `${key}: ${what}`);
+      }
+      assertEquals(par.p, seq.p, what);
+      assertEquals(par.cv && Array.from(par.cv.error), seq.cv && Array.from(seq.cv.error), what);
+      assertEquals(par.forecast, seq.forecast, what);
+    }
+  }
+  await assertRejects(
+    () => fitVarAsync(sim.series, sim.T, sim.d, { lags: 2, select: "cv", cv: { folds: 1 } }),
+    SparsedynError,
+    "folds",
+  );
+  await closeLassoWorkers();
 });
