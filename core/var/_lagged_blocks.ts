@@ -75,7 +75,14 @@ export function laggedBlocks(
   // the segments between all shifted block boundaries, each segment added into every
   // block range that contains it.
   const zc = new Float64Array(d * T);
-  for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) zc[j * T + t] = z[t * d + j] - ref[j];
+  // Transposed in tiles of 16 time points, so both sides stay in cache.
+  for (let t0 = 0; t0 < T; t0 += 16) {
+    const t1 = Math.min(t0 + 16, T);
+    for (let j = 0; j < d; j++) {
+      const r = ref[j], col = j * T;
+      for (let t = t0; t < t1; t++) zc[col + t] = z[t * d + j] - r;
+    }
+  }
   const nb = bounds.length - 1;
   const cutSet = new Set<number>();
   for (const b of bounds) for (let k = 0; k <= p; k++) cutSet.add(t0 + b - k);

@@ -9,7 +9,9 @@
  * are sums of blocks, centred about the fold's own means (its intercept), and its
  * validation error is a quadratic form in β with the block's statistics about those
  * means. So each fold costs one call of the WASM path solver for all d equations (one
- * shared Gram matrix) plus O(m²) per evaluated λ, never a pass over the data.
+ * shared Gram matrix) plus ≈ |S|²/2 multiply-adds per evaluated λ (S: the variables the
+ * path has entered so far), never a pass over the data. `crossValidateVarAsync` runs the
+ * folds on worker threads, with the same result bit for bit.
  *
  * The λ grid (per equation) is on the objective's own scale, (1/2n)‖y − Xβ‖² + λ‖β‖₁,
  * which is comparable across training windows of different lengths: G geometric points
@@ -252,16 +254,17 @@ export async function crossValidateBlocksAsync(
     }
     return out;
   });
-  const errors: Float64Array[] = [];
-  for (const fold of parts) {
+  // One Promise.all over every job, so a failing job leaves no rejection unhandled.
+  const done = await Promise.all(parts.map((fold) => Promise.all(fold)));
+  const errors = done.map((fold) => {
     const e = new Float64Array(d * Gs);
     let at = 0;
-    for (const part of await Promise.all(fold)) {
+    for (const part of fold) {
       e.set(part, at);
       at += part.length;
     }
-    errors.push(e);
-  }
+    return e;
+  });
   return cvResult(plan, errors);
 }
 

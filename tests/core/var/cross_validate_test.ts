@@ -188,5 +188,15 @@ Deno.test("crossValidateVarAsync equals crossValidateVar bit for bit, for every 
     SparsedynError,
     "gridSize",
   );
+  // A non-finite value fails every job at once: one typed rejection, the same error as the
+  // sequential call, and no stray unhandled rejections.
+  const bad = sim.series.slice();
+  bad[100] = NaN;
+  const want = assertThrows(() => crossValidateVar(bad, sim.T, sim.d, 2), SparsedynError);
+  const got = await assertRejects(
+    () => crossValidateVarAsync(bad, sim.T, sim.d, 2, { workers: 3 }),
+    SparsedynError,
+  );
+  assertEquals([got.code, got.argument, got.message], [want.code, want.argument, want.message]);
   await closeLassoWorkers();
 });
