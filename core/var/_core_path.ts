@@ -21,6 +21,36 @@ export interface CoreRun extends CoreTolerances {
   keepPath: boolean;
 }
 
+/** Runs the core; on success the results stay in core memory until `sd_res_free`. */
+function callCore(
+  ex: ReturnType<typeof core>,
+  pG: number,
+  pC: number,
+  n: number,
+  m: number,
+  d: number,
+  run: CoreRun,
+  cName: "c" | "C",
+) {
+  const tol = tolerances(run);
+  const info = ex.sd_path(
+    m,
+    d,
+    pG,
+    pC,
+    n,
+    run.lasso ? 1 : 0,
+    run.lambdaMin * n,
+    run.maxSteps ?? defaultMaxSteps(m),
+    run.maxActive ?? m,
+    tol.symmetryTolerance,
+    tol.tieTolerance,
+    tol.degenerateTolerance,
+    run.keepPath ? 1 : 0,
+  );
+  if (info !== 0) raise(ex, info, "path", { d, cName });
+}
+
 export function runCorePath(
   G: Float64Array,
   C: Float64Array,
@@ -31,26 +61,10 @@ export function runCorePath(
   cName: "c" | "C" = "C",
 ): RawPath[] {
   const ex = core();
-  const tol = tolerances(run);
   const pG = put(ex, G);
   const pC = put(ex, C);
   try {
-    const info = ex.sd_path(
-      m,
-      d,
-      pG,
-      pC,
-      n,
-      run.lasso ? 1 : 0,
-      run.lambdaMin * n,
-      run.maxSteps ?? defaultMaxSteps(m),
-      run.maxActive ?? m,
-      tol.symmetryTolerance,
-      tol.tieTolerance,
-      tol.degenerateTolerance,
-      run.keepPath ? 1 : 0,
-    );
-    if (info !== 0) raise(ex, info, "path", { d, cName });
+    callCore(ex, pG, pC, n, m, d, run, cName);
     const out: RawPath[] = [];
     // One allocation for every response's coefficients (the bulk of the output), each
     // path holding a view of it: cheaper than d allocations and d copies.
@@ -75,6 +89,41 @@ export function runCorePath(
       });
     }
     return out;
+  } finally {
+    ex.sd_res_free();
+    ex.free(pG);
+    ex.free(pC);
+  }
+}
+
+/**
+ * Runs the core and hands each response's breakpoints (ℓ = n·λ) and coefficients to
+ * `visit` as views of core memory, without copying them out (they are gone after the
+ * call; `visit` must not call the core). Same numbers as {@link runCorePath}.
+ */
+export function visitCorePaths(
+  G: Float64Array,
+  C: Float64Array,
+  n: number,
+  m: number,
+  d: number,
+  run: CoreRun,
+  visit: (r: number, ell: Float64Array, coefs: Float64Array) => void,
+): void {
+  const ex = core();
+  const pG = put(ex, G);
+  const pC = put(ex, C);
+  try {
+    callCore(ex, pG, pC, n, m, d, run, "C");
+    for (let r = 0; r < d; r++) {
+      const k = ex.sd_res_count(r);
+      const buf = ex.memory.buffer;
+      visit(
+        r,
+        new Float64Array(buf, ex.sd_res_lambda(r), k),
+        new Float64Array(buf, ex.sd_res_coef(r), k * m),
+      );
+    }
   } finally {
     ex.sd_res_free();
     ex.free(pG);

@@ -10,7 +10,8 @@
 // 0 … L−1 (L = variables seen so far; a variable that has left again contributes an exact
 // zero), and the quadratic form runs over the packed lower triangle of G in that order —
 // contiguous rows, no index gathers — at ≈ L²/2 multiply-adds per grid point.
-import { lassoPathBatch } from "./lasso_path.ts";
+import { visitCorePaths } from "./_core_path.ts";
+import { checkNonNegative, shapes } from "./_lasso_inputs.ts";
 
 /** A fold's inputs for `e` equations (columns of the fold's C, Cv, yy, grid rows). */
 export interface FoldJob {
@@ -37,16 +38,17 @@ export interface FoldJob {
 /** Validation SSE per equation and grid point, e×Gs (not divided by the block's rows). */
 export function foldErrors(job: FoldJob): Float64Array {
   const { G, C, n, Gv, Cv, yy, grid, Gs, lambdaMin } = job;
-  const e = yy.length;
-  const m = Math.round(Math.sqrt(G.length));
-  const paths = lassoPathBatch(G, C, n, { lambdaMin });
+  const { m, d: e } = shapes(G, C, n, "C");
   const out = new Float64Array(e * Gs);
   const perm = new Int32Array(m), unseen = new Int32Array(m);
   const Gp = new Float64Array((m * (m + 1)) / 2), cp = new Float64Array(m);
   const bp = new Float64Array(m);
-  for (let i = 0; i < e; i++) {
-    const { lambdas, coefs } = paths[i];
-    const k = lambdas.length;
+  const run = { lasso: true, lambdaMin: checkNonNegative("lambdaMin", lambdaMin)!, keepPath: true };
+  // The paths are read where the core left them (no copy out); λ = ℓ/n as lassoPathBatch has it.
+  visitCorePaths(G, C, n, m, e, run, (i, ell, coefs) => {
+    const k = ell.length;
+    const lambdas = new Float64Array(k);
+    for (let s = 0; s < k; s++) lambdas[s] = ell[s] / n;
     // Order of first entry; seen[s] = how many variables are non-zero somewhere in 0 … s.
     // Only the variables not yet seen are checked (kept in ascending order, compacted).
     const seen = new Int32Array(k);
@@ -94,7 +96,7 @@ export function foldErrors(job: FoldJob): Float64Array {
       }
       out[i * Gs + g] = Math.max(quadraticError(Gp, cp, bp, len, yy[i]), 0);
     }
-  }
+  });
   return out;
 }
 
