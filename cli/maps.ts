@@ -1,6 +1,6 @@
 // `sparsedyn maps <run> [<movie>]`: contribution maps of a run's VAR prediction (saliency,
 // integrated gradients) and its decoder footprints, written into <run>/maps/.
-import { edgeMap, type MapMethod } from "../core/maps/contribution.ts";
+import { edgeMap, type MapEdge, type MapMethod } from "../core/maps/contribution.ts";
 import { mapsForRun } from "../core/maps/run_maps.ts";
 import { type MapSummary, summarizeMap } from "../core/maps/summary.ts";
 import { type BackendName, useBackend } from "../core/model/backend.ts";
@@ -95,19 +95,23 @@ export const maps: Command = {
       const P = H * W;
       const methods = (["ig", "saliency"] as const).filter((m) => r.maps[m]);
       const latentRows = Array.from({ length: d }, (_, i) => {
-        const row: Record<string, unknown> = { latent: i };
+        const row:
+          & { latent: number; footprint: MapSummary }
+          & Partial<
+            Record<MapMethod, MapSummary>
+          > = {
+            latent: i,
+            footprint: summarizeMap(r.maps.footprint.subarray(i * P, (i + 1) * P), H, W),
+          };
         for (const m of methods) {
           row[m] = summarizeMap(r.maps[m]!.prediction.subarray(i * P, (i + 1) * P), H, W);
         }
-        row.footprint = summarizeMap(r.maps.footprint.subarray(i * P, (i + 1) * P), H, W);
-        return row as
-          & { latent: number; footprint: MapSummary }
-          & Partial<Record<MapMethod, MapSummary>>;
+        return row;
       });
       const edgeRows = r.maps.edges.map((e) => {
-        const row: Record<string, unknown> = { ...e };
+        const row: MapEdge & Partial<Record<MapMethod, MapSummary>> = { ...e };
         for (const m of methods) row[m] = summarizeMap(edgeMap(r.maps[m]!, e, P), H, W);
-        return row as typeof e & Partial<Record<MapMethod, MapSummary>>;
+        return row;
       });
       const result = {
         maps: r.dir,
