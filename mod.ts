@@ -230,3 +230,31 @@ export {
 } from "./core/var/forecast.ts";
 export { checkSeries, type SeriesCheckOptions } from "./core/var/series_check.ts";
 export { type VarModelJson, varModelToJson } from "./core/var/var_json.ts";
+export { contributionMaps, edgeMap, sampleFrames, varEdges } from "./core/maps/contribution.ts";
+export type {
+  ContributionMaps,
+  ContributionOptions,
+  MapEdge,
+  MapMethod,
+  MethodMaps,
+} from "./core/maps/contribution.ts";
+export { encoderGradients, integratedGradients } from "./core/maps/gradients.ts";
+export { decoderFootprints } from "./core/maps/footprints.ts";
+export { rocAuc } from "./core/maps/roc_auc.ts";
+export { scoreAgainstFootprints } from "./core/maps/footprint_score.ts";
+export type { FootprintScore, FootprintThresholds } from "./core/maps/footprint_score.ts";
+export { colormap, lightness } from "./core/maps/colormap.ts";
+export { formatLabel, renderMap, renderMapPng } from "./core/maps/png.ts";
+export type { RgbImage } from "./core/maps/png.ts";
+export { summarizeMap } from "./core/maps/summary.ts";
+export type { MapSummary } from "./core/maps/summary.ts";
+export { checkMapsTarget, writeMaps } from "./core/maps/write_maps.ts";
+export type { MapEntry, MapsIndex, WriteMapsOptions } from "./core/maps/write_maps.ts";
+export { mapsForRun } from "./core/maps/run_maps.ts";
+export type { RunMapsOptions, RunMapsResult } from "./core/maps/run_maps.ts";
+export { windowMapFeatures } from "./core/maps/window_features.ts";
+export type {
+  MapWindow,
+  WindowMapFeatures,
+  WindowMapOptions,
+} from "./core/maps/window_features.ts";

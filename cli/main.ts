@@ -13,6 +13,7 @@ import { experiment } from "./experiment.ts";
 import { fit } from "./fit.ts";
 import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
+import { maps } from "./maps.ts";
 import { preprocess } from "./preprocess.ts";
 import { synth } from "./synth.ts";
 import { test } from "./test.ts";
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   fit,
   inspect,
   lasso,
+  maps,
   preprocess,
   synth,
   test,
