@@ -11,10 +11,10 @@
  * lagged design (G = XᵀX shared by all d equations, C = XᵀY, YᵀY; per block when
  * cross-validating), then one WASM call gives the lasso paths of all d equations
  * (`fitVarAsync`: the same model, bit for bit, with the paths and the cross-validation
- * folds on worker threads). Unless
- * `standardize` is false, each series is divided by its standard deviation first (the
- * penalty is not scale-free); coefficients, intercept and Σ are reported in the series'
- * units, λ on the standardised scale (objective (1/2n)‖y − Xβ‖² + λ‖β‖₁).
+ * folds on worker threads). Unless `standardize` is false, each series is divided by its
+ * standard deviation first (the penalty is not scale-free); coefficients, intercept and Σ
+ * are reported in the series' units, λ on the standardised scale (objective
+ * (1/2n)‖y − Xβ‖² + λ‖β‖₁).
  *
  * With `select: "none"` (λ = 0, the end of the path) the fit is ordinary least squares with
  * an intercept: the same coefficients as statsmodels' `VAR(y).fit(p, trend="c")`, and then
