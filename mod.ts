@@ -193,6 +193,8 @@ export { encodeMovie, loadModel, withPreprocessedMovie } from "./core/runs/load_
 export type { FramesShape, LoadedModel } from "./core/runs/load_model.ts";
 export {
   fitVar,
+  fitVarAsync,
+  type FitVarAsyncOptions,
   type FitVarOptions,
   type LambdaSelection,
   relaxedRefit,
@@ -209,7 +211,9 @@ export {
 } from "./core/var/order.ts";
 export {
   crossValidateVar,
+  crossValidateVarAsync,
   type CvOptions,
+  type CvParallelOptions,
   type CvRule,
   type LambdaCv,
   type TimeSeriesFold,
@@ -258,3 +262,9 @@ export type {
   WindowMapFeatures,
   WindowMapOptions,
 } from "./core/maps/window_features.ts";
+export { mapConditionTest } from "./core/stats/map_condition_test.ts";
+export type {
+  MapCellTest,
+  MapConditionTestOptions,
+  MapConditionTestResult,
+} from "./core/stats/map_condition_test.ts";
