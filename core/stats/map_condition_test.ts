@@ -1,0 +1,245 @@
+/**
+ * Do the image regions that drive the dynamics differ between two conditions? The
+ * condition test on contribution maps: each condition's movies go through a run's
+ * preprocessing and model, are cut into the same windows and blocks as the coefficient
+ * test (`cutWindows`), and each window's integrated-gradient map of its own VAR's
+ * prediction, summed over latents and block-mean downsampled to a coarse grid
+ * (`windowMapFeatures`), is one feature vector. The block permutation test compares the
+ * conditions' maps (Σ over grid cells of squared Welch t); per-cell p-values get
+ * Benjamini–Hochberg q-values, so the cells that differ can be named.
+ *
+ * Why a coarse grid: q grid cells stay few next to the windows, where thousands of pixels
+ * would leave no power after the multiplicity correction and carry IG's pixel noise.
+ *
+ * @example
+ * ```ts
+ * import { mapConditionTest } from "./map_condition_test.ts";
+ * import { loadModel } from "../runs/load_model.ts";
+ * import { trainRun } from "../train/train_run.ts";
+ * import { writeSynthetic } from "../data/synthetic_write.ts";
+ * import { useBackend } from "../model/backend.ts";
+ *
+ * await useBackend("wasm");
+ * const dir = await Deno.makeTempDir();
+ * await writeSynthetic(`${dir}/s`, { height: 16, width: 16, frames: 200, cells: 3, conditions: { effect: 0.1, edges: 1 } });
+ * await trainRun(`${dir}/s/movie_a.npy`, `${dir}/run`, { mode: "ae", epochs: 1, windowLength: 20 });
+ * const model = await loadModel(`${dir}/run`);
+ * const r = await mapConditionTest(model, [`${dir}/s/movie_a.npy`], [`${dir}/s/movie_b.npy`], {
+ *   window: 50, framesPerWindow: 2, steps: 2,
+ * });
+ * if (r.windows.a !== 4 || r.grid.height !== 4 || !(r.pValue > 0 && r.pValue <= 1)) throw new Error("4 windows each, 4×4 grid");
+ * model.dispose();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import { windowMapFeatures } from "../maps/window_features.ts";
+import { type LoadedModel, withPreprocessedMovie } from "../runs/load_model.ts";
+import { encodeAll } from "../train/evaluate.ts";
+import { blockPermutationTest, type Condition } from "./block_permutation.ts";
+import { benjaminiHochberg } from "./fdr.ts";
+import { cutWindows } from "./series_windows.ts";
+import { conditionVariability, type Variability } from "./variability.ts";
+
+/** Settings of {@link mapConditionTest}; every one has a default. */
+export interface MapConditionTestOptions {
+  /** VAR order of each window's VAR (default: the run's). */
+  lags?: number;
+  /** Window length in frames (default 100). */
+  window?: number;
+  /** Step between windows (default: the window length). */
+  stride?: number;
+  /** Windows per block (default ⌈window / stride⌉). */
+  blockWindows?: number;
+  /** Random relabelings, ≥ 999 (default 999). */
+  permutations?: number;
+  /** Level of the test and of the false discovery rate (default 0.05). */
+  alpha?: number;
+  /** Seed of the relabelings (default 1). */
+  seed?: number;
+  /** IG trapezoid intervals (default 8). */
+  steps?: number;
+  /** Frames per window the map averages over (default 8). */
+  framesPerWindow?: number;
+  /** Grid: block-mean downsampling of the maps (default 4). */
+  downsample?: number;
+  /** Progress: movies done, movies in all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One grid cell's test. */
+export interface MapCellTest {
+  /** Grid row. */
+  y: number;
+  /** Grid column. */
+  x: number;
+  /** Mean map value over condition A's windows. */
+  meanA: number;
+  /** Mean over condition B's windows. */
+  meanB: number;
+  /** Welch t (A minus B). */
+  t: number;
+  /** Permutation p-value. */
+  p: number;
+  /** Benjamini–Hochberg q-value over all cells. */
+  q: number;
+}
+
+/** The outcome of {@link mapConditionTest} (test.json's `maps`). */
+export interface MapConditionTestResult {
+  /** Which statistic. */
+  statisticName: string;
+  /** Observed Σ over cells of squared Welch t. */
+  statistic: number;
+  /** Its permutation p-value. */
+  pValue: number;
+  /** The level. */
+  alpha: number;
+  /** pValue ≤ alpha. */
+  rejected: boolean;
+  /** Relabelings evaluated. */
+  permutations: number;
+  /** Whether every labeling was enumerated. */
+  exact: boolean;
+  /** The grid the maps were downsampled to, and its cell size in pixels. */
+  grid: { height: number; width: number; downsample: number };
+  /** Mean map per condition, grid-sized, row-major. */
+  meanA: number[];
+  /** Condition B's mean map. */
+  meanB: number[];
+  /** Cells with q ≤ α, by ascending q. */
+  significant: MapCellTest[];
+  /** Every cell's test, row-major. */
+  cells: MapCellTest[];
+  /** Mean pairwise distances of windows' maps within and between conditions. */
+  variability: Variability;
+  /** Windows and blocks per condition. */
+  windows: { a: number; b: number; blocksA: number; blocksB: number; length: number };
+  /** The statistic under each relabeling. */
+  null: Float64Array;
+  /** Caveats, in words. */
+  warnings: string[];
+}
+
+/**
+ * The condition test on contribution maps of a run's model.
+ *
+ * @param model From `loadModel`.
+ * @param a Condition A's movies (of the run's frame size after its preprocessing).
+ * @param b Condition B's movies.
+ * @param options Windows, relabelings, level, IG settings.
+ * @returns Statistic, p-value, per-cell tests, mean maps, variability.
+ * @throws {SparsedynError} Naming the movie (`a[0]`, `b[1]` and its path) when it does
+ *   not fit the model or is shorter than a window; fewer than 2 blocks per condition.
+ */
+export async function mapConditionTest(
+  model: LoadedModel,
+  a: readonly string[],
+  b: readonly string[],
+  options: MapConditionTestOptions = {},
+): Promise<MapConditionTestResult> {
+  const lags = options.lags ?? model.lags, length = options.window ?? 100;
+  const stride = options.stride ?? length, alpha = options.alpha ?? 0.05;
+  const downsample = options.downsample ?? 4;
+  if (!(alpha > 0 && alpha < 1)) {
+    throw new SparsedynError("INVALID_ARGUMENT", `alpha must lie in (0, 1); got ${alpha}`, {
+      argument: "alpha",
+    });
+  }
+  const rows: Float64Array[] = [], conditions: Condition[] = [], blocks: number[] = [];
+  let q = 0, gh = 0, gw = 0, nextBlock = 0, done = 0;
+  const total = a.length + b.length;
+  for (const [condition, movies] of [["a", a], ["b", b]] as const) {
+    for (const [i, path] of movies.entries()) {
+      await withPreprocessedMovie(model, path, async (frames, shape, meanImage) => {
+        const latents = await encodeAll(model.cae, frames, shape.frames);
+        // The same windows and blocks as the coefficient test.
+        const cut = cutWindows(
+          [{ series: latents, T: shape.frames, d: model.cae.latentSize, name: path }],
+          condition,
+          { length, stride, blockWindows: options.blockWindows },
+          nextBlock,
+          lags,
+        );
+        const f = await windowMapFeatures(
+          model.cae,
+          frames,
+          cut.map((w) => ({ start: w.start ?? 0, length: w.T })),
+          meanImage,
+          {
+            steps: options.steps,
+            framesPerWindow: options.framesPerWindow,
+            downsample,
+            lags,
+          },
+        );
+        ({ q, height: gh, width: gw } = f);
+        for (const [n, w] of cut.entries()) {
+          rows.push(f.features.slice(n * f.q, (n + 1) * f.q));
+          conditions.push(condition);
+          blocks.push(w.block);
+          nextBlock = Math.max(nextBlock, w.block + 1);
+        }
+      }).catch((err) => {
+        if (err instanceof SparsedynError && !err.message.includes(path)) {
+          throw new SparsedynError(err.code, `${path} (${condition}[${i}]): ${err.message}`, {
+            argument: `${condition}[${i}]`,
+            file: path,
+            cause: err,
+          });
+        }
+        throw err;
+      });
+      options.onProgress?.(++done, total);
+    }
+  }
+  const N = rows.length;
+  const features = new Float64Array(N * q);
+  rows.forEach((r, n) => features.set(r, n * q));
+  const test = blockPermutationTest(features, N, q, conditions, blocks, {
+    permutations: options.permutations,
+    seed: options.seed,
+  });
+  const qValues = benjaminiHochberg(test.featurePValues);
+  const meanA = new Array<number>(q).fill(0), meanB = new Array<number>(q).fill(0);
+  for (let n = 0; n < N; n++) {
+    const m = conditions[n] === "a" ? meanA : meanB;
+    const size = conditions[n] === "a" ? test.windows.a : test.windows.b;
+    for (let j = 0; j < q; j++) m[j] += features[n * q + j] / size;
+  }
+  const cells: MapCellTest[] = Array.from({ length: q }, (_, j) => ({
+    y: Math.floor(j / gw),
+    x: j % gw,
+    meanA: meanA[j],
+    meanB: meanB[j],
+    t: test.featureStatistics[j],
+    p: test.featurePValues[j],
+    q: qValues[j],
+  }));
+  return {
+    statisticName: "sum over map grid cells of squared Welch t",
+    statistic: test.statistic,
+    pValue: test.pValue,
+    alpha,
+    rejected: test.pValue <= alpha,
+    permutations: test.permutations,
+    exact: test.exact,
+    grid: { height: gh, width: gw, downsample },
+    meanA,
+    meanB,
+    significant: cells.filter((c) => c.q <= alpha).sort((x, y) => x.q - y.q || x.p - y.p),
+    cells,
+    variability: conditionVariability(features, N, q, conditions),
+    windows: {
+      a: test.windows.a,
+      b: test.windows.b,
+      blocksA: test.blocks.a,
+      blocksB: test.blocks.b,
+      length,
+    },
+    null: test.null,
+    warnings: test.warnings,
+  };
+}
