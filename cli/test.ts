@@ -7,6 +7,8 @@ import { readMatrix } from "../core/data/read_matrix.ts";
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { conditionTest, type ConditionTestResult } from "../core/stats/condition_test.ts";
 import { type EncodedSeries, runEncoder } from "../core/stats/encode_for_test.ts";
+import { mapConditionTest } from "../core/stats/map_condition_test.ts";
+import { loadModel } from "../core/runs/load_model.ts";
 import type { Recording } from "../core/stats/series_windows.ts";
 import { testJson, writeTestJson } from "../core/stats/test_json.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
@@ -42,6 +44,10 @@ Test:
                     (labels unused, so the test stays exact) instead of the d series, or
                     "all" (default: 8 when <run> encodes movies into more than 8 latents,
                     else all): 1000 coefficients per window drown a change in a few
+  --maps            with <run> and movies: also test the contribution maps (each window's
+                    integrated-gradient map of its VAR's prediction, on a grid of
+                    --map-grid pixels, default 4), naming the grid cells that differ
+  --map-grid N      grid cell size in pixels for --maps (default 4)
   --raw             fit on the raw scale (default: each column divided by its sd pooled
                     over both conditions)
   --backend B       with <run>: tfjs backend for encoding (auto, wasm, webgpu, tensorflow,
@@ -146,6 +152,27 @@ function summary(r: ConditionTestResult, written: string | undefined): string[] 
     const line = (cells: string[]) => "    " + cells.map((c, k) => c.padStart(width[k])).join("  ");
     lines.push(line(head), ...rows.map(line));
   }
+  if (r.maps) {
+    const m = r.maps;
+    lines.push(
+      `  maps: integrated-gradient maps of each window's VAR prediction on a ${m.grid.height}×${m.grid.width} grid (${m.grid.downsample}×${m.grid.downsample} pixels per cell)`,
+      `    p = ${fmt(m.pValue)}: ${
+        m.rejected ? "the maps differ" : "no difference shown"
+      }; between / within ${
+        fmt(m.variability.ratio, 3)
+      }; FDR-significant grid cells ${m.significant.length} of ${m.cells.length}`,
+    );
+    for (const c of m.significant.slice(0, 10)) {
+      lines.push(
+        `    cell (${c.y}, ${c.x}), pixels y ${c.y * m.grid.downsample}–${
+          (c.y + 1) * m.grid.downsample - 1
+        }, x ${c.x * m.grid.downsample}–${(c.x + 1) * m.grid.downsample - 1}: mean a ${
+          fmt(c.meanA)
+        }, mean b ${fmt(c.meanB)}, q ${fmt(c.q)}`,
+      );
+    }
+    for (const warning of m.warnings) lines.push(`  warning (maps): ${warning}`);
+  }
   for (const warning of r.warnings) lines.push(`  warning: ${warning}`);
   if (written) lines.push(`  written to ${written}`);
   return lines;
@@ -167,6 +194,8 @@ export const test: Command = {
       seed: { type: "string" },
       raw: { type: "boolean" },
       components: { type: "string" },
+      maps: { type: "boolean" },
+      "map-grid": { type: "string" },
       backend: { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
@@ -188,6 +217,10 @@ export const test: Command = {
         "--backend",
       );
     }
+    if (values.maps && run === undefined) {
+      throw new UsageError("--maps needs a run folder (its model makes the maps)", "--maps");
+    }
+    const mapGrid = numberFlag(values["map-grid"], "--map-grid", { integer: true, min: 1 });
     if (values.backend !== undefined && run === undefined) {
       throw new UsageError("--backend needs a run folder (it encodes movies)", "--backend");
     }
@@ -267,6 +300,23 @@ export const test: Command = {
       throw err;
     } finally {
       encoder?.dispose();
+    }
+    if (values.maps && run !== undefined) {
+      const model = await loadModel(run);
+      try {
+        result.maps = await mapConditionTest(model, aFiles, bFiles, {
+          lags: result.settings.lags,
+          window: result.windows.length,
+          stride: result.windows.stride ?? undefined,
+          blockWindows: result.windows.blockWindows ?? undefined,
+          permutations,
+          alpha,
+          seed,
+          downsample: mapGrid,
+        });
+      } finally {
+        model.dispose();
+      }
     }
     const dir = values.out ?? run;
     let written: string | undefined;

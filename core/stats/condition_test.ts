@@ -39,6 +39,7 @@
 import { SparsedynError } from "../errors.ts";
 import { blockPermutationTest, type Condition } from "./block_permutation.ts";
 import { benjaminiHochberg } from "./fdr.ts";
+import type { MapConditionTestResult } from "./map_condition_test.ts";
 import {
   type PrincipalComponents,
   principalComponents,
@@ -166,6 +167,8 @@ export interface ConditionTestResult {
    * components, not series.
    */
   components?: { k: number; d: number; explained: number; vectors: number[][] };
+  /** The same question asked of contribution maps (`mapConditionTest`), when run. */
+  maps?: MapConditionTestResult;
 }
 
 function bad(argument: string, message: string): never {

@@ -72,16 +72,26 @@ export function summarizeNull(values: Float64Array, bins = 100): NullSummary {
  * @returns A plain object for `JSON.stringify`.
  */
 export function testJson(result: ConditionTestResult): Record<string, unknown> {
-  const { null: nullValues, variability, ...rest } = result;
+  const { null: nullValues, variability, maps, ...rest } = result;
+  const finite = (v: { ratio: number }) => ({
+    ...v,
+    ratio: Number.isFinite(v.ratio) ? v.ratio : null,
+  });
   return {
     version: 1,
     kind: "condition-test",
     ...rest,
     null: summarizeNull(nullValues),
-    variability: {
-      ...variability,
-      ratio: Number.isFinite(variability.ratio) ? variability.ratio : null,
-    },
+    variability: finite(variability),
+    ...(maps
+      ? {
+        maps: {
+          ...maps,
+          null: summarizeNull(maps.null),
+          variability: finite(maps.variability),
+        },
+      }
+      : {}),
   };
 }
 

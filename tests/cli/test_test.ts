@@ -145,6 +145,8 @@ Deno.test("sparsedyn test: usage errors exit 2 naming the flag", async () => {
       [["--a", `${dir}/a1.npy`, "--b", `${dir}/b1.npy`, "--alpha", "1"], "--alpha"],
       [["--a", `${dir}/a1.npy`, "--b", `${dir}/b1.npy`, "--lags", "0"], "--lags"],
       [["--a", `${dir}/a1.npy`, "--b", `${dir}/b1.npy`, "--bogus"], "--bogus"],
+      [["--a", `${dir}/a1.npy`, "--b", `${dir}/b1.npy`, "--maps"], "--maps"],
+      [["--a", `${dir}/a1.npy`, "--b", `${dir}/b1.npy`, "--components", "0"], "--components"],
     ];
     for (const [args, flag] of cases) {
       const r = await cli(["test", ...args]);
@@ -186,11 +188,20 @@ Deno.test("sparsedyn test <run>: movies encoded by the run's model, test.json in
       "20",
       "--backend",
       "wasm",
+      "--maps",
     ]);
     assertEquals(r.code, 0, r.stderr);
     const j = JSON.parse(await Deno.readTextFile(`${dir}/run/test.json`));
     assertEquals([j.windows.a, j.windows.b], [8, 8]);
     assert(j.settings.d > 0 && j.pValue > 0 && j.pValue <= 1, JSON.stringify(j.settings));
+    // The run's 2×2×2 = 8 latents are not reduced (default: components only above 8).
+    assertEquals(j.settings.d, 8);
+    assertEquals(j.components, undefined);
+    // --maps: the same windows, maps on a 4×4 grid of 4×4-pixel cells.
+    assertEquals([j.maps.windows.a, j.maps.windows.b], [8, 8]);
+    assertEquals(j.maps.grid, { height: 4, width: 4, downsample: 4 });
+    assert(j.maps.pValue > 0 && j.maps.pValue <= 1 && j.maps.cells.length === 16);
+    assert(r.stdout.includes("maps: integrated-gradient maps"), r.stdout);
     assert(r.stdout.includes(`${dir}/run/test.json`), r.stdout);
     // A folder without a model is refused, naming it.
     await Deno.mkdir(`${dir}/empty`);
