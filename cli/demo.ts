@@ -4,7 +4,14 @@
 // and compare the dynamics it found with the truth.
 import { decodeNpy } from "../core/data/npy.ts";
 import { simulateVar } from "../core/data/synthetic_var.ts";
+import type { SynthTruth } from "../core/data/synthetic.ts";
 import { writeSynthetic } from "../core/data/synthetic_write.ts";
+import { type FootprintScore, scoreAgainstFootprints } from "../core/maps/footprint_score.ts";
+import { mapsForRun } from "../core/maps/run_maps.ts";
+import { loadModel } from "../core/runs/load_model.ts";
+import { conditionTest, type ConditionTestResult } from "../core/stats/condition_test.ts";
+import { runEncoder } from "../core/stats/encode_for_test.ts";
+import { writeTestJson } from "../core/stats/test_json.ts";
 import { useBackend } from "../core/model/backend.ts";
 import { loadRun } from "../core/runs/run_folder.ts";
 import { cellTransition, latentSnrDb, rankInfluences, supportF1 } from "../core/train/evaluate.ts";
@@ -18,15 +25,21 @@ const usage = `Usage: sparsedyn demo [options]
    equation by the lasso path (one call of the WASM core for all of them), chooses λ per
    equation by BIC, and prints the true against the recovered support.
 2. The method: writes a synthetic calcium-imaging recording (32×32 pixels, 8 cells driven
-   by a sparse VAR), trains the autoencoder with the skip connection end to end through
-   the embedded lasso-VAR layer (wasm backend; about a minute on 2 cores), and compares
-   the dynamics it found — carried from the latents to the cells — with the true ones.
-   Prints the recording's and the run folder's paths.
+   by a sparse VAR, 1536 frames), trains the autoencoder with the skip connection end to
+   end through the embedded lasso-VAR layer (wasm backend; about a minute on 2 cores),
+   and compares the dynamics it found — carried from the latents to the cells — with the
+   true ones.
+3. Interpretation: the recording has a second condition (b) in which 3 of the cell-to-cell
+   coefficients are 0.3 stronger. Both conditions' movies go through the trained encoder;
+   a permutation test over windows compares their VAR coefficients (on the latents'
+   leading principal components), next to the same test on the true calcium; then the
+   contribution maps of the run's VAR are written (maps/, PNG and NPY) and scored
+   against the true cell footprints. Prints the recording's and the run folder's paths.
 
 Options:
   --out DIR        where to write recording/ and run/ (must not exist; default: a new
                    temporary folder)
-  --epochs N       training epochs (default 15)
+  --epochs N       training epochs (default 8)
   --core-only      stop after part 1
   --series D       part 1: number of series (default 32)
   --lags P         part 1: number of lags (default 2)
@@ -89,18 +102,27 @@ function printCore(r: ReturnType<typeof coreDemo>) {
   );
 }
 
+/** The demo's recording: 32×32, 8 cells, 1536 frames per condition; b changes 3 coefficients. */
+const S = 32, T = 1536, K = 8, EFFECT = 0.3, CHANGED = 3;
+
 async function methodDemo(out: string, epochs: number, seed: number, json: boolean) {
-  const S = 32, T = 768, K = 8;
   const log = (s: string) => json ? undefined : console.log(s);
   log(`\n2. the method: synthetic recording, ${S}×${S} pixels, ${K} cells, ${T} frames`);
   const t0 = performance.now();
   const recording = `${out}/recording`, runDir = `${out}/run`;
-  const truth = await writeSynthetic(recording, { height: S, width: S, frames: T, cells: K, seed });
+  const truth = await writeSynthetic(recording, {
+    height: S,
+    width: S,
+    frames: T,
+    cells: K,
+    seed,
+    conditions: { effect: EFFECT, edges: CHANGED },
+  });
   const edges = truth.edges.a.filter((e) => e.lag === 1);
   log(`  truth        ${edges.length} directed influences between cells (VAR(1))`);
   const backend = await useBackend("wasm");
-  log(`  training     end to end, skip connection, ${epochs} epochs on ${backend}`);
-  const r = await trainRun(`${recording}/movie.npy`, runDir, {
+  log(`  training     on condition a, end to end, skip connection, ${epochs} epochs on ${backend}`);
+  const r = await trainRun(`${recording}/${truth.files.movie_a}`, runDir, {
     mode: "end-to-end",
     skip: "mean",
     epochs,
@@ -116,7 +138,7 @@ async function methodDemo(out: string, epochs: number, seed: number, json: boole
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   const run = await loadRun(runDir);
-  const calcium = decodeNpy(await Deno.readFile(`${recording}/calcium.npy`), "calcium.npy").data;
+  const calcium = await readNpy(`${recording}/${truth.files.calcium_a}`);
   const d = r.latentSize;
   const B = cellTransition(run.latents.data, calcium, T, d, K);
   const f1 = supportF1(B, K, edges);
@@ -168,10 +190,118 @@ async function methodDemo(out: string, epochs: number, seed: number, json: boole
       );
     }
     log(`  time         ${trainSeconds.toFixed(0)} s`);
-    log(`  recording    ${recording}`);
-    log(`  run folder   ${runDir}`);
   }
   return result;
+}
+
+async function readNpy(path: string): Promise<Float64Array> {
+  return decodeNpy(await Deno.readFile(path), path).data;
+}
+
+async function interpretationDemo(
+  recording: string,
+  runDir: string,
+  truth: SynthTruth,
+  seed: number,
+  json: boolean,
+) {
+  const log = (s: string) => json ? undefined : console.log(s);
+  const t0 = performance.now();
+  const changed = truth.changed.map((c) => `${c.from} → ${c.to}`);
+  log(
+    `\n3. interpretation: condition b strengthens ${changed.length} influences by ${EFFECT} ` +
+      `(${changed.join(", ")})`,
+  );
+  const window = 100, components = 8;
+  const enc = await runEncoder(runDir);
+  let latentTest: ConditionTestResult;
+  try {
+    const a = await enc.encode(`${recording}/${truth.files.movie_a}`);
+    const b = await enc.encode(`${recording}/${truth.files.movie_b}`);
+    latentTest = conditionTest([a], [b], { lags: 1, window, components, seed });
+    await writeTestJson(runDir, latentTest);
+  } finally {
+    enc.dispose();
+  }
+  // The same test on the true calcium: what a perfect representation would show.
+  const ca = await readNpy(`${recording}/${truth.files.calcium_a}`);
+  const cb = await readNpy(`${recording}/${truth.files.calcium_b}`);
+  const calciumTest = conditionTest([{ series: ca, T, d: K }], [{ series: cb, T, d: K }], {
+    lags: 1,
+    window,
+    seed,
+  });
+  const named = calciumTest.significant.map((c) => ({
+    from: c.from,
+    to: c.to,
+    true: truth.changed.some((t) => t.from === c.from && t.to === c.to),
+  }));
+  log(
+    `  latents      ${latentTest.windows.a} + ${latentTest.windows.b} windows of ${window} frames ` +
+      `through the encoder, VAR(1) per window on ${components} principal components: ` +
+      `p = ${latentTest.pValue.toFixed(3)} (${latentTest.permutations} relabelings) — ` +
+      (latentTest.rejected ? "the conditions differ" : "no difference shown"),
+  );
+  log(
+    `  variability  between / within conditions ${latentTest.variability.ratio.toFixed(3)} ` +
+      `(within a ${latentTest.variability.withinA.toFixed(3)}, within b ${
+        latentTest.variability.withinB.toFixed(3)
+      })`,
+  );
+  log(
+    `  true calcium the same test on the cells: p = ${calciumTest.pValue.toFixed(3)}; ` +
+      `FDR-significant: ${
+        named.length
+          ? named.map((c) => `${c.from} → ${c.to}${c.true ? "" : " (not changed)"}`)
+            .join(", ")
+          : "none"
+      }`,
+  );
+  // Contribution maps of the run's VAR on condition a, scored against the true footprints.
+  const model = await loadModel(runDir);
+  let score: FootprintScore, mapsDir: string;
+  try {
+    const r = await mapsForRun(model, `${recording}/${truth.files.movie_a}`, {
+      method: "ig",
+      frames: 32,
+      steps: 8,
+    });
+    mapsDir = r.dir;
+    const P = S * S, d = r.maps.latents;
+    const all = new Float64Array(P);
+    for (let i = 0; i < d; i++) {
+      for (let q = 0; q < P; q++) all[q] += r.maps.ig!.prediction[i * P + q];
+    }
+    const footprints = await readNpy(`${recording}/footprints.npy`);
+    score = scoreAgainstFootprints(all, footprints, K);
+  } finally {
+    model.dispose();
+  }
+  log(
+    `  maps         integrated gradients of the VAR's prediction, summed over latents: ` +
+      `ROC AUC ${score.auc.toFixed(3)} for pixels on cells vs off; ` +
+      `${(100 * score.localisation).toFixed(0)}% of the mass on cells (a flat map: ${
+        (100 * score.chance).toFixed(0)
+      }%)`,
+  );
+  log(`               ${mapsDir}/all_ig.png`);
+  const seconds = (performance.now() - t0) / 1000;
+  log(`  time         ${seconds.toFixed(0)} s`);
+  log(`  recording    ${recording}`);
+  log(`  run folder   ${runDir} (test.json, maps/)`);
+  return {
+    changed: truth.changed,
+    latentTest: {
+      pValue: latentTest.pValue,
+      rejected: latentTest.rejected,
+      components,
+      window,
+      variabilityRatio: latentTest.variability.ratio,
+    },
+    calciumTest: { pValue: calciumTest.pValue, significant: named },
+    maps: { dir: mapsDir, auc: score.auc, localisation: score.localisation, chance: score.chance },
+    seconds,
+  };
 }
 
 export const demo: Command = {
@@ -198,7 +328,7 @@ export const demo: Command = {
     const p = numberFlag(values.lags, "--lags", { integer: true, min: 1 }) ?? 2;
     const T = numberFlag(values.samples, "--samples", { integer: true, min: p + 2 }) ?? 2000;
     const seed = numberFlag(values.seed, "--seed", { integer: true }) ?? 1;
-    const epochs = numberFlag(values.epochs, "--epochs", { integer: true, min: 1 }) ?? 15;
+    const epochs = numberFlag(values.epochs, "--epochs", { integer: true, min: 1 }) ?? 8;
     if (values.out !== undefined && !values["core-only"]) {
       const exists = await Deno.stat(values.out).then(() => true, () => false);
       if (exists) {
@@ -214,7 +344,17 @@ export const demo: Command = {
     const out = values.out ?? await Deno.makeTempDir({ prefix: "sparsedyn-demo-" });
     await Deno.mkdir(out, { recursive: true });
     const method = await methodDemo(out, epochs, seed, !!values.json);
-    if (values.json) console.log(JSON.stringify({ core, method }));
+    const truth = JSON.parse(
+      await Deno.readTextFile(`${method.recording}/truth.json`),
+    ) as SynthTruth;
+    const interpretation = await interpretationDemo(
+      method.recording,
+      method.run,
+      truth,
+      seed,
+      !!values.json,
+    );
+    if (values.json) console.log(JSON.stringify({ core, method, interpretation }));
     return 0;
   },
 };

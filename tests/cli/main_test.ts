@@ -94,6 +94,15 @@ Deno.test("sparsedyn demo, part 2: synthesise, train end to end, compare with th
     assertEquals(m.recovered.length, m.trueEdges.length, "as many recovered as true influences");
     assert(m.supportF1 >= 0 && m.supportF1 <= 1 && m.chanceF1 > 0, JSON.stringify(m));
     assert(Number.isFinite(m.latentSnrDb), `SNR ${m.latentSnrDb}`);
+    // Part 3: the condition test (test.json) and the maps are in the run folder.
+    const i = JSON.parse(r.stdout).interpretation;
+    assertEquals(i.changed.length, 3);
+    assert(i.latentTest.pValue > 0 && i.latentTest.pValue <= 1, JSON.stringify(i.latentTest));
+    assert(i.calciumTest.pValue > 0 && i.calciumTest.pValue <= 1);
+    assert(i.maps.auc >= 0 && i.maps.auc <= 1 && i.maps.localisation > 0, JSON.stringify(i.maps));
+    const test = JSON.parse(await Deno.readTextFile(`${m.run}/test.json`));
+    assertEquals(test.pValue, i.latentTest.pValue);
+    assert((await Deno.stat(`${m.run}/maps/all_ig.png`)).isFile, "maps/all_ig.png");
     // The folder exists now: a second run must refuse it and leave it as it was.
     const again = await cli(["demo", "--epochs", "1", "--out", `${dir}/demo`]);
     assertEquals(again.code, 2);
