@@ -1,0 +1,154 @@
+/** @jsxImportSource preact */
+/**
+ * The sections of a run, shared by the run page and the compare page: facts, training
+ * curves, reconstructions, latent traces with VAR predictions, coefficients and network,
+ * contribution maps, condition test. A section whose data are missing says so; one whose
+ * file is malformed shows an error panel.
+ *
+ * @example
+ * ```ts
+ * import { h } from "preact";
+ * import { renderToString } from "preact-render-to-string";
+ * import { RunPanels } from "./RunPanels.tsx";
+ *
+ * const run = { name: "r", dir: "/x/r", status: "running" as const, config: {}, metrics: [], T: 0, d: 0, problems: {} };
+ * if (!renderToString(h(RunPanels, { run })).includes("Training curves")) throw new Error("curves");
+ * ```
+ *
+ * @module
+ */
+import type { RunData } from "../run_data.ts";
+import { ErrorPanel } from "./ErrorPanel.tsx";
+import { Island } from "./Island.tsx";
+import { TestResults } from "./TestResults.tsx";
+import type { MapItem } from "../islands/MapsViewer.tsx";
+
+/** Props of {@link RunPanels}. */
+export interface RunPanelsProps {
+  /** The run. */
+  run: RunData;
+  /** Compare page: fewer sections (no frames, no traces). */
+  compact?: boolean;
+}
+
+function Facts({ run }: { run: RunData }) {
+  const c = run.config;
+  const cae = (c.cae ?? {}) as Record<string, unknown>;
+  const obj = (c.objective ?? {}) as Record<string, unknown>;
+  const last = run.metrics.at(-1) ?? {};
+  const nonZero = run.var ? run.var.A.flat(2).filter((w) => w !== 0).length : undefined;
+  const rows: [string, unknown][] = [
+    ["status", run.status],
+    ["mode", c.mode],
+    ["skip", cae.skip],
+    ["backend", c.backend],
+    ["movie", c.movie],
+    ["frames × latents", run.T ? `${run.T} × ${run.d}` : undefined],
+    ["frame", cae.height ? `${cae.height} × ${cae.width}` : undefined],
+    ["VAR lags", obj.lags],
+    ["non-zero coefficients", nonZero],
+    ["epochs", run.metrics.length],
+    ["last loss", last.loss],
+    ["reconstruction", last.reconstruction],
+    ["prediction", last.prediction],
+  ];
+  return (
+    <table class="kv facts">
+      <tbody>
+        {rows.filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => (
+          <tr key={k}>
+            <th>{k}</th>
+            <td>{typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(4) : String(v)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The run's sections. */
+export function RunPanels({ run, compact }: RunPanelsProps) {
+  const p = run.problems;
+  const maps = run.maps;
+  return (
+    <div class="run-panels" data-run={run.name}>
+      <section>
+        <Facts run={run} />
+      </section>
+      <section class="panel" id="curves">
+        <h2>Training curves</h2>
+        <Island
+          name="TrainingCurves"
+          props={{ name: run.name, metrics: run.metrics, live: run.status === "running" }}
+        />
+      </section>
+      {run.status === "running"
+        ? <p class="note">The run is training; the rest appears when its folder is written.</p>
+        : null}
+      {!compact && run.T > 0
+        ? (
+          <section class="panel" id="frames">
+            <h2>Reconstructions</h2>
+            <Island name="FrameViewer" props={{ name: run.name, T: run.T }} />
+          </section>
+        )
+        : null}
+      {!compact && run.T > 0
+        ? (
+          <section class="panel" id="traces">
+            <h2>Latent traces and one-step VAR predictions</h2>
+            {p.var ? <ErrorPanel title="VAR predictions" message={p.var} /> : null}
+            <Island name="LatentTraces" props={{ name: run.name, T: run.T, d: run.d }} />
+          </section>
+        )
+        : null}
+      {run.status !== "running"
+        ? (
+          <section class="panel" id="dynamics">
+            <h2>VAR coefficients and network</h2>
+            {run.var
+              ? <Island name="Dynamics" props={{ A: run.var.A }} />
+              : <ErrorPanel title="var.json" message={p.var ?? "missing"} />}
+          </section>
+        )
+        : null}
+      {maps || p.maps
+        ? (
+          <section class="panel" id="maps">
+            <h2>Contribution maps</h2>
+            {p.maps ? <ErrorPanel title="maps" message={p.maps} /> : (
+              <Island
+                name="MapsViewer"
+                props={{
+                  name: run.name,
+                  maps: (maps!.maps as MapItem[]).map((
+                    { file, png, kind, method, latent, edge },
+                  ) => ({
+                    file,
+                    png,
+                    kind,
+                    method,
+                    latent,
+                    edge,
+                  })),
+                  height: Number(maps!.height),
+                  width: Number(maps!.width),
+                }}
+              />
+            )}
+          </section>
+        )
+        : null}
+      {run.test || p.test
+        ? (
+          <section class="panel" id="test">
+            <h2>Condition test</h2>
+            {p.test
+              ? <ErrorPanel title="test.json" message={p.test} />
+              : <TestResults test={run.test!} compact={compact} />}
+          </section>
+        )
+        : null}
+    </div>
+  );
+}

@@ -1,0 +1,202 @@
+/** @jsxImportSource preact */
+/**
+ * A condition test's result (`test.json`): the statistic, its null distribution as a
+ * histogram with the observed value marked, the p-value, the FDR-significant coefficients,
+ * and the contribution-map sub-test when present. Rendered on the server as SVG and tables.
+ *
+ * @example
+ * ```ts
+ * import { h } from "preact";
+ * import { renderToString } from "preact-render-to-string";
+ * import { TestResults } from "./TestResults.tsx";
+ *
+ * const test = { statisticName: "Σ t²", statistic: 5, pValue: 0.01, alpha: 0.05, rejected: true,
+ *   permutations: 99, null: { values: [1, 2, 2, 3] }, significant: [], coefficients: [] };
+ * const html = renderToString(h(TestResults, { test }));
+ * if (!html.includes("class=\"observed\"") || !html.includes("0.01")) throw new Error(html);
+ * ```
+ *
+ * @module
+ */
+
+/** Props of {@link TestResults}. */
+export interface TestResultsProps {
+  /** test.json's content. */
+  test: Record<string, unknown>;
+  /** Fewer rows (for the compare page). */
+  compact?: boolean;
+}
+
+interface Hist {
+  edges: number[];
+  counts: number[];
+}
+
+/**
+ * Histogram of a stored null distribution (values, or the stored histogram as is).
+ *
+ * @param nul test.json's `null`.
+ * @param bins Bins for raw values.
+ * @returns Edges and counts, or null when absent.
+ */
+export function nullHistogram(nul: unknown, bins = 30): Hist | null {
+  const n = nul as { values?: number[]; histogram?: Hist } | undefined;
+  if (n?.histogram && Array.isArray(n.histogram.edges)) return n.histogram;
+  const v = n?.values?.filter((x) => Number.isFinite(x));
+  if (!v || v.length === 0) return null;
+  let lo = Math.min(...v), hi = Math.max(...v);
+  if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const w = (hi - lo) / bins;
+  const counts = new Array(bins).fill(0);
+  for (const x of v) counts[Math.min(bins - 1, Math.floor((x - lo) / w))]++;
+  return { edges: Array.from({ length: bins + 1 }, (_, k) => lo + k * w), counts };
+}
+
+function fmt(v: unknown, digits = 3): string {
+  return typeof v === "number" && Number.isFinite(v) ? v.toPrecision(digits) : "—";
+}
+
+function NullChart({ hist, observed }: { hist: Hist; observed: number }) {
+  const W = 420, H = 160, pad = 28;
+  const lo = Math.min(hist.edges[0], observed), hi = Math.max(hist.edges.at(-1)!, observed);
+  const span = hi - lo || 1;
+  const x = (v: number) => pad + ((v - lo) / span) * (W - 2 * pad);
+  const top = Math.max(...hist.counts, 1);
+  const y = (c: number) => H - pad - (c / top) * (H - 2 * pad);
+  return (
+    <svg class="null-hist" width={W} height={H} viewBox={`0 0 ${W} ${H}`}>
+      {hist.counts.map((c, k) => (
+        <rect
+          key={k}
+          class="bar"
+          x={x(hist.edges[k]).toFixed(1)}
+          y={y(c).toFixed(1)}
+          width={Math.max(0.5, x(hist.edges[k + 1]) - x(hist.edges[k]) - 0.5).toFixed(1)}
+          height={(H - pad - y(c)).toFixed(1)}
+          fill="#9bb7d4"
+        />
+      ))}
+      <line x1={pad} x2={W - pad} y1={H - pad} y2={H - pad} stroke="#333" />
+      <line
+        class="observed"
+        x1={x(observed).toFixed(1)}
+        x2={x(observed).toFixed(1)}
+        y1={pad / 2}
+        y2={H - pad}
+        stroke="#c0392b"
+        stroke-width="2"
+      />
+      <text x={x(observed) + 4} y={pad} font-size="11" fill="#c0392b">observed</text>
+      <text x={pad} y={H - 8} font-size="10">{fmt(lo)}</text>
+      <text x={W - pad} y={H - 8} font-size="10" text-anchor="end">{fmt(hi)}</text>
+    </svg>
+  );
+}
+
+interface Coef {
+  lag: number;
+  from: number;
+  to: number;
+  meanA: number;
+  meanB: number;
+  t: number;
+  p: number;
+  q: number;
+  significant?: boolean;
+}
+
+function Summary({ t, what }: { t: Record<string, unknown>; what: string }) {
+  const hist = nullHistogram(t.null);
+  return (
+    <div class="test-summary">
+      <table class="kv">
+        <tbody>
+          <tr>
+            <th>{what}</th>
+            <td>{String(t.statisticName ?? "statistic")} = {fmt(t.statistic, 5)}</td>
+          </tr>
+          <tr>
+            <th>p-value</th>
+            <td class="p-value">
+              {fmt(t.pValue)} ({String(t.permutations ?? "?")}{" "}
+              relabelings{t.exact ? ", exact" : ""}) {t.rejected
+                ? <b>different at α = {String(t.alpha)}</b>
+                : `not rejected at α = ${t.alpha}`}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {hist && typeof t.statistic === "number"
+        ? <NullChart hist={hist} observed={t.statistic} />
+        : <p class="note">no null distribution stored</p>}
+    </div>
+  );
+}
+
+/** The test's section. */
+export function TestResults({ test, compact }: TestResultsProps) {
+  const sig = (Array.isArray(test.significant) ? test.significant : []) as Coef[];
+  const coefs = (Array.isArray(test.coefficients) ? test.coefficients : []) as Coef[];
+  const maps = test.maps as Record<string, unknown> | undefined;
+  const cells = (Array.isArray(maps?.significant) ? maps!.significant : []) as Record<
+    string,
+    number
+  >[];
+  const rows = compact ? sig.slice(0, 5) : sig.slice(0, 50);
+  return (
+    <div class="test">
+      <Summary t={test} what="coefficient test" />
+      <h4>
+        FDR-significant coefficients: {sig.length} of {coefs.length}
+      </h4>
+      {rows.length > 0
+        ? (
+          <table class="grid">
+            <thead>
+              <tr>
+                <th>lag</th>
+                <th>from → to</th>
+                <th>mean A</th>
+                <th>mean B</th>
+                <th>t</th>
+                <th>p</th>
+                <th>q</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr key={`${c.lag}-${c.from}-${c.to}`}>
+                  <td>{c.lag}</td>
+                  <td>{c.from} → {c.to}</td>
+                  <td>{fmt(c.meanA)}</td>
+                  <td>{fmt(c.meanB)}</td>
+                  <td>{fmt(c.t)}</td>
+                  <td>{fmt(c.p)}</td>
+                  <td>{fmt(c.q)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+        : null}
+      {maps
+        ? (
+          <div class="maps-test">
+            <h4>Contribution-map test</h4>
+            <Summary t={maps} what="map test" />
+            <p class="note">
+              {cells.length} grid cells with q ≤ α
+              {maps.grid ? ` (grid ${JSON.stringify(maps.grid)})` : ""}
+              {cells.length > 0
+                ? `: ${
+                  cells.slice(0, 10).map((c) => `(${c.y}, ${c.x}) q=${fmt(c.q, 2)}`)
+                    .join(" ")
+                }`
+                : ""}
+            </p>
+          </div>
+        )
+        : null}
+    </div>
+  );
+}

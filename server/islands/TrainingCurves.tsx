@@ -1,0 +1,124 @@
+/** @jsxImportSource preact */
+/// <reference lib="dom" />
+/**
+ * Training curves (loss terms per epoch, log scale), live while the run trains: new epochs
+ * arrive by server-sent events and are appended to the chart. `data-points` on the root
+ * says how many epochs are drawn.
+ *
+ * @example
+ * ```ts
+ * import { h } from "preact";
+ * import { renderToString } from "preact-render-to-string";
+ * import { TrainingCurves } from "./TrainingCurves.tsx";
+ *
+ * const html = renderToString(h(TrainingCurves, { name: "r", metrics: [{ epoch: 0, loss: 1 }], live: false }));
+ * if (!html.includes('data-points="1"')) throw new Error(html);
+ * ```
+ *
+ * @module
+ */
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import uPlot from "uplot";
+import { seriesColor } from "./_colors.ts";
+
+/** Props of {@link TrainingCurves}. */
+export interface TrainingCurvesProps {
+  /** Run id. */
+  name: string;
+  /** Epochs so far. */
+  metrics: Record<string, number>[];
+  /** Follow the run's metrics stream. */
+  live: boolean;
+}
+
+const HIDDEN = new Set(["epoch", "framesPerSecond", "activeMean", "seconds", "learningRate"]);
+
+/** The metric keys to plot: numeric ones other than bookkeeping. */
+export function curveKeys(metrics: Record<string, number>[]): string[] {
+  const keys: string[] = [];
+  for (const m of metrics) {
+    for (const [k, v] of Object.entries(m)) {
+      if (!HIDDEN.has(k) && typeof v === "number" && !keys.includes(k)) keys.push(k);
+    }
+  }
+  return keys;
+}
+
+/** The island. */
+export function TrainingCurves(props: TrainingCurvesProps) {
+  const count = useSignal(props.metrics.length);
+  const status = useSignal(props.live ? "live" : "");
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current!;
+    const records = [...props.metrics];
+    let keys = curveKeys(records);
+    let plot: uPlot | null = null;
+    const data = () =>
+      [
+        records.map((m, i) => m.epoch ?? i),
+        ...keys.map((k) => records.map((m) => (m[k] > 0 ? m[k] : null))),
+      ] as uPlot.AlignedData;
+    const make = () => {
+      plot?.destroy();
+      plot = new uPlot(
+        {
+          width: Math.max(300, el.clientWidth),
+          height: 240,
+          scales: { x: { time: false }, y: { distr: 3 } },
+          axes: [{ label: "epoch" }, { label: "loss (log)", size: 60 }],
+          series: [
+            { label: "epoch" },
+            ...keys.map((k, i) => ({
+              label: k,
+              stroke: seriesColor(i),
+              width: 2,
+              points: { show: true, size: 5 },
+            })),
+          ],
+        },
+        data(),
+        el,
+      );
+    };
+    make();
+    el.dataset.ready = "1";
+    if (!props.live) return () => plot?.destroy();
+    const es = new EventSource(`/api/run/live?name=${encodeURIComponent(props.name)}`);
+    const update = () => {
+      const k = curveKeys(records);
+      if (k.join() !== keys.join()) {
+        keys = k;
+        make();
+      } else plot!.setData(data());
+      count.value = records.length;
+    };
+    es.addEventListener("metrics", (e) => {
+      records.push(...JSON.parse((e as MessageEvent).data));
+      update();
+    });
+    es.addEventListener("reset", (e) => {
+      records.splice(0, records.length, ...JSON.parse((e as MessageEvent).data));
+      update();
+    });
+    es.addEventListener("done", () => {
+      status.value = "finished";
+      es.close();
+    });
+    return () => {
+      es.close();
+      plot?.destroy();
+    };
+  }, []);
+  return (
+    <div class="curves" data-points={count.value}>
+      <div class="chart" ref={box} />
+      <p class="note">
+        {count.value} epoch{count.value === 1 ? "" : "s"}
+        {status.value === "live" ? " · live (training in progress)" : ""}
+        {status.value === "finished" ? " · training finished" : ""}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * A run's data for its page and the API: the series (latents and the VAR's one-step
+ * predictions, kept as float32), VAR coefficients, metrics, test.json and maps.json, read
+ * once and kept until one of the files changes. Parts that are missing or malformed are
+ * reported in `problems` (each shown as an error panel in its section); a run whose core
+ * files cannot be read throws, and the page shows one error panel for the run.
+ *
+ * @example
+ * ```ts
+ * import { writeRun } from "../core/runs/run_folder.ts";
+ * import { RunCache } from "./run_data.ts";
+ *
+ * const root = await Deno.makeTempDir();
+ * await writeRun(`${root}/r`, {
+ *   config: { mode: "ae" }, metrics: [{ epoch: 0, loss: 1 }], weights: {},
+ *   latents: { data: Float64Array.of(1, 2, 4, 8), shape: [4, 1] },
+ *   meanImage: { data: new Float64Array(4), shape: [2, 2] },
+ *   var: { lags: 1, A: [[[0.5]]], intercept: [0], lambda: [0] },
+ * });
+ * const run = await new RunCache(root).get("r");
+ * if (run.predictions![1] !== 0.5 || run.predictions![3] !== 2) throw new Error("ẑ_t = A z_{t−1}");
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { decodeNpy } from "../core/data/npy.ts";
+import type { RunVar } from "../core/runs/run_folder.ts";
+import {
+  CHECKPOINT,
+  checkVar,
+  message,
+  parseMetrics,
+  readJsonObject,
+  type RunStatus,
+} from "./run_index.ts";
+
+/** What the run page and the API read. */
+export interface RunData {
+  /** Id (relative path). */
+  name: string;
+  /** The run folder. */
+  dir: string;
+  /** Status. */
+  status: RunStatus;
+  /** config.json (empty while running). */
+  config: Record<string, unknown>;
+  /** One record per epoch. */
+  metrics: Record<string, number>[];
+  /** Frames T of the latent series (0 while running). */
+  T: number;
+  /** Latent dimension d. */
+  d: number;
+  /** Latents, T × d, float32. */
+  latents?: Float32Array;
+  /** One-step VAR predictions, T × d (NaN for the first `lags` frames). */
+  predictions?: Float32Array;
+  /** The VAR. */
+  var?: RunVar;
+  /** test.json. */
+  test?: Record<string, unknown>;
+  /** maps/maps.json. */
+  maps?: Record<string, unknown>;
+  /** Parts that could not be read: section → reason. */
+  problems: Record<string, string>;
+}
+
+/**
+ * One-step predictions ẑ_t = c + Σ_k A_k z_{t−k} (NaN where t < p).
+ *
+ * @param z Latents, T × d.
+ * @param T Frames.
+ * @param d Latents per frame.
+ * @param v The VAR (A[k][i][j]: effect of j at lag k+1 on i).
+ * @returns T × d predictions.
+ */
+export function oneStepPredictions(
+  z: ArrayLike<number>,
+  T: number,
+  d: number,
+  v: Pick<RunVar, "A" | "intercept">,
+): Float32Array {
+  const p = v.A.length;
+  const A = new Float64Array(p * d * d);
+  for (let k = 0; k < p; k++) {
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) A[(k * d + i) * d + j] = v.A[k][i][j];
+  }
+  const out = new Float32Array(T * d).fill(NaN);
+  const acc = new Float64Array(d);
+  for (let t = p; t < T; t++) {
+    for (let i = 0; i < d; i++) acc[i] = v.intercept[i];
+    for (let k = 0; k < p; k++) {
+      const off = (t - k - 1) * d;
+      for (let i = 0; i < d; i++) {
+        const row = (k * d + i) * d;
+        let s = 0;
+        for (let j = 0; j < d; j++) s += A[row + j] * z[off + j];
+        acc[i] += s;
+      }
+    }
+    out.set(acc, t * d);
+  }
+  return out;
+}
+
+/** Reads runs under a root and keeps them while their files are unchanged. */
+export class RunCache {
+  #root: string;
+  #cache = new Map<string, { key: string; data: RunData }>();
+
+  /** @param root The runs root (its realpath). */
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  /**
+   * The run `name` (a safe relative path; the caller checks it).
+   *
+   * @param name The run's id.
+   * @returns Its data.
+   * @throws Error naming the file and the reason when the run cannot be read.
+   */
+  async get(name: string): Promise<RunData> {
+    const dir = `${this.#root}/${name}`;
+    const files = ["config.json", "metrics.jsonl", "latents.npy", "var.json", "test.json"];
+    const stamps = await Promise.all(
+      [...files, "maps/maps.json", `../${name.split("/").at(-1)}${CHECKPOINT}/metrics.jsonl`].map(
+        (f) => Deno.stat(`${dir}/${f}`).then((s) => `${s.mtime?.getTime()}:${s.size}`, () => "-"),
+      ),
+    );
+    const key = stamps.join("|");
+    const hit = this.#cache.get(name);
+    if (hit && hit.key === key) return hit.data;
+    const data = await this.#load(name, dir);
+    this.#cache.set(name, { key, data });
+    return data;
+  }
+
+  async #load(name: string, dir: string): Promise<RunData> {
+    const exists = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
+    const problems: Record<string, string> = {};
+    if (!exists) {
+      const text = await Deno.readTextFile(`${dir}${CHECKPOINT}/metrics.jsonl`).catch(() => null);
+      if (text === null) throw new Error(`no run "${name}" under the root`);
+      return {
+        name,
+        dir,
+        status: "running",
+        config: {},
+        metrics: parseMetrics(text, `${name}${CHECKPOINT}/metrics.jsonl`),
+        T: 0,
+        d: 0,
+        problems,
+      };
+    }
+    const config = await readJsonObject(`${dir}/config.json`, "config.json");
+    const metrics = parseMetrics(
+      await Deno.readTextFile(`${dir}/metrics.jsonl`).catch(() => {
+        throw new Error("metrics.jsonl is missing");
+      }),
+      "metrics.jsonl",
+    );
+    const bytes = await Deno.readFile(`${dir}/latents.npy`).catch(() => {
+      throw new Error("latents.npy is missing");
+    });
+    const lat = decodeNpy(bytes, "latents.npy");
+    if (lat.shape.length !== 2) {
+      throw new Error(`latents.npy has shape (${lat.shape}); expected T × d`);
+    }
+    const [T, d] = lat.shape;
+    const data: RunData = {
+      name,
+      dir,
+      status: "finished",
+      config,
+      metrics,
+      T,
+      d,
+      latents: Float32Array.from(lat.data),
+      problems,
+    };
+    try {
+      const v = await readJsonObject(`${dir}/var.json`, "var.json");
+      checkVar(v, d);
+      data.var = v as unknown as RunVar;
+      data.predictions = oneStepPredictions(lat.data, T, d, data.var);
+    } catch (err) {
+      problems.var = message(err);
+    }
+    if (await Deno.stat(`${dir}/test.json`).then(() => true, () => false)) {
+      try {
+        data.test = await readJsonObject(`${dir}/test.json`, "test.json");
+      } catch (err) {
+        problems.test = message(err);
+      }
+    }
+    if (await Deno.stat(`${dir}/maps`).then(() => true, () => false)) {
+      try {
+        const m = await readJsonObject(`${dir}/maps/maps.json`, "maps/maps.json");
+        if (!Array.isArray(m.maps)) throw new Error("maps/maps.json lists no maps");
+        data.maps = m;
+      } catch (err) {
+        problems.maps = message(err);
+      }
+    }
+    return data;
+  }
+}
