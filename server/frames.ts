@@ -21,6 +21,7 @@ import type { Movie } from "../core/data/movie.ts";
 import { type LoadedModel, loadModel, withPreprocessedMovie } from "../core/runs/load_model.ts";
 import { useBackend } from "../core/model/backend.ts";
 import { tf } from "../core/model/tf.ts";
+import { findMovie } from "./run_data.ts";
 import type { Tensor4D } from "@tensorflow/tfjs";
 
 /** One frame and its reconstruction. */
@@ -48,17 +49,6 @@ interface Open {
 }
 
 let backendReady: Promise<unknown> | null = null;
-
-/** Resolves a run's recorded movie path: absolute, or relative to the cwd or the run's parent. */
-async function findMovie(dir: string, movie: string): Promise<string> {
-  const candidates = movie.startsWith("/")
-    ? [movie]
-    : [movie, `${dir}/../${movie}`, `${dir}/${movie}`];
-  for (const c of candidates) {
-    if (await Deno.stat(c).then((s) => s.isFile, () => false)) return c;
-  }
-  throw new Error(`the run's movie "${movie}" is not on this machine; reconstructions need it`);
-}
 
 /** Opens runs' models and movies on demand and serves frame pairs. */
 export class FrameStore {
@@ -116,6 +106,9 @@ export class FrameStore {
     try {
       if (!model.movie) throw new Error("config.json records no movie");
       const moviePath = await findMovie(dir, model.movie);
+      if (!moviePath) {
+        throw new Error(`the run's movie "${model.movie}" is not on this machine`);
+      }
       const opt = (JSON.parse(await Deno.readTextFile(`${dir}/config.json`)).optimisation ??
         {}) as { windowLength?: number };
       let release = () => {};

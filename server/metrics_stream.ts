@@ -26,7 +26,7 @@ import { CHECKPOINT, parseMetrics } from "./run_index.ts";
  *
  * @param root The runs root.
  * @param name The run's id (checked by the caller).
- * @param signal Aborts the stream (the client went away).
+ * @param signal Ends the stream (the server shuts down); a client that goes away cancels it.
  * @param intervalMs Poll interval (default 300 ms).
  * @returns The body of a `text/event-stream` response.
  */

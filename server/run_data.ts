@@ -61,8 +61,39 @@ export interface RunData {
   test?: Record<string, unknown>;
   /** maps/maps.json. */
   maps?: Record<string, unknown>;
+  /** Why reconstructions cannot be shown (no model, movie not found), or null when they can. */
+  noFrames: string | null;
   /** Parts that could not be read: section → reason. */
   problems: Record<string, string>;
+}
+
+/**
+ * Finds a run's recorded movie: an absolute path, or one relative to the working folder,
+ * the run's parent or the run.
+ *
+ * @param dir The run folder.
+ * @param movie The path config.json records.
+ * @returns The path found, or null.
+ */
+export async function findMovie(dir: string, movie: string): Promise<string | null> {
+  const candidates = movie.startsWith("/")
+    ? [movie]
+    : [movie, `${dir}/../${movie}`, `${dir}/${movie}`];
+  for (const c of candidates) {
+    if (await Deno.stat(c).then((s) => s.isFile, () => false)) return c;
+  }
+  return null;
+}
+
+async function framesUnavailable(dir: string, config: Record<string, unknown>) {
+  if (typeof config.cae !== "object" || config.cae === null) {
+    return "config.json has no model architecture";
+  }
+  if (typeof config.movie !== "string") return "config.json records no movie";
+  if (!(await findMovie(dir, config.movie))) {
+    return `the run's movie "${config.movie}" is not on this machine`;
+  }
+  return null;
 }
 
 /**
@@ -150,6 +181,7 @@ export class RunCache {
         metrics: parseMetrics(text, `${name}${CHECKPOINT}/metrics.jsonl`),
         T: 0,
         d: 0,
+        noFrames: "the run is training",
         problems,
       };
     }
@@ -177,6 +209,7 @@ export class RunCache {
       T,
       d,
       latents: Float32Array.from(lat.data),
+      noFrames: await framesUnavailable(dir, config),
       problems,
     };
     try {

@@ -9,3 +9,11 @@ if ! dpkg -s mesa-vulkan-drivers >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq mesa-vulkan-drivers >/dev/null
 fi
+# Debian's Chromium for the dashboard's browser tests (driven by playwright-core; no browser
+# is ever downloaded).
+if ! [ -x /usr/bin/chromium ]; then
+  echo "test setup: installing chromium with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi

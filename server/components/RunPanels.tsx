@@ -11,7 +11,7 @@
  * import { renderToString } from "preact-render-to-string";
  * import { RunPanels } from "./RunPanels.tsx";
  *
- * const run = { name: "r", dir: "/x/r", status: "running" as const, config: {}, metrics: [], T: 0, d: 0, problems: {} };
+ * const run = { name: "r", dir: "/x/r", status: "running" as const, config: {}, metrics: [], T: 0, d: 0, noFrames: "", problems: {} };
  * if (!renderToString(h(RunPanels, { run })).includes("Training curves")) throw new Error("curves");
  * ```
  *
@@ -89,7 +89,9 @@ export function RunPanels({ run, compact }: RunPanelsProps) {
         ? (
           <section class="panel" id="frames">
             <h2>Reconstructions</h2>
-            <Island name="FrameViewer" props={{ name: run.name, T: run.T }} />
+            {run.noFrames
+              ? <p class="note">Reconstructions are not available: {run.noFrames}.</p>
+              : <Island name="FrameViewer" props={{ name: run.name, T: run.T }} />}
           </section>
         )
         : null}

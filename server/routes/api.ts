@@ -72,10 +72,10 @@ export async function apiMetrics(ctx: AppContext, url: URL): Promise<Response> {
 }
 
 /** GET /api/run/live. */
-export async function apiLive(ctx: AppContext, url: URL, req: Request): Promise<Response> {
+export async function apiLive(ctx: AppContext, url: URL): Promise<Response> {
   const id = await runId(ctx.root, url.searchParams.get("name"));
   if (!id) return json({ error: "no such run under the root" }, 404);
-  return new Response(metricsEvents(ctx.root, id, AbortSignal.any([req.signal, ctx.closing])), {
+  return new Response(metricsEvents(ctx.root, id, ctx.closing), {
     headers: {
       "content-type": "text/event-stream",
       "cache-control": "no-store",
