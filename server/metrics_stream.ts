@@ -27,6 +27,7 @@ import { CHECKPOINT, parseMetrics } from "./run_index.ts";
  * @param root The runs root.
  * @param name The run's id (checked by the caller).
  * @param signal Ends the stream (the server shuts down); a client that goes away cancels it.
+ * @param from Records the client already has (sent only after them).
  * @param intervalMs Poll interval (default 300 ms).
  * @returns The body of a `text/event-stream` response.
  */
@@ -34,10 +35,11 @@ export function metricsEvents(
   root: string,
   name: string,
   signal: AbortSignal,
+  from = 0,
   intervalMs = 300,
 ): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  let sent = 0, closed = false, lastBeat = Date.now();
+  let sent = Math.max(0, Math.floor(from)), closed = false, lastBeat = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {

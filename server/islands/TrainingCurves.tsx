@@ -85,7 +85,9 @@ export function TrainingCurves(props: TrainingCurvesProps) {
     make();
     el.dataset.ready = "1";
     if (!props.live) return () => plot?.destroy();
-    const es = new EventSource(`/api/run/live?name=${encodeURIComponent(props.name)}`);
+    const es = new EventSource(
+      `/api/run/live?name=${encodeURIComponent(props.name)}&from=${records.length}`,
+    );
     const update = () => {
       const k = curveKeys(records);
       if (k.join() !== keys.join()) {

@@ -4,7 +4,7 @@
  *
  *     GET /api/runs                               the runs list
  *     GET /api/run/metrics?name=ID                metrics so far, status
- *     GET /api/run/live?name=ID                   text/event-stream of new epochs
+ *     GET /api/run/live?name=ID&from=N            text/event-stream of epochs after the N-th
  *     GET /api/run/series?name=ID&cols=0,1&from=&to=&points=
  *                                                 NPY [1 + 2c, P]: frame, c latents, c predictions
  *     GET /api/run/frame?name=ID&t=               NPY [2, H, W]: raw frame, reconstruction
@@ -75,7 +75,7 @@ export async function apiMetrics(ctx: AppContext, url: URL): Promise<Response> {
 export async function apiLive(ctx: AppContext, url: URL): Promise<Response> {
   const id = await runId(ctx.root, url.searchParams.get("name"));
   if (!id) return json({ error: "no such run under the root" }, 404);
-  return new Response(metricsEvents(ctx.root, id, ctx.closing), {
+  return new Response(metricsEvents(ctx.root, id, ctx.closing, intParam(url, "from", 0)), {
     headers: {
       "content-type": "text/event-stream",
       "cache-control": "no-store",

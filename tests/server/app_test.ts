@@ -209,5 +209,8 @@ Deno.test("serve: the live stream sends epochs as the checkpoint's metrics.jsonl
     await until("event: done");
     await reader.cancel();
     assertEquals((text.match(/event: metrics/g) ?? []).length, 2);
+    // A client that holds the first epoch gets only the later ones.
+    const later = await (await fetch(`${base}/api/run/live?name=live&from=1`)).text();
+    assert(!later.includes('"loss":1}') && later.includes('"loss":0.5}'), later);
   });
 });
