@@ -289,6 +289,8 @@ async function interpretationDemo(
   log(`  time         ${seconds.toFixed(0)} s`);
   log(`  recording    ${recording}`);
   log(`  run folder   ${runDir} (test.json, maps/)`);
+  const root = runDir.slice(0, runDir.lastIndexOf("/"));
+  log(`\nLook at it: npx -y deno@2.9.6 task serve ${root}   then open http://127.0.0.1:8787/`);
   return {
     changed: truth.changed,
     latentTest: {
@@ -300,6 +302,10 @@ async function interpretationDemo(
     },
     calciumTest: { pValue: calciumTest.pValue, significant: named },
     maps: { dir: mapsDir, auc: score.auc, localisation: score.localisation, chance: score.chance },
+    dashboard: {
+      command: `npx -y deno@2.9.6 task serve ${runDir.slice(0, runDir.lastIndexOf("/"))}`,
+      url: "http://127.0.0.1:8787/",
+    },
     seconds,
   };
 }

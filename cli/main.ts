@@ -15,6 +15,7 @@ import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
 import { maps } from "./maps.ts";
 import { preprocess } from "./preprocess.ts";
+import { serve } from "./serve.ts";
 import { synth } from "./synth.ts";
 import { test } from "./test.ts";
 import { train } from "./train.ts";
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   lasso,
   maps,
   preprocess,
+  serve,
   synth,
   test,
   train,

@@ -14,4 +14,4 @@ if [ -z "${VK_ICD_FILENAMES:-}" ] && [ -n "$lavapipe" ] &&
   ! compgen -G "/dev/dri/renderD*" >/dev/null && ! [ -e /dev/nvidia0 ]; then
   export VK_ICD_FILENAMES="$lavapipe"
 fi
-exec deno test --allow-all --doc --parallel tests/ core/ wasm/ cli/ mod.ts "$@"
+exec deno test --allow-all --doc --parallel tests/ core/ wasm/ cli/ server/ mod.ts "$@"

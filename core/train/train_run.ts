@@ -32,6 +32,7 @@ import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
 import { refuseExisting } from "../runs/new_folder.ts";
 import { writeRun } from "../runs/run_folder.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
+import { tf } from "../model/tf.ts";
 import { encodeAll } from "./evaluate.ts";
 import { type EpochMetrics, trainCae } from "./train.ts";
 import type { LossWeights } from "./window_loss.ts";
@@ -244,6 +245,8 @@ export async function trainRun(
       await writeRun(dir, {
         config: {
           mode,
+          // The tfjs backend that trained it (wasm, webgpu, tensorflow, cpu).
+          backend: tf.getBackend(),
           movie: moviePath,
           preprocess: spec,
           cae: config,

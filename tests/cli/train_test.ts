@@ -154,6 +154,7 @@ Deno.test("sparsedyn train --config: the file's settings, flags override, bad fi
     assertEquals(r.code, 0, r.stderr);
     const run = await loadRun(`${dir}/run`);
     assertEquals(run.config.mode, "two-stage", "mode from the file");
+    assertEquals(run.config.backend, "wasm", "the backend that trained it (auto → wasm, no GPU)");
     const cae = run.config.cae as Record<string, unknown>;
     assertEquals(cae.channels, [8, 8]);
     assertEquals(cae.activation, "tanh");
