@@ -86,7 +86,18 @@ function NullChart({ hist, observed }: { hist: Hist; observed: number }) {
         stroke="#c0392b"
         stroke-width="2"
       />
-      <text x={x(observed) + 4} y={pad} font-size="11" fill="#c0392b">observed</text>
+      {
+        /* The label goes left of the line when the line is near the right edge. */
+      }
+      <text
+        x={x(observed) > W / 2 ? x(observed) - 4 : x(observed) + 4}
+        y={pad}
+        font-size="11"
+        fill="#c0392b"
+        text-anchor={x(observed) > W / 2 ? "end" : "start"}
+      >
+        observed
+      </text>
       <text x={pad} y={H - 8} font-size="10">{fmt(lo)}</text>
       <text x={W - pad} y={H - 8} font-size="10" text-anchor="end">{fmt(hi)}</text>
     </svg>
@@ -133,6 +144,20 @@ function Summary({ t, what }: { t: Record<string, unknown>; what: string }) {
   );
 }
 
+/** A line saying the test ran on principal components, when it did. */
+function components(test: Record<string, unknown>) {
+  const c = test.components as { k?: number; d?: number; explained?: number } | undefined;
+  if (!c || typeof c.k !== "number") return null;
+  return (
+    <p class="note">
+      on the {c.k} leading principal components of the {String(c.d)}{" "}
+      latents (pooled over both conditions;{" "}
+      {fmt((c.explained ?? 0) * 100, 3)}% of the variance): coefficients below are between
+      components
+    </p>
+  );
+}
+
 /** The test's section. */
 export function TestResults({ test, compact }: TestResultsProps) {
   const sig = (Array.isArray(test.significant) ? test.significant : []) as Coef[];
@@ -146,6 +171,7 @@ export function TestResults({ test, compact }: TestResultsProps) {
   return (
     <div class="test">
       <Summary t={test} what="coefficient test" />
+      {components(test)}
       <h4>
         FDR-significant coefficients: {sig.length} of {coefs.length}
       </h4>
