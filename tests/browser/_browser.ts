@@ -50,8 +50,12 @@ export async function openPage(browser: BrowserContext): Promise<{ page: Page; e
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => {
-    // An event stream closed by navigation is not a failure of the page.
-    if (!r.url().includes("/api/run/live")) errors.push(`request failed: ${r.url()}`);
+    // An event stream closed by navigation is not a failure of the page, nor is a request
+    // the page itself cancelled (net::ERR_ABORTED: an image whose src changed before it
+    // loaded, as when a test switches maps quickly; seen once in a full parallel run).
+    const why = r.failure()?.errorText ?? "";
+    if (r.url().includes("/api/run/live") || why === "net::ERR_ABORTED") return;
+    errors.push(`request failed: ${r.url()} (${why})`);
   });
   return { page, errors };
 }
