@@ -1,0 +1,142 @@
+/**
+ * The encoders that `encode` runs frames through, behind one interface: onnxruntime-node on
+ * the exported ONNX encoder (`ort`, the default: CPU, or CUDA where installed) or the tfjs
+ * model itself (`tfjs`, on the wasm backend unless told otherwise). Both take a chunk of
+ * preprocessed frames (n × H × W, float32) and give the latents (n × d, float32) in
+ * sparsedyn's order — the order of latents.npy and of the VAR's coefficients.
+ *
+ * @example
+ * ```ts
+ * import { createEngine } from "./engine.ts";
+ * import { caeWeights } from "../export/onnx.ts";
+ * import { createCae, defaultCaeConfig } from "../model/cae.ts";
+ * import { tf } from "../model/tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const cae = createCae(defaultCaeConfig(16, 16), 1);
+ * const engine = await createEngine({ config: cae.config, weights: await caeWeights(cae) }, { engine: "ort" });
+ * const z = await engine.encode(new Float32Array(5 * 256), 5);
+ * if (z.length !== 5 * engine.latentSize) throw new Error("n × d");
+ * await engine.close();
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import type { CaeConfig } from "../model/cae.ts";
+import { createCae } from "../model/cae.ts";
+import { type BackendName, useBackend } from "../model/backend.ts";
+import { type Tensor4D, tf } from "../model/tf.ts";
+import { caeToOnnx, type WeightArray } from "../export/onnx.ts";
+import { type OrtDevice, ortSession } from "../export/ort.ts";
+
+/** Which runtime encodes. */
+export type EngineName = "ort" | "tfjs";
+
+/** A ready encoder. */
+export interface Engine {
+  /** The runtime. */
+  name: EngineName;
+  /** Where it runs ("cpu"/"cuda" for ort, the tfjs backend for tfjs). */
+  device: string;
+  /** Latent dimension d. */
+  latentSize: number;
+  /**
+   * Encodes n frames.
+   *
+   * @param frames n × H × W, float32, preprocessed.
+   * @param n Number of frames.
+   * @returns n × d latents, float32.
+   */
+  encode(frames: Float32Array, n: number): Promise<Float32Array>;
+  /** Frees the session or the model's tensors. */
+  close(): Promise<void>;
+}
+
+/** How to build the engine. */
+export interface EngineOptions {
+  /** Runtime (default "ort"). */
+  engine?: EngineName;
+  /** ort: execution provider (default "cpu"). tfjs: must be "cpu" or absent. */
+  device?: OrtDevice;
+  /** ort: threads inside an operator (default: onnxruntime's choice). */
+  threads?: number;
+  /** tfjs: the backend (default "wasm"). */
+  backend?: BackendName;
+}
+
+/**
+ * Builds an encoder for a model given by its config and weights.
+ *
+ * @param model Architecture and weights (e.g. from `readRunModel`).
+ * @param options Runtime and device.
+ * @returns The engine.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` ("--device") for CUDA where it is not
+ *   installed, or with the tfjs engine.
+ */
+export async function createEngine(
+  model: { config: CaeConfig; weights: Record<string, WeightArray> },
+  options: EngineOptions = {},
+): Promise<Engine> {
+  const c = model.config;
+  const down = c.stride ** c.channels.length;
+  const d = (c.height / down) * (c.width / down) * c.latentChannels;
+  const { height: H, width: W } = c;
+  if ((options.engine ?? "ort") === "ort") {
+    // Only the encoder is needed; building all three graphs also checks every weight.
+    const session = await ortSession(caeToOnnx(c, model.weights).encoder, {
+      device: options.device,
+      threads: options.threads,
+    });
+    return {
+      name: "ort",
+      device: session.device,
+      latentSize: d,
+      async encode(frames, n) {
+        const out = await session.run({ frames: { data: frames, dims: [n, 1, H, W] } }, [
+          "latent_flat",
+        ]);
+        return out.latent_flat.data;
+      },
+      close: () => session.release(),
+    };
+  }
+  if (options.device === "cuda") {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      "--device cuda needs --engine ort (the tfjs engine runs on its backend: wasm by default)",
+      { argument: "--device" },
+    );
+  }
+  const backend = await useBackend(options.backend ?? "wasm");
+  const cae = createCae(c, 1);
+  for (const [name, v] of Object.entries(cae.variables)) {
+    const w = model.weights[name];
+    if (!w || w.shape.join() !== v.shape.join()) {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `weight '${name}' is missing or misshapen (the architecture needs [${v.shape}])`,
+        { argument: name },
+      );
+    }
+    v.assign(tf.tensor(w.data, v.shape));
+  }
+  return {
+    name: "tfjs",
+    device: backend,
+    latentSize: d,
+    async encode(frames, n) {
+      const z = tf.tidy(() => cae.encode(tf.tensor4d(frames, [n, H, W, 1]) as Tensor4D));
+      try {
+        // NHWC flattened per frame: sparsedyn's latent order.
+        return await z.data() as Float32Array;
+      } finally {
+        z.dispose();
+      }
+    },
+    close() {
+      for (const v of Object.values(cae.variables)) v.dispose();
+      return Promise.resolve();
+    },
+  };
+}
