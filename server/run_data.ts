@@ -30,6 +30,7 @@ import {
   CHECKPOINT,
   checkVar,
   message,
+  ownerEnded,
   parseMetrics,
   readJsonObject,
   type RunStatus,
@@ -173,15 +174,18 @@ export class RunCache {
     if (!exists) {
       const text = await Deno.readTextFile(`${dir}${CHECKPOINT}/metrics.jsonl`).catch(() => null);
       if (text === null) throw new Error(`no run "${name}" under the root`);
+      const ended = await ownerEnded(`${dir}${CHECKPOINT}`);
       return {
         name,
         dir,
-        status: "running",
+        status: ended ? "stopped" : "running",
         config: {},
         metrics: parseMetrics(text, `${name}${CHECKPOINT}/metrics.jsonl`),
         T: 0,
         d: 0,
-        noFrames: "the run is training",
+        noFrames: ended
+          ? `the training stopped before the run was written: ${ended}`
+          : "the run is training",
         problems,
       };
     }

@@ -21,13 +21,17 @@
 import { parseNpyHeader } from "../core/data/npy.ts";
 
 /** Where a run stands. */
-export type RunStatus = "running" | "finished" | "failed";
+export type RunStatus = "running" | "stopped" | "finished" | "failed";
 
 /** One row of the runs list. */
 export interface RunListing {
   /** Path relative to the root (the run's id in URLs). */
   name: string;
-  /** Running (checkpoint only), finished (complete folder) or failed (unreadable). */
+  /**
+   * Running (checkpoint only, its process alive or unknown), stopped (checkpoint only, its
+   * training process on this machine has ended: resumable), finished (complete folder) or
+   * failed (unreadable).
+   */
   status: RunStatus;
   /** Why it failed, or a note. */
   error?: string;
@@ -143,9 +147,13 @@ async function describeCheckpoint(root: string, name: string): Promise<RunListin
       await Deno.readTextFile(`${dir}/metrics.jsonl`).catch(() => ""),
       `${name}${CHECKPOINT}/metrics.jsonl`,
     );
+    const ended = await ownerEnded(dir);
     return {
       name,
-      status: "running",
+      status: ended ? "stopped" : "running",
+      ...(ended
+        ? { error: `${ended}; sparsedyn train --resume continues from its checkpoint` }
+        : {}),
       epochs: metrics.length,
       last: metrics.at(-1),
       date: date.toISOString(),
@@ -153,6 +161,36 @@ async function describeCheckpoint(root: string, name: string): Promise<RunListin
   } catch (err) {
     return { name, status: "failed", error: message(err), date: date.toISOString() };
   }
+}
+
+/**
+ * Whether the process that trains into a checkpoint has ended: `owner.json` (written by
+ * training) names its pid and host; on this host, a pid with no /proc entry, or one that
+ * is no longer a Deno process (the pid reused), has ended. Unknown (no owner file, another
+ * host, no /proc) counts as running.
+ *
+ * @returns Why it counts as ended, or null.
+ */
+export async function ownerEnded(checkpointDir: string): Promise<string | null> {
+  let owner: { pid?: unknown; host?: unknown };
+  try {
+    owner = JSON.parse(await Deno.readTextFile(`${checkpointDir}/owner.json`));
+  } catch {
+    return null;
+  }
+  if (typeof owner.pid !== "number") return null;
+  let host: string | null = null;
+  try {
+    host = Deno.hostname();
+  } catch {
+    host = null;
+  }
+  if (typeof owner.host === "string" && host !== null && owner.host !== host) return null;
+  if (!(await Deno.stat("/proc/self").then(() => true, () => false))) return null;
+  const cmdline = await Deno.readTextFile(`/proc/${owner.pid}/cmdline`).catch(() => null);
+  if (cmdline === null) return `its training process (pid ${owner.pid}) has ended`;
+  if (!/deno/i.test(cmdline)) return `its training process (pid ${owner.pid}) has ended`;
+  return null;
 }
 
 /**

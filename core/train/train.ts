@@ -218,6 +218,7 @@ export async function trainCae(
     history = ck.history;
     first = history.length;
   }
+  if (options.checkpoint) await writeOwner(options.checkpoint);
   const source = frameSource(frames, px);
   const window = async (s: number) =>
     tf.tensor4d(await source.read(s, options.windowLength), [options.windowLength, H, W, 1]);
@@ -391,6 +392,27 @@ async function writeCheckpoint(
   await writeFileAtomic(
     `${dir}/state.json`,
     new TextEncoder().encode(JSON.stringify({ parts, history, t: st.t, bytes: all.byteLength })),
+  );
+}
+
+/**
+ * Records which process trains into a checkpoint folder (`owner.json`: pid, host, start), so
+ * that a viewer (the dashboard) can tell a training that is running from one whose process
+ * ended (a crash, Ctrl-C) and left its checkpoint for `--resume`.
+ */
+async function writeOwner(dir: string): Promise<void> {
+  let host: string | null = null;
+  try {
+    host = Deno.hostname(); // needs --allow-sys; without it the owner is only a pid
+  } catch {
+    host = null;
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  await writeFileAtomic(
+    `${dir}/owner.json`,
+    new TextEncoder().encode(
+      JSON.stringify({ pid: Deno.pid, host, started: new Date().toISOString() }) + "\n",
+    ),
   );
 }
 

@@ -214,3 +214,41 @@ Deno.test("serve: the live stream sends epochs as the checkpoint's metrics.jsonl
     assert(!later.includes('"loss":1}') && later.includes('"loss":0.5}'), later);
   });
 });
+
+Deno.test("serve: a checkpoint whose training process has ended is 'stopped', its own process 'running'", async () => {
+  await withServer(async (base, root) => {
+    // A process that has ended: its pid has no /proc entry any more.
+    const child = new Deno.Command("true").spawn();
+    const deadPid = child.pid;
+    await child.status;
+    const host = Deno.hostname();
+    for (const [name, pid] of [["ended", deadPid], ["alive", Deno.pid]] as const) {
+      const cp = `${root}/${name}.checkpoint`;
+      await Deno.mkdir(cp);
+      await Deno.writeTextFile(`${cp}/metrics.jsonl`, '{"epoch":0,"loss":1}\n');
+      await Deno.writeTextFile(`${cp}/owner.json`, JSON.stringify({ pid, host }));
+    }
+    // An owner on another machine cannot be checked: running.
+    await Deno.mkdir(`${root}/elsewhere.checkpoint`);
+    await Deno.writeTextFile(`${root}/elsewhere.checkpoint/metrics.jsonl`, '{"epoch":0}\n');
+    await Deno.writeTextFile(
+      `${root}/elsewhere.checkpoint/owner.json`,
+      JSON.stringify({ pid: deadPid, host: `${host}-other` }),
+    );
+    const list = await (await fetch(`${base}/api/runs`)).json() as {
+      name: string;
+      status: string;
+      error?: string;
+    }[];
+    const ended = list.find((r) => r.name === "ended");
+    assertEquals(ended?.status, "stopped");
+    assert(
+      ended?.error?.includes(`pid ${deadPid}`) && ended.error.includes("--resume"),
+      ended?.error,
+    );
+    assertEquals(list.find((r) => r.name === "alive")?.status, "running");
+    assertEquals(list.find((r) => r.name === "elsewhere")?.status, "running");
+    const page = await (await fetch(`${base}/run?name=ended`)).text();
+    assert(page.includes("stopped"), "the run page says stopped");
+  });
+});

@@ -91,6 +91,10 @@ Deno.test("trainCae() resumes from its checkpoint exactly: the same losses as a 
       resume: true,
     });
     assertEquals(part.history.length, 2);
+    // The checkpoint names the process that trains into it (the dashboard's running/stopped).
+    const owner = JSON.parse(await Deno.readTextFile(`${dir}/ck/owner.json`));
+    assertEquals(owner.pid, Deno.pid);
+    assertEquals(owner.host, Deno.hostname());
     assertEquals(
       rest.history.map((h) => h.loss),
       whole.history.map((h) => h.loss),
