@@ -42,6 +42,8 @@ export interface EncodeOptions extends EngineOptions {
   chunk?: number;
   /** Which frames the movie file yields (channel, plane, dataset, …). */
   movie?: MovieOptions;
+  /** Least time between two records of progress in ms (default 1000; 0: every chunk). */
+  checkpointMs?: number;
   /** Called after each chunk with (frames done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -156,6 +158,7 @@ export async function encodeMovieToNpy(
       shape.frames,
       d,
       await resumeKey(model, moviePath, options, chunk),
+      options.checkpointMs ?? 1000,
     );
     const resumedFrom = output.rowsDone;
     const px = H * W;

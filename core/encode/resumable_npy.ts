@@ -2,7 +2,9 @@
  * A float32 NPY file of rows written over a long time, that survives being killed: rows go
  * to `<path>.partial` (the NPY header of the final shape, then the rows so far) and a small
  * sidecar `<path>.partial.json` records how many rows are safely on disk and a key of what
- * produced them. Reopened with the same key, it continues after the last recorded row — a
+ * produced them. Making rows durable (fsync, then the sidecar) costs milliseconds, so it is
+ * done at most every `checkpointMs` (default 1000 ms) and at the end: a kill loses at most
+ * that much work. Reopened with the same key, it continues after the last recorded row — a
  * row written after the last record is dropped and written again, so none is lost or
  * duplicated; with another key it refuses (the rows would come from a different
  * computation). `finish()` renames the file into place and removes the sidecar: the target
@@ -14,7 +16,7 @@
  * import { decodeNpy } from "../data/npy.ts";
  *
  * const dir = await Deno.makeTempDir();
- * const a = await ResumableNpy.open(`${dir}/z.npy`, 3, 2, "k1");
+ * const a = await ResumableNpy.open(`${dir}/z.npy`, 3, 2, "k1", 0); // record every append
  * await a.append(Float32Array.of(1, 2, 3, 4), 2);
  * a.abandon(); // as if the process died here
  * const b = await ResumableNpy.open(`${dir}/z.npy`, 3, 2, "k1");
@@ -52,7 +54,10 @@ export class ResumableNpy {
   readonly #key: string;
   readonly #header: number;
   readonly #file: Deno.FsFile;
+  readonly #checkpointMs: number;
   #rows: number;
+  #recorded: number;
+  #lastRecord = performance.now();
 
   private constructor(
     path: string,
@@ -62,6 +67,7 @@ export class ResumableNpy {
     header: number,
     file: Deno.FsFile,
     rows: number,
+    checkpointMs: number,
   ) {
     this.path = path;
     this.totalRows = total;
@@ -70,11 +76,18 @@ export class ResumableNpy {
     this.#header = header;
     this.#file = file;
     this.#rows = rows;
+    this.#recorded = rows;
+    this.#checkpointMs = checkpointMs;
   }
 
-  /** Rows written and recorded so far (where a resumed run starts). */
+  /** Rows written so far (at open: those recorded, where a resumed run starts). */
   get rowsDone(): number {
     return this.#rows;
+  }
+
+  /** Rows recorded as durable in the sidecar (a resumed run starts there). */
+  get rowsRecorded(): number {
+    return this.#recorded;
   }
 
   /** The partial file's path. */
@@ -94,6 +107,7 @@ export class ResumableNpy {
    * @param rows Rows of the final array.
    * @param rowSize Values per row.
    * @param key What produced the rows (e.g. a hash of the arguments).
+   * @param checkpointMs Least time between two records of progress (0: after every append).
    * @returns The output, with {@link rowsDone} rows already there.
    * @throws {SparsedynError} `IO` when `path` exists or cannot be written;
    *   `INVALID_ARGUMENT` when a partial output of another computation is there.
@@ -103,6 +117,7 @@ export class ResumableNpy {
     rows: number,
     rowSize: number,
     key: string,
+    checkpointMs = 1000,
   ): Promise<ResumableNpy> {
     try {
       await Deno.lstat(path);
@@ -159,12 +174,18 @@ export class ResumableNpy {
       if (err instanceof SparsedynError) throw err;
       throw ioError("write", partial, err);
     }
-    const out = new ResumableNpy(path, rows, rowSize, key, header.length, file, done);
+    const out = new ResumableNpy(path, rows, rowSize, key, header.length, file, done, checkpointMs);
     await out.#record();
     return out;
   }
 
   async #record(): Promise<void> {
+    try {
+      // The rows must be on disk before the sidecar says so.
+      await this.#file.syncData();
+    } catch (err) {
+      throw ioError("write", ResumableNpy.partialPath(this.path), err);
+    }
     const state: State = {
       key: this.#key,
       rows: this.#rows,
@@ -174,10 +195,13 @@ export class ResumableNpy {
       ResumableNpy.statePath(this.path),
       new TextEncoder().encode(JSON.stringify(state) + "\n"),
     );
+    this.#recorded = this.#rows;
+    this.#lastRecord = performance.now();
   }
 
   /**
-   * Appends rows, makes them durable, then records them.
+   * Appends rows; makes them durable and records them when `checkpointMs` has passed
+   * since the last record.
    *
    * @param values n × rowSize values.
    * @param n Rows.
@@ -197,14 +221,8 @@ export class ResumableNpy {
       new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
       this.path,
     );
-    try {
-      // The rows must be on disk before the sidecar says so.
-      await this.#file.syncData();
-    } catch (err) {
-      throw ioError("write", ResumableNpy.partialPath(this.path), err);
-    }
     this.#rows += n;
-    await this.#record();
+    if (performance.now() - this.#lastRecord >= this.#checkpointMs) await this.#record();
   }
 
   /**
@@ -220,6 +238,7 @@ export class ResumableNpy {
         { file: this.path },
       );
     }
+    await this.#record();
     this.#file.close();
     try {
       await Deno.rename(ResumableNpy.partialPath(this.path), this.path);

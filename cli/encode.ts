@@ -1,0 +1,126 @@
+// `sparsedyn encode <run> <movie...>`: latents of whole recordings, streamed and resumable.
+import { encodeMovieToNpy, type EncodeResult } from "../core/encode/encode_movie.ts";
+import type { EngineName } from "../core/encode/engine.ts";
+import type { OrtDevice } from "../core/export/ort.ts";
+import { readRunModel } from "../core/export/run_model.ts";
+import type { BackendName } from "../core/model/backend.ts";
+import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
+import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
+import { progress } from "./_progress.ts";
+
+const usage = `Usage: sparsedyn encode <run> <movie...> [options]
+
+Encodes whole recordings with the run's encoder: each movie is streamed through the
+run's preprocessing in chunks and the encoder, into an NPY file of latents (float32,
+frames × d, the order of var.json). Memory stays bounded for any length. An encode that
+was killed continues where it stopped when started again with the same arguments
+(progress is kept in OUT.partial and OUT.partial.json); none is duplicated or dropped.
+
+Outputs: --out FILE for one movie; for several, --out DIR (created) gets
+<name>.latents.npy for each. Without --out, <name>.latents.npy in the current folder.
+An existing output is never replaced.
+
+Options:
+  --out PATH      output file (one movie) or folder (several)
+  --engine E      ort (default: onnxruntime-node on the exported encoder) or tfjs
+  --device D      cpu (default) or cuda (ort with onnxruntime's CUDA provider installed)
+  --backend B     tfjs engine's backend: wasm (default), cpu, webgpu
+  --chunk N       frames per chunk (default 256)
+  --threads N     ort: threads per operator (default: onnxruntime's choice)
+  --checkpoint S  seconds between two records of progress on disk (default 1; 0: every chunk)
+  --json          print the results as JSON; progress as JSON lines on stderr
+  -h, --help      show this help
+
+The ort engine opens a native library: run Deno with --allow-ffi (deno task cli does).
+
+${MOVIE_USAGE}`;
+
+function baseName(path: string): string {
+  return path.split("/").pop()!.replace(/\.[^.]+$/, "").replace(/[^\w.-]/g, "_") || "movie";
+}
+
+export const encode: Command = {
+  summary: "latents of whole recordings (onnxruntime or tfjs), streamed, resumable",
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, {
+      ...MOVIE_FLAGS,
+      out: { type: "string" },
+      engine: { type: "string" },
+      device: { type: "string" },
+      backend: { type: "string" },
+      chunk: { type: "string" },
+      threads: { type: "string" },
+      checkpoint: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (values.help) {
+      console.log(usage);
+      return 0;
+    }
+    if (positionals.length < 2) throw new UsageError("give a run folder and at least one movie");
+    const [runDir, ...movies] = positionals;
+    const engine = values.engine ?? "ort";
+    if (engine !== "ort" && engine !== "tfjs") {
+      throw new UsageError(`--engine must be ort or tfjs; got "${engine}"`, "--engine");
+    }
+    const device = values.device ?? "cpu";
+    if (device !== "cpu" && device !== "cuda") {
+      throw new UsageError(`--device must be cpu or cuda; got "${device}"`, "--device");
+    }
+    if (device === "cuda" && engine === "tfjs") {
+      throw new UsageError("--device cuda needs --engine ort", "--device");
+    }
+    const backend = values.backend;
+    if (backend !== undefined) {
+      if (engine !== "tfjs") throw new UsageError("--backend is for --engine tfjs", "--backend");
+      if (!["wasm", "cpu", "webgpu"].includes(backend)) {
+        throw new UsageError(
+          `--backend must be wasm, cpu or webgpu; got "${backend}"`,
+          "--backend",
+        );
+      }
+    }
+    const chunk = numberFlag(values.chunk, "--chunk", { integer: true, min: 1 }) ?? 256;
+    const threads = numberFlag(values.threads, "--threads", { integer: true, min: 1 });
+    const checkpoint = numberFlag(values.checkpoint, "--checkpoint", { min: 0 }) ?? 1;
+    const names = movies.map(baseName);
+    if (new Set(names).size !== names.length) {
+      throw new UsageError("two movies have the same name: encode them one at a time with --out");
+    }
+    let outs: string[];
+    if (movies.length === 1) {
+      outs = [values.out ?? `${names[0]}.latents.npy`];
+    } else {
+      const dir = (values.out ?? ".").replace(/\/+$/, "") || "/";
+      await Deno.mkdir(dir, { recursive: true });
+      outs = names.map((n) => `${dir}/${n}.latents.npy`);
+    }
+    const json = values.json ?? false;
+    const model = await readRunModel(runDir);
+    const results: EncodeResult[] = [];
+    for (const [i, movie] of movies.entries()) {
+      const r = await encodeMovieToNpy(model, movie, outs[i], {
+        engine: engine as EngineName,
+        device: device as OrtDevice,
+        backend: backend as BackendName | undefined,
+        threads,
+        chunk,
+        checkpointMs: checkpoint * 1000,
+        movie: movieOptions(values),
+        onProgress: progress(names[i], json),
+      });
+      results.push(r);
+      if (!json) {
+        console.log(
+          `sparsedyn encode: ${movie} → ${r.path}: ${r.frames} × ${r.latentSize} latents ` +
+            `(${r.engine} on ${r.device}, ${(r.frames / Math.max(r.seconds, 1e-9)).toFixed(0)} ` +
+            `frames/s${r.resumedFrom ? `, resumed after frame ${r.resumedFrom}` : ""})`,
+        );
+      }
+    }
+    if (json) console.log(JSON.stringify({ run: model.dir, outputs: results }));
+    return 0;
+  },
+};
