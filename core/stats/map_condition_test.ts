@@ -39,26 +39,20 @@ import { windowMapFeatures } from "../maps/window_features.ts";
 import { type LoadedModel, withPreprocessedMovie } from "../runs/load_model.ts";
 import { encodeAll } from "../train/evaluate.ts";
 import { blockPermutationTest, type Condition } from "./block_permutation.ts";
+import type { ConditionTestOptions } from "./condition_test.ts";
 import { benjaminiHochberg } from "./fdr.ts";
 import { cutWindows } from "./series_windows.ts";
 import { conditionVariability, type Variability } from "./variability.ts";
 
-/** Settings of {@link mapConditionTest}; every one has a default. */
-export interface MapConditionTestOptions {
-  /** VAR order of each window's VAR (default: the run's). */
-  lags?: number;
-  /** Window length in frames (default 100). */
-  window?: number;
-  /** Step between windows (default: the window length). */
-  stride?: number;
-  /** Windows per block (default ⌈window / stride⌉). */
-  blockWindows?: number;
-  /** Random relabelings, ≥ 999 (default 999). */
-  permutations?: number;
-  /** Level of the test and of the false discovery rate (default 0.05). */
-  alpha?: number;
-  /** Seed of the relabelings (default 1). */
-  seed?: number;
+/**
+ * Settings of {@link mapConditionTest}; every one has a default. The windows, relabelings,
+ * level and seed mean what they mean for the coefficient test (`lags` defaults to the run's).
+ */
+export interface MapConditionTestOptions extends
+  Pick<
+    ConditionTestOptions,
+    "lags" | "window" | "stride" | "blockWindows" | "permutations" | "alpha" | "seed"
+  > {
   /** IG trapezoid intervals (default 8). */
   steps?: number;
   /** Frames per window the map averages over (default 8). */

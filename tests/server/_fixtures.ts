@@ -1,6 +1,7 @@
 // Run folders for the dashboard's tests: real runs made by the CLI (synth → train → test
 // --maps → maps --edges), a synthetic 100 000-frame run written directly, and broken runs
 // (malformed, truncated, half-written, a symlink leaving the root).
+import { uniform } from "../../core/data/random.ts";
 import { writeRun } from "../../core/runs/run_folder.ts";
 
 const CLI = new URL("../../cli/main.ts", import.meta.url).pathname;
@@ -55,25 +56,13 @@ export async function trainedRoot(): Promise<{ tmp: string; root: string }> {
   return { tmp, root };
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A run folder of T frames × d latents written directly (no model: reconstructions are
  * unavailable): a stable sparse VAR(1) simulated, its coefficients as var.json, 30 epochs of
  * metrics, a 32 × 32 mean image.
  */
 export async function writeBigRun(dir: string, T = 100_000, d = 16): Promise<void> {
-  const r = rng(7);
+  const r = uniform(7);
   const A = Array.from({ length: d }, (_, i) =>
     Array.from({ length: d }, (_, j) => {
       if (i === j) return 0.5;
