@@ -61,6 +61,12 @@ export interface EngineOptions {
   device?: OrtDevice;
   /** ort: threads inside an operator (default: onnxruntime's choice). */
   threads?: number;
+  /**
+   * ort: frames per session run (default 64). A chunk is run in batches of this size:
+   * onnxruntime's CPU convolutions are faster on batches that stay in cache (measured
+   * here: 64 frames of 64×64 ~20% faster than 256).
+   */
+  batch?: number;
   /** tfjs: the backend (default "wasm"). */
   backend?: BackendName;
 }
@@ -83,6 +89,12 @@ export async function createEngine(
   const d = (c.height / down) * (c.width / down) * c.latentChannels;
   const { height: H, width: W } = c;
   if ((options.engine ?? "ort") === "ort") {
+    const batch = options.batch ?? 64;
+    if (!Number.isInteger(batch) || batch < 1) {
+      throw new SparsedynError("INVALID_ARGUMENT", `batch must be an integer ≥ 1; got ${batch}`, {
+        argument: "batch",
+      });
+    }
     // Only the encoder is needed; building all three graphs also checks every weight.
     const session = await ortSession(caeToOnnx(c, model.weights).encoder, {
       device: options.device,
@@ -93,10 +105,16 @@ export async function createEngine(
       device: session.device,
       latentSize: d,
       async encode(frames, n) {
-        const out = await session.run({ frames: { data: frames, dims: [n, 1, H, W] } }, [
-          "latent_flat",
-        ]);
-        return out.latent_flat.data;
+        const out = new Float32Array(n * d);
+        for (let t = 0; t < n; t += batch) {
+          const k = Math.min(batch, n - t);
+          const r = await session.run(
+            { frames: { data: frames.subarray(t * H * W, (t + k) * H * W), dims: [k, 1, H, W] } },
+            ["latent_flat"],
+          );
+          out.set(r.latent_flat.data, t * d);
+        }
+        return out;
       },
       close: () => session.release(),
     };

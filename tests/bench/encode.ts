@@ -1,0 +1,155 @@
+// Benchmark: encoding throughput (frames/s) of the default model on onnxruntime-node (CPU
+// provider, its default threads and one thread) against the same model on tfjs-wasm (one
+// thread: tfjs's wasm backend has no threads under Deno), on the same frames in the same
+// run, at 64×64 and 128×128; then the peak RSS of `encode` streaming synthetic uint16
+// movies of 10 000 and 100 000 frames (64×64) from disk (written to a temp folder:
+// 100 000 × 64 × 64 × 2 bytes = 0.8 GB), to show memory does not grow with the length.
+//
+//   deno task bench     (or: deno run -A tests/bench/encode.ts [--frames 100000])
+import { createEngine, type EngineOptions } from "../../core/encode/engine.ts";
+import { caeWeights, type WeightArray } from "../../core/export/onnx.ts";
+import { useBackend } from "../../core/model/backend.ts";
+import { type CaeConfig, createCae, defaultCaeConfig } from "../../core/model/cae.ts";
+import { normals, uniform } from "../../core/data/random.ts";
+import { encodeNpy } from "../../core/data/npy.ts";
+import { npyHeader } from "../../core/data/npy_writer.ts";
+
+const longArg = Deno.args.indexOf("--frames");
+const LONG = longArg >= 0 ? Number(Deno.args[longArg + 1]) : 100_000;
+const CHUNK = 256;
+
+async function throughput(
+  model: { config: CaeConfig; weights: Record<string, WeightArray> },
+  frames: Float32Array,
+  n: number,
+  options: EngineOptions,
+): Promise<number> {
+  const engine = await createEngine(model, options);
+  const px = model.config.height * model.config.width;
+  const pass = async () => {
+    for (let t = 0; t < n; t += CHUNK) {
+      const k = Math.min(CHUNK, n - t);
+      await engine.encode(frames.subarray(t * px, (t + k) * px), k);
+    }
+  };
+  await engine.encode(frames.subarray(0, CHUNK * px), CHUNK); // warm-up
+  const times: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    await pass();
+    times.push(performance.now() - t0);
+  }
+  await engine.close();
+  times.sort((a, b) => a - b);
+  return n / (times[1] / 1000);
+}
+
+await useBackend("cpu"); // building the model's variables; the engines pick their own
+const rows: string[][] = [];
+const f0 = (v: number) => v.toFixed(0);
+const models: Record<number, { config: CaeConfig; weights: Record<string, WeightArray> }> = {};
+for (const size of [64, 128]) {
+  const cae = createCae(defaultCaeConfig(size, size), 1);
+  const model = { config: cae.config, weights: await caeWeights(cae) };
+  for (const v of Object.values(cae.variables)) v.dispose();
+  models[size] = model;
+  const n = size === 64 ? 2048 : 768;
+  const frames = Float32Array.from(normals(uniform(7), n * size * size));
+  const ort = await throughput(model, frames, n, { engine: "ort" });
+  const ort1 = await throughput(model, frames, n, { engine: "ort", threads: 1 });
+  const wasm = await throughput(model, frames, n, { engine: "tfjs", backend: "wasm" });
+  rows.push([
+    `${size}×${size}`,
+    f0(ort),
+    f0(ort1),
+    f0(wasm),
+    `${(ort / wasm).toFixed(1)}×`,
+    `${(ort1 / wasm).toFixed(1)}×`,
+  ]);
+}
+
+function table(header: string[], body: string[][]): string {
+  const w = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
+  const line = (r: string[]) => "| " + r.map((v, c) => v.padStart(w[c])).join(" | ") + " |";
+  return [line(header), "|" + w.map((x) => "-".repeat(x + 2)).join("|") + "|", ...body.map(line)]
+    .join("\n");
+}
+
+console.log(
+  `\nencode throughput, default model (channels 16/32/32, k3, s2, elu), chunks of ${CHUNK} ` +
+    `frames, ${navigator.hardwareConcurrency} cores (frames/s, median of 3 passes)`,
+);
+console.log(
+  table(
+    ["frames", "ORT", "ORT 1 thread", "tfjs-wasm", "ORT / wasm", "ORT 1 thr / wasm"],
+    rows,
+  ),
+);
+
+// Peak RSS: a run folder for the 64×64 model, movies written in chunks, `encode` in a child.
+const tmp = await Deno.makeTempDir({ prefix: "sparsedyn-bench-encode-" });
+try {
+  const run = `${tmp}/run`, m = models[64];
+  await Deno.mkdir(`${run}/weights`, { recursive: true });
+  const index: Record<string, { file: string; shape: number[] }> = {};
+  for (const [name, w] of Object.entries(m.weights)) {
+    index[name] = { file: `${name}.npy`, shape: w.shape };
+    await Deno.writeFile(
+      `${run}/weights/${name}.npy`,
+      encodeNpy(Float64Array.from(w.data), w.shape),
+    );
+  }
+  await Deno.writeTextFile(`${run}/weights/weights.json`, JSON.stringify(index));
+  await Deno.writeTextFile(
+    `${run}/config.json`,
+    JSON.stringify({ cae: m.config, preprocess: { normalize: "scale" }, mode: "ae" }),
+  );
+  await Deno.writeFile(`${run}/mean_image.npy`, encodeNpy(new Float64Array(64 * 64), [64, 64]));
+  const rss: string[][] = [];
+  for (const T of [LONG / 10, LONG]) {
+    const path = `${tmp}/movie_${T}.npy`;
+    const f = await Deno.open(path, { write: true, create: true, truncate: true });
+    await f.write(npyHeader("<u2", [T, 64, 64]));
+    const u = uniform(T);
+    for (let t = 0; t < T; t += 1000) {
+      const k = Math.min(1000, T - t);
+      const block = new Uint16Array(k * 64 * 64);
+      for (let i = 0; i < block.length; i++) block[i] = 100 + Math.floor(u() * 1000);
+      const bytes = new Uint8Array(block.buffer);
+      for (let o = 0; o < bytes.length;) o += await f.write(bytes.subarray(o));
+    }
+    f.close();
+    const code = `
+      import { encodeMovieToNpy } from ${
+      JSON.stringify(new URL("../../core/encode/encode_movie.ts", import.meta.url).href)
+    };
+      const r = await encodeMovieToNpy(${JSON.stringify(run)}, ${JSON.stringify(path)}, ${
+      JSON.stringify(`${tmp}/z_${T}.npy`)
+    });
+      const hwm = /VmHWM:\\s+(\\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))[1];
+      console.log(JSON.stringify({ frames: r.frames, seconds: r.seconds, peakKb: Number(hwm) }));`;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--quiet", code],
+      cwd: new URL("../../", import.meta.url).pathname,
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    if (!out.success) throw new Error(`encode of ${T} frames failed`);
+    const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+    rss.push([
+      String(T),
+      `${(T * 64 * 64 * 2 / 1e9).toFixed(2)} GB`,
+      `${(r.peakKb / 1024).toFixed(0)} MB`,
+      f0(r.frames / r.seconds),
+    ]);
+    await Deno.remove(path);
+    await Deno.remove(`${tmp}/z_${T}.npy`);
+  }
+  console.log(
+    "\nencode from disk (uint16 NPY, 64×64, normalize scale: a statistics pass, then the " +
+      `encode pass; ORT, chunks of ${CHUNK}), peak RSS of the whole process (VmHWM)`,
+  );
+  console.log(table(["frames", "movie", "peak RSS", "frames/s"], rss));
+} finally {
+  await Deno.remove(tmp, { recursive: true });
+}
