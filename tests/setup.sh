@@ -17,3 +17,11 @@ if ! [ -x /usr/bin/chromium ]; then
   apt-get update -qq
   apt-get install -y -qq chromium >/dev/null
 fi
+# Debian's python3-onnx: the ONNX project's checker and shape inference, run on the exported
+# models (tests/core/export/onnx_checker_test.ts).
+if ! /usr/bin/python3 -c "import onnx" >/dev/null 2>&1; then
+  echo "test setup: installing python3-onnx with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq python3-onnx >/dev/null
+fi
