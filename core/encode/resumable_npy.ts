@@ -153,6 +153,9 @@ export class ResumableNpy {
         { file: partial },
       );
     }
+    if (state && !(await Deno.stat(partial).then(() => true, () => false))) {
+      state = undefined; // the rows are gone: start again
+    }
     let file: Deno.FsFile;
     let done = 0;
     try {
