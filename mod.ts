@@ -268,3 +268,26 @@ export type {
   MapConditionTestOptions,
   MapConditionTestResult,
 } from "./core/stats/map_condition_test.ts";
+export {
+  caeToOnnx,
+  caeWeights,
+  type OnnxExportInfo,
+  type OnnxModels,
+  type WeightArray,
+} from "./core/export/onnx.ts";
+export { type ExportResult, exportRun } from "./core/export/export_run.ts";
+export { readRunModel, type RunModel } from "./core/export/run_model.ts";
+export {
+  cudaProviderInstalled,
+  type OrtArray,
+  type OrtDevice,
+  type OrtSession,
+  ortSession,
+  type OrtSessionOptions,
+} from "./core/export/ort.ts";
+export {
+  encodeMovieToNpy,
+  type EncodeOptions,
+  type EncodeResult,
+} from "./core/encode/encode_movie.ts";
+export type { EngineName, EngineOptions } from "./core/encode/engine.ts";

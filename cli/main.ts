@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-read --allow-write --allow-env
+#!/usr/bin/env -S deno run --allow-all
 /**
  * The `sparsedyn` command: `sparsedyn <command> [options]`, one file per command.
  * Exit status: 0 success, 1 failure (bad input, I/O), 2 usage error.
@@ -9,7 +9,9 @@ import { SparsedynError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { type Command, UsageError } from "./_flags.ts";
 import { demo } from "./demo.ts";
+import { encode } from "./encode.ts";
 import { experiment } from "./experiment.ts";
+import { export_ } from "./export.ts";
 import { fit } from "./fit.ts";
 import { inspect } from "./inspect.ts";
 import { lasso } from "./lasso.ts";
@@ -22,7 +24,9 @@ import { train } from "./train.ts";
 
 const COMMANDS: Record<string, Command> = {
   demo,
+  encode,
   experiment,
+  export: export_,
   fit,
   inspect,
   lasso,

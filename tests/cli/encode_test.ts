@@ -8,7 +8,7 @@ import { writeSynthetic } from "../../core/data/synthetic_write.ts";
 import { decodeNpy } from "../../core/data/npy.ts";
 import { cudaProviderInstalled } from "../../core/export/ort.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { commandArgs, runCommand } from "../_helpers/run_command.ts";
+import { cli, cliArgs } from "./_run.ts";
 
 await useBackend("cpu");
 const dir = await Deno.makeTempDir({ prefix: "sparsedyn-encode-test-" });
@@ -23,7 +23,7 @@ const T = 3000;
 await writeSynthetic(`${dir}/long`, { height: 16, width: 16, frames: T, cells: 3, seed: 3 });
 const RUN = `${dir}/run`, MOVIE = `${dir}/long/movie.npy`;
 
-const encode = (args: string[]) => runCommand("encode.ts", "encode", args);
+const encode = (args: string[]) => cli(["encode", ...args]);
 const read = async (p: string) => decodeNpy(await Deno.readFile(p), p);
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -65,7 +65,7 @@ Deno.test("a SIGKILLed encode resumes where it stopped: equal to a one-shot enco
   // Progress recorded after every chunk, so that the kill finds some on disk.
   const args = [RUN, MOVIE, "--out", out, "--json", "--chunk", "10", "--checkpoint", "0"];
   const child = new Deno.Command(Deno.execPath(), {
-    args: commandArgs("encode.ts", "encode", args),
+    args: cliArgs(["encode", ...args]),
     cwd: new URL("../../", import.meta.url).pathname,
     stdout: "null",
     stderr: "piped",

@@ -9,14 +9,14 @@ import { decodeOnnxModel } from "../../core/export/onnx_proto.ts";
 import { ortSession } from "../../core/export/ort.ts";
 import { type Tensor4D, tf } from "../../core/model/tf.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { runCommand } from "../_helpers/run_command.ts";
+import { cli } from "./_run.ts";
 
 await useBackend("cpu");
 const dir = await Deno.makeTempDir({ prefix: "sparsedyn-export-test-" });
 await writeSynthetic(`${dir}/s`, { height: 16, width: 16, frames: 60, cells: 3, seed: 4 });
 await trainRun(`${dir}/s/movie.npy`, `${dir}/run`, { mode: "ae", epochs: 1, windowLength: 20 });
 const RUN = `${dir}/run`;
-const exportCmd = (args: string[]) => runCommand("export.ts", "export_", args);
+const exportCmd = (args: string[]) => cli(["export", ...args]);
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assertEquals(a.length, b.length, "lengths");
