@@ -291,3 +291,5 @@ export {
   type EncodeResult,
 } from "./core/encode/encode_movie.ts";
 export type { EngineName, EngineOptions } from "./core/encode/engine.ts";
+export { windowVarsToFiles } from "./core/encode/window_vars.ts";
+export type { WindowVarsOptions, WindowVarsResult } from "./core/encode/window_vars.ts";

@@ -3,6 +3,7 @@ import { encodeMovieToNpy, type EncodeResult } from "../core/encode/encode_movie
 import type { EngineName } from "../core/encode/engine.ts";
 import type { OrtDevice } from "../core/export/ort.ts";
 import { readRunModel } from "../core/export/run_model.ts";
+import { type WindowVarsResult, windowVarsToFiles } from "../core/encode/window_vars.ts";
 import type { BackendName } from "../core/model/backend.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
@@ -28,6 +29,10 @@ Options:
   --chunk N       frames per chunk (default 256)
   --threads N     ort: threads per operator (default: onnxruntime's choice)
   --checkpoint S  seconds between two records of progress on disk (default 1; 0: every chunk)
+  --var-window L  also fit one sparse VAR per window of L frames (lasso, λ per equation by
+                  BIC) and write <out>.var.npy (windows × p × d × d) and <out>.var.json
+  --var-stride S  step between those windows (default L)
+  --var-lags P    their VAR order (default: the run's)
   --json          print the results as JSON; progress as JSON lines on stderr
   -h, --help      show this help
 
@@ -52,6 +57,9 @@ export const encode: Command = {
       chunk: { type: "string" },
       threads: { type: "string" },
       checkpoint: { type: "string" },
+      "var-window": { type: "string" },
+      "var-stride": { type: "string" },
+      "var-lags": { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });
@@ -85,6 +93,12 @@ export const encode: Command = {
     const chunk = numberFlag(values.chunk, "--chunk", { integer: true, min: 1 }) ?? 256;
     const threads = numberFlag(values.threads, "--threads", { integer: true, min: 1 });
     const checkpoint = numberFlag(values.checkpoint, "--checkpoint", { min: 0 }) ?? 1;
+    const varWindow = numberFlag(values["var-window"], "--var-window", { integer: true, min: 3 });
+    const varStride = numberFlag(values["var-stride"], "--var-stride", { integer: true, min: 1 });
+    const varLags = numberFlag(values["var-lags"], "--var-lags", { integer: true, min: 1 });
+    if (varWindow === undefined && (varStride !== undefined || varLags !== undefined)) {
+      throw new UsageError("--var-stride and --var-lags go with --var-window", "--var-window");
+    }
     const names = movies.map(baseName);
     if (new Set(names).size !== names.length) {
       throw new UsageError("two movies have the same name: encode them one at a time with --out");
@@ -99,7 +113,7 @@ export const encode: Command = {
     }
     const json = values.json ?? false;
     const model = await readRunModel(runDir);
-    const results: EncodeResult[] = [];
+    const results: (EncodeResult & { var?: WindowVarsResult })[] = [];
     for (const [i, movie] of movies.entries()) {
       const r = await encodeMovieToNpy(model, movie, outs[i], {
         engine: engine as EngineName,
@@ -111,13 +125,23 @@ export const encode: Command = {
         movie: movieOptions(values),
         onProgress: progress(names[i], json),
       });
-      results.push(r);
+      const v = varWindow === undefined ? undefined : await windowVarsToFiles(
+        r.path,
+        r.path.replace(/\.npy$/i, ""),
+        { length: varWindow, stride: varStride, lags: varLags ?? model.lags ?? 1 },
+      );
+      results.push(v ? { ...r, var: v } : r);
       if (!json) {
         console.log(
           `sparsedyn encode: ${movie} → ${r.path}: ${r.frames} × ${r.latentSize} latents ` +
             `(${r.engine} on ${r.device}, ${(r.frames / Math.max(r.seconds, 1e-9)).toFixed(0)} ` +
             `frames/s${r.resumedFrom ? `, resumed after frame ${r.resumedFrom}` : ""})`,
         );
+        if (v) {
+          console.log(
+            `  VAR(${v.lags}) per window: ${v.windows} windows → ${v.path}, ${v.jsonPath}`,
+          );
+        }
       }
     }
     if (json) console.log(JSON.stringify({ run: model.dir, outputs: results }));

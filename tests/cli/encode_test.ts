@@ -8,6 +8,7 @@ import { writeSynthetic } from "../../core/data/synthetic_write.ts";
 import { decodeNpy } from "../../core/data/npy.ts";
 import { cudaProviderInstalled } from "../../core/export/ort.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
+import { fitVarLasso } from "../../core/var/fit_var.ts";
 import { cli, cliArgs } from "./_run.ts";
 
 await useBackend("cpu");
@@ -132,6 +133,30 @@ Deno.test("encode --engine tfjs agrees with ort; several movies go to --out DIR"
   const diff = maxAbsDiff(z.data, ref.data);
   assert(diff < 1e-4, `max |tfjs-wasm − ort| = ${diff}`);
   assertEquals((await read(`${outDir}/short.latents.npy`)).shape[0], 60);
+});
+
+Deno.test("encode --var-window: one VAR per window of the latents, equal to fitting each window", async () => {
+  const out = `${dir}/var.npy`;
+  const r = await encode([RUN, MOVIE, "--out", out, "--var-window", "40", "--var-stride", "30"]);
+  assertEquals(r.code, 0, r.stderr);
+  assert(r.stdout.includes("VAR(1) per window"), r.stdout);
+  const z = await read(out);
+  const [frames, d] = z.shape;
+  const A = await read(`${dir}/var.var.npy`);
+  const index = JSON.parse(await Deno.readTextFile(`${dir}/var.var.json`));
+  const starts = Array.from({ length: Math.floor((frames - 40) / 30) + 1 }, (_, k) => 30 * k);
+  assertEquals(index.starts, starts);
+  assertEquals(A.shape, [starts.length, 1, d, d]);
+  // Each window's coefficients are the lasso-BIC VAR of that slice of the latents.
+  for (const [w, s] of starts.entries()) {
+    const fit = fitVarLasso(z.data.slice(s * d, (s + 40) * d), 40, d, 1);
+    const got = A.data.subarray(w * d * d, (w + 1) * d * d);
+    assert(maxAbsDiff(got, Float32Array.from(fit.A)) === 0, `window ${w}`);
+    assertEquals(index.nonZero[w], fit.A.filter((v) => v !== 0).length);
+  }
+  const usage = await encode([RUN, MOVIE, "--out", `${dir}/v2.npy`, "--var-lags", "2"]);
+  assertEquals(usage.code, 2, usage.stderr);
+  assert(usage.stderr.includes("--var-window"), usage.stderr);
 });
 
 Deno.test("encode: usage errors, an existing output, a movie of another size, --device cuda", async () => {
