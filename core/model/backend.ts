@@ -6,6 +6,13 @@
  * `tfjs-node-gpu`, when the caller has loaded one), and `auto` = webgpu with a hardware
  * adapter, else wasm.
  *
+ * `wasm` runs XNNPACK on as many threads as the machine has cores (at most 8; tfjs's cap),
+ * through the package's threaded SIMD build with its pthreads in Deno workers
+ * (wasm_threads.ts). Set the count with the `wasmThreads` option or the environment
+ * variable `SPARSEDYN_WASM_THREADS` (1 = the single-threaded build). Results do not depend
+ * on it: XNNPACK splits work by output tiles, never inside a sum, so every thread count
+ * gives the same bits.
+ *
  * @example
  * ```ts
  * import { useBackend } from "./backend.ts";
@@ -19,7 +26,8 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { registerMissingKernels } from "./kernels/mod.ts";
-import { loadWebgpuBackend, tf, tfWasm, wasmBinariesUrl } from "./tf.ts";
+import { loadWebgpuBackend, tf } from "./tf.ts";
+import { configureWasmThreads, wasmThreadsConfigured } from "./wasm_threads.ts";
 
 /** Backends this module can set up. */
 export type BackendName = "cpu" | "wasm" | "webgpu" | "tensorflow" | "auto";
@@ -78,18 +86,76 @@ function mayHaveGpu(): boolean {
   }
 }
 
-let wasmPathsSet = false;
+/** The environment variable that sets the `wasm` backend's thread count. */
+export const WASM_THREADS_ENV = "SPARSEDYN_WASM_THREADS";
+
+/** tfjs-backend-wasm never runs more threads than this (its pthread pool's cap). */
+export const MAX_WASM_THREADS = 8;
+
+/** Options of {@link useBackend}. */
+export interface BackendOptions {
+  /**
+   * Threads of the `wasm` backend, 1 to 8. Default: `SPARSEDYN_WASM_THREADS` if set, else
+   * the number of logical cores (at most 8). Fixed once `wasm` has started in a process.
+   */
+  wasmThreads?: number;
+}
+
+/**
+ * The `wasm` thread count that {@link useBackend} uses: the option, else
+ * `SPARSEDYN_WASM_THREADS`, else the number of logical cores, at most 8.
+ *
+ * @example
+ * ```ts
+ * import { wasmThreads } from "./backend.ts";
+ *
+ * if (wasmThreads(3).threads !== 3) throw new Error("the option wins");
+ * ```
+ *
+ * @param option The caller's `wasmThreads`, if any.
+ * @returns The count, and whether the caller or the environment chose it.
+ * @throws {SparsedynError} When the option or the variable is not an integer from 1 to 8.
+ */
+export function wasmThreads(option?: number): { threads: number; explicit: boolean } {
+  let value: unknown = option, argument = "wasmThreads", shown = String(option);
+  if (option === undefined) {
+    let env: string | undefined;
+    try {
+      env = Deno.env.get(WASM_THREADS_ENV);
+    } catch {
+      env = undefined; // no --allow-env: the default
+    }
+    if (env === undefined || env.trim() === "") {
+      const cores = navigator.hardwareConcurrency || 1;
+      return { threads: Math.min(cores, MAX_WASM_THREADS), explicit: false };
+    }
+    value = Number(env.trim());
+    argument = WASM_THREADS_ENV;
+    shown = JSON.stringify(env);
+  }
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_WASM_THREADS) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${argument} must be an integer from 1 to ${MAX_WASM_THREADS} (threads of the wasm ` +
+        `backend), got ${shown}`,
+      { argument },
+    );
+  }
+  return { threads: value as number, explicit: true };
+}
 
 /**
  * Makes the requested backend the active one.
  *
  * @param requested "cpu", "wasm", "webgpu", "tensorflow" or "auto".
+ * @param options `wasmThreads`: threads of the `wasm` backend (see {@link wasmThreads}).
  * @returns The backend now active.
  * @throws {SparsedynError} When the backend cannot start (webgpu: no adapter; tensorflow:
- *   tfjs-node not loaded).
+ *   tfjs-node not loaded; wasm: another thread count than the one it started with).
  */
 export async function useBackend(
   requested: BackendName,
+  options: BackendOptions = {},
 ): Promise<"cpu" | "wasm" | "webgpu" | "tensorflow"> {
   if (requested === "tensorflow" && !tf.findBackendFactory("tensorflow")) {
     throw new SparsedynError("INVALID_ARGUMENT", TENSORFLOW_UNAVAILABLE, { argument: "backend" });
@@ -109,9 +175,23 @@ export async function useBackend(
     }
     if (name === "webgpu") await loadWebgpuBackend();
   }
-  if (name === "wasm" && !wasmPathsSet) {
-    tfWasm.setWasmPaths(wasmBinariesUrl());
-    wasmPathsSet = true;
+  let threads = { threads: 1, explicit: false };
+  if (name === "wasm") {
+    threads = wasmThreads(options.wasmThreads);
+    // tfjs keeps one wasm backend per process: another count would start a second module
+    // and lose every tensor of the first.
+    if ("wasm" in tf.engine().registry && wasmThreadsConfigured() !== threads.threads) {
+      if (threads.explicit) {
+        throw new SparsedynError(
+          "INVALID_ARGUMENT",
+          `The wasm backend already runs ${wasmThreadsConfigured()} thread(s) in this ` +
+            `process; its thread count (${threads.threads} asked) is fixed once it has started`,
+          { argument: options.wasmThreads === undefined ? WASM_THREADS_ENV : "wasmThreads" },
+        );
+      }
+      threads = { threads: wasmThreadsConfigured(), explicit: false };
+    }
+    configureWasmThreads(threads.threads);
   }
   registerMissingKernels();
   let ok = false;
@@ -127,6 +207,16 @@ export async function useBackend(
         cause: err,
       },
     );
+  }
+  if (!ok && name === "wasm" && threads.threads > 1 && !threads.explicit) {
+    // Threads were only the default: run single-threaded rather than not at all.
+    console.warn(
+      `sparsedyn: the multi-threaded wasm backend did not start; using 1 thread ` +
+        `(set ${WASM_THREADS_ENV}=1 to skip the attempt)`,
+    );
+    configureWasmThreads(1);
+    ok = await tf.setBackend(name);
+    await tf.ready();
   }
   if (!ok) {
     throw new SparsedynError("INVALID_ARGUMENT", `Backend "${name}" is not available`, {

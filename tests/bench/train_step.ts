@@ -1,11 +1,13 @@
 // Benchmark: training-step throughput (frames/s) of the default autoencoder, AE-only and
 // end to end (through the VAR layer): on wasm with the fused step (what training uses there)
-// and the async step (what webgpu needs), on webgpu where an adapter exists (a software one
-// is marked so, and measured with fewer steps), and the same architecture in PyTorch on the
-// CPU (Debian's python3-torch, same thread count) in the same run; prints the ratios.
+// and the async step (what webgpu needs), with 1 thread and with one per core (each thread
+// count in a process of its own: the wasm backend's count is fixed once it has started), on
+// webgpu where an adapter exists (a software one is marked so, and measured with fewer
+// steps), and the same architecture in PyTorch on the CPU (Debian's python3-torch, the same
+// thread count as the row) in the same run; prints the ratios.
 //
 //   deno task bench     (or: deno run -A tests/bench/train_step.ts)
-import { useBackend, webgpuAdapter } from "../../core/model/backend.ts";
+import { MAX_WASM_THREADS, useBackend, webgpuAdapter } from "../../core/model/backend.ts";
 import { createCae, defaultCaeConfig } from "../../core/model/cae.ts";
 import { tf } from "../../core/model/tf.ts";
 import { Adam } from "../../core/train/adam.ts";
@@ -80,57 +82,93 @@ async function torch(threads: number) {
   };
 }
 
-const peer = await torch(1);
-const rows: string[][] = [];
-const row = (name: string, ae: number, e2e: number) =>
-  rows.push([
-    name,
-    ae.toFixed(ae < 10 ? 1 : 0),
-    e2e.toFixed(e2e < 10 ? 1 : 0),
-    (ae / e2e).toFixed(2) + "×",
-    Number.isFinite(peer.framesPerSecond) ? peer.framesPerSecond.toFixed(0) : "—",
-    Number.isFinite(peer.framesPerSecond) ? (ae / peer.framesPerSecond).toFixed(2) + "×" : "—",
-  ]);
-const aeFused = await ours("wasm", "ae", "fused");
-row("wasm, fused step (1 thread)", aeFused, await ours("wasm", "end-to-end", "fused"));
-// What the VAR layer itself costs: end to end without the predicted frames' decoder pass.
-row(
-  "wasm, fused, no predicted-frames term",
-  aeFused,
-  await ours("wasm", "end-to-end", "fused", STEPS, {
-    reconstruction: 1,
-    prediction: 1,
-    predictedFrames: 0,
-  }),
-);
-row(
-  "wasm, async step (1 thread)",
-  await ours("wasm", "ae", "async"),
-  await ours("wasm", "end-to-end", "async"),
-);
-const adapter = await webgpuAdapter();
-if (adapter.kind !== "none") {
-  // A software adapter (Mesa's llvmpipe) takes seconds per step: fewer steps there.
-  const steps = adapter.kind === "software" ? 2 : STEPS;
-  row(
-    `webgpu, async step (${adapter.kind}: ${adapter.description})`,
-    await ours("webgpu", "ae", "async", steps),
-    await ours("webgpu", "end-to-end", "async", steps),
+/** The wasm rows for this process's thread count (SPARSEDYN_WASM_THREADS). */
+async function wasmRows(): Promise<{ name: string; ae: number; e2e: number }[]> {
+  const aeFused = await ours("wasm", "ae", "fused");
+  return [
+    { name: "fused step", ae: aeFused, e2e: await ours("wasm", "end-to-end", "fused") },
+    // What the VAR layer itself costs: end to end without the predicted frames' decoder pass.
+    {
+      name: "fused, no predicted-frames term",
+      ae: aeFused,
+      e2e: await ours("wasm", "end-to-end", "fused", STEPS, {
+        reconstruction: 1,
+        prediction: 1,
+        predictedFrames: 0,
+      }),
+    },
+    {
+      name: "async step",
+      ae: await ours("wasm", "ae", "async"),
+      e2e: await ours("wasm", "end-to-end", "async"),
+    },
+  ];
+}
+
+/** The wasm rows measured in a child process with `threads` threads. */
+async function wasmRowsIn(threads: number): Promise<{ name: string; ae: number; e2e: number }[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL(import.meta.url).pathname, "--wasm-rows"],
+    env: { SPARSEDYN_WASM_THREADS: String(threads) },
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`the wasm bench with ${threads} thread(s) failed`);
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+if (Deno.args.includes("--wasm-rows")) {
+  console.log(JSON.stringify(await wasmRows()));
+} else {
+  const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_WASM_THREADS);
+  const threadCounts = cores > 1 ? [1, cores] : [1];
+  const peers = new Map<number, Awaited<ReturnType<typeof torch>>>();
+  for (const t of threadCounts) peers.set(t, await torch(t));
+  const rows: string[][] = [];
+  const row = (name: string, ae: number, e2e: number, threads: number) => {
+    const peer = peers.get(threads)!;
+    const ok = Number.isFinite(peer.framesPerSecond);
+    rows.push([
+      name,
+      ae.toFixed(ae < 10 ? 1 : 0),
+      e2e.toFixed(e2e < 10 ? 1 : 0),
+      (ae / e2e).toFixed(2) + "×",
+      ok ? `${peer.framesPerSecond.toFixed(0)} (${threads} thr.)` : "—",
+      ok ? (ae / peer.framesPerSecond).toFixed(2) + "×" : "—",
+    ]);
+  };
+  for (const t of threadCounts) {
+    for (const r of await wasmRowsIn(t)) {
+      row(`wasm, ${r.name} (${t} thread${t > 1 ? "s" : ""})`, r.ae, r.e2e, t);
+    }
+  }
+  const adapter = await webgpuAdapter();
+  if (adapter.kind !== "none") {
+    // A software adapter (Mesa's llvmpipe) takes seconds per step: fewer steps there.
+    const steps = adapter.kind === "software" ? 2 : STEPS;
+    row(
+      `webgpu, async step (${adapter.kind}: ${adapter.description})`,
+      await ours("webgpu", "ae", "async", steps),
+      await ours("webgpu", "end-to-end", "async", steps),
+      cores,
+    );
+  } else rows.push([`webgpu: ${adapter.description}`, "—", "—", "—", "—", "—"]);
+  const head = [
+    "backend",
+    "AE frames/s",
+    "end-to-end frames/s",
+    "e2e step / AE step",
+    "PyTorch CPU frames/s",
+    "AE / PyTorch",
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => "| " + r.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
+  console.log(
+    `Training step, default autoencoder, ${L}-frame windows of ${H}×${W}; ` +
+      `peer: PyTorch ${peers.get(1)!.torch}, same thread count as the row`,
   );
-} else rows.push([`webgpu: ${adapter.description}`, "—", "—", "—", "—", "—"]);
-const head = [
-  "backend",
-  "AE frames/s",
-  "end-to-end frames/s",
-  "e2e step / AE step",
-  "PyTorch CPU frames/s",
-  "AE / PyTorch",
-];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r: string[]) => "| " + r.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
-console.log(
-  `Training step, default autoencoder, ${L}-frame windows of ${H}×${W}; peer: PyTorch ${peer.torch}, 1 thread`,
-);
-console.log(line(head));
-console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
-for (const r of rows) console.log(line(r));
+  console.log(line(head));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const r of rows) console.log(line(r));
+}
