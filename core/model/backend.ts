@@ -218,6 +218,14 @@ export async function useBackend(
     ok = await tf.setBackend(name);
     await tf.ready();
   }
+  if (!ok && name === "wasm" && threads.threads > 1) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `Backend "wasm" with ${threads.threads} threads could not start (TensorFlow.js printed ` +
+        `why above); ${WASM_THREADS_ENV}=1 uses the single-threaded build`,
+      { argument: options.wasmThreads === undefined ? WASM_THREADS_ENV : "wasmThreads" },
+    );
+  }
   if (!ok) {
     throw new SparsedynError("INVALID_ARGUMENT", `Backend "${name}" is not available`, {
       argument: "backend",

@@ -44,15 +44,25 @@ class PthreadWorker {
   onmessage: ((e: { data: unknown }) => void) | null = null;
   onerror: ((e: unknown) => void) | null = null;
   readonly #worker: NodeWorker;
+  #loaded = false;
 
   constructor(url: string | URL) {
     this.#worker = new NodeWorker(new URL(url));
     this.#worker.on("message", (data: unknown) => {
       // Ref'd until loaded: the module's start waits for this message (asynchronously).
-      if ((data as { cmd?: string }).cmd === "loaded") this.#worker.unref();
+      if ((data as { cmd?: string }).cmd === "loaded") {
+        this.#loaded = true;
+        this.#worker.unref();
+      }
       this.onmessage?.({ data });
     });
-    this.#worker.on("error", (e: unknown) => this.onerror?.(e));
+    this.#worker.on("error", (e: unknown) => {
+      // Before "loaded" the glue would wait forever (its handler only rethrows): fail the
+      // backend's start instead, which useBackend reports (or, for the default thread
+      // count, answers with the single-threaded build).
+      if (!this.#loaded && startFailed) startFailed(e);
+      else this.onerror?.(e);
+    });
     workers.push(this);
   }
 
@@ -67,6 +77,8 @@ class PthreadWorker {
 
 /** The workers of the threaded module now loaded, to end them when the backend goes. */
 const workers: PthreadWorker[] = [];
+/** Rejects the threaded module's start in progress (a worker failed before loading). */
+let startFailed: ((e: unknown) => void) | null = null;
 
 /** The package's own `wasm` factory (single-threaded SIMD build), kept to return to it. */
 const packageFactory = tf.engine().registryFactory["wasm"];
@@ -131,7 +143,10 @@ async function startThreaded(threads: number): Promise<tfWasm.BackendWasm> {
     // threads per core), which is 1 on a 2-core machine: report twice what we want.
     { Worker: PthreadWorker, navigator: { hardwareConcurrency: 2 * threads } },
   );
-  const module = await factory({
+  const failed = new Promise<never>((_, reject) => {
+    startFailed = (e) => reject(new Error(`a pthread worker failed to load: ${errorText(e)}`));
+  });
+  const started = factory({
     locateFile: (path: string) => path.endsWith(".worker.js") ? workerUrl.href : path,
     // What each pthread worker evaluates (wasm_pthread_worker.ts fetches it).
     mainScriptUrlOrBlob: glueUrl.href,
@@ -147,7 +162,16 @@ async function startThreaded(threads: number): Promise<tfWasm.BackendWasm> {
     printErr: (s: string) => {
       if (!s.startsWith("Blocking on the main thread")) console.error(s);
     },
-  }) as EmModule;
+  }) as Promise<EmModule>;
+  let module: EmModule;
+  try {
+    module = await Promise.race([started, failed]);
+  } catch (e) {
+    endWorkers();
+    throw e;
+  } finally {
+    startFailed = null;
+  }
   // What the package's init() adds before it builds its backend.
   module.tfjs = {
     init: module.cwrap("init", null, []),
@@ -165,6 +189,10 @@ async function startThreaded(threads: number): Promise<tfWasm.BackendWasm> {
     throw new Error(`the threaded module started ${got} threads, not ${threads}`);
   }
   return backend;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : (e as { message?: string })?.message ?? String(e);
 }
 
 /** Ends the pthread workers of the threaded module. */
