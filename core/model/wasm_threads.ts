@@ -90,6 +90,14 @@ let pathsSet = false;
  * The thread count the `wasm` backend's registered factory uses (1 until
  * {@link configureWasmThreads} asks for more).
  *
+ * @example
+ * ```ts
+ * import { configureWasmThreads, wasmThreadsConfigured } from "./wasm_threads.ts";
+ *
+ * configureWasmThreads(2); // registers only; nothing starts before tf.setBackend("wasm")
+ * if (wasmThreadsConfigured() !== 2) throw new Error("not configured");
+ * ```
+ *
  * @returns Threads of XNNPACK's pool: the main thread plus its pthread workers.
  */
 export function wasmThreadsConfigured(): number {
@@ -102,6 +110,16 @@ export function wasmThreadsConfigured(): number {
  * threaded SIMD build, the main thread plus threads − 1 pthread workers (tfjs caps the
  * pool at 8). A `wasm` backend already started with another count is removed first (its
  * tensors are lost; useBackend refuses that case).
+ *
+ * @example
+ * ```ts
+ * import { configureWasmThreads } from "./wasm_threads.ts";
+ * import { tf, tfWasm } from "./tf.ts";
+ *
+ * configureWasmThreads(1); // the package's single-threaded SIMD build
+ * await tf.setBackend("wasm");
+ * if (tfWasm.getThreadsCount() !== 1) throw new Error("not single-threaded");
+ * ```
  *
  * @param threads Threads for XNNPACK's pool, an integer from 1 to 8.
  */
