@@ -104,8 +104,13 @@ export { parseLabeledInputs, splitWindows, windowStarts } from "./core/data/wind
 export type { LabeledInput, WindowSplit } from "./core/data/windows.ts";
 export { TiffWriter } from "./core/data/tiff_writer.ts";
 export type { TiffWriteType } from "./core/data/tiff_writer.ts";
-export { useBackend } from "./core/model/backend.ts";
-export type { BackendName } from "./core/model/backend.ts";
+export {
+  MAX_WASM_THREADS,
+  useBackend,
+  WASM_THREADS_ENV,
+  wasmThreads,
+} from "./core/model/backend.ts";
+export type { BackendName, BackendOptions } from "./core/model/backend.ts";
 export { checkCaeConfig, createCae, defaultCaeConfig } from "./core/model/cae.ts";
 export type { Activation, Cae, CaeConfig } from "./core/model/cae.ts";
 export { varLayer, varLoss } from "./core/model/var_layer.ts";
