@@ -29,7 +29,9 @@ Input:
                     by its model, --lags defaults to its VAR order, and test.json is
                     written into it
   --a FILE          a recording of condition A (repeat for several): a T×d series (.npy,
-                    .csv), or with <run> a movie (TIFF, NPY T×H×W, NWB, Suite2p, ...)
+                    .csv), or with <run> a movie (TIFF, NPY T×H×W, NWB, Suite2p, ...);
+                    FILE[start:end] takes its frames start ≤ t < end (Python's slice),
+                    e.g. --a day1.tif[0:3000] --b day1.tif[3000:6000] (read once)
   --b FILE          a recording of condition B (same d as A's)
 Test:
   --lags P          VAR order (default: the run's, else 1)
@@ -63,6 +65,44 @@ Exit status: 0 when the test ran (whatever its outcome), 1 on bad input, 2 on a 
 const DEFAULT_COMPONENTS = 8;
 
 const SERIES_EXT = [".npy", ".csv", ".tsv", ".txt"];
+
+/** An input argument: a file, or `FILE[start:end]`, frames start ≤ t < end of it. */
+interface Segment {
+  path: string;
+  start?: number;
+  end?: number;
+}
+
+/** Splits `FILE[start:end]` (Python's slice; either end may be left out) from a plain file. */
+function parseSegment(arg: string, flag: string): Segment {
+  const m = /^(.*)\[\s*(\d*)\s*:\s*(\d*)\s*\]$/.exec(arg);
+  if (!m) return { path: arg };
+  const start = m[2] === "" ? undefined : Number(m[2]);
+  const end = m[3] === "" ? undefined : Number(m[3]);
+  if (start !== undefined && end !== undefined && end <= start) {
+    throw new UsageError(`${flag} ${arg}: the segment is empty (end ≤ start)`, flag);
+  }
+  return { path: m[1], start, end };
+}
+
+/** The frames [start, end) of a recording, named `FILE[start:end]`. */
+function cut(r: Recording, seg: Segment, arg: string, flag: string): Recording {
+  if (seg.start === undefined && seg.end === undefined) return r;
+  const start = seg.start ?? 0, end = seg.end ?? r.T;
+  if (end > r.T) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${arg}: ${seg.path} has ${r.T} frames; the segment ends at ${end}`,
+      { argument: flag, file: seg.path },
+    );
+  }
+  return {
+    series: r.series.slice(start * r.d, end * r.d),
+    T: end - start,
+    d: r.d,
+    name: arg,
+  };
+}
 
 /**
  * Reads one --a / --b input: a T×d series file, or with a run a movie through its encoder.
@@ -220,6 +260,9 @@ export const test: Command = {
     if (values.maps && run === undefined) {
       throw new UsageError("--maps needs a run folder (its model makes the maps)", "--maps");
     }
+    if (values.maps && [...aFiles, ...bFiles].some((f) => /\[\s*\d*\s*:\s*\d*\s*\]$/.test(f))) {
+      throw new UsageError("--maps takes whole movies, not FILE[start:end] segments", "--maps");
+    }
     const mapGrid = numberFlag(values["map-grid"], "--map-grid", { integer: true, min: 1 });
     if (values.backend !== undefined && run === undefined) {
       throw new UsageError("--backend needs a run folder (it encodes movies)", "--backend");
@@ -260,12 +303,15 @@ export const test: Command = {
     }
     let result: ConditionTestResult;
     try {
-      const read = (files: string[]) =>
-        files.reduce<Promise<Recording[]>>(
-          async (acc, f) => [...await acc, await readInput(f, encoder?.encode)],
-          Promise.resolve([]),
-        );
-      const a = await read(aFiles), b = await read(bFiles);
+      // A file cut into several segments is read (and encoded) once.
+      const whole = new Map<string, Promise<Recording>>();
+      const read = (files: string[], flag: string) =>
+        files.reduce<Promise<Recording[]>>(async (acc, f) => {
+          const seg = parseSegment(f, flag);
+          if (!whole.has(seg.path)) whole.set(seg.path, readInput(seg.path, encoder?.encode));
+          return [...await acc, cut(await whole.get(seg.path)!, seg, f, flag)];
+        }, Promise.resolve([]));
+      const a = await read(aFiles, "--a"), b = await read(bFiles, "--b");
       const d = a[0].d;
       if (typeof components === "number" && components > d) {
         throw new UsageError(

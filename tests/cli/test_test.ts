@@ -78,6 +78,54 @@ Deno.test("sparsedyn test on NPY and CSV series: the library's result, test.json
   }
 });
 
+Deno.test("sparsedyn test FILE[start:end]: segments of one recording as conditions, as the library on the slices", async () => {
+  const dir = await files();
+  try {
+    const a1 = `${dir}/a1.npy`;
+    const r = await cli([
+      "test",
+      "--a",
+      `${a1}[0:100]`,
+      "--a",
+      `${a1}[200:]`,
+      "--b",
+      `${a1}[100:200]`,
+      "--b",
+      `${dir}/b1.npy[:150]`,
+      "--window",
+      "25",
+      "--json",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    const s = series(1), b = series(3);
+    const seg = (x: Float64Array, from: number, to: number, name: string) => ({
+      series: x.slice(from * D, to * D),
+      T: to - from,
+      d: D,
+      name,
+    });
+    const lib = conditionTest(
+      [seg(s, 0, 100, `${a1}[0:100]`), seg(s, 200, T, `${a1}[200:]`)],
+      [seg(s, 100, 200, `${a1}[100:200]`), seg(b, 0, 150, `${dir}/b1.npy[:150]`)],
+      { window: 25 },
+    );
+    assertEquals(j.statistic, lib.statistic);
+    assertEquals(j.pValue, lib.pValue);
+    assertEquals([j.windows.a, j.windows.b], [8, 10]);
+    assertEquals(j.inputs.b, [`${a1}[100:200]`, `${dir}/b1.npy[:150]`]);
+    // A segment past the end names the file and its length; an empty one is a usage error.
+    const past = await cli(["test", "--a", `${a1}[0:400]`, "--b", `${dir}/b1.npy`]);
+    assertEquals(past.code, 1, past.stderr);
+    assert(past.stderr.includes("a1.npy") && past.stderr.includes(`${T} frames`), past.stderr);
+    const empty = await cli(["test", "--a", `${a1}[50:50]`, "--b", `${dir}/b1.npy`]);
+    assertEquals(empty.code, 2, empty.stderr);
+    assert(empty.stderr.includes("--a") && empty.stderr.includes("empty"), empty.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("sparsedyn test: bad input exits 1 naming the file", async () => {
   const dir = await files();
   try {
