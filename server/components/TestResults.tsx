@@ -212,7 +212,7 @@ export function TestResults({ test, compact }: TestResultsProps) {
             <Summary t={maps} what="map test" />
             <p class="note">
               {cells.length} grid cells with q ≤ α
-              {maps.grid ? ` (grid ${JSON.stringify(maps.grid)})` : ""}
+              {gridText(maps.grid)}
               {cells.length > 0
                 ? `: ${
                   cells.slice(0, 10).map((c) => `(${c.y}, ${c.x}) q=${fmt(c.q, 2)}`)
@@ -220,9 +220,32 @@ export function TestResults({ test, compact }: TestResultsProps) {
                 }`
                 : ""}
             </p>
+            {warningList(maps.warnings, "maps")}
           </div>
         )
         : null}
+      {warningList(test.warnings)}
     </div>
+  );
+}
+
+/** " (grid 8×4, cells of 2×2 pixels)" from test.json's `maps.grid`. */
+function gridText(grid: unknown): string {
+  const g = grid as { height?: unknown; width?: unknown; downsample?: unknown } | undefined;
+  if (!g || typeof g.height !== "number" || typeof g.width !== "number") return "";
+  const cell = typeof g.downsample === "number"
+    ? `, cells of ${g.downsample}×${g.downsample} pixels`
+    : "";
+  return ` (grid ${g.height}×${g.width}${cell})`;
+}
+
+/** The test's caveats (e.g. a design that can never reject), as test.json states them. */
+function warningList(warnings: unknown, what?: string) {
+  const list = Array.isArray(warnings) ? warnings.filter((w) => typeof w === "string") : [];
+  if (list.length === 0) return null;
+  return (
+    <ul class="warnings">
+      {list.map((w) => <li key={w} class="error-text">warning{what ? ` (${what})` : ""}: {w}</li>)}
+    </ul>
   );
 }
