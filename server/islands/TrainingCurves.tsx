@@ -67,7 +67,11 @@ export function TrainingCurves(props: TrainingCurvesProps) {
           width: Math.max(300, el.clientWidth),
           height: 240,
           scales: { x: { time: false }, y: { distr: 3 } },
-          axes: [{ label: "epoch" }, { label: "loss (log)", size: 60 }],
+          // Epochs are whole numbers: ticks only at integer steps.
+          axes: [
+            { label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
+            { label: "loss (log)", size: 60 },
+          ],
           series: [
             { label: "epoch" },
             ...keys.map((k, i) => ({
