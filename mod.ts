@@ -157,7 +157,7 @@ export { loadRun, writeRun } from "./core/runs/run_folder.ts";
 export type { RunContents, RunVar, Shaped } from "./core/runs/run_folder.ts";
 export { wasmBinariesUrl } from "./core/model/tf.ts";
 export type { Scalar, Tensor, Tensor2D, Tensor4D, Variable } from "./core/model/tf.ts";
-export { blockPermutationTest } from "./core/stats/block_permutation.ts";
+export { blockPermutationTest, conditionMeans } from "./core/stats/block_permutation.ts";
 export type {
   BlockPermutationOptions,
   BlockPermutationResult,
@@ -182,6 +182,7 @@ export type {
   CoefficientTest,
   ConditionTestOptions,
   ConditionTestResult,
+  PermutationOutcome,
 } from "./core/stats/condition_test.ts";
 export {
   NULL_VALUES_LIMIT,

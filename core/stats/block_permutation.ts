@@ -253,3 +253,37 @@ export function blockPermutationTest(
     warnings,
   };
 }
+
+/**
+ * The mean feature vector of each condition's windows (for reporting next to the test).
+ *
+ * @param features N×q row-major.
+ * @param N Windows.
+ * @param q Features per window.
+ * @param conditions Each window's condition (both present).
+ * @returns Condition A's and condition B's means, length q each.
+ *
+ * @example
+ * ```ts
+ * import { conditionMeans } from "./block_permutation.ts";
+ *
+ * const m = conditionMeans(Float64Array.of(1, 3, 5), 3, 1, ["a", "a", "b"]);
+ * if (m.a[0] !== 2 || m.b[0] !== 5) throw new Error("means per condition");
+ * ```
+ */
+export function conditionMeans(
+  features: Float64Array,
+  N: number,
+  q: number,
+  conditions: readonly Condition[],
+): { a: Float64Array; b: Float64Array } {
+  const a = new Float64Array(q), b = new Float64Array(q);
+  let na = 0;
+  for (let n = 0; n < N; n++) if (conditions[n] === "a") na++;
+  for (let n = 0; n < N; n++) {
+    const m = conditions[n] === "a" ? a : b;
+    const size = conditions[n] === "a" ? na : N - na;
+    for (let j = 0; j < q; j++) m[j] += features[n * q + j] / size;
+  }
+  return { a, b };
+}

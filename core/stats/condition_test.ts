@@ -37,7 +37,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { blockPermutationTest, type Condition } from "./block_permutation.ts";
+import { blockPermutationTest, type Condition, conditionMeans } from "./block_permutation.ts";
 import { benjaminiHochberg } from "./fdr.ts";
 import type { MapConditionTestResult } from "./map_condition_test.ts";
 import {
@@ -104,8 +104,8 @@ export interface CoefficientTest {
   significant: boolean;
 }
 
-/** The outcome of a condition test (what `test.json` holds). */
-export interface ConditionTestResult {
+/** What every permutation test here reports first: the statistic, its p-value, the decision. */
+export interface PermutationOutcome {
   /** Which statistic. */
   statisticName: string;
   /** Observed Σ_j t_j². */
@@ -120,6 +120,10 @@ export interface ConditionTestResult {
   permutations: number;
   /** Whether every labeling was enumerated (exact test) rather than sampled. */
   exact: boolean;
+}
+
+/** The outcome of a condition test (what `test.json` holds). */
+export interface ConditionTestResult extends PermutationOutcome {
   /** Distinct block labelings of the design. */
   labelings: number;
   /** Relabelings equal to the observed partition. */
@@ -216,12 +220,7 @@ export function conditionTestWindows(
     { permutations, seed, exact },
   );
   const qValues = benjaminiHochberg(test.featurePValues);
-  const meanA = new Float64Array(q), meanB = new Float64Array(q);
-  for (let n = 0; n < N; n++) {
-    const m = conditions[n] === "a" ? meanA : meanB;
-    const size = conditions[n] === "a" ? test.windows.a : test.windows.b;
-    for (let j = 0; j < q; j++) m[j] += features[n * q + j] / size;
-  }
+  const { a: meanA, b: meanB } = conditionMeans(features, N, q, conditions);
   const coefficients: CoefficientTest[] = [];
   for (let c = 0; c < q; c++) {
     coefficients.push({

@@ -38,8 +38,8 @@ import { SparsedynError } from "../errors.ts";
 import { windowMapFeatures } from "../maps/window_features.ts";
 import { type LoadedModel, withPreprocessedMovie } from "../runs/load_model.ts";
 import { encodeAll } from "../train/evaluate.ts";
-import { blockPermutationTest, type Condition } from "./block_permutation.ts";
-import type { ConditionTestOptions } from "./condition_test.ts";
+import { blockPermutationTest, type Condition, conditionMeans } from "./block_permutation.ts";
+import type { ConditionTestOptions, PermutationOutcome } from "./condition_test.ts";
 import { benjaminiHochberg } from "./fdr.ts";
 import { cutWindows } from "./series_windows.ts";
 import { conditionVariability, type Variability } from "./variability.ts";
@@ -82,21 +82,7 @@ export interface MapCellTest {
 }
 
 /** The outcome of {@link mapConditionTest} (test.json's `maps`). */
-export interface MapConditionTestResult {
-  /** Which statistic. */
-  statisticName: string;
-  /** Observed Σ over cells of squared Welch t. */
-  statistic: number;
-  /** Its permutation p-value. */
-  pValue: number;
-  /** The level. */
-  alpha: number;
-  /** pValue ≤ alpha. */
-  rejected: boolean;
-  /** Relabelings evaluated. */
-  permutations: number;
-  /** Whether every labeling was enumerated. */
-  exact: boolean;
+export interface MapConditionTestResult extends PermutationOutcome {
   /** The grid the maps were downsampled to, and its cell size in pixels. */
   grid: { height: number; width: number; downsample: number };
   /** Mean map per condition, grid-sized, row-major. */
@@ -197,12 +183,8 @@ export async function mapConditionTest(
     seed: options.seed,
   });
   const qValues = benjaminiHochberg(test.featurePValues);
-  const meanA = new Array<number>(q).fill(0), meanB = new Array<number>(q).fill(0);
-  for (let n = 0; n < N; n++) {
-    const m = conditions[n] === "a" ? meanA : meanB;
-    const size = conditions[n] === "a" ? test.windows.a : test.windows.b;
-    for (let j = 0; j < q; j++) m[j] += features[n * q + j] / size;
-  }
+  const means = conditionMeans(features, N, q, conditions);
+  const meanA = Array.from(means.a), meanB = Array.from(means.b);
   const cells: MapCellTest[] = Array.from({ length: q }, (_, j) => ({
     y: Math.floor(j / gw),
     x: j % gw,

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { CoefficientTest } from "../../core/stats/condition_test.ts";
 
 /** Props of {@link TestResults}. */
 export interface TestResultsProps {
@@ -104,17 +105,8 @@ function NullChart({ hist, observed }: { hist: Hist; observed: number }) {
   );
 }
 
-interface Coef {
-  lag: number;
-  from: number;
-  to: number;
-  meanA: number;
-  meanB: number;
-  t: number;
-  p: number;
-  q: number;
-  significant?: boolean;
-}
+/** A coefficient's test as test.json holds it (`significant` may be absent in older files). */
+type Coef = Omit<CoefficientTest, "significant"> & { significant?: boolean };
 
 function Summary({ t, what }: { t: Record<string, unknown>; what: string }) {
   const hist = nullHistogram(t.null);

@@ -133,30 +133,21 @@ function Network({ d, edges, max }: { d: number; edges: NetworkEdge[]; max: numb
   return (
     <svg class="network" width={size} height={size} viewBox={`0 0 ${size} ${size}`}>
       <defs>
-        <marker
-          id="arrow-pos"
-          viewBox="0 0 10 10"
-          refX="10"
-          refY="5"
-          markerUnits="userSpaceOnUse"
-          markerWidth="9"
-          markerHeight="9"
-          orient="auto-start-reverse"
-        >
-          <path d="M0,0 L10,5 L0,10 z" fill="#c0392b" />
-        </marker>
-        <marker
-          id="arrow-neg"
-          viewBox="0 0 10 10"
-          refX="10"
-          refY="5"
-          markerUnits="userSpaceOnUse"
-          markerWidth="9"
-          markerHeight="9"
-          orient="auto-start-reverse"
-        >
-          <path d="M0,0 L10,5 L0,10 z" fill="#2c5aa0" />
-        </marker>
+        {[["arrow-pos", "#c0392b"], ["arrow-neg", "#2c5aa0"]].map(([id, fill]) => (
+          <marker
+            key={id}
+            id={id}
+            viewBox="0 0 10 10"
+            refX="10"
+            refY="5"
+            markerUnits="userSpaceOnUse"
+            markerWidth="9"
+            markerHeight="9"
+            orient="auto-start-reverse"
+          >
+            <path d="M0,0 L10,5 L0,10 z" fill={fill} />
+          </marker>
+        ))}
       </defs>
       {edges.map((e) => {
         const [x1, y1] = pos(e.from), [x2, y2] = pos(e.to);
