@@ -65,6 +65,18 @@ export interface OnnxExportInfo {
   extra?: Record<string, unknown>;
 }
 
+/** How the graphs are written (the function computed is the same either way). */
+export interface CaeToOnnxOptions {
+  /**
+   * Writes ELU as max(x, exp(min(x, 0)) − 1) instead of the `Elu` operator (default false).
+   * onnxruntime's CPU `Elu` evaluates both branches element by element and took 46% of the
+   * default encoder's time here (64×64 frames); `Exp`, `Min`, `Max` and `Sub` are
+   * vectorised, and the encoder runs about 1.4× faster. The `encode` engine uses this form;
+   * exported files keep the single `Elu` node, which reads better in Netron and converters.
+   */
+  eluAsExp?: boolean;
+}
+
 /** The config keys the exporter knows how to translate; any other key is refused. */
 const KNOWN_KEYS: readonly (keyof CaeConfig)[] = [
   "height",
@@ -143,12 +155,33 @@ class WeightTable {
   }
 }
 
-function activation(g: GraphBuilder, x: string, a: Activation): string {
+// The scalars 0 and 1, one initializer each per graph.
+const scalars = new WeakMap<GraphBuilder, { zero: string; one: string }>();
+function constants(g: GraphBuilder): { zero: string; one: string } {
+  let c = scalars.get(g);
+  if (!c) {
+    c = {
+      zero: g.float("zero", Float32Array.of(0), []),
+      one: g.float("one", Float32Array.of(1), []),
+    };
+    scalars.set(g, c);
+  }
+  return c;
+}
+
+function activation(g: GraphBuilder, x: string, a: Activation, eluAsExp: boolean): string {
   switch (a) {
     case "relu":
       return g.node("Relu", [x]);
-    case "elu":
-      return g.node("Elu", [x], { alpha: float(1) });
+    case "elu": {
+      if (!eluAsExp) return g.node("Elu", [x], { alpha: float(1) });
+      // max(x, exp(min(x, 0)) − 1): for x > 0 the right side is 0 < x; for x ≤ 0,
+      // eˣ − 1 ≥ x. The same function, in operators that onnxruntime's CPU provider
+      // vectorises (see CaeToOnnxOptions.eluAsExp).
+      const { zero, one } = constants(g);
+      const e = g.node("Exp", [g.node("Min", [x, zero])]);
+      return g.node("Max", [x, g.node("Sub", [e, one])]);
+    }
     case "leakyRelu":
       // tfjs leakyRelu(x, 0.1) as cae.ts applies it.
       return g.node("LeakyRelu", [x], { alpha: float(0.1) });
@@ -231,6 +264,7 @@ function convTranspose(
  * @param config The architecture (as `createCae` takes it).
  * @param weights Every weight of the model, by variable name (see {@link caeWeights}).
  * @param info The preprocessing spec and other facts to record as metadata.
+ * @param options How to write the graphs (e.g. ELU for onnxruntime's CPU provider).
  * @returns The `.onnx` files' bytes: encoder, static branch (skip "mean") and decoder.
  * @throws {SparsedynError} `INVALID_ARGUMENT` naming the config key, activation or weight
  *   the exporter cannot translate exactly (an unknown key, a missing, misshapen or unused
@@ -240,7 +274,9 @@ export function caeToOnnx(
   config: CaeConfig,
   weights: Record<string, WeightArray>,
   info: OnnxExportInfo = {},
+  options: CaeToOnnxOptions = {},
 ): OnnxModels {
+  const eluAsExp = options.eluAsExp ?? false;
   for (const key of Object.keys(config)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
       unsupported(key, `config key '${key}' is not something the exporter can translate`);
@@ -271,7 +307,12 @@ export function caeToOnnx(
     c.channels.forEach((ch, i) => {
       const wt = table.take(`${prefix}.conv${i}.w`, [k, k, inC, ch]);
       const bt = table.take(`${prefix}.conv${i}.b`, [ch]);
-      y = activation(g, conv(g, y, wt, bt, s, hh, ww, `${prefix}.conv${i}`), c.activation);
+      y = activation(
+        g,
+        conv(g, y, wt, bt, s, hh, ww, `${prefix}.conv${i}`),
+        c.activation,
+        eluAsExp,
+      );
       inC = ch;
       hh /= s;
       ww /= s;
@@ -345,6 +386,7 @@ export function caeToOnnx(
       "decoder.in",
     ),
     c.activation,
+    eluAsExp,
   );
   let hh = h, ww = w;
   rev.forEach((ch, i) => {
@@ -353,7 +395,12 @@ export function caeToOnnx(
     ww *= s;
     const wt = table.take(`decoder.up${i}.w`, [k, k, out, ch]);
     const bt = table.take(`decoder.up${i}.b`, [out]);
-    y = activation(dec, convTranspose(dec, y, wt, bt, s, hh, ww, `decoder.up${i}`), c.activation);
+    y = activation(
+      dec,
+      convTranspose(dec, y, wt, bt, s, hh, ww, `decoder.up${i}`),
+      c.activation,
+      eluAsExp,
+    );
   });
   const lastC = rev[rev.length - 1];
   y = conv(

@@ -1,14 +1,15 @@
 // Benchmark: encoding throughput (frames/s) of the default model on onnxruntime-node (CPU
-// provider, its default threads and one thread) against the same model on tfjs-wasm (one
-// thread: tfjs's wasm backend has no threads under Deno), on the same frames in the same
-// run, at 64×64 and 128×128; then the peak RSS of `encode` streaming synthetic uint16
-// movies of 10 000 and 100 000 frames (64×64) from disk (written to a temp folder:
-// 100 000 × 64 × 64 × 2 bytes = 0.8 GB), to show memory does not grow with the length.
+// provider) against the same model on tfjs-wasm, on the same frames in the same process,
+// at 64×64 and 128×128, with 1 thread and with one per core (each thread count in a process
+// of its own: the wasm backend's count is fixed once it has started); then the peak RSS of
+// `encode` streaming synthetic uint16 movies of 10 000 and 100 000 frames (64×64) from disk
+// (written to a temp folder: 100 000 × 64 × 64 × 2 bytes = 0.8 GB), to show memory does
+// not grow with the length.
 //
 //   deno task bench     (or: deno run -A tests/bench/encode.ts [--frames 100000])
 import { createEngine, type EngineOptions } from "../../core/encode/engine.ts";
 import { caeWeights, type WeightArray } from "../../core/export/onnx.ts";
-import { useBackend } from "../../core/model/backend.ts";
+import { MAX_WASM_THREADS, useBackend } from "../../core/model/backend.ts";
 import { type CaeConfig, createCae, defaultCaeConfig } from "../../core/model/cae.ts";
 import { normals, uniform } from "../../core/data/random.ts";
 import { encodeNpy } from "../../core/data/npy.ts";
@@ -16,14 +17,26 @@ import { npyHeader } from "../../core/data/npy_writer.ts";
 
 const longArg = Deno.args.indexOf("--frames");
 const LONG = longArg >= 0 ? Number(Deno.args[longArg + 1]) : 100_000;
+// What `encode` hands an engine at a time.
 const CHUNK = 256;
+const SIZES = [64, 128];
+
+type Model = { config: CaeConfig; weights: Record<string, WeightArray> };
+
+/** The default model for size×size frames (weights of a fresh model: speed does not care). */
+async function defaultModel(size: number): Promise<Model> {
+  const cae = createCae(defaultCaeConfig(size, size), 1);
+  const model = { config: cae.config, weights: await caeWeights(cae) };
+  for (const v of Object.values(cae.variables)) v.dispose();
+  return model;
+}
 
 /**
- * Frames/s of each engine on the same frames: passes interleaved (A B C A B C …) so that the
+ * Frames/s of each engine on the same frames: passes interleaved (A B A B …) so that the
  * other tenants of a shared machine slow them alike; the median of 5 passes each.
  */
 async function throughputs(
-  model: { config: CaeConfig; weights: Record<string, WeightArray> },
+  model: Model,
   frames: Float32Array,
   n: number,
   variants: EngineOptions[],
@@ -47,30 +60,36 @@ async function throughputs(
   return times.map((ts) => n / (ts.sort((a, b) => a - b)[2] / 1000));
 }
 
-await useBackend("cpu"); // building the model's variables; the engines pick their own
-const rows: string[][] = [];
-const f0 = (v: number) => v.toFixed(0);
-const models: Record<number, { config: CaeConfig; weights: Record<string, WeightArray> }> = {};
-for (const size of [64, 128]) {
-  const cae = createCae(defaultCaeConfig(size, size), 1);
-  const model = { config: cae.config, weights: await caeWeights(cae) };
-  for (const v of Object.values(cae.variables)) v.dispose();
-  models[size] = model;
-  const n = size === 64 ? 2048 : 768;
-  const frames = Float32Array.from(normals(uniform(7), n * size * size));
-  const [ort, ort1, wasm] = await throughputs(model, frames, n, [
-    { engine: "ort" },
-    { engine: "ort", threads: 1 },
-    { engine: "tfjs", backend: "wasm" },
-  ]);
-  rows.push([
-    `${size}×${size}`,
-    f0(ort),
-    f0(ort1),
-    f0(wasm),
-    `${(ort / wasm).toFixed(1)}×`,
-    `${(ort1 / wasm).toFixed(1)}×`,
-  ]);
+/** ORT and tfjs-wasm frames/s per frame size, with this process's thread count. */
+async function throughputRows(
+  threads: number,
+): Promise<{ size: number; ort: number; wasm: number }[]> {
+  await useBackend("cpu"); // building the model's variables; the engines pick their own
+  const out = [];
+  for (const size of SIZES) {
+    const model = await defaultModel(size);
+    const n = size === 64 ? 2048 : 768;
+    const frames = Float32Array.from(normals(uniform(7), n * size * size));
+    const [ort, wasm] = await throughputs(model, frames, n, [
+      { engine: "ort", threads },
+      { engine: "tfjs", backend: "wasm" },
+    ]);
+    out.push({ size, ort, wasm });
+  }
+  return out;
+}
+
+/** The throughput rows measured in a child process with `threads` threads for both engines. */
+async function throughputRowsIn(threads: number) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL(import.meta.url).pathname, "--throughput", `${threads}`],
+    env: { SPARSEDYN_WASM_THREADS: String(threads) },
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`the encode bench with ${threads} thread(s) failed`);
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]) as Awaited<ReturnType<typeof throughputRows>>;
 }
 
 function table(header: string[], body: string[][]): string {
@@ -80,21 +99,49 @@ function table(header: string[], body: string[][]): string {
     .join("\n");
 }
 
+const f0 = (v: number) => v.toFixed(0);
+const throughputArg = Deno.args.indexOf("--throughput");
+if (throughputArg >= 0) {
+  console.log(JSON.stringify(await throughputRows(Number(Deno.args[throughputArg + 1]))));
+  Deno.exit(0);
+}
+const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_WASM_THREADS);
+const rows: string[][] = [];
+const best: Record<number, { ort: number; wasm: number }> = {};
+for (const threads of cores > 1 ? [1, cores] : [1]) {
+  for (const r of await throughputRowsIn(threads)) {
+    rows.push([
+      `${r.size}×${r.size}`,
+      String(threads),
+      f0(r.ort),
+      f0(r.wasm),
+      `${(r.ort / r.wasm).toFixed(1)}×`,
+    ]);
+    best[r.size] = {
+      ort: Math.max(best[r.size]?.ort ?? 0, r.ort),
+      wasm: Math.max(best[r.size]?.wasm ?? 0, r.wasm),
+    };
+  }
+}
 console.log(
   `\nencode throughput, default model (channels 16/32/32, k3, s2, elu), chunks of ${CHUNK} ` +
-    `frames, ${navigator.hardwareConcurrency} cores (frames/s, median of 5 interleaved passes)`,
+    `frames, ${navigator.hardwareConcurrency} cores (frames/s, median of 5 interleaved passes; ` +
+    "both engines with the row's threads)",
 );
-console.log(
-  table(
-    ["frames", "ORT", "ORT 1 thread", "tfjs-wasm", "ORT / wasm", "ORT 1 thr / wasm"],
-    rows,
-  ),
-);
+console.log(table(["frames", "threads", "ORT", "tfjs-wasm", "ORT / wasm"], rows));
+for (const [size, b] of Object.entries(best)) {
+  console.log(
+    `${size}×${size}: fastest ORT ${f0(b.ort)} frames/s, fastest tfjs-wasm ${f0(b.wasm)} ` +
+      `frames/s: ${(b.ort / b.wasm).toFixed(1)}×`,
+  );
+}
 
+await useBackend("cpu");
+const model64 = await defaultModel(64);
 // Peak RSS: a run folder for the 64×64 model, movies written in chunks, `encode` in a child.
 const tmp = await Deno.makeTempDir({ prefix: "sparsedyn-bench-encode-" });
 try {
-  const run = `${tmp}/run`, m = models[64];
+  const run = `${tmp}/run`, m = model64;
   await Deno.mkdir(`${run}/weights`, { recursive: true });
   const index: Record<string, { file: string; shape: number[] }> = {};
   for (const [name, w] of Object.entries(m.weights)) {

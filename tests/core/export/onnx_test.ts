@@ -4,7 +4,7 @@
 // frames and on real frames through a run's preprocessing — for every architecture variant
 // the config allows: skip none / mean, stride 1 / 2, kernels 1 / 3 / 5, one to three
 // layers, non-square frames and each activation.
-import { caeToOnnx, caeWeights } from "../../../core/export/onnx.ts";
+import { caeToOnnx, type CaeToOnnxOptions, caeWeights } from "../../../core/export/onnx.ts";
 import { decodeOnnxModel } from "../../../core/export/onnx_proto.ts";
 import { type OrtSession, ortSession } from "../../../core/export/ort.ts";
 import { type Cae, type CaeConfig, createCae } from "../../../core/model/cae.ts";
@@ -65,10 +65,10 @@ interface Sessions {
   decoder: OrtSession;
 }
 
-async function sessions(cae: Cae): Promise<Sessions> {
+async function sessions(cae: Cae, options: CaeToOnnxOptions = {}): Promise<Sessions> {
   const files = caeToOnnx(cae.config, await caeWeights(cae), {
     preprocess: { normalize: "scale" },
-  });
+  }, options);
   return {
     encoder: await ortSession(files.encoder),
     static: files.static ? await ortSession(files.static) : undefined,
@@ -171,6 +171,29 @@ for (const [i, v] of VARIANTS.entries()) {
     for (const x of Object.values(cae.variables)) x.dispose();
   });
 }
+
+Deno.test("ONNX parity with tfjs: ELU written as max(x, exp(min(x, 0)) − 1) (encode's form)", async () => {
+  for (const [i, v] of VARIANTS.entries()) {
+    const config = { ...BASE, ...v };
+    if (config.activation !== "elu") continue;
+    const cae = createCae(config, 10 + i);
+    randomise(cae, 100 + i);
+    const files = caeToOnnx(cae.config, await caeWeights(cae), {}, { eluAsExp: true });
+    for (const bytes of [files.encoder, files.decoder]) {
+      const ops = decodeOnnxModel(bytes).graph!.node!.map((n) => n.opType);
+      assert(!ops.includes("Elu") && ops.includes("Exp") && ops.includes("Max"), ops.join());
+    }
+    const s = await sessions(cae, { eluAsExp: true });
+    const B = 3;
+    // Wide inputs, so that both branches and large negative values are reached.
+    const frames = Float32Array.from(normals(rng(300 + i), B * config.height * config.width))
+      .map((x) => 4 * x);
+    const diffs = await compare(cae, s, frames, B);
+    for (const [k, d] of Object.entries(diffs)) assert(d < TOL, `${k}: max |diff| ${d} ≥ ${TOL}`);
+    for (const x of Object.values(s)) await x?.release();
+    for (const x of Object.values(cae.variables)) x.dispose();
+  }
+});
 
 // The real movies live beside the repository (../shared/data, or $SPARSEDYN_DATA), not in
 // it; where a checkout has none, this test is reported as ignored, as the readers' is.
