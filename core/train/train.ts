@@ -30,6 +30,11 @@ import type { ObjectiveOptions } from "./window_loss.ts";
 import { windowLoss } from "./window_loss.ts";
 import { asyncWindowGradients, asyncWindowLoss } from "./async_step.ts";
 import { Adam } from "./adam.ts";
+import {
+  checkPredictedFramesSteps,
+  DEFAULT_PREDICTED_FRAMES_STEPS,
+  predictedStepsSample,
+} from "./predicted_steps.ts";
 
 /**
  * Frames read on demand (a `Movie` is one): training then holds a batch of windows in
@@ -75,7 +80,7 @@ export function learningRateAt(
 }
 
 /** Settings of {@link trainCae}. */
-export interface TrainOptions extends ObjectiveOptions {
+export interface TrainOptions extends Omit<ObjectiveOptions, "predictedFramesSubset"> {
   /** The architecture. */
   cae: CaeConfig;
   /** Frames per window. */
@@ -96,6 +101,14 @@ export interface TrainOptions extends ObjectiveOptions {
   schedule?: "cosine" | "constant";
   /** Clip each step's gradient to this global norm (default: no clipping). */
   clipNorm?: number;
+  /**
+   * End to end: the predicted time steps decoded per window and step for the
+   * predicted-frames term (default 8), drawn without replacement from (seed, epoch, window
+   * start) — an unbiased estimate of the term and its gradient at about K/(L − p) of the
+   * second decoder pass's cost. 0, or ≥ L − p, decodes every step (the exact term). The
+   * validation loss always uses the exact term.
+   */
+  predictedFramesSteps?: number;
   /** Seed of the initial weights and of the window order. */
   seed: number;
   /** Called after each epoch. */
@@ -122,7 +135,10 @@ export interface EpochMetrics {
   reconstruction: number;
   /** One-step latent prediction error (standardised latents). */
   prediction: number;
-  /** Reconstruction error of the frames decoded from predicted latents. */
+  /**
+   * Reconstruction error of the frames decoded from predicted latents (as trained: the
+   * estimate from `predictedFramesSteps` steps per window).
+   */
   predictedFrames: number;
   /** Mean active-set size per equation of the VAR (end-to-end). */
   activeMean: number;
@@ -178,6 +194,8 @@ export async function trainCae(
       { argument: "clipNorm" },
     );
   }
+  const K = options.predictedFramesSteps ?? DEFAULT_PREDICTED_FRAMES_STEPS;
+  checkPredictedFramesSteps(K);
   if (!["cosine", "constant"].includes(options.schedule ?? "cosine")) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -243,7 +261,22 @@ export async function trainCae(
         options.epochs * stepsPerEpoch,
       );
       // One step on the mean loss of a batch of windows (the last batch may be smaller).
-      const wins = await Promise.all(order.slice(b, b + B).map(window));
+      const batch = order.slice(b, b + B);
+      const wins = await Promise.all(batch.map(window));
+      // Each window's own predicted steps, from (seed, epoch, start) only: the same for the
+      // fused and the async step, and for a resumed run.
+      const objectives = batch.map((start): ObjectiveOptions =>
+        options.mode === "end-to-end"
+          ? {
+            ...options,
+            predictedFramesSubset: predictedStepsSample(
+              options.windowLength - options.var.lags,
+              K,
+              { seed: options.seed, epoch, start },
+            ),
+          }
+          : options
+      );
       const parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
       const addParts = (p: typeof parts) => {
         for (const k of Object.keys(parts) as (keyof typeof parts)[]) parts[k] += p[k];
@@ -251,8 +284,8 @@ export async function trainCae(
       let loss = 0;
       if (readsAsync) {
         let sum: Record<string, Tensor> | undefined;
-        for (const win of wins) {
-          const r = await asyncWindowGradients(cae, win, options);
+        for (const [i, win] of wins.entries()) {
+          const r = await asyncWindowGradients(cae, win, objectives[i]);
           loss += r.total / wins.length;
           addParts(r.parts);
           if (!sum) sum = r.grads;
@@ -271,8 +304,8 @@ export async function trainCae(
         tf.dispose([...Object.values(sum!), ...Object.values(mean)]);
       } else {
         loss = optimizer.step(() => {
-          const totals = wins.map((win) => {
-            const l = windowLoss(cae, win, options);
+          const totals = wins.map((win, i) => {
+            const l = windowLoss(cae, win, objectives[i]);
             addParts(l.parts);
             return l.total;
           });
@@ -293,6 +326,7 @@ export async function trainCae(
       validation = 0;
       for (const s of split.validation) {
         const win = await window(s);
+        // The exact term (no subset): comparable across epochs and settings.
         validation += (await asyncWindowLoss(cae, win, options)).total;
         win.dispose();
       }

@@ -9,6 +9,7 @@
  *   "mode": "end-to-end", "skip": "mean", "epochs": 20, "windowLength": 64, "lags": 1,
  *   "lambdaFraction": 0.1, "learningRate": 0.001,
  *   "weights": { "reconstruction": 1, "prediction": 1, "predictedFrames": 1 },
+ *   "predictedFramesSteps": 8,
  *   "cae": { "channels": [16, 32, 32], "kernel": 3, "stride": 2, "activation": "elu",
  *            "latentChannels": 2, "staticChannels": 2 }
  * }
@@ -52,6 +53,7 @@ export type TrainConfig =
     | "seed"
     | "validationFraction"
     | "patience"
+    | "predictedFramesSteps"
   >
   & {
     /** Architecture settings; frame size comes from the data. */
@@ -90,6 +92,7 @@ const topLevel: Record<string, Check> = {
   validationFraction: (v) =>
     typeof v === "number" && v >= 0 && v < 1 ? undefined : "a number in [0, 1)",
   patience: integer(1),
+  predictedFramesSteps: integer(0),
 };
 
 const caeKeys: Record<string, Check> = {

@@ -2,7 +2,10 @@
  * The training objective of one window: frame reconstruction, and — end to end — the
  * one-step latent prediction error of the embedded VAR (on standardised latents, so it
  * cannot be lowered by shrinking them) and the reconstruction of the predicted frames
- * D(ẑ, static code). Weights come from the config.
+ * D(ẑ, static code). Weights come from the config. The predicted frames may be decoded at
+ * a subset of the predicted steps only (`predictedFramesSubset`): training draws K of them
+ * per window (`core/train/predicted_steps.ts`), an unbiased estimate at a fraction of the
+ * second decoder pass's cost; without a subset the term is exact.
  *
  * @example
  * ```ts
@@ -20,6 +23,7 @@
  * @module
  */
 import type { Cae } from "../model/cae.ts";
+import { SparsedynError } from "../errors.ts";
 import { type Scalar, type Tensor2D, type Tensor4D, tf } from "../model/tf.ts";
 import { type VarLayerOptions, varLoss } from "../model/var_layer.ts";
 import type { LassoFit } from "../var/lasso_at.ts";
@@ -42,6 +46,15 @@ export interface ObjectiveOptions {
   var: VarLayerOptions;
   /** Default { reconstruction: 1, prediction: 1, predictedFrames: 1 }. */
   weights?: LossWeights;
+  /**
+   * The predicted steps at which the predicted frames are decoded: distinct indices into
+   * the window's L − p predicted steps (0 is frame p). The term is then the mean squared
+   * error over those steps' pixels, an unbiased estimate of the whole term (and of its
+   * gradient) when the subset is drawn uniformly without replacement, as
+   * `predictedStepsSample` draws it. Default: every step (the exact term), as validation
+   * and evaluation use it.
+   */
+  predictedFramesSubset?: readonly number[];
 }
 
 /** The total loss (differentiable) and its parts (numbers, for the metrics). */
@@ -135,11 +148,47 @@ export function windowTerms(
   if (w.predictedFrames === 0) {
     return { total: tf.add(recW, predW) as Scalar, reconstruction: rec, prediction: pred };
   }
-  const predictedMaps = tf.reshape(prediction, [L - p, h, wd, C]) as Tensor4D;
-  const target = tf.slice(frames, [p, 0, 0, 0], [-1, -1, -1, -1]);
+  const n = L - p;
+  const subset = options.predictedFramesSubset;
+  let predicted = prediction, target: Tensor4D;
+  if (subset === undefined) target = tf.slice(frames, [p, 0, 0, 0], [-1, -1, -1, -1]);
+  else {
+    checkSubset(subset, n);
+    // A one-hot K×n selection matrix, not tf.gather: gather's gradient needs
+    // UnsortedSegmentSum, which the wasm backend lacks, and a product with exact zeros and
+    // ones copies the rows bit for bit. The frames are data: gather suffices for them.
+    const select = new Float32Array(subset.length * n);
+    subset.forEach((s, k) => select[k * n + s] = 1);
+    predicted = tf.matMul(tf.tensor2d(select, [subset.length, n]), prediction);
+    target = tf.gather(frames, tf.tensor1d(subset.map((s) => s + p), "int32"));
+  }
+  const predictedMaps = tf.reshape(predicted, [predicted.shape[0], h, wd, C]) as Tensor4D;
   const predFrames = tf.mean(
     tf.square(tf.sub(cae.decode(predictedMaps, staticCode), target)),
   ) as Scalar;
   const total = tf.addN([recW, predW, tf.mul(predFrames, w.predictedFrames)]) as Scalar;
   return { total, reconstruction: rec, prediction: pred, predictedFrames: predFrames };
+}
+
+function checkSubset(subset: readonly number[], n: number) {
+  const seen = new Set<number>();
+  for (const s of subset) {
+    if (!Number.isInteger(s) || s < 0 || s >= n || seen.has(s)) {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `predictedFramesSubset must hold distinct integers in [0, ${n}) (the window's predicted steps); got ${
+          JSON.stringify(subset)
+        }`,
+        { argument: "predictedFramesSubset" },
+      );
+    }
+    seen.add(s);
+  }
+  if (subset.length === 0) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      "predictedFramesSubset must hold at least one step (leave it out for all of them)",
+      { argument: "predictedFramesSubset" },
+    );
+  }
 }

@@ -62,6 +62,18 @@ for (const skip of ["mean", "none"] as const) {
   }
 }
 
+// Training's estimate of the predicted-frames term: the same subset in both steps.
+cases.push({
+  name: "end-to-end, lags 2, predicted frames at steps 0, 5, 21 of 22",
+  skip: "mean",
+  options: {
+    mode: "end-to-end",
+    var: { lags: 2, lambdaFraction: 0.1 },
+    weights: { reconstruction: 1, prediction: 0.7, predictedFrames: 1.3 },
+    predictedFramesSubset: [0, 5, 21],
+  },
+});
+
 for (const c of cases) {
   Deno.test(`asyncWindowGradients() equals the fused step's gradients (${c.name})`, async () => {
     await useBackend("cpu");
@@ -114,13 +126,20 @@ Deno.test("asyncWindowLoss() equals windowLoss() (end-to-end, validation)", asyn
   disposeCae(cae);
 });
 
-for (const mode of ["ae", "end-to-end"] as const) {
-  Deno.test(`asyncWindowGradients() leaves no tensor behind across steps (${mode})`, async () => {
+for (
+  const [mode, predictedFramesSubset] of [["ae"], ["end-to-end"], ["end-to-end", [2, 9]]] as const
+) {
+  const name = predictedFramesSubset ? `${mode}, 2 predicted steps` : mode;
+  Deno.test(`asyncWindowGradients() leaves no tensor behind across steps (${name})`, async () => {
     await useBackend("cpu");
     const cae = createCae(small(), 1);
     const opt = new Adam(1e-3, cae.variables);
     const frames = window(4);
-    const options: ObjectiveOptions = { mode, var: { lags: 1, lambdaFraction: 0.1 } };
+    const options: ObjectiveOptions = {
+      mode,
+      var: { lags: 1, lambdaFraction: 0.1 },
+      predictedFramesSubset,
+    };
     const counts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const before = tf.memory().numTensors;

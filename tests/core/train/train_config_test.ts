@@ -32,6 +32,7 @@ Deno.test("parseTrainConfig keeps every valid setting as given", () => {
     validationFraction: 0.2,
     patience: 2,
     weights: { reconstruction: 1, prediction: 0.5, predictedFrames: 0 },
+    predictedFramesSteps: 0,
     cae: {
       channels: [4, 8],
       kernel: 5,
@@ -57,6 +58,8 @@ Deno.test("parseTrainConfig rejects what it does not know, naming the key", () =
   fails('{"lambdaFraction": 1.5}', ['"lambdaFraction" must be a number in (0, 1]']);
   fails('{"validationFraction": 1}', ['"validationFraction"']);
   fails('{"learningRate": -1}', ['"learningRate" must be a positive number']);
+  fails('{"predictedFramesSteps": -1}', ['"predictedFramesSteps" must be an integer ≥ 0']);
+  fails('{"predictedFramesSteps": 2.5}', ['"predictedFramesSteps" must be an integer ≥ 0']);
   fails('{"cae": {"kernel": 2}}', ['"cae.kernel" must be an odd integer']);
   fails('{"cae": {"stride": 3}}', ['"cae.stride" must be 1 or 2']);
   fails('{"cae": {"channels": []}}', ['"cae.channels"']);
