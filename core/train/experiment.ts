@@ -39,6 +39,7 @@ import { scoreAgainstFootprints } from "../maps/footprint_score.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
 import { encodeAll, representationMeasures, windowMeasures } from "./evaluate.ts";
 import { trainCae } from "./train.ts";
+import { DEFAULT_PREDICTED_FRAMES_STEPS } from "./predicted_steps.ts";
 
 /** One arm of the comparison. */
 export interface ExperimentArm {
@@ -72,6 +73,11 @@ export interface ExperimentOptions {
   lambdaFraction?: number;
   /** Adam step size (default 2e-3). */
   learningRate?: number;
+  /**
+   * End to end: predicted steps per window and step at which the predicted frames are
+   * decoded (default: trainCae's, 8; 0: all of them, the exact term).
+   */
+  predictedFramesSteps?: number;
   /** Architecture overrides of `defaultCaeConfig` (default none). */
   cae?: Partial<Omit<CaeConfig, "height" | "width" | "skip">>;
   /**
@@ -158,6 +164,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     windowLength: options.windowLength ?? 32,
     lambdaFraction: options.lambdaFraction ?? 0.1,
     learningRate: options.learningRate ?? 2e-3,
+    predictedFramesSteps: options.predictedFramesSteps ?? DEFAULT_PREDICTED_FRAMES_STEPS,
     fields: options.fields ?? 3,
     cae: options.cae ?? {},
     maps: options.maps ?? { frames: 24, steps: 8 },
@@ -198,6 +205,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
         stride: L,
         epochs: settings.epochs,
         learningRate: settings.learningRate,
+        predictedFramesSteps: settings.predictedFramesSteps,
         seed,
       });
       const seconds = (performance.now() - t0) / 1000;
@@ -454,7 +462,13 @@ For each of ${s.seeds.length} seeds (${
     s.seeds.join(", ")
   }): ${s.fields} synthetic fields of view (${s.size}×${s.size} pixels, ${s.cells} cells, ${s.frames} frames each; a sparse stable VAR(1) drives the cells' calcium; generator: \`core/data/synthetic.ts\`), each movie scaled to mean 0 and variance 1. Every arm trains one model on the first ${
     Math.round(s.trainFraction * 100)
-  }% of all fields together (windows of ${s.windowLength} frames, ${s.epochs} epochs, Adam ${s.learningRate}, VAR λ = ${s.lambdaFraction}·λ_max per window), from the same initial weights, with the default architecture (\`defaultCaeConfig\`). The measures, averaged over fields (\`core/train/evaluate.ts\`):
+  }% of all fields together (windows of ${s.windowLength} frames, ${s.epochs} epochs, Adam ${s.learningRate}, VAR λ = ${s.lambdaFraction}·λ_max per window), from the same initial weights, with the default architecture (\`defaultCaeConfig\`). End to end, the objective adds the VAR's one-step latent prediction error and the reconstruction of the frames decoded from the predicted latents; ${
+    s.predictedFramesSteps === 0 || s.predictedFramesSteps >= s.windowLength - 1
+      ? "the latter over every predicted step of each window"
+      : `the latter is estimated at each step on ${s.predictedFramesSteps} of a window's ${
+        s.windowLength - 1
+      } predicted steps, drawn at random without replacement (an unbiased estimate at a fraction of a second decoder pass's cost; \`predictedFramesSteps\`)`
+  }. The measures, averaged over fields (\`core/train/evaluate.ts\`):
 
 - **reconstruction**: held-out frame MSE against the input frames (movie variance = 1);
 - **vs clean**: held-out MSE of the decoded frames against the noiseless frames (the input frames' own error against them, the noise, is ${

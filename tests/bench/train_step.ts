@@ -1,6 +1,8 @@
 // Benchmark: training-step throughput (frames/s) of the default autoencoder, AE-only and
-// end to end (through the VAR layer): on wasm with the fused step (what training uses there)
-// and the async step (what webgpu needs), with 1 thread and with one per core (each thread
+// end to end (through the VAR layer; the predicted frames decoded at training's default
+// number of random predicted steps, and, in a row of its own, at all of them — the exact
+// term): on wasm with the fused step (what training uses there) and the async step (what
+// webgpu needs), with 1 thread and with one per core (each thread
 // count in a process of its own: the wasm backend's count is fixed once it has started), on
 // webgpu where an adapter exists (a software one is marked so, and measured with fewer
 // steps), and the same architecture in PyTorch on the CPU (Debian's python3-torch, the same
@@ -12,7 +14,11 @@ import { createCae, defaultCaeConfig } from "../../core/model/cae.ts";
 import { tf } from "../../core/model/tf.ts";
 import { Adam } from "../../core/train/adam.ts";
 import { asyncWindowGradients } from "../../core/train/async_step.ts";
-import { windowLoss } from "../../core/train/window_loss.ts";
+import { type ObjectiveOptions, windowLoss } from "../../core/train/window_loss.ts";
+import {
+  DEFAULT_PREDICTED_FRAMES_STEPS,
+  predictedStepsSample,
+} from "../../core/train/predicted_steps.ts";
 
 const H = 64, W = 64, L = 64, STEPS = 8;
 const config = defaultCaeConfig(H, W);
@@ -23,13 +29,23 @@ async function ours(
   step: "fused" | "async",
   steps = STEPS,
   weights?: { reconstruction: number; prediction: number; predictedFrames: number },
+  predictedFramesSteps = DEFAULT_PREDICTED_FRAMES_STEPS,
 ) {
   await useBackend(backend);
   const cae = createCae(config, 1);
   const opt = new Adam(1e-3, cae.variables);
   const x = tf.randomNormal([L, H, W, 1], 0, 1, "float32", 1) as tf.Tensor4D;
-  const options = { mode, var: { lags: 1, lambdaFraction: 0.1 }, weights };
+  let drawn = 0;
   const one = async () => {
+    // A fresh subset each step, drawn as trainCae draws it (0: every predicted step).
+    const options: ObjectiveOptions = {
+      mode,
+      var: { lags: 1, lambdaFraction: 0.1 },
+      weights,
+      predictedFramesSubset: mode === "end-to-end"
+        ? predictedStepsSample(L - 1, predictedFramesSteps, { seed: 1, epoch: 0, start: drawn++ })
+        : undefined,
+    };
     if (step === "fused") {
       opt.step(() => windowLoss(cae, x, options).total);
       return;
@@ -87,6 +103,12 @@ async function wasmRows(): Promise<{ name: string; ae: number; e2e: number }[]> 
   const aeFused = await ours("wasm", "ae", "fused");
   return [
     { name: "fused step", ae: aeFused, e2e: await ours("wasm", "end-to-end", "fused") },
+    // The predicted frames decoded at every predicted step: the term training estimates.
+    {
+      name: "fused, exact predicted-frames term",
+      ae: aeFused,
+      e2e: await ours("wasm", "end-to-end", "fused", STEPS, undefined, 0),
+    },
     // What the VAR layer itself costs: end to end without the predicted frames' decoder pass.
     {
       name: "fused, no predicted-frames term",
@@ -167,7 +189,9 @@ if (Deno.args.includes("--wasm-rows")) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => "| " + r.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
   console.log(
-    `Training step, default autoencoder, ${L}-frame windows of ${H}×${W}; ` +
+    `Training step, default autoencoder, ${L}-frame windows of ${H}×${W}; end to end, the ` +
+      `predicted frames at ${DEFAULT_PREDICTED_FRAMES_STEPS} of ${L - 1} predicted steps ` +
+      `unless the row says otherwise; ` +
       `peer: PyTorch ${peers.get(1)!.torch}, same thread count as the row`,
   );
   console.log(line(head));
