@@ -56,6 +56,101 @@ export function padTransposeNhwc(
   }
 }
 
+/**
+ * Shifted, strided copies of single-channel maps, one row per offset: for offset t = (dr,
+ * dc), out[t, b, p, q] = src[b, p·sh + dr, q·sw + dc], zero where that pixel does not
+ * exist. With one input or one output channel, the filter gradient is a matrix product of
+ * these rows (k² of them) with the other side's values: XNNPACK's convolutions compute
+ * channels in tiles of 8–16, so a single channel would cost as much as a tile.
+ *
+ * @param src [B, SH, SW] values (int32 view: moves keep every bit).
+ * @param srcShape [B, SH, SW].
+ * @param grid [DH, DW]: the rows' pixel grid.
+ * @param stride [sh, sw].
+ * @param offsets (dr, dc) per row.
+ * @param out [offsets, B, DH, DW] values.
+ */
+export function shiftedRows(
+  src: Int32Array,
+  srcShape: readonly [number, number, number],
+  grid: readonly [number, number],
+  stride: readonly [number, number],
+  offsets: readonly (readonly [number, number])[],
+  out: Int32Array,
+): void {
+  const [B, SH, SW] = srcShape, [DH, DW] = grid, [sh, sw] = stride;
+  out.fill(0);
+  let o = 0;
+  for (const [dr, dc] of offsets) {
+    // Columns q whose source column q·sw + dc exists.
+    const q0 = Math.max(0, Math.ceil(-dc / sw)), q1 = Math.min(DW, Math.ceil((SW - dc) / sw));
+    for (let b = 0; b < B; b++) {
+      for (let p = 0; p < DH; p++, o += DW) {
+        const r = p * sh + dr;
+        if (r < 0 || r >= SH || q1 <= q0) continue;
+        let i = (b * SH + r) * SW + q0 * sw + dc;
+        for (let q = q0; q < q1; q++, i += sw) out[o + q] = src[i];
+      }
+    }
+  }
+}
+
+/**
+ * The filter gradient as k² rows × a matrix, when one side has one channel (stride 1 for
+ * one output channel), else undefined.
+ */
+function byRows(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  backend: unknown,
+): tf.TensorInfo | undefined {
+  const KH = info.filterHeight, KW = info.filterWidth, sh = info.strideHeight;
+  const sw = info.strideWidth, { top, left } = info.padInfo;
+  const [B, H, W, Ci] = x.shape, [, OH, OW, Co] = dy.shape;
+  const taps: [number, number][] = [];
+  for (let kh = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) taps.push([kh, kw]);
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return undefined;
+  if (Ci === 1) {
+    // dW[t, co] = Σ_n P[t, n] dy[n, co]; P's row t: x at each output pixel's tap t.
+    const rows = allocate(backend, [KH * KW, B * OH * OW], "float32");
+    shiftedRows(
+      heapI32(backend, x),
+      [B, H, W],
+      [OH, OW],
+      [sh, sw],
+      taps.map(([kh, kw]) => [kh - top, kw - left]),
+      heapI32(backend, rows),
+    );
+    const r = tf.tidy(() => {
+      const P = tf.engine().makeTensorFromTensorInfo(rows) as tf.Tensor2D;
+      const g = tf.reshape(borrow<tf.Tensor4D>(dy, backend), [B * OH * OW, Co]);
+      return tf.reshape(tf.matMul(P, g), [KH, KW, 1, Co]);
+    });
+    return handOver(r, backend);
+  }
+  if (Co === 1 && sh === 1 && sw === 1) {
+    // dW[t, ci] = Σ_m D[t, m] x[m, ci] over input pixels m; D's row t: dy at the output
+    // pixel that reaches m through tap t.
+    const rows = allocate(backend, [KH * KW, B * H * W], "float32");
+    shiftedRows(
+      heapI32(backend, dy),
+      [B, OH, OW],
+      [H, W],
+      [1, 1],
+      taps.map(([kh, kw]) => [top - kh, left - kw]),
+      heapI32(backend, rows),
+    );
+    const r = tf.tidy(() => {
+      const D = tf.engine().makeTensorFromTensorInfo(rows) as tf.Tensor2D;
+      const xs = tf.reshape(borrow<tf.Tensor4D>(x, backend), [B * H * W, Ci]);
+      return tf.reshape(tf.matMul(D, xs), [KH, KW, Ci, 1]);
+    });
+    return handOver(r, backend);
+  }
+  return undefined;
+}
+
 type Attrs = {
   strides: number | [number, number];
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
@@ -82,6 +177,8 @@ export const conv2dBackpropFilterConfig: tf.KernelConfig = {
       a.pad,
       a.dimRoundingMode,
     );
+    const rows = byRows(x, dy, info, backend);
+    if (rows) return rows;
     const [KH, KW] = [info.filterHeight, info.filterWidth];
     const { top, bottom, left, right } = info.padInfo;
     const pad = [top, bottom, left, right].map((p) => Math.max(p, 0)) as [
