@@ -28,6 +28,7 @@
 import { tf } from "../tf.ts";
 import { borrow, handOver } from "./borrow.ts";
 import { allocate, heapI32 } from "./heap.ts";
+import { copyRun } from "./moves.ts";
 
 type Attrs = {
   strides: number | [number, number];
@@ -101,17 +102,21 @@ export function interleavePhases(
   s: number,
   out: Int32Array,
 ): void {
-  const [B, H, W, C] = shape, Hp = H / s, Wp = W / s;
+  // `| 0`: sizes that arrive as doubles would make every loop counter a double in V8's
+  // code (measured 4× slower).
+  const B = shape[0] | 0, H = shape[1] | 0, W = shape[2] | 0, C = shape[3] | 0;
+  s |= 0;
+  const Hp = (H / s) | 0, Wp = (W / s) | 0;
   for (let a = 0; a < s; a++) {
     for (let bb = 0; bb < s; bb++) {
       const p = phases[a * s + bb];
       let i = 0;
       for (let b = 0; b < B; b++) {
         for (let y = 0; y < Hp; y++) {
-          let o = ((b * H + y * s + a) * W + bb) * C;
-          for (let x = 0; x < Wp; x++, o += s * C) {
-            if (p) { for (let c = 0; c < C; c++) out[o + c] = p[i++]; }
-            else out.fill(0, o, o + C);
+          const o = ((b * H + y * s + a) * W + bb) * C;
+          for (let x = 0; x < Wp; x++, i += C) {
+            if (p) copyRun(out, o + x * s * C, p, i, C);
+            else out.fill(0, o + x * s * C, o + x * s * C + C);
           }
         }
       }

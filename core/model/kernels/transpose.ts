@@ -12,8 +12,8 @@
  * ```ts
  * import { transposeValues } from "./transpose.ts";
  *
- * const out = new Float32Array(6);
- * transposeValues(Float32Array.of(1, 2, 3, 4, 5, 6), [2, 3], [1, 0], out);
+ * const out = new Int32Array(6);
+ * transposeValues(Int32Array.of(1, 2, 3, 4, 5, 6), [2, 3], [1, 0], out);
  * if (out.join() !== "1,4,2,5,3,6") throw new Error(out.join());
  * ```
  *
@@ -21,6 +21,7 @@
  */
 import type { tf } from "../tf.ts";
 import { allocate, heapI32, isWasmBackend } from "./heap.ts";
+import { copyRun, scatter } from "./moves.ts";
 
 /**
  * The same permutation on the fewest axes: size-1 axes dropped, and input axes that stay
@@ -34,6 +35,9 @@ export function collapsePermutation(
   shape: readonly number[],
   perm: readonly number[],
 ): { shape: number[]; perm: number[] } {
+  // `| 0`: sizes that arrive as doubles would make every loop counter a double in V8's
+  // code (measured 4× slower).
+  shape = shape.map((n) => n | 0);
   const keep = shape.map((n) => n !== 1);
   const index: number[] = [];
   let next = 0;
@@ -62,11 +66,11 @@ export function collapsePermutation(
  * @param perm The permutation.
  * @param out Output values (same length), C order in the permuted shape.
  */
-export function transposeValues<T extends Float32Array | Int32Array>(
-  x: T,
+export function transposeValues(
+  x: Int32Array,
   shape: readonly number[],
   perm: readonly number[],
-  out: T,
+  out: Int32Array,
 ): void {
   const c = collapsePermutation(shape, perm);
   const r = c.shape.length;
@@ -88,10 +92,7 @@ export function transposeValues<T extends Float32Array | Int32Array>(
   if (p[r - 1] === r - 1) {
     // Innermost axis kept: whole runs on both sides.
     const run = s[r - 1];
-    eachOuter(s, inStride, outStrideOf, [r - 1], (i, o) => {
-      if (run >= 128) out.set(x.subarray(i, i + run), o);
-      else for (let k = 0; k < run; k++) out[o + k] = x[i + k]; // short: no subarray object
-    });
+    eachOuter(s, inStride, outStrideOf, [r - 1], (i, o) => copyRun(out, o, x, i, run));
     return;
   }
   // The tile: X = the output's innermost axis (input stride sa), Y = the input's innermost
@@ -101,7 +102,7 @@ export function transposeValues<T extends Float32Array | Int32Array>(
   const X = s[a], Y = s[r - 1], sa = inStride[a], sy = outStrideOf[r - 1];
   const m = r >= 3 && r - 2 !== a ? r - 2 : -1;
   const M = m >= 0 ? s[m] : 1, om = m >= 0 ? outStrideOf[m] : 0;
-  const TM = Math.max(1, Math.min(M, Math.floor(256 / Y)));
+  const TM = Math.max(1, Math.min(M, Math.floor(256 / Y))) | 0;
   const TY = Math.min(Y, 256);
   const skip = m >= 0 ? [a, m, r - 1] : [a, r - 1];
   eachOuter(s, inStride, outStrideOf, skip, (bi, bo) => {
@@ -111,9 +112,8 @@ export function transposeValues<T extends Float32Array | Int32Array>(
         const y1 = Math.min(Y, y0 + TY);
         for (let xx = 0; xx < X; xx++) {
           for (let mm = m0; mm < m1; mm++) {
-            let i = bi + xx * sa + mm * Y + y0; // input axis m has stride Y (it is next to Y)
-            let o = bo + xx + mm * om + y0 * sy;
-            for (let y = y0; y < y1; y++, o += sy) out[o] = x[i++];
+            // Input axis m has stride Y (it is next to Y).
+            scatter(out, bo + xx + mm * om + y0 * sy, sy, x, bi + xx * sa + mm * Y + y0, y1 - y0);
           }
         }
       }
