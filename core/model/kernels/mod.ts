@@ -17,6 +17,7 @@ import { tf } from "../tf.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { conv2dOneOutputKernel } from "./conv2d_one_output.ts";
+import { identityKernel } from "./identity.ts";
 import { padKernel } from "./pad.ts";
 import { sumKernel } from "./sum.ts";
 import { transposeKernel } from "./transpose.ts";
@@ -40,6 +41,7 @@ export const WRAPPED_KERNELS: {
   { kernelName: tf.PadV2, backendName: "wasm", wrap: padKernel },
   { kernelName: tf.Sum, backendName: "wasm", wrap: sumKernel },
   { kernelName: tf.Conv2D, backendName: "wasm", wrap: conv2dOneOutputKernel },
+  { kernelName: tf.Identity, backendName: "wasm", wrap: identityKernel },
 ];
 
 // Our wrappers, so that registering twice does not wrap a wrapper.

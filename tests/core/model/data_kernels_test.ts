@@ -150,3 +150,22 @@ Deno.test("Sum on wasm equals cpu (relative 1e-6) over leading axes, keepDims, o
     );
   }
 });
+
+Deno.test("Identity on wasm shares the data, and the clone outlives its source with the right values", async () => {
+  await useBackend("wasm");
+  const x = tf.tensor([1.5, -2, 3], [3]);
+  const before = tf.engine().backend.numDataIds();
+  const y = tf.clone(x);
+  assertEquals(tf.engine().backend.numDataIds(), before, "no new buffer");
+  x.dispose();
+  assertEquals(Array.from(y.dataSync()), [1.5, -2, 3]);
+  y.dispose();
+  assertEquals(tf.engine().backend.numDataIds(), before - 1, "freed with the last reference");
+  // A variable assigned after a clone was taken: the clone keeps the old values.
+  const v = tf.variable(tf.tensor([1, 2]));
+  const c = tf.clone(v);
+  v.assign(tf.tensor([5, 6]));
+  assertEquals(Array.from(c.dataSync()), [1, 2]);
+  assertEquals(Array.from(v.dataSync()), [5, 6]);
+  tf.dispose([c, v]);
+});
