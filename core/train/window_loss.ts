@@ -134,19 +134,22 @@ export function windowTerms(
 ): WindowTerms {
   const w = options.weights ?? { reconstruction: 1, prediction: 1, predictedFrames: 1 };
   const L = frames.shape[0];
-  const rec = tf.mean(tf.square(tf.sub(cae.decode(maps, staticCode), frames))) as Scalar;
+  const squaredError = (decoded: Tensor4D, target: Tensor4D) =>
+    tf.mean(tf.square(tf.sub(decoded, target))) as Scalar;
   if (options.mode === "ae") {
+    const rec = squaredError(cae.decode(maps, staticCode), frames);
     return { total: tf.mul(rec, w.reconstruction) as Scalar, reconstruction: rec };
   }
   const [h, wd, C] = cae.latentShape;
   const z = tf.reshape(maps, [L, h * wd * C]) as Tensor2D;
   const p = options.var.lags;
   const { loss: pred, prediction } = latentLoss(z);
-  const recW = tf.mul(rec, w.reconstruction), predW = tf.mul(pred, w.prediction);
-  // Decoding the predicted latents costs a second pass through the decoder (most of an
-  // end-to-end step's extra time): skip it when its weight is 0.
+  const predW = tf.mul(pred, w.prediction);
+  // Without the predicted frames' term, only the window's own frames are decoded.
   if (w.predictedFrames === 0) {
-    return { total: tf.add(recW, predW) as Scalar, reconstruction: rec, prediction: pred };
+    const rec = squaredError(cae.decode(maps, staticCode), frames);
+    const total = tf.add(tf.mul(rec, w.reconstruction), predW) as Scalar;
+    return { total, reconstruction: rec, prediction: pred };
   }
   const n = L - p;
   const subset = options.predictedFramesSubset;
@@ -162,11 +165,19 @@ export function windowTerms(
     predicted = tf.matMul(tf.tensor2d(select, [subset.length, n]), prediction);
     target = tf.gather(frames, tf.tensor1d(subset.map((s) => s + p), "int32"));
   }
-  const predictedMaps = tf.reshape(predicted, [predicted.shape[0], h, wd, C]) as Tensor4D;
-  const predFrames = tf.mean(
-    tf.square(tf.sub(cae.decode(predictedMaps, staticCode), target)),
-  ) as Scalar;
-  const total = tf.addN([recW, predW, tf.mul(predFrames, w.predictedFrames)]) as Scalar;
+  const K = predicted.shape[0];
+  const predictedMaps = tf.reshape(predicted, [K, h, wd, C]) as Tensor4D;
+  // The window's maps and the predicted ones through the decoder in one batch: frames are
+  // decoded independently, so each comes out as it would alone, and one pass of L + K
+  // frames costs far less than a second pass of K (each pass has a fixed cost of its own).
+  const decoded = cae.decode(tf.concat([maps, predictedMaps], 0) as Tensor4D, staticCode);
+  const rec = squaredError(tf.slice(decoded, [0, 0, 0, 0], [L, -1, -1, -1]), frames);
+  const predFrames = squaredError(tf.slice(decoded, [L, 0, 0, 0], [K, -1, -1, -1]), target);
+  const total = tf.addN([
+    tf.mul(rec, w.reconstruction),
+    predW,
+    tf.mul(predFrames, w.predictedFrames),
+  ]) as Scalar;
   return { total, reconstruction: rec, prediction: pred, predictedFrames: predFrames };
 }
 

@@ -1,12 +1,14 @@
 // Benchmark: training-step throughput (frames/s) of the default autoencoder, AE-only and
 // end to end (through the VAR layer; the predicted frames decoded at training's default
 // number of random predicted steps, and, in a row of its own, at all of them — the exact
-// term): on wasm with the fused step (what training uses there) and the async step (what
-// webgpu needs), with 1 thread and with one per core (each thread
+// term), the configurations of a row group timed step by step in turn so that their ratios
+// hold on a busy machine: on wasm with the fused step (what training uses there) and the
+// async step (what webgpu needs), with 1 thread and with one per core (each thread
 // count in a process of its own: the wasm backend's count is fixed once it has started), on
 // webgpu where an adapter exists (a software one is marked so, and measured with fewer
 // steps), and the same architecture in PyTorch on the CPU (Debian's python3-torch, the same
-// thread count as the row) in the same run; prints the ratios.
+// thread count as the row, run before and after ours, its faster run kept) in the same run;
+// prints the ratios.
 //
 //   deno task bench     (or: deno run -A tests/bench/train_step.ts)
 import { MAX_WASM_THREADS, useBackend, webgpuAdapter } from "../../core/model/backend.ts";
@@ -23,50 +25,66 @@ import {
 const H = 64, W = 64, L = 64, STEPS = 8;
 const config = defaultCaeConfig(H, W);
 
-async function ours(
-  backend: "wasm" | "webgpu",
-  mode: "ae" | "end-to-end",
-  step: "fused" | "async",
-  steps = STEPS,
-  weights?: { reconstruction: number; prediction: number; predictedFrames: number },
-  predictedFramesSteps = DEFAULT_PREDICTED_FRAMES_STEPS,
-) {
+/** One configuration to time: a model, an optimiser and a step of its own. */
+interface Arm {
+  mode: "ae" | "end-to-end";
+  step: "fused" | "async";
+  weights?: { reconstruction: number; prediction: number; predictedFrames: number };
+  /** End to end: predicted steps decoded per step (0: all, the exact term). */
+  predictedFramesSteps?: number;
+}
+
+/**
+ * Frames/s of each arm, with steps interleaved (A B C A B C …) so that the other tenants
+ * of a shared machine slow every arm alike and the ratios hold; the median step of each.
+ */
+async function ours(backend: "wasm" | "webgpu", arms: Arm[], steps = STEPS): Promise<number[]> {
   await useBackend(backend);
-  const cae = createCae(config, 1);
-  const opt = new Adam(1e-3, cae.variables);
   const x = tf.randomNormal([L, H, W, 1], 0, 1, "float32", 1) as tf.Tensor4D;
-  let drawn = 0;
-  const one = async () => {
-    // A fresh subset each step, drawn as trainCae draws it (0: every predicted step).
-    const options: ObjectiveOptions = {
-      mode,
-      var: { lags: 1, lambdaFraction: 0.1 },
-      weights,
-      predictedFramesSubset: mode === "end-to-end"
-        ? predictedStepsSample(L - 1, predictedFramesSteps, { seed: 1, epoch: 0, start: drawn++ })
-        : undefined,
+  const runners = arms.map((arm) => {
+    const cae = createCae(config, 1);
+    const opt = new Adam(1e-3, cae.variables);
+    let drawn = 0;
+    const one = async () => {
+      // A fresh subset each step, drawn as trainCae draws it (0: every predicted step).
+      const options: ObjectiveOptions = {
+        mode: arm.mode,
+        var: { lags: 1, lambdaFraction: 0.1 },
+        weights: arm.weights,
+        predictedFramesSubset: arm.mode === "end-to-end"
+          ? predictedStepsSample(
+            L - 1,
+            arm.predictedFramesSteps ?? DEFAULT_PREDICTED_FRAMES_STEPS,
+            { seed: 1, epoch: 0, start: drawn++ },
+          )
+          : undefined,
+      };
+      if (arm.step === "fused") {
+        opt.step(() => windowLoss(cae, x, options).total);
+        return;
+      }
+      const r = await asyncWindowGradients(cae, x, options);
+      opt.applyGradients(r.grads);
+      tf.dispose(Object.values(r.grads));
     };
-    if (step === "fused") {
-      opt.step(() => windowLoss(cae, x, options).total);
-      return;
-    }
-    const r = await asyncWindowGradients(cae, x, options);
-    opt.applyGradients(r.grads);
-    tf.dispose(Object.values(r.grads));
-  };
-  for (let i = 0; i < 3; i++) await one(); // warm up (kernels compiled, buffers sized)
-  // The median step: this machine's other tenants make single steps slow now and then.
-  const times: number[] = [];
+    return { cae, opt, one, times: [] as number[] };
+  });
+  // Warm up (kernels compiled, buffers sized).
+  for (let i = 0; i < 3; i++) for (const r of runners) await r.one();
   for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await one();
-    times.push(performance.now() - t0);
+    for (const r of runners) {
+      const t0 = performance.now();
+      await r.one();
+      r.times.push(performance.now() - t0);
+    }
   }
-  times.sort((a, b) => a - b);
-  const fps = L / (times[Math.floor(times.length / 2)] / 1000);
-  opt.dispose();
-  tf.dispose([x, ...Object.values(cae.variables)]);
-  return fps;
+  tf.dispose(x);
+  return runners.map((r) => {
+    r.opt.dispose();
+    tf.dispose(Object.values(r.cae.variables));
+    const t = r.times.sort((a, b) => a - b);
+    return L / (t[Math.floor(t.length / 2)] / 1000);
+  });
 }
 
 async function torch(threads: number) {
@@ -100,30 +118,27 @@ async function torch(threads: number) {
 
 /** The wasm rows for this process's thread count (SPARSEDYN_WASM_THREADS). */
 async function wasmRows(): Promise<{ name: string; ae: number; e2e: number }[]> {
-  const aeFused = await ours("wasm", "ae", "fused");
-  return [
-    { name: "fused step", ae: aeFused, e2e: await ours("wasm", "end-to-end", "fused") },
+  const [ae, sampled, exact, noTerm] = await ours("wasm", [
+    { mode: "ae", step: "fused" },
+    { mode: "end-to-end", step: "fused" },
     // The predicted frames decoded at every predicted step: the term training estimates.
-    {
-      name: "fused, exact predicted-frames term",
-      ae: aeFused,
-      e2e: await ours("wasm", "end-to-end", "fused", STEPS, undefined, 0),
-    },
+    { mode: "end-to-end", step: "fused", predictedFramesSteps: 0 },
     // What the VAR layer itself costs: end to end without the predicted frames' decoder pass.
     {
-      name: "fused, no predicted-frames term",
-      ae: aeFused,
-      e2e: await ours("wasm", "end-to-end", "fused", STEPS, {
-        reconstruction: 1,
-        prediction: 1,
-        predictedFrames: 0,
-      }),
+      mode: "end-to-end",
+      step: "fused",
+      weights: { reconstruction: 1, prediction: 1, predictedFrames: 0 },
     },
-    {
-      name: "async step",
-      ae: await ours("wasm", "ae", "async"),
-      e2e: await ours("wasm", "end-to-end", "async"),
-    },
+  ]);
+  const [aeAsync, e2eAsync] = await ours("wasm", [
+    { mode: "ae", step: "async" },
+    { mode: "end-to-end", step: "async" },
+  ]);
+  return [
+    { name: "fused step", ae, e2e: sampled },
+    { name: "fused, exact predicted-frames term", ae, e2e: exact },
+    { name: "fused, no predicted-frames term", ae, e2e: noTerm },
+    { name: "async step", ae: aeAsync, e2e: e2eAsync },
   ];
 }
 
@@ -145,8 +160,16 @@ if (Deno.args.includes("--wasm-rows")) {
 } else {
   const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_WASM_THREADS);
   const threadCounts = cores > 1 ? [1, cores] : [1];
+  // The peer runs before and after our rows and keeps its faster run: a busy moment on a
+  // shared machine should not make it look slow.
   const peers = new Map<number, Awaited<ReturnType<typeof torch>>>();
-  for (const t of threadCounts) peers.set(t, await torch(t));
+  const runPeers = async () => {
+    for (const t of threadCounts) {
+      const p = await torch(t), before = peers.get(t);
+      if (!before || !(before.framesPerSecond >= p.framesPerSecond)) peers.set(t, p);
+    }
+  };
+  await runPeers();
   const rows: string[][] = [];
   const row = (name: string, ae: number, e2e: number, threads: number) => {
     const peer = peers.get(threads)!;
@@ -161,8 +184,11 @@ if (Deno.args.includes("--wasm-rows")) {
     ]);
   };
   const wasmFused = new Map<number, number>();
-  for (const t of threadCounts) {
-    for (const r of await wasmRowsIn(t)) {
+  const measured = new Map<number, Awaited<ReturnType<typeof wasmRowsIn>>>();
+  for (const t of threadCounts) measured.set(t, await wasmRowsIn(t));
+  await runPeers();
+  for (const [t, rs] of measured) {
+    for (const r of rs) {
       if (r.name === "fused step") wasmFused.set(t, r.ae);
       row(`wasm, ${r.name} (${t} thread${t > 1 ? "s" : ""})`, r.ae, r.e2e, t);
     }
@@ -171,12 +197,11 @@ if (Deno.args.includes("--wasm-rows")) {
   if (adapter.kind !== "none") {
     // A software adapter (Mesa's llvmpipe) takes seconds per step: fewer steps there.
     const steps = adapter.kind === "software" ? 2 : STEPS;
-    row(
-      `webgpu, async step (${adapter.kind}: ${adapter.description})`,
-      await ours("webgpu", "ae", "async", steps),
-      await ours("webgpu", "end-to-end", "async", steps),
-      cores,
-    );
+    const [ae, e2e] = await ours("webgpu", [
+      { mode: "ae", step: "async" },
+      { mode: "end-to-end", step: "async" },
+    ], steps);
+    row(`webgpu, async step (${adapter.kind}: ${adapter.description})`, ae, e2e, cores);
   } else rows.push([`webgpu: ${adapter.description}`, "—", "—", "—", "—", "—"]);
   const head = [
     "backend",
