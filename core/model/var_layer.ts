@@ -268,6 +268,134 @@ export function varStatisticsAdjoint(
   return { gradGSym, gradC: Float32Array.from(gradC) };
 }
 
+/** The lagged design and targets of a window (float64, row-major), centred, and ȳ. */
+function windowDesign(
+  z: ArrayLike<number>,
+  L: number,
+  d: number,
+  p: number,
+): { Xc: Float64Array; Yc: Float64Array; yMean: Float64Array } {
+  const n = L - p, m = p * d;
+  const Xc = new Float64Array(n * m), Yc = new Float64Array(n * d);
+  for (let t = 0; t < n; t++) {
+    for (let k = 1; k <= p; k++) {
+      for (let j = 0; j < d; j++) Xc[t * m + (k - 1) * d + j] = z[(t + p - k) * d + j];
+    }
+    for (let j = 0; j < d; j++) Yc[t * d + j] = z[(t + p) * d + j];
+  }
+  const xMean = columnMeans(Xc, n, m), yMean = columnMeans(Yc, n, d);
+  for (let i = 0; i < n * m; i++) Xc[i] -= xMean[i % m];
+  for (let i = 0; i < n * d; i++) Yc[i] -= yMean[i % d];
+  return { Xc, Yc, yMean };
+}
+
+/**
+ * A window's lagged design, centred, and the statistics the lasso needs, in float64 from
+ * its values: the fused step and the asynchronous one (webgpu) both fit on these, so their
+ * fits agree exactly.
+ *
+ * @param z Latent sequence, L×d row-major (e.g. the standardised latents' values).
+ * @param L Frames.
+ * @param d Latents.
+ * @param p VAR order.
+ * @returns Xc (n×pd), Yc (n×d), ȳ, G = XcᵀXc, C = XcᵀYc and YcᵀYc's diagonal.
+ *
+ * @example
+ * ```ts
+ * import { windowStatistics } from "./var_layer.ts";
+ *
+ * const s = windowStatistics([1, 2, 4, 8], 4, 1, 1); // z = 1, 2, 4, 8
+ * // X = 1, 2, 4 and Y = 2, 4, 8, centred: G = 14/3, C = 28/3.
+ * if (Math.abs(s.G[0] - 14 / 3) > 1e-12 || Math.abs(s.C[0] - 28 / 3) > 1e-12) throw new Error("G, C");
+ * ```
+ */
+export function windowStatistics(
+  z: ArrayLike<number>,
+  L: number,
+  d: number,
+  p: number,
+): {
+  Xc: Float64Array;
+  Yc: Float64Array;
+  yMean: Float64Array;
+  G: Float64Array;
+  C: Float64Array;
+  yty: Float64Array;
+} {
+  const n = L - p, m = p * d;
+  const w = windowDesign(z, L, d, p);
+  const yty = new Float64Array(d);
+  for (let i = 0; i < n * d; i++) yty[i % d] += w.Yc[i] * w.Yc[i];
+  return { ...w, G: crossProduct(w.Xc, w.Xc, n, m, m), C: crossProduct(w.Xc, w.Yc, n, m, d), yty };
+}
+
+function columnMeans(A: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += A[r * cols + c];
+  for (let c = 0; c < cols; c++) out[c] /= rows;
+  return out;
+}
+
+/** AᵀB for A (rows×a) and B (rows×b): a×b. */
+function crossProduct(A: Float64Array, B: Float64Array, rows: number, a: number, b: number) {
+  const out = new Float64Array(a * b);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < a; i++) {
+      const v = A[r * a + i];
+      if (v !== 0) axpy(out, i * b, v, B, r * b, b);
+    }
+  }
+  return out;
+}
+
+/** AB for A (rows×k) and B (k×cols): rows×cols. */
+function product(
+  A: Float64Array,
+  B: Float64Array | Float32Array,
+  rows: number,
+  k: number,
+  cols: number,
+) {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < k; i++) {
+      const v = A[r * k + i];
+      if (v !== 0) axpy(out, r * cols, v, B, i * cols, cols);
+    }
+  }
+  return out;
+}
+
+/** ABᵀ for A (rows×k) and B (cols×k): rows×cols. */
+function productTransposed(
+  A: Float64Array | Float32Array,
+  B: Float64Array | Float32Array,
+  rows: number,
+  k: number,
+  cols: number,
+) {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[r * cols + c] = dot(A, r * k, B, c * k, k);
+  }
+  return out;
+}
+
+// The inner loops as functions of their own, so that V8 optimises them whole.
+function axpy(y: Float64Array, o: number, a: number, x: ArrayLike<number>, i: number, n: number) {
+  for (let k = 0; k < n; k++) y[o + k] += a * x[i + k];
+}
+
+function dot(x: ArrayLike<number>, i: number, y: ArrayLike<number>, j: number, n: number) {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += x[i + k] * y[j + k];
+  return s;
+}
+
+function addInto(y: Float64Array, x: Float64Array) {
+  for (let i = 0; i < y.length; i++) y[i] += x[i];
+}
+
 /**
  * Fits the VAR of one window and predicts its frames p … L−1, differentiably.
  *
@@ -282,40 +410,41 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
   checkVarLayerOptions(L, options);
   const n = L - p, m = p * d;
   let fit!: LassoFit;
-  const body = (zIn: Tensor, save: tf.GradSaveFunc) => {
-    const { Xc, Yc, yMean } = centredDesign(zIn as Tensor2D, p);
-    const stats = fitVarStatistics(
-      tf.matMul(Xc, Xc, true, false).dataSync(),
-      tf.matMul(Xc, Yc, true, false).dataSync(),
-      n,
-      options,
-      options.bic ? tf.sum(tf.square(Yc), 0).dataSync() : undefined,
-    );
+  // Forward and backward in float64 JavaScript on the window's values (L×d, a few thousand
+  // numbers): as backend ops they were ~40 tiny kernels per step, each paying a dispatch
+  // (and, with threads, a wake-up of the pool) that cost more than its arithmetic.
+  const body = (zIn: Tensor) => {
+    const w = windowStatistics(zIn.dataSync(), L, d, p);
+    const stats = fitVarStatistics(w.G, w.C, n, options, options.bic ? w.yty : undefined);
     fit = stats.fit;
-    const beta = tf.tensor2d(Float32Array.from(fit.beta), [m, d]);
-    const value = tf.add(tf.matMul(Xc, beta), yMean) as Tensor2D;
-    save([Xc, Yc, beta]);
-    const gradFunc = (dy: Tensor, saved: Tensor[]) => {
-      const [xc, yc, b] = saved as Tensor2D[];
-      const dY = dy as Tensor2D;
-      const dBeta = Float64Array.from(tf.matMul(xc, dY, true, false).dataSync());
+    // Ŷ = Xc β + ȳ.
+    const pred = product(w.Xc, fit.beta, n, m, d);
+    for (let i = 0; i < n * d; i++) pred[i] += w.yMean[i % d];
+    const value = tf.tensor2d(Float32Array.from(pred), [n, d]);
+    const gradFunc = (dy: Tensor) => {
+      const dY = Float64Array.from(dy.dataSync());
+      const dBeta = crossProduct(w.Xc, dY, n, m, d);
       const { gradGSym, gradC } = varStatisticsAdjoint(stats, dBeta, options);
-      const gC = tf.tensor2d(gradC, [m, d]);
-      let dXc = tf.add(
-        tf.matMul(dY, b, false, true),
-        tf.add(tf.matMul(xc, tf.tensor2d(gradGSym, [m, m])), tf.matMul(yc, gC, false, true)),
-      );
-      let dYc = tf.matMul(xc, gC);
+      // dXc = dŶ βᵀ + Xc (Ḡ + Ḡᵀ) + Yc C̄ᵀ,  dYc = Xc C̄.
+      const dXc = productTransposed(dY, fit.beta, n, d, m);
+      addInto(dXc, product(w.Xc, gradGSym, n, m, m));
+      addInto(dXc, productTransposed(w.Yc, gradC, n, d, m));
+      const dYc = product(w.Xc, gradC, n, m, d);
       // Centring: subtract the column means of the gradient; the intercept adds dŶ's mean.
-      dXc = tf.sub(dXc, tf.mean(dXc, 0, true));
-      dYc = tf.add(tf.sub(dYc, tf.mean(dYc, 0, true)), tf.mean(dY, 0, true));
+      const xBar = columnMeans(dXc, n, m), yBar = columnMeans(dYc, n, d);
+      const dyBar = columnMeans(dY, n, d);
       // Un-lag: X's block k came from z[p−k … L−1−k], Y from z[p … L−1].
-      const parts: Tensor2D[] = [tf.pad(dYc as Tensor2D, [[p, 0], [0, 0]])];
-      for (let k = 1; k <= p; k++) {
-        const block = tf.slice(dXc, [0, (k - 1) * d], [n, d]) as Tensor2D;
-        parts.push(tf.pad(block, [[p - k, k], [0, 0]]));
+      const dz = new Float32Array(L * d);
+      for (let t = 0; t < n; t++) {
+        for (let j = 0; j < d; j++) {
+          dz[(t + p) * d + j] += dYc[t * d + j] - yBar[j] + dyBar[j];
+        }
+        for (let k = 1; k <= p; k++) {
+          const o = (t + p - k) * d, a0 = (k - 1) * d;
+          for (let j = 0; j < d; j++) dz[o + j] += dXc[t * m + a0 + j] - xBar[a0 + j];
+        }
       }
-      return [tf.addN(parts)];
+      return [tf.tensor2d(dz, [L, d])];
     };
     return { value, gradFunc };
   };

@@ -43,6 +43,7 @@ import {
   standardisedLoss,
   type VarStatistics,
   varStatisticsAdjoint,
+  windowStatistics,
 } from "../model/var_layer.ts";
 import type { LassoFit } from "../var/lasso_at.ts";
 import { type ObjectiveOptions, type WindowLoss, windowTerms } from "./window_loss.ts";
@@ -81,17 +82,12 @@ async function forward(cae: Cae, frames: Tensor4D, options: ObjectiveOptions): P
   const staticCode = cae.encodeStatic?.(mean);
   const maps = cae.encode(frames);
   if (options.mode === "ae") return { mean, maps, staticCode };
-  const [G, C, Yty] = tf.tidy(() => {
-    const { Xc, Yc } = centredDesign(standardise(latents(cae, maps)).zs, p);
-    return [
-      tf.matMul(Xc, Xc, true, false),
-      tf.matMul(Xc, Yc, true, false),
-      tf.sum(tf.square(Yc), 0), // each equation's total sum of squares, for the rule "bic"
-    ];
-  });
-  const [g, c, yty] = await Promise.all([G.data(), C.data(), Yty.data()]);
-  tf.dispose([G, C, Yty]);
-  const stats = fitVarStatistics(g, c, L - p, options.var, yty);
+  // The statistics as the fused step computes them (in float64 from the standardised
+  // latents), so that both fit the same lasso.
+  const zs = tf.tidy(() => standardise(latents(cae, maps)).zs);
+  const w = windowStatistics(await zs.data(), L, cae.latentSize, p);
+  zs.dispose();
+  const stats = fitVarStatistics(w.G, w.C, L - p, options.var, w.yty);
   const beta = tf.tensor2d(Float32Array.from(stats.fit.beta), [stats.fit.m, stats.fit.d]);
   return { mean, maps, staticCode, stats, beta };
 }
