@@ -147,6 +147,11 @@ export type {
   ExperimentResult,
   ExperimentRun,
 } from "./core/train/experiment.ts";
+export {
+  DEFAULT_PREDICTED_FRAMES_STEPS,
+  predictedStepsSample,
+} from "./core/train/predicted_steps.ts";
+export type { PredictedStepsKey } from "./core/train/predicted_steps.ts";
 export { trainCae } from "./core/train/train.ts";
 export type { EpochMetrics, FrameSource, TrainOptions } from "./core/train/train.ts";
 export { trainRun } from "./core/train/train_run.ts";
@@ -276,6 +281,7 @@ export type {
 } from "./core/stats/map_condition_test.ts";
 export {
   caeToOnnx,
+  type CaeToOnnxOptions,
   caeWeights,
   type OnnxExportInfo,
   type OnnxModels,
