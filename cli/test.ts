@@ -6,9 +6,9 @@ import { SparsedynError } from "../core/errors.ts";
 import { readMatrix } from "../core/data/read_matrix.ts";
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { conditionTest, type ConditionTestResult } from "../core/stats/condition_test.ts";
-import { type EncodedSeries, runEncoder } from "../core/stats/encode_for_test.ts";
+import { type EncodedSeries, modelEncoder } from "../core/stats/encode_for_test.ts";
 import { mapConditionTest } from "../core/stats/map_condition_test.ts";
-import { loadModel } from "../core/runs/load_model.ts";
+import { type LoadedModel, loadModel } from "../core/runs/load_model.ts";
 import type { Recording } from "../core/stats/series_windows.ts";
 import { testJson, writeTestJson } from "../core/stats/test_json.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
@@ -284,7 +284,11 @@ export const test: Command = {
       ? "all"
       : numberFlag(values.components, "--components", { integer: true, min: 1 });
 
-    let encoder: Awaited<ReturnType<typeof runEncoder>> | undefined;
+    // One model for both tests, and with --maps each movie encoded once: the map test
+    // reuses the latents the coefficient test encoded.
+    let model: LoadedModel | undefined;
+    let encoder: ReturnType<typeof modelEncoder> | undefined;
+    const encoded = new Map<string, Float64Array>();
     if (run !== undefined) {
       let st: Deno.FileInfo | undefined;
       try {
@@ -298,7 +302,16 @@ export const test: Command = {
         });
       }
       await useBackend(backend as BackendName);
-      encoder = await runEncoder(run);
+      model = await loadModel(run);
+      const own = modelEncoder(model);
+      encoder = {
+        lags: own.lags,
+        async encode(path: string) {
+          const e = await own.encode(path);
+          if (values.maps) encoded.set(path, e.series);
+          return e;
+        },
+      };
       lags ??= encoder.lags;
     }
     let result: ConditionTestResult;
@@ -333,6 +346,7 @@ export const test: Command = {
         standardize: !values.raw,
       });
     } catch (err) {
+      model?.dispose(); // the map test will not run
       // Errors about a[i] / b[i] name the file too (for --json's `file`).
       const m = err instanceof SparsedynError ? /^([ab])\[(\d+)\]$/.exec(err.argument ?? "") : null;
       if (err instanceof SparsedynError && m && !err.file) {
@@ -344,11 +358,9 @@ export const test: Command = {
         });
       }
       throw err;
-    } finally {
-      encoder?.dispose();
     }
-    if (values.maps && run !== undefined) {
-      const model = await loadModel(run);
+    if (!values.maps) model?.dispose();
+    if (values.maps && model !== undefined) {
       try {
         result.maps = await mapConditionTest(model, aFiles, bFiles, {
           lags: result.settings.lags,
@@ -359,6 +371,7 @@ export const test: Command = {
           alpha,
           seed,
           downsample: mapGrid,
+          latents: encoded,
         });
       } finally {
         model.dispose();

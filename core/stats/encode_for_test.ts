@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { encodeMovie, loadModel } from "../runs/load_model.ts";
+import { encodeMovie, type LoadedModel, loadModel } from "../runs/load_model.ts";
 
 /** A movie's latent series. */
 export interface EncodedSeries {
@@ -47,13 +47,26 @@ export async function runEncoder(runDir: string): Promise<{
   dispose(): void;
 }> {
   const model = await loadModel(runDir);
+  return { ...modelEncoder(model), dispose: () => model.dispose() };
+}
+
+/**
+ * A loaded model's encoder for condition tests (the caller keeps and disposes the model,
+ * e.g. to make contribution maps with it too).
+ *
+ * @param model From `loadModel`.
+ * @returns `encode(moviePath)` and the run's lags.
+ */
+export function modelEncoder(model: LoadedModel): {
+  lags: number;
+  encode(moviePath: string): Promise<EncodedSeries>;
+} {
   return {
     lags: model.lags,
     async encode(moviePath: string) {
       const { latents, T, d } = await encodeMovie(model, moviePath);
       return { series: latents, T, d, lags: model.lags };
     },
-    dispose: () => model.dispose(),
   };
 }
 

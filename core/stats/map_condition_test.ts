@@ -61,6 +61,11 @@ export interface MapConditionTestOptions extends
   downsample?: number;
   /** Progress: movies done, movies in all. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Latents of these movies already encoded by the same model (T×d, by path, e.g. for the
+   * coefficient test): used instead of encoding the movie again.
+   */
+  latents?: ReadonlyMap<string, Float64Array>;
 }
 
 /** One grid cell's test. */
@@ -134,7 +139,10 @@ export async function mapConditionTest(
   for (const [condition, movies] of [["a", a], ["b", b]] as const) {
     for (const [i, path] of movies.entries()) {
       await withPreprocessedMovie(model, path, async (frames, shape, meanImage) => {
-        const latents = await encodeAll(model.cae, frames, shape.frames);
+        const known = options.latents?.get(path);
+        const latents = known?.length === shape.frames * model.cae.latentSize
+          ? known
+          : await encodeAll(model.cae, frames, shape.frames);
         // The same windows and blocks as the coefficient test.
         const cut = cutWindows(
           [{ series: latents, T: shape.frames, d: model.cae.latentSize, name: path }],

@@ -13,7 +13,7 @@ import {
   type SynthPlan,
 } from "../../../core/data/synthetic.ts";
 import { useBackend } from "../../../core/model/backend.ts";
-import { loadModel } from "../../../core/runs/load_model.ts";
+import { encodeMovie, loadModel } from "../../../core/runs/load_model.ts";
 import { mapConditionTest } from "../../../core/stats/map_condition_test.ts";
 import { trainRun } from "../../../core/train/train_run.ts";
 
@@ -90,6 +90,17 @@ Deno.test("map condition test: silencing the dynamics of two cells is found, ove
       const nul = await mapConditionTest(model, [`${dir}/a.npy`], [`${dir}/null_b.npy`], options);
       assert(nul.pValue > 0.05, `null: p = ${nul.pValue}`);
       assert(nul.variability.ratio < alt.variability.ratio, "between/within larger under B");
+
+      // Latents handed over (as the CLI hands over the coefficient test's, so that each
+      // movie is encoded once) give the same result as encoding the movies here.
+      const za = await encodeMovie(model, `${dir}/a.npy`);
+      const zb = await encodeMovie(model, `${dir}/null_b.npy`);
+      const given = new Map([[`${dir}/a.npy`, za.latents], [`${dir}/null_b.npy`, zb.latents]]);
+      const same = await mapConditionTest(model, [`${dir}/a.npy`], [`${dir}/null_b.npy`], {
+        ...options,
+        latents: given,
+      });
+      assertEquals([same.statistic, same.pValue], [nul.statistic, nul.pValue]);
 
       // A movie of another frame size is named.
       await Deno.writeFile(`${dir}/small.npy`, encodeNpy(new Float64Array(60 * 64), [60, 8, 8]));
