@@ -27,7 +27,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
+import { concatFits, lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
 import { lassoAdjoint } from "../var/lasso_adjoint.ts";
 import { larsPathBatch, lassoPathBatch } from "../var/lasso_path.ts";
 import { selectByBic } from "../var/select.ts";
@@ -204,39 +204,7 @@ function bicFit(
     for (let a = 0; a < m; a++) c[a] = C[a * d + r];
     return lassoAtBatch(G, c, n, { steps: selectByBic(path).index }, { method });
   });
-  const beta = new Float64Array(m * d);
-  fits.forEach((f, r) => f.beta.forEach((v, a) => (beta[a * d + r] = v)));
-  const activeStart = new Int32Array(d + 1);
-  fits.forEach((f, r) => (activeStart[r + 1] = activeStart[r] + f.active.length));
-  const cat = <T extends Int32Array | Int8Array>(
-    make: (k: number) => T,
-    key: (f: LassoFit) => T,
-  ) => {
-    const out = make(fits.reduce((k, f) => k + key(f).length, 0));
-    let o = 0;
-    for (const f of fits) {
-      out.set(key(f), o);
-      o += key(f).length;
-    }
-    return out;
-  };
-  return {
-    method,
-    mode: "breakpoint",
-    m,
-    d,
-    n,
-    beta,
-    lambdas: Float64Array.from(fits, (f) => f.lambdas[0]),
-    active: cat((k) => new Int32Array(k), (f) => f.active),
-    activeStart,
-    signs: cat((k) => new Int8Array(k), (f) => f.signs),
-    eventKind: cat((k) => new Int8Array(k), (f) => f.eventKind),
-    eventVariable: cat((k) => new Int32Array(k), (f) => f.eventVariable),
-    eventSign: cat((k) => new Int8Array(k), (f) => f.eventSign),
-    stop: fits.map((f) => f.stop[0]),
-    degenerate: cat((k) => new Int32Array(k), (f) => f.degenerate),
-  };
+  return concatFits(fits);
 }
 
 /**

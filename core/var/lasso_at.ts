@@ -215,3 +215,70 @@ export function lassoAtBatch(
 ): LassoFit {
   return fitAt(G, C, n, target, options, "C");
 }
+
+/**
+ * Fits of disjoint blocks of responses (same G, n and method) as one fit, the blocks' responses
+ * in order: β's columns side by side, the per-response arrays concatenated. Used to merge
+ * responses fitted separately (in parallel, or each at its own breakpoint).
+ *
+ * @param fits The blocks' fits, in response order.
+ * @returns One fit of all their responses.
+ *
+ * @example
+ * ```ts
+ * import { concatFits, lassoAtBatch } from "./lasso_at.ts";
+ *
+ * const G = Float64Array.of(2, 0.5, 0.5, 1), C = Float64Array.of(1, -0.4, 0.2, 0.8); // m = 2, d = 2
+ * const both = lassoAtBatch(G, C, 10, { lambda: 0.01 });
+ * const col = (r: number) => Float64Array.of(C[r], C[2 + r]);
+ * const merged = concatFits([0, 1].map((r) => lassoAtBatch(G, col(r), 10, { lambda: 0.01 })));
+ * if (merged.beta.join() !== both.beta.join()) throw new Error("the same fit");
+ * ```
+ */
+export function concatFits(fits: readonly LassoFit[]): LassoFit {
+  const { method, mode, m, n } = fits[0];
+  const d = fits.reduce((k, f) => k + f.d, 0);
+  const beta = new Float64Array(m * d);
+  let r0 = 0;
+  for (const f of fits) {
+    for (let a = 0; a < m; a++) {
+      for (let r = 0; r < f.d; r++) beta[a * d + r0 + r] = f.beta[a * f.d + r];
+    }
+    r0 += f.d;
+  }
+  const activeStart = new Int32Array(d + 1);
+  let o = 0, k = 0;
+  for (const f of fits) {
+    for (let r = 0; r < f.d; r++) activeStart[++k] = o + f.activeStart[r + 1];
+    o += f.active.length;
+  }
+  const cat = <T extends Int32Array | Int8Array | Float64Array>(
+    make: (length: number) => T,
+    key: (f: LassoFit) => T,
+  ) => {
+    const out = make(fits.reduce((s, f) => s + key(f).length, 0));
+    let at = 0;
+    for (const f of fits) {
+      out.set(key(f), at);
+      at += key(f).length;
+    }
+    return out;
+  };
+  return {
+    method,
+    mode,
+    m,
+    d,
+    n,
+    beta,
+    lambdas: cat((l) => new Float64Array(l), (f) => f.lambdas),
+    active: cat((l) => new Int32Array(l), (f) => f.active),
+    activeStart,
+    signs: cat((l) => new Int8Array(l), (f) => f.signs),
+    eventKind: cat((l) => new Int8Array(l), (f) => f.eventKind),
+    eventVariable: cat((l) => new Int32Array(l), (f) => f.eventVariable),
+    eventSign: cat((l) => new Int8Array(l), (f) => f.eventSign),
+    stop: fits.flatMap((f) => f.stop),
+    degenerate: cat((l) => new Int32Array(l), (f) => f.degenerate),
+  };
+}
