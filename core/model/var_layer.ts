@@ -317,13 +317,7 @@ function crossProduct(A: Float64Array, B: Float64Array, rows: number, a: number,
 }
 
 /** AB for A (rows×k) and B (k×cols): rows×cols. */
-function product(
-  A: Float64Array,
-  B: Float64Array | Float32Array,
-  rows: number,
-  k: number,
-  cols: number,
-) {
+function product(A: Float64Array, B: Float64Array, rows: number, k: number, cols: number) {
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < k; i++) {
@@ -336,8 +330,8 @@ function product(
 
 /** ABᵀ for A (rows×k) and B (cols×k): rows×cols. */
 function productTransposed(
-  A: Float64Array | Float32Array,
-  B: Float64Array | Float32Array,
+  A: Float64Array,
+  B: Float64Array,
   rows: number,
   k: number,
   cols: number,
@@ -350,11 +344,11 @@ function productTransposed(
 }
 
 // The inner loops as functions of their own, so that V8 optimises them whole.
-function axpy(y: Float64Array, o: number, a: number, x: ArrayLike<number>, i: number, n: number) {
+function axpy(y: Float64Array, o: number, a: number, x: Float64Array, i: number, n: number) {
   for (let k = 0; k < n; k++) y[o + k] += a * x[i + k];
 }
 
-function dot(x: ArrayLike<number>, i: number, y: ArrayLike<number>, j: number, n: number) {
+function dot(x: Float64Array, i: number, y: Float64Array, j: number, n: number) {
   let s = 0;
   for (let k = 0; k < n; k++) s += x[i + k] * y[j + k];
   return s;
@@ -392,7 +386,10 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
     const gradFunc = (dy: Tensor) => {
       const dY = Float64Array.from(dy.dataSync());
       const dBeta = crossProduct(w.Xc, dY, n, m, d);
-      const { gradGSym, gradC } = varStatisticsAdjoint(stats, dBeta, options);
+      const adj = varStatisticsAdjoint(stats, dBeta, options);
+      // Float64 throughout: the products' loops then see one array type (mixed float32 and
+      // float64 arguments made them 3–4× slower).
+      const gradGSym = Float64Array.from(adj.gradGSym), gradC = Float64Array.from(adj.gradC);
       // dXc = dŶ βᵀ + Xc (Ḡ + Ḡᵀ) + Yc C̄ᵀ,  dYc = Xc C̄.
       const dXc = productTransposed(dY, fit.beta, n, d, m);
       addInto(dXc, product(w.Xc, gradGSym, n, m, m));
