@@ -22,7 +22,7 @@ import {
   predictedStepsSample,
 } from "../../core/train/predicted_steps.ts";
 
-const H = 64, W = 64, L = 64, STEPS = 8;
+const H = 64, W = 64, L = 64, STEPS = 12;
 const config = defaultCaeConfig(H, W);
 
 /** One configuration to time: a model, an optimiser and a step of its own. */
@@ -72,7 +72,10 @@ async function ours(backend: "wasm" | "webgpu", arms: Arm[], steps = STEPS): Pro
   // Warm up (kernels compiled, buffers sized).
   for (let i = 0; i < 3; i++) for (const r of runners) await r.one();
   for (let i = 0; i < steps; i++) {
-    for (const r of runners) {
+    // Each round starts one arm later, so that no arm always follows the same one (an arm
+    // after a heavy one inherits its caches and heap).
+    for (let k = 0; k < runners.length; k++) {
+      const r = runners[(i + k) % runners.length];
       const t0 = performance.now();
       await r.one();
       r.times.push(performance.now() - t0);
