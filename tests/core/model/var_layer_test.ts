@@ -81,17 +81,19 @@ function loss64(
 }
 
 for (
-  const [p, rule] of [
-    [1, { lambda: 0.2 }],
-    [2, { lambda: 0.1 }],
-    [1, { steps: 3 }],
-    [1, { bic: true }],
-    [2, { bic: true }],
+  const [p, rule, d] of [
+    [1, { lambda: 0.2 }, 3],
+    [2, { lambda: 0.1 }, 3],
+    // d = 6 (m = 12): the layer's products take four rows and columns at a time, plus the rest.
+    [2, { lambda: 0.1 }, 6],
+    [1, { steps: 3 }, 3],
+    [1, { bic: true }, 3],
+    [2, { bic: true }, 3],
   ] as const
 ) {
-  Deno.test(`varLayer() gradient equals float64 finite differences (p = ${p}, ${JSON.stringify(rule)})`, async () => {
+  Deno.test(`varLayer() gradient equals float64 finite differences (p = ${p}, d = ${d}, ${JSON.stringify(rule)})`, async () => {
     await useBackend("cpu");
-    const L = 30, d = 3, n = L - p, u = uniform(7 + p);
+    const L = 30, n = L - p, u = uniform(7 + p);
     // BIC keeps an empty model on white noise: give it a series with dynamics to find.
     const z = "bic" in rule
       ? simulateVar({ d, p, T: L, seed: 5, density: 0.5, radius: 0.95 }).series
