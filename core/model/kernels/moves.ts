@@ -84,3 +84,45 @@ export function copyRun(
   if (count >= 128) out.set(src.subarray(i, i + count), o);
   else for (let k = 0; k < count; k++) out[o + k] = src[i + k];
 }
+
+/**
+ * Calls f(input offset, output offset) for every index of the given axes (in C order, the
+ * last axis fastest), the offsets moving by each axis's stride on either side: the walk
+ * over the axes that a kernel's innermost run does not cover.
+ *
+ * @param shape Sizes, per axis.
+ * @param axes The axes walked, outer to inner.
+ * @param inStride Input stride per axis.
+ * @param outStride Output stride per axis.
+ * @param f Called once per index.
+ * @param i0 Input offset of the first index (default 0).
+ * @param o0 Output offset of the first index (default 0).
+ */
+export function forEachOffset(
+  shape: readonly number[],
+  axes: readonly number[],
+  inStride: readonly number[],
+  outStride: readonly number[],
+  f: (i: number, o: number) => void,
+  i0 = 0,
+  o0 = 0,
+): void {
+  const idx = new Array<number>(axes.length).fill(0);
+  let i = i0, o = o0;
+  for (;;) {
+    f(i, o);
+    let k = axes.length - 1;
+    for (; k >= 0; k--) {
+      const ax = axes[k];
+      if (++idx[k] < shape[ax]) {
+        i += inStride[ax];
+        o += outStride[ax];
+        break;
+      }
+      i -= (shape[ax] - 1) * inStride[ax];
+      o -= (shape[ax] - 1) * outStride[ax];
+      idx[k] = 0;
+    }
+    if (k < 0) return;
+  }
+}

@@ -18,7 +18,7 @@
  */
 import type { tf } from "../tf.ts";
 import { allocate, heapF32, heapI32, isWasmBackend } from "./heap.ts";
-import { copyRun } from "./moves.ts";
+import { copyRun, forEachOffset } from "./moves.ts";
 
 /**
  * Copies x into out, which is x's shape grown by `paddings` (before, after) per axis and
@@ -47,27 +47,17 @@ export function padValues(
   while (first > 0 && paddings[first][0] === 0 && paddings[first][1] === 0) first--;
   let run = 1;
   for (let k = first; k < r; k++) run *= shape[k];
+  const inStride = new Array<number>(r), outStride = new Array<number>(r);
   let offset = 0;
-  const outStride = new Array<number>(r);
-  for (let k = r - 1, b = 1; k >= 0; k--) {
+  for (let k = r - 1, a = 1, b = 1; k >= 0; k--) {
+    inStride[k] = a;
+    a *= shape[k];
     outStride[k] = b;
     b *= outShape[k];
   }
   for (let k = 0; k < r; k++) offset += paddings[k][0] * outStride[k];
-  const idx = new Array<number>(first).fill(0);
-  for (let i = 0, o = offset;; i += run) {
-    copyRun(out, o, x, i, run);
-    let k = first - 1;
-    for (; k >= 0; k--) {
-      if (++idx[k] < shape[k]) {
-        o += outStride[k];
-        break;
-      }
-      o -= (shape[k] - 1) * outStride[k];
-      idx[k] = 0;
-    }
-    if (k < 0) return;
-  }
+  const outer = Array.from({ length: first }, (_, k) => k);
+  forEachOffset(shape, outer, inStride, outStride, (i, o) => copyRun(out, o, x, i, run), 0, offset);
 }
 
 /**

@@ -21,7 +21,7 @@
  */
 import type { tf } from "../tf.ts";
 import { allocate, heapI32, isWasmBackend } from "./heap.ts";
-import { copyRun, scatter } from "./moves.ts";
+import { copyRun, forEachOffset, scatter } from "./moves.ts";
 
 /**
  * The same permutation on the fewest axes: size-1 axes dropped, and input axes that stay
@@ -129,25 +129,7 @@ function eachOuter(
   skip: number[],
   f: (i: number, o: number) => void,
 ): void {
-  const axes = s.map((_, k) => k).filter((k) => !skip.includes(k));
-  const idx = new Array<number>(axes.length).fill(0);
-  let i = 0, o = 0;
-  for (;;) {
-    f(i, o);
-    let k = axes.length - 1;
-    for (; k >= 0; k--) {
-      const ax = axes[k];
-      if (++idx[k] < s[ax]) {
-        i += inStride[ax];
-        o += outStrideOf[ax];
-        break;
-      }
-      i -= (s[ax] - 1) * inStride[ax];
-      o -= (s[ax] - 1) * outStrideOf[ax];
-      idx[k] = 0;
-    }
-    if (k < 0) return;
-  }
+  forEachOffset(s, s.map((_, k) => k).filter((k) => !skip.includes(k)), inStride, outStrideOf, f);
 }
 
 /**
