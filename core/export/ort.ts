@@ -65,6 +65,11 @@ export interface OrtSessionOptions {
   device?: OrtDevice;
   /** Threads inside one operator (default: onnxruntime's choice, all cores). */
   threads?: number;
+  /**
+   * onnxruntime's graph optimisations (default "all"); "disabled" for a graph that
+   * onnxruntime has already optimised (see `ortCpuGraph`).
+   */
+  optimization?: "all" | "disabled";
 }
 
 // Written in full, not through the import map, so that mod.ts also works imported by URL.
@@ -143,7 +148,7 @@ export async function ortSession(
   let session: Awaited<ReturnType<OrtModule["InferenceSession"]["create"]>>;
   const opts = {
     executionProviders: [device],
-    graphOptimizationLevel: "all" as const,
+    graphOptimizationLevel: options.optimization ?? "all",
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
   };
   try {

@@ -1,5 +1,6 @@
 // Benchmark: encoding throughput (frames/s) of the default model on onnxruntime-node (CPU
-// provider) against the same model on tfjs-wasm, on the same frames in the same process,
+// provider; the engine's rewritten graph, and onnxruntime's own optimisation of it for
+// comparison) against the same model on tfjs-wasm, on the same frames in the same process,
 // at 64×64 and 128×128, with 1 thread and with one per core (each thread count in a process
 // of its own: the wasm backend's count is fixed once it has started); then the peak RSS of
 // `encode` streaming synthetic uint16 movies of 10 000 and 100 000 frames (64×64) from disk
@@ -63,18 +64,19 @@ async function throughputs(
 /** ORT and tfjs-wasm frames/s per frame size, with this process's thread count. */
 async function throughputRows(
   threads: number,
-): Promise<{ size: number; ort: number; wasm: number }[]> {
+): Promise<{ size: number; ort: number; ortOwn: number; wasm: number }[]> {
   await useBackend("cpu"); // building the model's variables; the engines pick their own
   const out = [];
   for (const size of SIZES) {
     const model = await defaultModel(size);
     const n = size === 64 ? 2048 : 768;
     const frames = Float32Array.from(normals(uniform(7), n * size * size));
-    const [ort, wasm] = await throughputs(model, frames, n, [
+    const [ort, ortOwn, wasm] = await throughputs(model, frames, n, [
       { engine: "ort", threads },
+      { engine: "ort", threads, rewrite: false },
       { engine: "tfjs", backend: "wasm" },
     ]);
-    out.push({ size, ort, wasm });
+    out.push({ size, ort, ortOwn, wasm });
   }
   return out;
 }
@@ -114,6 +116,7 @@ for (const threads of cores > 1 ? [1, cores] : [1]) {
       `${r.size}×${r.size}`,
       String(threads),
       f0(r.ort),
+      f0(r.ortOwn),
       f0(r.wasm),
       `${(r.ort / r.wasm).toFixed(1)}×`,
     ]);
@@ -128,7 +131,9 @@ console.log(
     `frames, ${navigator.hardwareConcurrency} cores (frames/s, median of 5 interleaved passes; ` +
     "both engines with the row's threads)",
 );
-console.log(table(["frames", "threads", "ORT", "tfjs-wasm", "ORT / wasm"], rows));
+console.log(
+  table(["frames", "threads", "ORT", "ORT, own graph", "tfjs-wasm", "ORT / wasm"], rows),
+);
 for (const [size, b] of Object.entries(best)) {
   console.log(
     `${size}×${size}: fastest ORT ${f0(b.ort)} frames/s, fastest tfjs-wasm ${f0(b.wasm)} ` +
