@@ -297,6 +297,7 @@ export {
   ortSession,
   type OrtSessionOptions,
 } from "./core/export/ort.ts";
+export { ortCpuGraph } from "./core/export/ort_cpu_graph.ts";
 export {
   encodeMovieToNpy,
   type EncodeOptions,
