@@ -99,10 +99,35 @@ export function defaultOrtBatch(height: number, width: number): number {
 }
 
 /**
- * A session on `ortCpuGraph`'s rewrite of the encoder, if it removes anything and gives the
- * latents of `plain` (onnxruntime's own optimisation of the same graph) on a probe batch of
- * seeded normal frames (to 1e-5 of their scale: the same kernels run on the same values, so
- * they agree to the bit in practice); otherwise undefined, and the caller keeps `plain`.
+ * Whether `candidate` gives the latents of `reference` on a probe batch of seeded normal
+ * frames, to 1e-5 of their scale (a NaN anywhere is a mismatch).
+ *
+ * @param reference The session to match.
+ * @param candidate The session to check.
+ * @param dims The probe's shape, [n, 1, H, W].
+ * @returns True when every latent agrees.
+ */
+export async function probeAgrees(
+  reference: OrtSession,
+  candidate: OrtSession,
+  dims: number[],
+): Promise<boolean> {
+  const probe = {
+    data: Float32Array.from(normals(uniform(1), dims.reduce((a, b) => a * b))),
+    dims,
+  };
+  const want = (await reference.run({ frames: probe }, ["latent_flat"])).latent_flat.data;
+  const got = (await candidate.run({ frames: probe }, ["latent_flat"])).latent_flat.data;
+  let scale = 1;
+  for (const v of want) scale = Math.max(scale, Math.abs(v));
+  return got.length === want.length && want.every((v, i) => Math.abs(got[i] - v) <= 1e-5 * scale);
+}
+
+/**
+ * A session on `ortCpuGraph`'s rewrite of the encoder, if it removes anything, loads, and
+ * gives the latents of `plain` (onnxruntime's own optimisation of the same graph) on a probe
+ * batch ({@link probeAgrees}: the same kernels on the same values agree to the bit in
+ * practice); otherwise undefined, and the caller keeps `plain`.
  */
 async function rewrittenSession(
   graph: Uint8Array,
@@ -110,31 +135,20 @@ async function rewrittenSession(
   dims: number[],
   options: EngineOptions,
 ): Promise<{ session: OrtSession; skipped: number } | undefined> {
-  let rewritten: Awaited<ReturnType<typeof ortCpuGraph>>;
+  let session: OrtSession | undefined;
   try {
-    rewritten = await ortCpuGraph(graph, ["latent_flat"]);
+    const rewritten = await ortCpuGraph(graph, ["latent_flat"]);
+    if (rewritten.skipped === 0) return undefined;
+    session = await ortSession(rewritten.bytes, {
+      device: "cpu",
+      threads: options.threads,
+      optimization: "disabled",
+    });
+    if (await probeAgrees(plain, session, dims)) return { session, skipped: rewritten.skipped };
   } catch {
-    return undefined; // e.g. no write permission for onnxruntime's file: keep the plain graph
+    // E.g. no write permission for onnxruntime's file, or a graph it refuses: keep the plain one.
   }
-  if (rewritten.skipped === 0) return undefined;
-  const session = await ortSession(rewritten.bytes, {
-    device: "cpu",
-    threads: options.threads,
-    optimization: "disabled",
-  });
-  const probe = {
-    data: Float32Array.from(normals(uniform(1), dims.reduce((a, b) => a * b))),
-    dims,
-  };
-  const want = (await plain.run({ frames: probe }, ["latent_flat"])).latent_flat.data;
-  const got = (await session.run({ frames: probe }, ["latent_flat"])).latent_flat.data;
-  let scale = 1;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  // Written so that a NaN anywhere counts as a mismatch.
-  const same = got.length === want.length &&
-    want.every((v, i) => Math.abs(got[i] - v) <= 1e-5 * scale);
-  if (same) return { session, skipped: rewritten.skipped };
-  await session.release();
+  await session?.release();
   return undefined;
 }
 

@@ -1,8 +1,9 @@
 // The encode engines on one model: onnxruntime with its rewritten CPU graph (the default),
 // onnxruntime on the graph as it optimises it, and the tfjs model on the cpu backend (the
 // reference), on the same frames, over several chunks and a last partial batch.
-import { createEngine } from "../../../core/encode/engine.ts";
-import { caeWeights } from "../../../core/export/onnx.ts";
+import { createEngine, probeAgrees } from "../../../core/encode/engine.ts";
+import { caeToOnnx, caeWeights } from "../../../core/export/onnx.ts";
+import { ortSession } from "../../../core/export/ort.ts";
 import { createCae, defaultCaeConfig } from "../../../core/model/cae.ts";
 import { tf } from "../../../core/model/tf.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
@@ -43,4 +44,32 @@ Deno.test("encode engines agree: rewritten ort graph, ort's own graph, tfjs", as
   assert(maxAbsDiff(zf.subarray(0, d), zf.subarray(d, 2 * d)) > 1e-3);
   for (const e of [fast, plain, ref]) await e.close();
   for (const v of Object.values(cae.variables)) v.dispose();
+});
+
+Deno.test("the rewrite's check: equal latents pass, a different or NaN-giving encoder fails", async () => {
+  const config = defaultCaeConfig(16, 16);
+  const graphs = [];
+  for (const seed of [1, 2]) {
+    const cae = createCae(config, seed);
+    graphs.push(caeToOnnx(cae.config, await caeWeights(cae), {}, { eluAsExp: true }).encoder);
+    for (const v of Object.values(cae.variables)) v.dispose();
+  }
+  // A NaN weight: the encoder gives NaN latents.
+  const nanCae = createCae(config, 1);
+  const weights = await caeWeights(nanCae);
+  weights["encoder.out.b"].data[0] = NaN;
+  graphs.push(caeToOnnx(nanCae.config, weights, {}, { eluAsExp: true }).encoder);
+  for (const v of Object.values(nanCae.variables)) v.dispose();
+  const [a, a2, b, nan] = [
+    await ortSession(graphs[0]),
+    await ortSession(graphs[0], { optimization: "disabled" }),
+    await ortSession(graphs[1]),
+    await ortSession(graphs[2]),
+  ];
+  const dims = [3, 1, 16, 16];
+  assert(await probeAgrees(a, a2, dims), "the same graph, optimised or not");
+  assert(!(await probeAgrees(a, b, dims)), "other weights");
+  assert(!(await probeAgrees(a, nan, dims)), "NaN latents");
+  assert(!(await probeAgrees(nan, a, dims)), "NaN in the reference");
+  for (const s of [a, a2, b, nan]) await s.release();
 });
