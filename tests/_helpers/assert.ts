@@ -70,3 +70,14 @@ export async function assertRejects<E extends Error>(
   }
   throw new Error(`expected ${cls.name} to be thrown`);
 }
+
+/**
+ * The largest |a[i] − b[i]|, after checking the lengths agree; NaN if any difference is NaN
+ * (Math.max keeps a NaN), so that `diff < tol` fails on it.
+ */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assertEquals(a.length, b.length, "lengths");
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}

@@ -7,7 +7,7 @@ import { trainRun } from "../../core/train/train_run.ts";
 import { writeSynthetic } from "../../core/data/synthetic_write.ts";
 import { decodeNpy } from "../../core/data/npy.ts";
 import { cudaProviderInstalled } from "../../core/export/ort.ts";
-import { assert, assertEquals } from "../_helpers/assert.ts";
+import { assert, assertEquals, maxAbsDiff } from "../_helpers/assert.ts";
 import { fitVarLasso } from "../../core/var/fit_var.ts";
 import { cli, cliArgs } from "./_run.ts";
 
@@ -26,13 +26,6 @@ const RUN = `${dir}/run`, MOVIE = `${dir}/long/movie.npy`;
 
 const encode = (args: string[]) => cli(["encode", ...args]);
 const read = async (p: string) => decodeNpy(await Deno.readFile(p), p);
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assertEquals(a.length, b.length, "lengths");
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const oneShot = `${dir}/one.npy`;
 

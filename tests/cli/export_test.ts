@@ -8,7 +8,7 @@ import { decodeNpy } from "../../core/data/npy.ts";
 import { decodeOnnxModel } from "../../core/export/onnx_proto.ts";
 import { ortSession } from "../../core/export/ort.ts";
 import { type Tensor4D, tf } from "../../core/model/tf.ts";
-import { assert, assertEquals } from "../_helpers/assert.ts";
+import { assert, assertEquals, maxAbsDiff } from "../_helpers/assert.ts";
 import { cli } from "./_run.ts";
 
 await useBackend("cpu");
@@ -17,13 +17,6 @@ await writeSynthetic(`${dir}/s`, { height: 16, width: 16, frames: 60, cells: 3, 
 await trainRun(`${dir}/s/movie.npy`, `${dir}/run`, { mode: "ae", epochs: 1, windowLength: 20 });
 const RUN = `${dir}/run`;
 const exportCmd = (args: string[]) => cli(["export", ...args]);
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assertEquals(a.length, b.length, "lengths");
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 Deno.test("export writes encoder, static branch and decoder that compute the run's model", async () => {
   const r = await exportCmd([RUN, "--json"]);

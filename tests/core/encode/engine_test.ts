@@ -6,20 +6,10 @@ import { caeToOnnx, caeWeights } from "../../../core/export/onnx.ts";
 import { ortSession } from "../../../core/export/ort.ts";
 import { createCae, defaultCaeConfig } from "../../../core/model/cae.ts";
 import { tf } from "../../../core/model/tf.ts";
-import { assert, assertEquals } from "../../_helpers/assert.ts";
+import { assert, assertEquals, maxAbsDiff } from "../../_helpers/assert.ts";
 import { normals, rng } from "../../_helpers/random.ts";
 
 await tf.setBackend("cpu");
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assertEquals(a.length, b.length, "lengths");
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= m)) m = d;
-  }
-  return m;
-}
 
 Deno.test("encode engines agree: rewritten ort graph, ort's own graph, tfjs", async () => {
   const cae = createCae(defaultCaeConfig(32, 32), 5);

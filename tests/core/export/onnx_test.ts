@@ -13,7 +13,7 @@ import { openMovie } from "../../../core/data/movie.ts";
 import { preprocessFrames } from "../../../core/data/preprocess.ts";
 import { SparsedynError } from "../../../core/errors.ts";
 import { VERSION } from "../../../core/version.ts";
-import { assert, assertEquals, assertThrows } from "../../_helpers/assert.ts";
+import { assert, assertEquals, assertThrows, maxAbsDiff } from "../../_helpers/assert.ts";
 import { normals, rng } from "../../_helpers/random.ts";
 
 await tf.setBackend("cpu");
@@ -32,16 +32,6 @@ function randomise(cae: Cae, seed: number): void {
     const std = fanIn ? Math.sqrt(2 / fanIn) : 0.1;
     v.assign(tf.tensor(Float32Array.from(normals(u, n), (x) => x * std), v.shape));
   }
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assertEquals(a.length, b.length, "lengths");
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= m)) m = d; // NaN propagates as a failure below
-  }
-  return m;
 }
 
 /** NHWC (tfjs) → NCHW (ONNX). */

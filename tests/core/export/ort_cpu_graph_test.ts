@@ -18,7 +18,7 @@ import {
 import { ortSession } from "../../../core/export/ort.ts";
 import { type CaeConfig, createCae, defaultCaeConfig } from "../../../core/model/cae.ts";
 import { tf } from "../../../core/model/tf.ts";
-import { assert, assertEquals, assertThrows } from "../../_helpers/assert.ts";
+import { assert, assertEquals, assertThrows, maxAbsDiff } from "../../_helpers/assert.ts";
 import { normals, rng } from "../../_helpers/random.ts";
 
 await tf.setBackend("cpu");
@@ -179,10 +179,7 @@ Deno.test("ortCpuGraph: the rewritten encoder gives onnxruntime's own latents", 
     const want = (await plain.run({ frames }, ["latent_flat"])).latent_flat;
     const got = (await fast.run({ frames }, ["latent_flat"])).latent_flat;
     assertEquals(got.dims, want.dims);
-    let diff = 0;
-    for (let k = 0; k < want.data.length; k++) {
-      diff = Math.max(diff, Math.abs(got.data[k] - want.data[k]));
-    }
+    const diff = maxAbsDiff(got.data, want.data);
     // The same kernels on the same values: equal up to float32 reassociation at most.
     assert(diff <= 1e-6, `${JSON.stringify(c)}: max |diff| ${diff}`);
     await plain.release();
