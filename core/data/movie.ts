@@ -20,6 +20,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { movieSegment, parseMovieSegment } from "./movie_segment.ts";
 
 /** A movie: frames × height × width, read by frame index. */
 export interface Movie {
@@ -85,9 +86,10 @@ const READERS: Record<string, () => Promise<Opener>> = {
 };
 
 /**
- * Opens a movie file by its extension.
+ * Opens a movie file by its extension. `FILE[start:end]` opens frames start ≤ t < end of
+ * it (Python's slice; either end may be left out): see `movie_segment.ts`.
  *
- * @param path The file.
+ * @param path The file, or `FILE[start:end]`.
  * @param options Selection options (see {@link MovieOptions}).
  * @returns The movie; call `close()` when done.
  * @throws {SparsedynError} `IO` for a missing or unreadable path; `BAD_FILE` for a
@@ -95,6 +97,12 @@ const READERS: Record<string, () => Promise<Opener>> = {
  *   message names the file and the reason).
  */
 export async function openMovie(path: string, options: MovieOptions = {}): Promise<Movie> {
+  const segment = parseMovieSegment(path);
+  if (segment.start !== undefined || segment.end !== undefined) {
+    const whole = await openMovie(segment.path, options);
+    // The whole movie's reads already scan for non-finite values.
+    return guarded(movieSegment(whole, segment, path), false);
+  }
   const lower = path.toLowerCase();
   const ext = Object.keys(READERS).find((e) => lower.endsWith(e));
   if (!ext) {
@@ -113,7 +121,7 @@ export const MAX_FRAME_PIXELS = 1 << 28;
 export const MAX_READ_VALUES = 1 << 29;
 
 /** Checks sizes once and every frame read: no NaN or infinite pixels reach the caller. */
-function guarded(movie: Movie): Movie {
+function guarded(movie: Movie, scan = true): Movie {
   const px = movie.height * movie.width;
   if (px > MAX_FRAME_PIXELS) {
     movie.close();
@@ -140,7 +148,7 @@ function guarded(movie: Movie): Movie {
     }
     const out = await read(start, count);
     // Integer samples cannot be NaN or infinite: only float movies need the scan.
-    if (!movie.dtype.startsWith("float")) return out;
+    if (!scan || !movie.dtype.startsWith("float")) return out;
     for (let i = 0; i < out.length; i++) {
       if (!Number.isFinite(out[i])) {
         const f = start + Math.floor(i / px);

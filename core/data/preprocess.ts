@@ -44,6 +44,16 @@ export interface PreprocessSpec {
    * "dff" = per-pixel ΔF/F.
    */
   normalize?: "none" | "scale" | "zscore" | "dff";
+  /**
+   * "scale": the mean and standard deviation to apply; absent, the movie's own. A run
+   * records those of its training movie (`freezeNormalisation`), so that every movie it
+   * processes later is on the training scale: a new movie scaled by its own statistics
+   * would encode differently from the training frames, and a brightness change between
+   * conditions would be normalised away.
+   */
+  scale?: { mean: number; sd: number };
+  /** "zscore": per-pixel means and standard deviations to apply (H×W each); absent, the movie's own. */
+  pixelStats?: { mean: Float64Array; std: Float64Array };
   /** ΔF/F baseline: window and anchor stride in (binned) frames, percentile 0–100, denominator floor. */
   dff?: { window?: number; percentile?: number; stride?: number; floor?: number };
   /** Frames per chunk read from the source (default 64). */
@@ -113,6 +123,12 @@ export function processedShape(
   const normalize = spec.normalize ?? "none";
   if (!["none", "scale", "zscore", "dff"].includes(normalize)) {
     bad("normalize", `normalize must be "none", "scale", "zscore" or "dff"; got "${normalize}"`);
+  }
+  if (
+    spec.scale &&
+    !(Number.isFinite(spec.scale.mean) && Number.isFinite(spec.scale.sd) && spec.scale.sd >= 0)
+  ) {
+    bad("scale", `scale must hold a finite mean and sd ≥ 0; got ${JSON.stringify(spec.scale)}`);
   }
   return { frames: Math.floor(movie.frames / bin), height: H, width: W };
 }
@@ -262,6 +278,67 @@ function select(v: Float64Array, n: number, k: number): number {
 }
 
 /**
+ * One mean and standard deviation for the whole (cropped, downsampled, binned) movie,
+ * from the per-pixel ones by the law of total variance.
+ *
+ * @param movie The source.
+ * @param spec Crop, downsample and bin to apply first.
+ * @returns The movie's mean and (population) standard deviation.
+ */
+export async function movieScale(
+  movie: Movie,
+  spec: PreprocessSpec = {},
+): Promise<{ mean: number; sd: number }> {
+  const { mean, std } = await pixelStats(movie, spec);
+  const px = mean.length;
+  let mu = 0, second = 0;
+  for (let q = 0; q < px; q++) {
+    mu += mean[q] / px;
+    second += (std[q] * std[q] + mean[q] * mean[q]) / px;
+  }
+  return { mean: mu, sd: Math.sqrt(Math.max(second - mu * mu, 0)) };
+}
+
+/**
+ * The spec with its normalisation statistics fixed to this movie's: `scale` for "scale",
+ * `pixelStats` for "zscore" (ΔF/F divides each movie by its own running baseline, which is
+ * what ΔF/F means; "none" has none). A run stores the result, and applies it to every movie
+ * it processes later.
+ *
+ * @param movie The training movie.
+ * @param spec The steps; statistics already given are kept.
+ * @returns The spec with its statistics.
+ *
+ * @example
+ * ```ts
+ * import { freezeNormalisation } from "./preprocess.ts";
+ * import { openMovie } from "./movie.ts";
+ * import { encodeNpy } from "./npy.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeFile(`${dir}/m.npy`, encodeNpy(Float64Array.of(1, 3, 1, 3), [2, 1, 2]));
+ * const movie = await openMovie(`${dir}/m.npy`);
+ * const spec = await freezeNormalisation(movie, { normalize: "scale" });
+ * if (spec.scale?.mean !== 2 || spec.scale?.sd !== 1) throw new Error(JSON.stringify(spec));
+ * movie.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function freezeNormalisation(
+  movie: Movie,
+  spec: PreprocessSpec,
+): Promise<PreprocessSpec> {
+  if (spec.normalize === "scale" && !spec.scale) {
+    return { ...spec, scale: await movieScale(movie, spec) };
+  }
+  if (spec.normalize === "zscore" && !spec.pixelStats) {
+    const { mean, std } = await pixelStats(movie, spec);
+    return { ...spec, pixelStats: { mean, std } };
+  }
+  return spec;
+}
+
+/**
  * The processed frames, in time order, chunk by chunk.
  *
  * @param movie The source.
@@ -281,14 +358,7 @@ export async function* preprocessFrames(
     return;
   }
   if (normalize === "scale") {
-    // The movie's mean and variance from the per-pixel ones (law of total variance).
-    const { mean, std } = await pixelStats(movie, spec);
-    let mu = 0, second = 0;
-    for (let q = 0; q < px; q++) {
-      mu += mean[q] / px;
-      second += (std[q] * std[q] + mean[q] * mean[q]) / px;
-    }
-    const sd = Math.sqrt(Math.max(second - mu * mu, 0));
+    const { mean: mu, sd } = spec.scale ?? await movieScale(movie, spec);
     for await (const c of spatialAndBinned(movie, spec, shape)) {
       for (let i = 0; i < c.frames.length; i++) c.frames[i] = sd > 0 ? (c.frames[i] - mu) / sd : 0;
       yield c;
@@ -296,7 +366,10 @@ export async function* preprocessFrames(
     return;
   }
   if (normalize === "zscore") {
-    const { mean, std } = await pixelStats(movie, spec);
+    const { mean, std } = spec.pixelStats ?? await pixelStats(movie, spec);
+    if (mean.length !== px || std.length !== px) {
+      bad("pixelStats", `pixelStats hold ${mean.length} pixels; the frames have ${px}`);
+    }
     for await (const c of spatialAndBinned(movie, spec, shape)) {
       for (let f = 0; f < c.count; f++) {
         for (let q = 0; q < px; q++) {

@@ -31,6 +31,7 @@
 import { SparsedynError } from "../errors.ts";
 import { type MovieOptions, openMovie } from "../data/movie.ts";
 import { preprocessFrames, processedShape } from "../data/preprocess.ts";
+import { parseMovieSegment } from "../data/movie_segment.ts";
 import { VERSION } from "../version.ts";
 import { readRunModel, type RunModel } from "../export/run_model.ts";
 import { createEngine, type EngineOptions } from "./engine.ts";
@@ -86,7 +87,9 @@ async function resumeKey(
   options: EncodeOptions,
   chunk: number,
 ): Promise<string> {
-  const info = await Deno.stat(moviePath);
+  // A FILE[start:end] segment: the file's identity, and the range.
+  const segment = parseMovieSegment(moviePath);
+  const info = await Deno.stat(segment.path);
   const weights = Object.keys(model.weights).sort().flatMap((k) => [
     k,
     new Uint8Array(model.weights[k].data.buffer),
@@ -96,7 +99,8 @@ async function resumeKey(
       sparsedyn: VERSION,
       config: model.config,
       preprocess: model.preprocess,
-      movie: await Deno.realPath(moviePath),
+      movie: await Deno.realPath(segment.path),
+      segment: [segment.start ?? null, segment.end ?? null],
       size: info.size,
       mtime: info.mtime?.getTime() ?? null,
       selection: options.movie ?? {},

@@ -24,6 +24,7 @@
 import { ioError, SparsedynError } from "../errors.ts";
 import { decodeNpy } from "../data/npy.ts";
 import type { PreprocessSpec } from "../data/preprocess.ts";
+import { readRunPreprocess } from "../runs/run_preprocess.ts";
 import { type CaeConfig, checkCaeConfig } from "../model/cae.ts";
 import type { WeightArray } from "./onnx.ts";
 
@@ -119,7 +120,7 @@ export async function readRunModel(dir: string): Promise<RunModel> {
     dir: root,
     config,
     weights,
-    preprocess: (doc.preprocess ?? {}) as PreprocessSpec,
+    preprocess: await readRunPreprocess(root, doc.preprocess, config.height, config.width),
     mode: typeof doc.mode === "string" ? doc.mode : "unknown",
     lags: typeof objective.lags === "number" ? objective.lags : null,
     meanImage: Float32Array.from(mean.data),

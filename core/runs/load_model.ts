@@ -34,6 +34,7 @@ import { type Cae, type CaeConfig, checkCaeConfig, createCae } from "../model/ca
 import { tf } from "../model/tf.ts";
 import { encodeAll } from "../train/evaluate.ts";
 import type { RunVar, Shaped } from "./run_folder.ts";
+import { readRunPreprocess } from "./run_preprocess.ts";
 
 /** A trained model and what it needs to process new movies. */
 export interface LoadedModel {
@@ -51,6 +52,8 @@ export interface LoadedModel {
   movie: string | null;
   /** VAR order of the run. */
   lags: number;
+  /** Frames per training window (the run's `optimisation.windowLength`; 64 when absent). */
+  windowLength: number;
   /** The mean image of the run's preprocessed movie (H × W). */
   meanImage: Shaped;
   /** The VAR fitted on the run's latents. */
@@ -148,14 +151,23 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     throw err;
   }
   const objective = (config.objective ?? {}) as { lags?: number };
+  const optimisation = (config.optimisation ?? {}) as { windowLength?: unknown };
+  let preprocess: PreprocessSpec;
+  try {
+    preprocess = await readRunPreprocess(root, config.preprocess, cae.height, cae.width);
+  } catch (err) {
+    dispose();
+    throw err;
+  }
   return {
     dir: root,
     cae: model,
     config: cae,
-    preprocess: (config.preprocess ?? {}) as PreprocessSpec,
+    preprocess,
     mode: typeof config.mode === "string" ? config.mode : "unknown",
     movie: typeof config.movie === "string" ? config.movie : null,
     lags: objective.lags ?? runVar.A.length,
+    windowLength: typeof optimisation.windowLength === "number" ? optimisation.windowLength : 64,
     meanImage,
     var: runVar,
     dispose,
@@ -177,7 +189,10 @@ export interface FramesShape {
  * temp folder, removed afterwards) and hands the processed frames to `fn`. The movie must
  * give frames of the model's size after the run's crop and downsampling.
  *
- * Normalisation statistics ("scale", "zscore") are the new movie's own, as in training.
+ * Normalisation statistics ("scale", "zscore") are the run's, recorded from its training
+ * movie: every movie is put on the training scale, so that the training movie encodes to the
+ * run's own latents and a brightness change between conditions survives. (Runs written
+ * before the statistics were recorded fall back to each movie's own.)
  *
  * @param model A loaded model.
  * @param moviePath Any movie `openMovie` reads.

@@ -66,6 +66,8 @@ export interface RunContents {
   meanImage: Shaped;
   /** The VAR fitted on the latents. */
   var: RunVar;
+  /** "zscore" runs: the training movie's per-pixel mean and sd, 2 × H × W. */
+  pixelStats?: Shaped;
 }
 
 /**
@@ -106,6 +108,12 @@ async function fillRun(tmp: string, run: RunContents): Promise<void> {
     encodeNpy(run.meanImage.data, run.meanImage.shape),
   );
   await Deno.writeTextFile(`${tmp}/var.json`, JSON.stringify(run.var) + "\n");
+  if (run.pixelStats) {
+    await Deno.writeFile(
+      `${tmp}/pixel_stats.npy`,
+      encodeNpy(run.pixelStats.data, run.pixelStats.shape),
+    );
+  }
 }
 
 /**

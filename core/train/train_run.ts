@@ -26,7 +26,7 @@
  */
 import { ioError } from "../errors.ts";
 import { type Movie, openMovie } from "../data/movie.ts";
-import { type PreprocessSpec, processedShape } from "../data/preprocess.ts";
+import { freezeNormalisation, type PreprocessSpec, processedShape } from "../data/preprocess.ts";
 import { preprocessToNpy } from "../data/preprocess_write.ts";
 import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
 import { refuseExisting } from "../runs/new_folder.ts";
@@ -155,13 +155,15 @@ export async function trainRun(
       const full = processedShape(movie, { downsample });
       const down = base.stride ** base.channels.length;
       const h = full.height - (full.height % down), w = full.width - (full.width % down);
-      spec = {
+      // The training movie's statistics are recorded and applied to every movie the run
+      // processes later (encode, test, maps, evaluate).
+      spec = await freezeNormalisation(movie, {
         downsample,
         normalize,
         ...(h !== full.height || w !== full.width
           ? { crop: { top: 0, left: 0, height: h * downsample, width: w * downsample } }
           : {}),
-      };
+      });
       const r = await preprocessToNpy(movie, spec, `${tmp}/frames.npy`);
       shape = r;
       meanImage = r.meanImage;
@@ -255,7 +257,8 @@ export async function trainRun(
           // The tfjs backend that trained it (wasm, webgpu, tensorflow, cpu).
           backend: tf.getBackend(),
           movie: moviePath,
-          preprocess: spec,
+          // Per-pixel statistics go to pixel_stats.npy, not into the JSON.
+          preprocess: { ...spec, pixelStats: undefined },
           cae: config,
           objective: {
             lags,
@@ -275,6 +278,14 @@ export async function trainRun(
         weights,
         latents: { data: latents, shape: [T, d] },
         meanImage: { data: mean, shape: [H, W] },
+        ...(spec.pixelStats
+          ? {
+            pixelStats: {
+              data: Float64Array.from([...spec.pixelStats.mean, ...spec.pixelStats.std]),
+              shape: [2, H, W],
+            },
+          }
+          : {}),
         var: { lags, A, intercept: Array.from(fit.intercept), lambda: Array.from(fit.lambdas) },
       });
       await Deno.remove(train.checkpoint, { recursive: true }).catch(() => {});
