@@ -202,6 +202,35 @@ export type { PrincipalComponents } from "./core/stats/principal_components.ts";
 export type { EncodedSeries } from "./core/stats/encode_for_test.ts";
 export { encodeMovie, loadModel, withPreprocessedMovie } from "./core/runs/load_model.ts";
 export type { FramesShape, LoadedModel } from "./core/runs/load_model.ts";
+// Held-out evaluation in pixel space, against the baselines a scientist would run.
+export {
+  type CellScores,
+  evaluateLoaded,
+  evaluateRun,
+  type EvaluateRunOptions,
+  type RunEvaluation,
+} from "./core/heldout/evaluate_run.ts";
+export { type ModelMeasures, modelMeasures } from "./core/heldout/model_measures.ts";
+export {
+  type BaselineMeasures,
+  baselineMeasures,
+  type BaselineOptions,
+  coveringWindows,
+  targetForecasts,
+} from "./core/heldout/baselines.ts";
+export { fitFramePca, type FramePca, pcaReconstruct, pcaScores } from "./core/heldout/frame_pca.ts";
+export { symmetricEigen } from "./core/heldout/symmetric_eigen.ts";
+export { type CellMask, maskToProcessed, readCellMask } from "./core/heldout/cell_masks.ts";
+export { type CellScore, scoreAgainstCells } from "./core/heldout/cell_score.ts";
+export { type SummaryImages, summaryImages } from "./core/heldout/summary_images.ts";
+export { readProcessedFrames } from "./core/heldout/processed_frames.ts";
+export {
+  type RealExperimentOptions,
+  type RealExperimentResult,
+  runRealExperiment,
+} from "./core/heldout/real_experiment.ts";
+export { type MovieSegment, movieSegment, parseMovieSegment } from "./core/data/movie_segment.ts";
+export { freezeNormalisation, movieScale } from "./core/data/preprocess.ts";
 export {
   fitVar,
   fitVarAsync,

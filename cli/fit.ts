@@ -169,7 +169,8 @@ function summary(model: VarModel, top: number): string[] {
   if (model.forecast) {
     const f = model.forecast;
     out.push(
-      `Forecasts on the held-out tail (time points ${f.testStart} …), MSE pooled over series:`,
+      `Forecasts on the held-out tail (time points ${f.testStart} …), MSE pooled over series, ` +
+        `on the series' raw scale and standardised (each series over its training sd):`,
     );
     const rows = f.scores.map((s) => [
       String(s.horizon),
@@ -177,9 +178,24 @@ function summary(model: VarModel, top: number): string[] {
       fmt(s.mse),
       fmt(s.persistence),
       fmt(s.mean),
+      fmt(s.standardised.mse),
+      fmt(s.standardised.persistence),
+      fmt(s.standardised.mean),
       fmt(s.mse / s.persistence, 3),
     ]);
-    for (const l of table(["h", "n", "VAR", "persistence", "mean", "VAR/persist."], rows)) {
+    for (
+      const l of table([
+        "h",
+        "n",
+        "raw: VAR",
+        "persistence",
+        "mean",
+        "std.: VAR",
+        "persistence",
+        "mean",
+        "VAR/persist. (raw)",
+      ], rows)
+    ) {
       out.push("  " + l);
     }
   }

@@ -10,6 +10,7 @@ import { VERSION } from "../core/version.ts";
 import { type Command, UsageError } from "./_flags.ts";
 import { demo } from "./demo.ts";
 import { encode } from "./encode.ts";
+import { evaluate } from "./evaluate.ts";
 import { experiment } from "./experiment.ts";
 import { export_ } from "./export.ts";
 import { fit } from "./fit.ts";
@@ -25,6 +26,7 @@ import { train } from "./train.ts";
 const COMMANDS: Record<string, Command> = {
   demo,
   encode,
+  evaluate,
   experiment,
   export: export_,
   fit,

@@ -6,11 +6,13 @@ import { trainRun } from "../core/train/train_run.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
 
-const usage = `Usage: sparsedyn train <movie> --out DIR [options]
+const usage = `Usage: sparsedyn train <movie>[start:end] --out DIR [options]
 
-Preprocesses the movie (block-mean downsampling, per-pixel z-score), trains the
-convolutional autoencoder in the chosen mode, encodes the whole movie, fits the VAR of the
-latents (lasso path, BIC per equation) and writes the run folder DIR: config.json,
+Preprocesses the movie (block-mean downsampling; by default the whole movie scaled to
+mean 0 and variance 1 — one mean and sd for all pixels, recorded in the run and applied to
+every movie it processes later), trains the convolutional autoencoder in the chosen mode,
+encodes the whole movie, fits the VAR of the latents (lasso path, BIC per equation) and
+writes the run folder DIR: config.json,
 metrics.jsonl, weights/, latents.npy, mean_image.npy, var.json. DIR must not exist.
 
 Options:
@@ -154,6 +156,10 @@ export const train: Command = {
         onNote: (message) =>
           console.error(
             values.json ? JSON.stringify({ note: message }) : `sparsedyn train: note: ${message}`,
+          ),
+        onStage: (stage) =>
+          console.error(
+            values.json ? JSON.stringify({ stage }) : `sparsedyn train: ${stage}`,
           ),
         shouldStop: () => interrupted,
       });

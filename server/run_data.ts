@@ -60,6 +60,8 @@ export interface RunData {
   var?: RunVar;
   /** test.json. */
   test?: Record<string, unknown>;
+  /** evaluation.json (`sparsedyn evaluate`). */
+  evaluation?: Record<string, unknown>;
   /** maps/maps.json. */
   maps?: Record<string, unknown>;
   /** Why reconstructions cannot be shown (no model, movie not found), or null when they can. */
@@ -154,7 +156,14 @@ export class RunCache {
    */
   async get(name: string): Promise<RunData> {
     const dir = `${this.#root}/${name}`;
-    const files = ["config.json", "metrics.jsonl", "latents.npy", "var.json", "test.json"];
+    const files = [
+      "config.json",
+      "metrics.jsonl",
+      "latents.npy",
+      "var.json",
+      "test.json",
+      "evaluation.json",
+    ];
     const stamps = await Promise.all(
       [...files, "maps/maps.json", `../${name.split("/").at(-1)}${CHECKPOINT}/metrics.jsonl`].map(
         (f) => Deno.stat(`${dir}/${f}`).then((s) => `${s.mtime?.getTime()}:${s.size}`, () => "-"),
@@ -229,6 +238,13 @@ export class RunCache {
         data.test = await readJsonObject(`${dir}/test.json`, "test.json");
       } catch (err) {
         problems.test = message(err);
+      }
+    }
+    if (await Deno.stat(`${dir}/evaluation.json`).then(() => true, () => false)) {
+      try {
+        data.evaluation = await readJsonObject(`${dir}/evaluation.json`, "evaluation.json");
+      } catch (err) {
+        problems.evaluation = message(err);
       }
     }
     if (await Deno.stat(`${dir}/maps`).then(() => true, () => false)) {

@@ -92,6 +92,8 @@ export interface TrainRunOptions {
   shouldStop?: () => boolean;
   /** Called after each epoch. */
   onEpoch?: (m: EpochMetrics) => void;
+  /** Called as each step after training starts (encoding the movie, fitting its VAR). */
+  onStage?: (stage: string) => void;
   /** Called before training with advice on settings that will train poorly or slowly. */
   onNote?: (message: string) => void;
 }
@@ -236,8 +238,10 @@ export async function trainRun(
     }
     try {
       const d = cae.latentSize;
+      options.onStage?.(`encoding the ${T} frames`);
       const latents = await encodeAll(cae, frames, T);
       const mean = Float64Array.from(meanImage);
+      options.onStage?.(`fitting the VAR(${lags}) of ${d} latents (lasso path, BIC)`);
       const fit = fitVarLasso(latents, T, d, lags);
       const A = Array.from(
         { length: lags },

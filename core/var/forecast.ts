@@ -96,6 +96,11 @@ export interface ForecastScore {
   persistence: number;
   /** MSE of the training mean. */
   mean: number;
+  /**
+   * The same three on standardised series (each divided by its training standard deviation,
+   * so that every series weighs the same whatever its scale): `mse`, `persistence`, `mean`.
+   */
+  standardised: { mse: number; persistence: number; mean: number };
 }
 
 /**
@@ -153,8 +158,17 @@ export function evaluateForecasts(
   const mean = new Float64Array(d);
   for (let t = 0; t < testStart; t++) for (let j = 0; j < d; j++) mean[j] += series[t * d + j];
   for (let j = 0; j < d; j++) mean[j] /= testStart;
+  // 1 / training variance per series (a constant series keeps its raw scale).
+  const inv = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    let ss = 0;
+    for (let t = 0; t < testStart; t++) ss += (series[t * d + j] - mean[j]) ** 2;
+    inv[j] = ss > 0 ? testStart / ss : 1;
+  }
   const sse = new Float64Array(horizon), ssp = new Float64Array(horizon);
   const ssm = new Float64Array(horizon), count = new Float64Array(horizon);
+  const zse = new Float64Array(horizon), zsp = new Float64Array(horizon);
+  const zsm = new Float64Array(horizon);
   const buf = new Float64Array((p + horizon) * d);
   for (let o = Math.max(testStart - 1, p - 1); o < T - 1; o++) {
     buf.set(series.subarray((o - p + 1) * d, (o + 1) * d));
@@ -164,9 +178,14 @@ export function evaluateForecasts(
       const target = (o + h) * d, pred = (p + h - 1) * d;
       for (let j = 0; j < d; j++) {
         const y = series[target + j];
-        sse[h - 1] += (buf[pred + j] - y) ** 2;
-        ssp[h - 1] += (series[o * d + j] - y) ** 2;
-        ssm[h - 1] += (mean[j] - y) ** 2;
+        const e = (buf[pred + j] - y) ** 2, ep = (series[o * d + j] - y) ** 2;
+        const em = (mean[j] - y) ** 2;
+        sse[h - 1] += e;
+        ssp[h - 1] += ep;
+        ssm[h - 1] += em;
+        zse[h - 1] += e * inv[j];
+        zsp[h - 1] += ep * inv[j];
+        zsm[h - 1] += em * inv[j];
       }
       count[h - 1] += d;
     }
@@ -177,5 +196,10 @@ export function evaluateForecasts(
     mse: sse[h] / count[h],
     persistence: ssp[h] / count[h],
     mean: ssm[h] / count[h],
+    standardised: {
+      mse: zse[h] / count[h],
+      persistence: zsp[h] / count[h],
+      mean: zsm[h] / count[h],
+    },
   }));
 }

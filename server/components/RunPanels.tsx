@@ -2,7 +2,7 @@
 /**
  * The sections of a run, shared by the run page and the compare page: facts, training
  * curves, reconstructions, latent traces with VAR predictions, coefficients and network,
- * contribution maps, condition test. A section whose data are missing says so; one whose
+ * contribution maps, held-out evaluation against baselines, condition test. A section whose data are missing says so; one whose
  * file is malformed shows an error panel.
  *
  * @example
@@ -21,6 +21,7 @@ import type { RunData } from "../run_data.ts";
 import { ErrorPanel } from "./ErrorPanel.tsx";
 import { Island } from "./Island.tsx";
 import { TestResults } from "./TestResults.tsx";
+import { EvaluationTable } from "./EvaluationTable.tsx";
 import type { MapItem } from "../islands/MapsViewer.tsx";
 
 /** Props of {@link RunPanels}. */
@@ -138,6 +139,16 @@ export function RunPanels({ run, compact }: RunPanelsProps) {
                 }}
               />
             )}
+          </section>
+        )
+        : null}
+      {run.evaluation || p.evaluation
+        ? (
+          <section class="panel" id="evaluation">
+            <h2>Held-out evaluation: vs baselines</h2>
+            {p.evaluation
+              ? <ErrorPanel title="evaluation.json" message={p.evaluation} />
+              : <EvaluationTable evaluation={run.evaluation!} />}
           </section>
         )
         : null}

@@ -71,3 +71,34 @@ Deno.test("evaluateForecasts scores every target in the tail against its baselin
     assertEquals(n, s.count);
   }
 });
+
+Deno.test("evaluateForecasts: standardised errors weigh each series by 1 / its training variance", () => {
+  // Two series, the second 10× the first: raw errors are dominated by it, standardised not.
+  const T = 60, d = 2;
+  const z = new Float64Array(T * d);
+  for (let t = 0; t < T; t++) {
+    z[t * d] = Math.sin(0.7 * t);
+    z[t * d + 1] = 10 * Math.cos(1.3 * t);
+  }
+  const model = { A: new Float64Array(4), intercept: new Float64Array(2), d, p: 1 };
+  const [h1] = evaluateForecasts(model, z, T, 40, 1);
+  // Independent: the same sums written out.
+  const mean = [0, 0], sd2 = [0, 0];
+  for (let j = 0; j < d; j++) {
+    for (let t = 0; t < 40; t++) mean[j] += z[t * d + j] / 40;
+    for (let t = 0; t < 40; t++) sd2[j] += (z[t * d + j] - mean[j]) ** 2 / 40;
+  }
+  let raw = 0, std = 0, n = 0;
+  for (let t = 40; t < T; t++) {
+    for (let j = 0; j < d; j++) {
+      raw += z[t * d + j] ** 2;
+      std += z[t * d + j] ** 2 / sd2[j];
+      n++;
+    }
+  }
+  if (Math.abs(h1.mse - raw / n) > 1e-12 * raw) throw new Error(`${h1.mse} vs ${raw / n}`);
+  if (Math.abs(h1.standardised.mse - std / n) > 1e-12 * std) {
+    throw new Error(`${h1.standardised.mse} vs ${std / n}`);
+  }
+  if (!(h1.standardised.persistence > 0 && h1.standardised.mean > 0)) throw new Error("filled");
+});

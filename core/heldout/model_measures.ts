@@ -1,0 +1,195 @@
+/**
+ * A trained model's errors in pixel space on frames it did not train on, defined exactly as
+ * the baselines' (`baselines.ts`), so that any two models and the baselines compare on the
+ * same frames and targets:
+ *
+ * - **reconstruction**: mean squared error of decode(encode(x_t)) against x_t over every
+ *   frame and pixel; the frames are cut into the baselines' windows (`coveringWindows`), and the
+ *   skip connection gets each window's mean image, as in training;
+ * - **prediction at horizon h**: for each target t ≥ `firstTarget`, the latents of the true
+ *   frames up to t − h are run forward h steps by the run's VAR (fitted on the training
+ *   latents), and the predicted latents are decoded and compared with x_t. The skip
+ *   connection gets the training movie's mean image: nothing from frame t or later enters
+ *   the prediction;
+ * - **latent persistence at h**: the latents of frame t − h decoded as they are — what the
+ *   VAR adds over "nothing changes" in the model's own latent space.
+ *
+ * A latent-space error cannot compare two models (a model lowers it by making its latents
+ * trivially predictable); these errors are on the frames.
+ *
+ * @example
+ * ```ts
+ * import { modelMeasures } from "./model_measures.ts";
+ * import { createCae, defaultCaeConfig } from "../model/cae.ts";
+ * import { tf } from "../model/tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const cae = createCae(defaultCaeConfig(16, 16), 1);
+ * const d = cae.latentSize, T = 12;
+ * const frames = Float32Array.from({ length: T * 256 }, (_, i) => Math.sin(i * 0.37));
+ * const A = new Float64Array(d * d).map((_, q) => (q % (d + 1) === 0 ? 0.5 : 0));
+ * const m = await modelMeasures(cae, frames, T, {
+ *   var: { A, intercept: new Float64Array(d), d, p: 1 },
+ *   trainMean: new Float32Array(256),
+ *   windowLength: 8,
+ *   horizons: [1, 2],
+ *   firstTarget: 2,
+ * });
+ * if (m.prediction.length !== 2 || !(m.reconstruction > 0)) throw new Error(JSON.stringify(m));
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import type { Cae } from "../model/cae.ts";
+import { type Tensor4D, tf } from "../model/tf.ts";
+import { encodeAll } from "../train/evaluate.ts";
+import { forecast, type VarCoefficients } from "../var/forecast.ts";
+import { coveringWindows } from "./baselines.ts";
+
+/** Settings of {@link modelMeasures}. */
+export interface ModelMeasureOptions {
+  /** The run's VAR of the latents. */
+  var: VarCoefficients;
+  /** The training movie's mean image (H×W), the skip connection's input for predictions. */
+  trainMean: Float32Array;
+  /** The windows' length (the run's). */
+  windowLength: number;
+  /** Horizons h, in frames. */
+  horizons: number[];
+  /** First target frame (≥ p − 1 + max h). */
+  firstTarget: number;
+  /** Frames per decoder batch (default 64). */
+  batch?: number;
+  /** Progress: frames done, total (over all passes). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The model's errors (see the module's description). */
+export interface ModelMeasures {
+  /** Reconstruction MSE over all frames. */
+  reconstruction: number;
+  /** Prediction MSE per horizon. */
+  prediction: number[];
+  /** Latent persistence MSE per horizon. */
+  latentPersistence: number[];
+}
+
+/** Σ (decode(latents) − targets)² over a batch. */
+function squaredError(
+  cae: Cae,
+  latents: Float32Array,
+  n: number,
+  staticCode: Tensor4D | undefined,
+  targets: Float32Array,
+): Promise<number> {
+  const [h, w, C] = cae.latentShape;
+  const { height: H, width: W } = cae.config;
+  const e = tf.tidy(() => {
+    const decoded = cae.decode(tf.tensor4d(latents, [n, h, w, C]), staticCode);
+    return tf.sum(tf.square(tf.sub(decoded, tf.tensor4d(targets, [n, H, W, 1]))));
+  });
+  return e.data().then((v) => {
+    e.dispose();
+    return v[0];
+  });
+}
+
+/**
+ * The model's held-out errors in pixel space.
+ *
+ * @param cae The trained model.
+ * @param frames T×H×W, preprocessed with the run's statistics.
+ * @param T Frames.
+ * @param options VAR, training mean image, windows, horizons, targets.
+ * @returns Reconstruction, prediction and latent-persistence MSEs.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` when no target is left or `firstTarget` is
+ *   too early for the VAR's order and the longest horizon.
+ */
+export async function modelMeasures(
+  cae: Cae,
+  frames: Float32Array,
+  T: number,
+  options: ModelMeasureOptions,
+): Promise<ModelMeasures> {
+  const { height: H, width: W } = cae.config;
+  const P = H * W, d = cae.latentSize;
+  const { horizons, firstTarget } = options;
+  const hMax = Math.max(...horizons);
+  const p = options.var.p;
+  if (!Number.isInteger(firstTarget) || firstTarget < p - 1 + hMax || firstTarget >= T) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `firstTarget must be an integer in [${p - 1 + hMax}, ${T}) (VAR order ${p}, horizon ` +
+        `${hMax}, ${T} frames); got ${firstTarget}`,
+      { argument: "firstTarget" },
+    );
+  }
+  if (options.var.d !== d) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `the VAR has ${options.var.d} series; the model has ${d} latents`,
+      { argument: "var" },
+    );
+  }
+  const batch = options.batch ?? 64;
+  const targets = T - firstTarget;
+  const total = T + T + 2 * horizons.length * targets;
+  let done = 0;
+  const tick = (n: number) => options.onProgress?.(done += n, total);
+
+  // Reconstruction, window by window: the skip connection sees the window's mean image.
+  let reconstruction = 0;
+  for (const s of coveringWindows(T, options.windowLength)) {
+    const e = Math.min(T, s + options.windowLength), n = e - s;
+    const x = frames.subarray(s * P, e * P);
+    const staticCode = cae.encodeStatic
+      ? tf.tidy(() => cae.encodeStatic!(tf.mean(tf.tensor4d(x, [n, H, W, 1]), 0, true) as Tensor4D))
+      : undefined;
+    try {
+      for (let b = 0; b < n; b += batch) {
+        const m = Math.min(batch, n - b);
+        const chunk = x.subarray(b * P, (b + m) * P);
+        const z = tf.tidy(() => cae.encode(tf.tensor4d(chunk, [m, H, W, 1])));
+        const zs = await z.data() as Float32Array;
+        z.dispose();
+        reconstruction += await squaredError(cae, zs, m, staticCode, chunk);
+        tick(m);
+      }
+    } finally {
+      staticCode?.dispose();
+    }
+  }
+
+  // Predictions: every origin's forecasts at every horizon from the latents of true frames.
+  const Z = await encodeAll(cae, frames, T);
+  tick(T);
+  const staticCode = cae.encodeStatic
+    ? tf.tidy(() => cae.encodeStatic!(tf.tensor4d(options.trainMean, [1, H, W, 1])))
+    : undefined;
+  const prediction: number[] = [], latentPersistence: number[] = [];
+  try {
+    for (const h of horizons) {
+      let errPred = 0, errPersist = 0;
+      for (let t0 = firstTarget; t0 < T; t0 += batch) {
+        const m = Math.min(batch, T - t0);
+        const zPred = new Float32Array(m * d), zPersist = new Float32Array(m * d);
+        for (let r = 0; r < m; r++) {
+          const o = t0 + r - h; // the origin: the last frame the forecast sees
+          const history = Z.subarray((o - p + 1) * d, (o + 1) * d);
+          zPred.set(forecast(options.var, history, h).subarray((h - 1) * d, h * d), r * d);
+          zPersist.set(Z.subarray(o * d, (o + 1) * d), r * d);
+        }
+        const truth = frames.subarray(t0 * P, (t0 + m) * P);
+        errPred += await squaredError(cae, zPred, m, staticCode, truth);
+        errPersist += await squaredError(cae, zPersist, m, staticCode, truth);
+        tick(2 * m);
+      }
+      prediction.push(errPred / (targets * P));
+      latentPersistence.push(errPersist / (targets * P));
+    }
+  } finally {
+    staticCode?.dispose();
+  }
+  return { reconstruction: reconstruction / (T * P), prediction, latentPersistence };
+}
