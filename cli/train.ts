@@ -20,7 +20,9 @@ Options:
   --config FILE          JSON settings (architecture, loss weights, any option below;
                          docs/run-folder.md); flags given here override it
   --mode M               ae, two-stage or end-to-end (default end-to-end)
-  --skip S               mean (default) or none
+  --skip S               mean (default: a static code of the window's mean image into the
+                         decoder), residual (that, and the decoder adds its output to
+                         the mean image) or none
   --backend B            auto (default: webgpu on a hardware GPU, which Deno lets us find
                          only with --allow-all, as deno task cli runs; else wasm), webgpu,
                          wasm, tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
@@ -88,8 +90,8 @@ export const train: Command = {
       throw new UsageError(`--mode must be ae, two-stage or end-to-end; got "${mode}"`, "--mode");
     }
     const skip = values.skip ?? file.skip ?? "mean";
-    if (skip !== "mean" && skip !== "none") {
-      throw new UsageError(`--skip must be mean or none; got "${skip}"`, "--skip");
+    if (skip !== "mean" && skip !== "none" && skip !== "residual") {
+      throw new UsageError(`--skip must be mean, residual or none; got "${skip}"`, "--skip");
     }
     const requested = values.backend ?? "auto";
     if (!["auto", "wasm", "webgpu", "tensorflow", "cpu"].includes(requested)) {

@@ -342,8 +342,8 @@ export function caeToOnnx(
   }));
 
   let staticModel: Uint8Array | undefined;
-  const S = c.skip === "mean" ? c.staticChannels : 0;
-  if (c.skip === "mean") {
+  const S = c.skip !== "none" ? c.staticChannels : 0;
+  if (c.skip !== "none") {
     const st = new GraphBuilder("sparsedyn_static");
     const code = encoderBody(
       st,
@@ -360,7 +360,15 @@ export function caeToOnnx(
 
   const dec = new GraphBuilder("sparsedyn_decoder");
   let x = dec.input("latent", ["N", C, h, w], "latent maps, NCHW");
-  if (c.skip === "mean") {
+  // Residual skip: the decoder's output is added to the mean image, its own input here.
+  const meanInput = c.skip === "residual"
+    ? dec.input(
+      "mean_image",
+      ["M", 1, H, W],
+      "temporal mean of the preprocessed frames (M = 1, broadcast over the batch, or M = N)",
+    )
+    : undefined;
+  if (c.skip !== "none") {
     const code = dec.input(
       "static_code",
       ["M", S, h, w],
@@ -413,11 +421,12 @@ export function caeToOnnx(
     W,
     "decoder.out",
   );
+  if (meanInput) y = dec.node("Add", [y, meanInput]);
   dec.output(y, "frames", ["N", 1, H, W], "reconstructed frames, NCHW");
   const decoder = encodeOnnxModel(dec.model({
     doc: `sparsedyn decoder: latent [N,${C},${h},${w}]${
       S ? ` + static code [1,${S},${h},${w}]` : ""
-    } -> frames [N,1,${H},${W}]`,
+    }${meanInput ? ` + mean image [1,1,${H},${W}]` : ""} -> frames [N,1,${H},${W}]`,
     metadata: metadata("decoder"),
   }));
   table.checkAllUsed();

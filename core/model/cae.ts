@@ -43,9 +43,15 @@ export interface CaeConfig {
   activation: Activation;
   /** Channels C of the latent map. */
   latentChannels: number;
-  /** Skip connection: none, or a static code of the window's mean image. */
-  skip: "none" | "mean";
-  /** Channels of the static code (skip = "mean"). */
+  /**
+   * Skip connection: none; "mean", a static code of the window's mean image into the
+   * decoder; or "residual", the same static code and the mean image itself added to the
+   * decoder's output, so that the decoder learns only the frame's departure from the mean
+   * (an untrained model already reconstructs the mean image, and training can only improve
+   * on it).
+   */
+  skip: "none" | "mean" | "residual";
+  /** Channels of the static code (skip = "mean" or "residual"). */
   staticChannels: number;
 }
 
@@ -87,7 +93,12 @@ export interface Cae {
   variables: Record<string, Variable>;
   /** Frames [B, H, W, 1] → latent maps [B, h, w, C]. */
   encode(frames: Tensor4D): Tensor4D;
-  /** Mean image [1, H, W, 1] → static code [1, h, w, S] (skip = "mean" only). */
+  /**
+   * Mean image [1, H, W, 1] → static code [1, h, w, S] (skip = "mean"); with skip =
+   * "residual", [1, h, w, S + H·W/(h·w)]: the code, then the mean image itself reshaped to
+   * the latent grid, which the decoder reshapes back and adds to its output (one tensor, so
+   * every caller passes it on unchanged).
+   */
   encodeStatic?: (mean: Tensor4D) => Tensor4D;
   /** Latent maps [B, h, w, C] (and the static code, broadcast over B) → frames [B, H, W, 1]. */
   decode(latent: Tensor4D, staticCode?: Tensor4D): Tensor4D;
@@ -131,10 +142,10 @@ export function checkCaeConfig(c: CaeConfig): CaeConfig {
   if (!["relu", "elu", "leakyRelu", "tanh", "linear"].includes(c.activation)) {
     bad("activation", `unknown activation "${c.activation}"`);
   }
-  if (c.skip !== "none" && c.skip !== "mean") {
-    bad("skip", `skip must be "none" or "mean"; got "${c.skip}"`);
+  if (c.skip !== "none" && c.skip !== "mean" && c.skip !== "residual") {
+    bad("skip", `skip must be "none", "mean" or "residual"; got "${c.skip}"`);
   }
-  if (c.skip === "mean") int("staticChannels", 1);
+  if (c.skip !== "none") int("staticChannels", 1);
   const down = c.stride ** c.channels.length;
   if (c.height % down !== 0 || c.width % down !== 0) {
     bad("stride", `frames of ${c.height}×${c.width} are not divisible by the total stride ${down}`);
@@ -216,11 +227,22 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
       });
   };
   const encode = buildEncoder("encoder", c.latentChannels);
-  const encodeStatic = c.skip === "mean" ? buildEncoder("static", c.staticChannels) : undefined;
+  const h = c.height / s ** L, w = c.width / s ** L;
+  const staticEncoder = c.skip !== "none" ? buildEncoder("static", c.staticChannels) : undefined;
+  const carried = (c.height * c.width) / (h * w);
+  const encodeStatic = c.skip === "residual"
+    ? (mean: Tensor4D) =>
+      tf.tidy(() =>
+        tf.concat(
+          [staticEncoder!(mean), tf.reshape(mean, [mean.shape[0], h, w, carried])],
+          3,
+        ) as Tensor4D
+      )
+    : staticEncoder;
 
   // Decoder: a 1-stride convolution from the latent (+ static) channels, then transposed
   // convolutions mirroring the encoder, then a convolution to one channel.
-  const inDec = c.latentChannels + (c.skip === "mean" ? c.staticChannels : 0);
+  const inDec = c.latentChannels + (c.skip !== "none" ? c.staticChannels : 0);
   const rev = [...c.channels].reverse();
   const first = {
     w: weight("decoder.in.w", [k, k, inDec, rev[0]], k * k * inDec),
@@ -240,19 +262,25 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
     w: weight("decoder.out.w", [k, k, ups[ups.length - 1].out, 1], k * k * ups[ups.length - 1].out),
     b: bias("decoder.out.b", 1),
   };
-  const h = c.height / s ** L, w = c.width / s ** L;
   const decode = (latent: Tensor4D, staticCode?: Tensor4D) =>
     tf.tidy(() => {
       const B = latent.shape[0];
       let x = latent;
-      if (c.skip === "mean") {
+      let meanImage: Tensor4D | undefined;
+      if (c.skip !== "none") {
         if (!staticCode) {
           bad("staticCode", "this model has a skip connection: pass the static code to decode()");
         }
-        x = tf.concat(
-          [latent, tf.tile(staticCode, [B / staticCode.shape[0], 1, 1, 1])],
-          3,
-        ) as Tensor4D;
+        let code = staticCode;
+        if (c.skip === "residual") {
+          const n = staticCode.shape[0];
+          code = tf.slice(staticCode, [0, 0, 0, 0], [n, h, w, c.staticChannels]);
+          meanImage = tf.reshape(
+            tf.slice(staticCode, [0, 0, 0, c.staticChannels], [n, h, w, carried]),
+            [n, c.height, c.width, 1],
+          );
+        }
+        x = tf.concat([latent, tf.tile(code, [B / code.shape[0], 1, 1, 1])], 3) as Tensor4D;
       }
       let y = act(
         tf.add(tf.conv2d(x, first.w as Tensor4D, 1, "same"), first.b) as Tensor4D,
@@ -270,7 +298,10 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
           c.activation,
         );
       }
-      return tf.add(tf.conv2d(y, last.w as Tensor4D, 1, "same"), last.b) as Tensor4D;
+      const out = tf.add(tf.conv2d(y, last.w as Tensor4D, 1, "same"), last.b) as Tensor4D;
+      // Residual: the mean image (one per static code, broadcast over the batch) plus the
+      // decoder's departure from it.
+      return meanImage ? tf.add(out, meanImage) as Tensor4D : out;
     });
   return {
     config: c,

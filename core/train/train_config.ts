@@ -75,7 +75,7 @@ const oneOf = (...options: string[]): Check => (v) =>
 
 const topLevel: Record<string, Check> = {
   mode: oneOf("ae", "two-stage", "end-to-end"),
-  skip: oneOf("none", "mean"),
+  skip: oneOf("none", "mean", "residual"),
   downsample: integer(1),
   windowLength: integer(2),
   stride: integer(1),

@@ -43,7 +43,7 @@ export interface TrainRunOptions {
   /** Training mode. */
   mode?: "ae" | "two-stage" | "end-to-end";
   /** Skip connection: the mean image's static code, or none. */
-  skip?: "none" | "mean";
+  skip?: "none" | "mean" | "residual";
   /** Architecture overrides (height and width come from the data). */
   cae?: Partial<Omit<CaeConfig, "height" | "width">>;
   /**

@@ -2,7 +2,7 @@
 // branch and decoder against the tfjs model (cpu backend, the reference) on the same weights
 // (all of them random, biases included, so that every weight's place is checked), on random
 // frames and on real frames through a run's preprocessing — for every architecture variant
-// the config allows: skip none / mean, stride 1 / 2, kernels 1 / 3 / 5, one to three
+// the config allows: skip none / mean / residual, stride 1 / 2, kernels 1 / 3 / 5, one to three
 // layers, non-square frames and each activation.
 import { caeToOnnx, type CaeToOnnxOptions, caeWeights } from "../../../core/export/onnx.ts";
 import { decodeOnnxModel } from "../../../core/export/onnx_proto.ts";
@@ -93,11 +93,18 @@ async function compare(cae: Cae, s: Sessions, frames: Float32Array, B: number) {
       mean_image: { data: await mean.data() as Float32Array, dims: [1, 1, H, W] },
     });
     assertEquals(st.static_code.dims, [1, S, h, w], "static dims");
+    // Residual: tfjs's static tensor carries the mean image after the code's S channels;
+    // the ONNX decoder takes the mean image as an input of its own.
+    const onlyCode = tf.slice(code, [0, 0, 0, 0], [1, h, w, S]);
     diffs.static = maxAbsDiff(
       st.static_code.data,
-      toNchw(await code.data() as Float32Array, [1, h, w, S]),
+      toNchw(await onlyCode.data() as Float32Array, [1, h, w, S]),
     );
+    onlyCode.dispose();
     feeds.static_code = st.static_code;
+    if (cae.config.skip === "residual") {
+      feeds.mean_image = { data: await mean.data() as Float32Array, dims: [1, 1, H, W] };
+    }
     mean.dispose();
   }
   const y = cae.decode(z, code);
@@ -127,6 +134,9 @@ const VARIANTS: (Partial<CaeConfig> & { height: number; width: number })[] = [
   { height: 8, width: 8, channels: [4], kernel: 7, activation: "elu", skip: "none" },
   { height: 20, width: 12, channels: [2, 3], kernel: 3, stride: 1, activation: "linear" },
   { height: 16, width: 16, channels: [4, 4], kernel: 5, activation: "tanh", latentChannels: 1 },
+  // Residual skip: the decoder adds the mean image to its output.
+  { height: 16, width: 24, channels: [4, 6], kernel: 3, activation: "elu", skip: "residual" },
+  { height: 12, width: 12, channels: [3], stride: 1, activation: "relu", skip: "residual" },
 ];
 
 const BASE: CaeConfig = {

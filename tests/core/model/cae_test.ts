@@ -25,6 +25,8 @@ const VARIANTS: CaeConfig[] = [
     latentChannels: 2,
   },
   { ...defaultCaeConfig(8, 8), channels: [6], activation: "tanh", staticChannels: 1 },
+  { ...defaultCaeConfig(16, 24), skip: "residual" },
+  { ...defaultCaeConfig(12, 8), stride: 1, channels: [4, 3], kernel: 3, skip: "residual" },
 ];
 
 /** Loss and gradients of one reconstruction step on a backend. */
@@ -89,6 +91,32 @@ Deno.test("the skip connection feeds the decoder: another mean image, another re
   assertThrows(() => cae.decode(tf.zeros([1, 4, 4, 4]) as tf.Tensor4D), SparsedynError, {
     argument: "staticCode",
   });
+});
+
+Deno.test("the residual skip adds the mean image to the decoder's output, one per static code", async () => {
+  await useBackend("cpu");
+  const config = { ...defaultCaeConfig(16, 16), skip: "residual" as const };
+  const cae = createCae(config, 3);
+  const plain = createCae({ ...config, skip: "mean" }, 3); // the same weights, no addition
+  const [h, w] = cae.latentShape;
+  const { diff, extra, shape } = tf.tidy(() => {
+    const z = tf.randomNormal([3, h, w, 2], 0, 1, "float32", 7) as tf.Tensor4D;
+    const mean = tf.randomNormal([1, 16, 16, 1], 0, 1, "float32", 8) as tf.Tensor4D;
+    const code = cae.encodeStatic!(mean);
+    const withMean = cae.decode(z, code);
+    const without = plain.decode(z, plain.encodeStatic!(mean));
+    // The decoder's departure plus the mean image, broadcast over the batch.
+    const d = tf.max(tf.abs(tf.sub(withMean, tf.add(without, mean)))).dataSync()[0];
+    return {
+      diff: d,
+      extra: code.shape[3] - config.staticChannels,
+      shape: withMean.shape,
+    };
+  });
+  assert(diff < 1e-5, `decode = mean + the same decoder's output (${diff})`);
+  assertEquals(extra, (16 * 16) / (h * w), "the mean image rides along in the static tensor");
+  assertEquals(shape, [3, 16, 16, 1]);
+  for (const m of [cae, plain]) for (const v of Object.values(m.variables)) v.dispose();
 });
 
 Deno.test("checkCaeConfig() names the field that is wrong", () => {
