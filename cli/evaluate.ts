@@ -16,10 +16,11 @@ preprocessing with its recorded statistics (the training movie's scale).
                    mean image, as in training. Baselines: that window mean image; PCA-k
                    fitted on the training frames.
   k-step forecast  the latents of the true frames up to t − k run forward k steps by the
-                   run's VAR and decoded (skip: the training mean image, nothing from frame
-                   t on); the same targets for every method. Baselines: persistence (frame
-                   t − k), the training mean image, PCA-k with a lasso VAR (BIC) fitted on
-                   the training scores. "latent persistence" decodes the latents of t − k.
+                   run's VAR and decoded (skip: the mean of the L frames that end at t − k,
+                   nothing from frame t on); the same targets for every method. Baselines:
+                   persistence (frame t − k), the training mean image, that recent mean,
+                   PCA-k with a lasso VAR (BIC) fitted on the training scores. "latent
+                   persistence" decodes the latents of t − k.
 
 k = the run's latent count and a small one. With --rois, the model's contribution map
 (integrated gradients of the VAR's prediction, summed over latents, on the held-out frames)

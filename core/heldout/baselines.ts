@@ -16,6 +16,9 @@
  * method), from the origin o = t − h:
  * - `persistence`: x̂_t = x_o.
  * - `trainMean`: x̂_t = μ.
+ * - `recentMean`: x̂_t = the mean of the (up to) L frames that end at the origin,
+ *   x_{max(0, o−L+1)} … x_o: what the skip connection of a model running along the
+ *   recording carries when it predicts.
  * - `pcaVar` (one per k): a sparse VAR(p) fitted by `fitVarLasso` (lasso path, λ per
  *   equation by BIC) on the training frames' scores; the test scores y_t = U(x_t − μ);
  *   ŷ_t iterated h steps from the true y_{o−p+1} … y_o; x̂_t = μ + Uᵀŷ_t. Since U has
@@ -79,6 +82,8 @@ export interface BaselineMeasures {
     persistence: number[];
     /** x̂_t = the training mean frame. */
     trainMean: number[];
+    /** x̂_t = the mean of the (up to) L test frames ending at t − h. */
+    recentMean: number[];
     /** Sparse VAR on k PCA scores; `lambdaMedian` is the median of the d chosen λ. */
     pcaVar: { k: number; mse: number[]; lambdaMedian?: number }[];
   };
@@ -274,6 +279,19 @@ export function baselineMeasures(
     for (let q = 0; q < P; q++) sseMean += (test[t * P + q] - mean[q]) ** 2;
   }
   const trainMean = horizons.map(() => sseMean / targets);
+  const recentMean = horizons.map((h) => {
+    // A running sum over the frames [lo, hi] as the origin advances.
+    const run = new Float64Array(P);
+    let lo = 0, hi = -1, s = 0;
+    for (let t = firstTarget; t < Tte; t++) {
+      const o = t - h;
+      for (; hi < o; hi++) for (let q = 0; q < P; q++) run[q] += test[(hi + 1) * P + q];
+      for (; lo < o - L + 1; lo++) for (let q = 0; q < P; q++) run[q] -= test[lo * P + q];
+      const inv = 1 / (hi - lo + 1);
+      for (let q = 0; q < P; q++) s += (test[t * P + q] - run[q] * inv) ** 2;
+    }
+    return s / targets;
+  });
   const trainScores = needVar ? pcaScores(pca, train, Ttr) : new Float64Array(0);
   const pcaVar = components.map((k) => {
     const res = residual.get(k)!;
@@ -297,7 +315,7 @@ export function baselineMeasures(
   });
   return {
     reconstruction,
-    prediction: { horizons: [...horizons], persistence, trainMean, pcaVar },
+    prediction: { horizons: [...horizons], persistence, trainMean, recentMean, pcaVar },
   };
 }
 

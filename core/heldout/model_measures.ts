@@ -51,8 +51,14 @@ import { coveringWindows } from "./baselines.ts";
 export interface ModelMeasureOptions {
   /** The run's VAR of the latents. */
   var: VarCoefficients;
-  /** The training movie's mean image (H×W), the skip connection's input for predictions. */
+  /** The training movie's mean image (H×W). */
   trainMean: Float32Array;
+  /**
+   * The skip connection's input for predictions: "recent" (default), the mean of the L
+   * frames that end at the forecast's origin (what a model running along a recording has
+   * seen; fewer at the start of the frames); "training", the training movie's mean image.
+   */
+  predictionStatic?: "recent" | "training";
   /** The windows' length (the run's). */
   windowLength: number;
   /** Horizons h, in frames. */
@@ -164,32 +170,56 @@ export async function modelMeasures(
   // Predictions: every origin's forecasts at every horizon from the latents of true frames.
   const Z = await encodeAll(cae, frames, T);
   tick(T);
-  const staticCode = cae.encodeStatic
+  const trainCode = cae.encodeStatic && options.predictionStatic === "training"
     ? tf.tidy(() => cae.encodeStatic!(tf.tensor4d(options.trainMean, [1, H, W, 1])))
     : undefined;
   const prediction: number[] = [], latentPersistence: number[] = [];
+  const L = options.windowLength;
   try {
     for (const h of horizons) {
       let errPred = 0, errPersist = 0;
+      // The mean of the (up to) L frames that end at the origin, kept as a running sum.
+      const sum = new Float64Array(P);
+      let lo = 0, hi = -1; // frames [lo, hi] are in the sum
       for (let t0 = firstTarget; t0 < T; t0 += batch) {
         const m = Math.min(batch, T - t0);
         const zPred = new Float32Array(m * d), zPersist = new Float32Array(m * d);
+        const recent = trainCode || !cae.encodeStatic ? undefined : new Float32Array(m * P);
         for (let r = 0; r < m; r++) {
           const o = t0 + r - h; // the origin: the last frame the forecast sees
           const history = Z.subarray((o - p + 1) * d, (o + 1) * d);
           zPred.set(forecast(options.var, history, h).subarray((h - 1) * d, h * d), r * d);
           zPersist.set(Z.subarray(o * d, (o + 1) * d), r * d);
+          if (recent) {
+            for (; hi < o; hi++) {
+              const f = frames.subarray((hi + 1) * P, (hi + 2) * P);
+              for (let q = 0; q < P; q++) sum[q] += f[q];
+            }
+            for (; lo < o - L + 1; lo++) {
+              const f = frames.subarray(lo * P, (lo + 1) * P);
+              for (let q = 0; q < P; q++) sum[q] -= f[q];
+            }
+            const inv = 1 / (hi - lo + 1), dst = recent.subarray(r * P, (r + 1) * P);
+            for (let q = 0; q < P; q++) dst[q] = sum[q] * inv;
+          }
         }
-        const truth = frames.subarray(t0 * P, (t0 + m) * P);
-        errPred += await squaredError(cae, zPred, m, staticCode, truth);
-        errPersist += await squaredError(cae, zPersist, m, staticCode, truth);
+        const staticCode = recent
+          ? tf.tidy(() => cae.encodeStatic!(tf.tensor4d(recent, [m, H, W, 1])))
+          : trainCode;
+        try {
+          const truth = frames.subarray(t0 * P, (t0 + m) * P);
+          errPred += await squaredError(cae, zPred, m, staticCode, truth);
+          errPersist += await squaredError(cae, zPersist, m, staticCode, truth);
+        } finally {
+          if (recent) staticCode?.dispose();
+        }
         tick(2 * m);
       }
       prediction.push(errPred / (targets * P));
       latentPersistence.push(errPersist / (targets * P));
     }
   } finally {
-    staticCode?.dispose();
+    trainCode?.dispose();
   }
   return { reconstruction: reconstruction / (T * P), prediction, latentPersistence };
 }

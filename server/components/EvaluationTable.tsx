@@ -60,6 +60,7 @@ export function EvaluationTable({ evaluation: e }: EvaluationTableProps) {
       name: "mean image (window / training)",
       values: [num(rec.windowMean), ...nums(pred.trainMean, H)],
     },
+    { name: "recent mean (L frames to t − k)", values: [undefined, ...nums(pred.recentMean, H)] },
     ...(Array.isArray(rec.pca) ? rec.pca as { k: number; mse: number }[] : []).map((r) => ({
       name: `PCA-${r.k} (+ lasso VAR)`,
       values: [num(r.mse), ...nums(pcaVar.find((v) => v.k === r.k)?.mse, H)],

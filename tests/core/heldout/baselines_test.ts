@@ -75,6 +75,7 @@ for (const m of fx.movies) {
         `persistence h ${h}`,
       );
       rel(got.prediction.trainMean[i], want.prediction.trainMean[i], 1e-8, `trainMean h ${h}`);
+      rel(got.prediction.recentMean[i], want.prediction.recentMean[i], 1e-8, `recentMean h ${h}`);
     });
     got.prediction.pcaVar.forEach((r, i) => {
       const w = want.prediction.pcaVar[i];
