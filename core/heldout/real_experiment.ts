@@ -64,7 +64,7 @@ export interface RealExperimentOptions {
    */
   arms?: RealArm[];
   /**
-   * Training frames each arm sees, over all epochs (default 13 500): epochs =
+   * Training frames each arm sees, over all epochs (default 9 000): epochs =
    * round(frameBudget / training frames), between 5 and 60, so that a long movie does not
    * cost more epochs' time than a short one.
    */
@@ -139,7 +139,7 @@ export async function runRealExperiment(
     movies: options.movies,
     seeds: options.seeds ?? [1, 2, 3],
     arms: options.arms ?? ALL_ARMS,
-    frameBudget: options.frameBudget ?? 13_500,
+    frameBudget: options.frameBudget ?? 9000,
     trainFraction: options.trainFraction ?? 0.75,
     side: options.side ?? 32,
     windowLength: options.windowLength ?? 64,

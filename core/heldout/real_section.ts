@@ -131,7 +131,7 @@ export async function realSection(
   const result = await runRealExperiment({
     movies,
     seeds: options.seeds ?? (quick ? [1] : [1, 2, 3]),
-    frameBudget: quick ? 4500 : 13_500,
+    frameBudget: quick ? 4500 : 9000,
     arms: quick
       ? [{ mode: "end-to-end", skip: "residual" }, { mode: "two-stage", skip: "residual" }]
       : undefined,
