@@ -64,9 +64,9 @@ export function formatEvaluation(e: RunEvaluation): string {
     [
       "mean image (window / training)",
       f3(e.baselines.reconstruction.windowMean),
-      ...e.baselines
-        .prediction.trainMean.map(f3),
+      ...e.baselines.prediction.trainMean.map(f3),
     ],
+    ["recent mean (L frames to t − k)", "", ...e.baselines.prediction.recentMean.map(f3)],
     ...e.baselines.reconstruction.pca.map((r) => {
       const v = e.baselines.prediction.pcaVar.find((x) => x.k === r.k);
       return [`PCA-${r.k} (+ lasso VAR)`, f3(r.mse), ...(v ? v.mse.map(f3) : hs.map(() => ""))];

@@ -84,7 +84,7 @@ export function EvaluationTable({ evaluation: e }: EvaluationTableProps) {
     : [];
   return (
     <div class="evaluation">
-      <h3>Held-out MSE vs baselines</h3>
+      <h3>Mean squared error on held-out frames</h3>
       <p class="note">
         On{" "}
         <code>{String(e.heldout ?? "?")}</code>, in pixel space (the run's scale; lower is better,

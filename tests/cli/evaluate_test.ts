@@ -79,6 +79,7 @@ Deno.test("sparsedyn evaluate: held-out errors next to the baselines, cells scor
         "PCA-2 (+ lasso VAR)",
         "PCA-4",
         "latent persistence",
+        "recent mean",
       ]
     ) {
       assert(text.stdout.includes(part), `"${part}" in:\n${text.stdout}`);
