@@ -20,9 +20,9 @@ Options:
   --config FILE          JSON settings (architecture, loss weights, any option below;
                          docs/run-folder.md); flags given here override it
   --mode M               ae, two-stage or end-to-end (default end-to-end)
-  --skip S               mean (default: a static code of the window's mean image into the
-                         decoder), residual (that, and the decoder adds its output to
-                         the mean image) or none
+  --skip S               residual (default: a static code of the window's mean image into
+                         the decoder, whose output is added to the mean image), mean (the
+                         static code only) or none
   --backend B            auto (default: webgpu on a hardware GPU, which Deno lets us find
                          only with --allow-all, as deno task cli runs; else wasm), webgpu,
                          wasm, tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
@@ -89,7 +89,7 @@ export const train: Command = {
     if (!["ae", "two-stage", "end-to-end"].includes(mode)) {
       throw new UsageError(`--mode must be ae, two-stage or end-to-end; got "${mode}"`, "--mode");
     }
-    const skip = values.skip ?? file.skip ?? "mean";
+    const skip = values.skip ?? file.skip ?? "residual";
     if (skip !== "mean" && skip !== "none" && skip !== "residual") {
       throw new UsageError(`--skip must be mean, residual or none; got "${skip}"`, "--skip");
     }

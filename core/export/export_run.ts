@@ -101,6 +101,7 @@ export async function exportRun(runDir: string, out?: string): Promise<ExportRes
         inputs: {
           latent: nchw("N", c.latentChannels, h, w),
           ...(models.static ? { static_code: nchw("1 or N", c.staticChannels, h, w) } : {}),
+          ...(c.skip === "residual" ? { mean_image: nchw("1 or N", 1, c.height, c.width) } : {}),
         },
         outputs: { frames: nchw("N", 1, c.height, c.width) },
       },

@@ -42,7 +42,10 @@ import { DEFAULT_PREDICTED_FRAMES_STEPS } from "./predicted_steps.ts";
 export interface TrainRunOptions {
   /** Training mode. */
   mode?: "ae" | "two-stage" | "end-to-end";
-  /** Skip connection: the mean image's static code, or none. */
+  /**
+   * Skip connection (default "residual": the mean image's static code into the decoder, whose
+   * output is added to the mean image), "mean" (the static code only) or "none".
+   */
   skip?: "none" | "mean" | "residual";
   /** Architecture overrides (height and width come from the data). */
   cae?: Partial<Omit<CaeConfig, "height" | "width">>;
@@ -135,7 +138,7 @@ export async function trainRun(
   const base = {
     ...defaultCaeConfig(8, 8),
     ...options.cae,
-    skip: options.skip ?? "mean",
+    skip: options.skip ?? "residual",
   } as CaeConfig;
   await refuseExisting(dir); // before hours of training, not after
   // The preprocessed frames go to a temporary NPY file beside the run folder and training

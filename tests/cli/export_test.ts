@@ -67,7 +67,18 @@ Deno.test("export writes encoder, static branch and decoder that compute the run
     assert(maxAbsDiff(e.latent_flat.data, await z.data()) < 1e-4, "encoder");
     assertEquals(e.latent.dims, [5, C, h, w]);
     const s = await st.run({ mean_image: { data: mean, dims: [1, 1, H, W] } });
-    const d = await dec.run({ latent: e.latent, static_code: s.static_code });
+    // The default skip is "residual": the decoder also takes the mean image, as onnx.json says.
+    const manifest = JSON.parse(await Deno.readTextFile(`${RUN}/onnx/onnx.json`));
+    assertEquals(Object.keys(manifest.models.decoder.inputs), [
+      "latent",
+      "static_code",
+      "mean_image",
+    ]);
+    const d = await dec.run({
+      latent: e.latent,
+      static_code: s.static_code,
+      mean_image: { data: mean, dims: [1, 1, H, W] },
+    });
     assertEquals(d.frames.dims, [5, 1, H, W]);
     const diff = maxAbsDiff(d.frames.data, await y.data());
     assert(diff < 1e-4, `decoder: ${diff}`);

@@ -12,7 +12,7 @@ import { assert, assertEquals } from "../../_helpers/assert.ts";
 
 const L = 24, H = 16, W = 16;
 // Narrow layers keep the cpu backend quick; the latent is still 2×2×2 (d = 8).
-const small = (skip: "mean" | "none" = "mean") => ({
+const small = (skip: "mean" | "none" | "residual" = "mean") => ({
   ...defaultCaeConfig(H, W),
   channels: [4, 8, 8],
   skip,
@@ -43,8 +43,26 @@ function disposeCae(cae: Cae) {
   tf.dispose(Object.values(cae.variables));
 }
 
-const cases: { name: string; skip: "mean" | "none"; options: ObjectiveOptions }[] = [
+const cases: {
+  name: string;
+  skip: "mean" | "none" | "residual";
+  options: ObjectiveOptions;
+}[] = [
   { name: "ae", skip: "mean", options: { mode: "ae", var: { lags: 1, lambdaFraction: 0.1 } } },
+  {
+    name: "ae, skip residual",
+    skip: "residual",
+    options: { mode: "ae", var: { lags: 1, lambdaFraction: 0.1 } },
+  },
+  {
+    name: "end-to-end, skip residual, lags 2, BIC",
+    skip: "residual",
+    options: {
+      mode: "end-to-end",
+      var: { lags: 2, bic: true },
+      weights: { reconstruction: 1, prediction: 0.7, predictedFrames: 1.3 },
+    },
+  },
 ];
 for (const skip of ["mean", "none"] as const) {
   for (const lags of [1, 2]) {
