@@ -14,7 +14,9 @@ preprocessing with its recorded statistics (the training movie's scale).
 
   reconstruction   MSE of decode(encode(frame)); the skip connection gets each window's
                    mean image, as in training. Baselines: that window mean image; PCA-k
-                   fitted on the training frames.
+                   fitted on the training frames; the window mean plus PCA-k of the frame's
+                   departure from it (the model's own information: the mean image and k
+                   numbers per frame).
   k-step forecast  the latents of the true frames up to t − k run forward k steps by the
                    run's VAR and decoded (skip: the mean of the L frames that end at t − k,
                    nothing from frame t on); the same targets for every method. Baselines:
@@ -71,6 +73,9 @@ export function formatEvaluation(e: RunEvaluation): string {
       const v = e.baselines.prediction.pcaVar.find((x) => x.k === r.k);
       return [`PCA-${r.k} (+ lasso VAR)`, f3(r.mse), ...(v ? v.mse.map(f3) : hs.map(() => ""))];
     }),
+    ...e.baselines.reconstruction.windowMeanPca.map((
+      r,
+    ) => [`window mean + PCA-${r.k}`, f3(r.mse), ...hs.map(() => "")]),
   ];
   const header = ["held-out MSE", "reconstruction", ...hs];
   const lines = [

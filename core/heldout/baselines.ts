@@ -11,6 +11,10 @@
  *   mean frame (what a model's skip connection can carry).
  * - `pca` (one per k): a PCA fitted on the training frames (mean = training mean frame μ,
  *   k×P components U), x̂ = μ + UᵀU(x − μ).
+ * - `windowMeanPca` (one per k): the window's mean image m_w plus PCA-k of x − m_w, the
+ *   PCA fitted on the training frames' departures from their own windows' means (windows
+ *   cut the same way): the same information as a model whose skip connection carries the
+ *   window's mean image and whose k latents carry the rest.
  *
  * Prediction at horizon h, on targets t ∈ [firstTarget, Tte) (the same for every h and
  * method), from the origin o = t − h:
@@ -47,7 +51,7 @@
 import { SparsedynError } from "../errors.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
 import { forecast, type VarCoefficients } from "../var/forecast.ts";
-import { fitFramePca, pcaScores } from "./frame_pca.ts";
+import { fitFramePca, type FramePca, pcaScores } from "./frame_pca.ts";
 
 export type { VarCoefficients };
 
@@ -73,6 +77,12 @@ export interface BaselineMeasures {
     windowMean: number;
     /** PCA of the training frames, one entry per requested k, in the order asked. */
     pca: { k: number; mse: number }[];
+    /**
+     * Each frame's window mean plus PCA-k of its departure from it (the PCA fitted on the
+     * training frames' departures from their windows' means): the information a model
+     * with a skip connection has, the window's mean image and k numbers per frame.
+     */
+    windowMeanPca: { k: number; mse: number }[];
   };
   /** Errors of predicting the targets h frames ahead. */
   prediction: {
@@ -237,32 +247,20 @@ export function baselineMeasures(
     }
   }
 
-  // PCA residuals ‖x_t − μ − Σ_{c<k} y_tc u_c‖² of every test frame, for every k asked,
-  // peeling one component at a time off the centred frame.
   const ks = [...new Set(components)].sort((a, b) => a - b);
   const Y = pcaScores(pca, test, Tte);
-  const residual = new Map<number, Float64Array>(ks.map((k) => [k, new Float64Array(Tte)]));
-  const r = new Float64Array(P);
-  const U = pca.components;
-  for (let t = 0; t < Tte; t++) {
-    for (let q = 0; q < P; q++) r[q] = test[t * P + q] - mean[q];
-    let next = 0;
-    for (let c = 0; c <= kMax; c++) {
-      if (ks[next] === c) {
-        let s = 0;
-        for (let q = 0; q < P; q++) s += r[q] * r[q];
-        residual.get(c)![t] = s;
-        next++;
-      }
-      if (c === kMax) break;
-      const y = Y[t * kMax + c], u = c * P;
-      for (let q = 0; q < P; q++) r[q] -= y * U[u + q];
-    }
-  }
+  const residual = pcaResiduals(pca, test, Tte, Y, ks);
+  // The same information as a model with a skip connection: each window's mean image, and
+  // k numbers per frame for its departure from it (PCA of the training frames' departures
+  // from their own windows' means).
+  const trainDev = departures(train, Ttr, P, L), testDev = departures(test, Tte, P, L);
+  const devPca = fitFramePca(trainDev, Ttr, P, kMax);
+  const devResidual = pcaResiduals(devPca, testDev, Tte, pcaScores(devPca, testDev, Tte), ks);
   const total = Tte * P;
   const reconstruction = {
     windowMean: sseWindow / total,
     pca: components.map((k) => ({ k, mse: sum(residual.get(k)!) / total })),
+    windowMeanPca: components.map((k) => ({ k, mse: sum(devResidual.get(k)!) / total })),
   };
 
   // Prediction.
@@ -393,4 +391,53 @@ function checkFrames(name: string, frames: Float32Array, T: number, P: number) {
       );
     }
   }
+}
+
+/** Each frame minus its window's mean frame (windows of `coveringWindows`). */
+function departures(frames: Float32Array, T: number, P: number, L: number): Float32Array {
+  const out = new Float32Array(T * P);
+  const m = new Float64Array(P);
+  for (const s of coveringWindows(T, L)) {
+    const e = Math.min(s + L, T);
+    m.fill(0);
+    for (let t = s; t < e; t++) for (let q = 0; q < P; q++) m[q] += frames[t * P + q];
+    for (let q = 0; q < P; q++) m[q] /= e - s;
+    for (let t = s; t < e; t++) {
+      for (let q = 0; q < P; q++) out[t * P + q] = frames[t * P + q] - m[q];
+    }
+  }
+  return out;
+}
+
+/**
+ * ‖x_t − μ − Σ_{c<k} y_tc u_c‖² of every frame, for every k asked, peeling one component at
+ * a time off the centred frame.
+ */
+function pcaResiduals(
+  pca: FramePca,
+  frames: Float32Array,
+  T: number,
+  Y: Float64Array,
+  ks: number[],
+): Map<number, Float64Array> {
+  const { P, mean, components: U } = pca;
+  const kMax = pca.k;
+  const residual = new Map<number, Float64Array>(ks.map((k) => [k, new Float64Array(T)]));
+  const r = new Float64Array(P);
+  for (let t = 0; t < T; t++) {
+    for (let q = 0; q < P; q++) r[q] = frames[t * P + q] - mean[q];
+    let next = 0;
+    for (let c = 0; c <= kMax; c++) {
+      if (ks[next] === c) {
+        let s = 0;
+        for (let q = 0; q < P; q++) s += r[q] * r[q];
+        residual.get(c)![t] = s;
+        next++;
+      }
+      if (c === kMax) break;
+      const y = Y[t * kMax + c], u = c * P;
+      for (let q = 0; q < P; q++) r[q] -= y * U[u + q];
+    }
+  }
+  return residual;
 }

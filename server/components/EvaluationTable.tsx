@@ -65,6 +65,11 @@ export function EvaluationTable({ evaluation: e }: EvaluationTableProps) {
       name: `PCA-${r.k} (+ lasso VAR)`,
       values: [num(r.mse), ...nums(pcaVar.find((v) => v.k === r.k)?.mse, H)],
     })),
+    ...(Array.isArray(rec.windowMeanPca) ? rec.windowMeanPca as { k: number; mse: number }[] : [])
+      .map((r) => ({
+        name: `window mean + PCA-${r.k}`,
+        values: [num(r.mse), ...nums(undefined, H)],
+      })),
   ];
   const best = rows[0].values.map((_, c) => {
     const vs = rows.map((r) => r.values[c]).filter((v): v is number => v !== undefined);

@@ -66,6 +66,12 @@ for (const m of fx.movies) {
     got.reconstruction.pca.forEach((r, i) => {
       rel(r.mse, want.reconstruction.pca[i].mse, 1e-8, `pca k = ${r.k}`);
     });
+    got.reconstruction.windowMeanPca.forEach((r, i) => {
+      assertEquals(r.k, want.reconstruction.windowMeanPca[i].k);
+      // The departures from the window means are float32, as the frames are (numpy's are
+      // float64): 1e-6.
+      rel(r.mse, want.reconstruction.windowMeanPca[i].mse, 1e-6, `window mean + pca k = ${r.k}`);
+    });
     assertEquals(got.prediction.horizons, m.options.horizons);
     m.options.horizons.forEach((h, i) => {
       rel(
