@@ -258,19 +258,8 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
       out,
     });
   });
-  const lastIn = ups[ups.length - 1].out;
-  // Residual: one more full-resolution convolution over the decoder's channels and the mean
-  // image, so that the output can follow the anatomy the mean image shows (a patch's
-  // activity drawn where its cell bodies are), which shared convolution weights alone
-  // cannot place.
-  const fuse = c.skip === "residual"
-    ? {
-      w: weight("decoder.fuse.w", [k, k, lastIn + 1, lastIn], k * k * (lastIn + 1)),
-      b: bias("decoder.fuse.b", lastIn),
-    }
-    : undefined;
   const last = {
-    w: weight("decoder.out.w", [k, k, lastIn, 1], k * k * lastIn),
+    w: weight("decoder.out.w", [k, k, ups[ups.length - 1].out, 1], k * k * ups[ups.length - 1].out),
     b: bias("decoder.out.b", 1),
   };
   const decode = (latent: Tensor4D, staticCode?: Tensor4D) =>
@@ -305,16 +294,6 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
           tf.add(
             tf.conv2dTranspose(y, up.w as Tensor4D, [B, hh, ww, up.out], s, "same"),
             up.b,
-          ) as Tensor4D,
-          c.activation,
-        );
-      }
-      if (fuse && meanImage) {
-        const m = tf.tile(meanImage, [B / meanImage.shape[0], 1, 1, 1]);
-        y = act(
-          tf.add(
-            tf.conv2d(tf.concat([y, m], 3) as Tensor4D, fuse.w as Tensor4D, 1, "same"),
-            fuse.b,
           ) as Tensor4D,
           c.activation,
         );
