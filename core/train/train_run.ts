@@ -37,6 +37,7 @@ import { encodeAll } from "./evaluate.ts";
 import { type EpochMetrics, trainCae } from "./train.ts";
 import type { LossWeights } from "./window_loss.ts";
 import { DEFAULT_PREDICTED_FRAMES_STEPS } from "./predicted_steps.ts";
+import { latentCount, sizedChannels } from "./latent_size.ts";
 
 /** Settings of {@link trainRun}; every one has a default. */
 export interface TrainRunOptions {
@@ -135,7 +136,7 @@ export async function trainRun(
   const mode = options.mode ?? "end-to-end";
   const downsample = options.downsample ?? 1;
   const normalize = options.normalize ?? "scale";
-  const base = {
+  let base = {
     ...defaultCaeConfig(8, 8),
     ...options.cae,
     skip: options.skip ?? "residual",
@@ -156,10 +157,45 @@ export async function trainRun(
     let shape: { frames: number; height: number; width: number };
     let meanImage: Float32Array;
     try {
-      // The model's total stride must divide the frame: crop to the largest multiple.
       const full = processedShape(movie, { downsample });
+      // Unless the channels are given, the depth fits the window VAR: p·d < L − p.
+      if (!options.cae?.channels) {
+        const lags = options.lags ?? 1, L = options.windowLength ?? Math.min(64, full.frames);
+        const channels = sizedChannels(
+          base.channels,
+          base.stride,
+          base.latentChannels,
+          full.height,
+          full.width,
+          lags,
+          L,
+        );
+        if (channels.length > base.channels.length) {
+          const d = latentCount(
+            channels.length,
+            base.stride,
+            base.latentChannels,
+            full.height,
+            full.width,
+          );
+          options.onNote?.(
+            `${channels.length} stride-${base.stride} layers instead of ${base.channels.length}, ` +
+              `so that the VAR's ${lags}×${d} coefficients per latent stay below the ${
+                L - lags
+              } samples of a window (${d} latents; set cae.channels to choose)`,
+          );
+          base = { ...base, channels };
+        }
+      }
+      // The model's total stride must divide the frame: crop to the largest multiple.
       const down = base.stride ** base.channels.length;
       const h = full.height - (full.height % down), w = full.width - (full.width % down);
+      if (h !== full.height || w !== full.width) {
+        options.onNote?.(
+          `frames of ${full.height}×${full.width} are cropped to ${h}×${w} (top left), a ` +
+            `multiple of the model's total stride ${down}`,
+        );
+      }
       // The training movie's statistics are recorded and applied to every movie the run
       // processes later (encode, test, maps, evaluate).
       spec = await freezeNormalisation(movie, {

@@ -246,11 +246,32 @@ Deno.test("sparsedyn train notes a window too short for the VAR layer's coeffici
   try {
     await synth16(`${dir}/s`, 32);
     // 16×16 → 2×2 maps of 2 channels: d = 8 coefficients per latent, 7 samples per window.
+    // By default the encoder gets a fourth layer (1×1×2: d = 2) and says so.
     const short = await cli(
       ["train", `${dir}/s/movie.npy`, "--out", `${dir}/a`, "--epochs", "1", "--window", "8"],
     );
     assertEquals(short.code, 0, short.stderr);
-    assert(short.stderr.includes("note: the VAR layer fits 8 coefficients"), short.stderr);
+    assert(short.stderr.includes("note: 4 stride-2 layers instead of 3"), short.stderr);
+    assertEquals(
+      JSON.parse(await Deno.readTextFile(`${dir}/a/config.json`)).cae.channels.length,
+      4,
+    );
+    // Channels given: kept, with the warning.
+    await Deno.writeTextFile(`${dir}/c.json`, JSON.stringify({ cae: { channels: [16, 32, 32] } }));
+    const given = await cli([
+      "train",
+      `${dir}/s/movie.npy`,
+      "--out",
+      `${dir}/c`,
+      "--epochs",
+      "1",
+      "--window",
+      "8",
+      "--config",
+      `${dir}/c.json`,
+    ]);
+    assertEquals(given.code, 0, given.stderr);
+    assert(given.stderr.includes("note: the VAR layer fits 8 coefficients"), given.stderr);
     const fine = await cli(
       ["train", `${dir}/s/movie.npy`, "--out", `${dir}/b`, "--epochs", "1", "--window", "16"],
     );
