@@ -1,5 +1,6 @@
 // `sparsedyn experiment`: the evidence for the method's two claims (skip connection;
-// end-to-end against two-stage) on synthetic movies with ground truth, as Markdown.
+// end-to-end against two-stage) on synthetic movies with ground truth, and the method on
+// real recordings against the baselines a scientist would run, as Markdown.
 import { useBackend } from "../core/model/backend.ts";
 import { resultsMarkdown, runExperiment } from "../core/train/experiment.ts";
 import { realSection, replaceRealSection } from "../core/heldout/real_section.ts";
@@ -11,8 +12,10 @@ const usage = `Usage: sparsedyn experiment [options]
 Trains the four arms (skip connection mean/none × end-to-end/two-stage) on synthetic
 movies with known dynamics, over several seeds, and reports reconstruction error, latent
 SNR, latent prediction error and VAR support recovery (mean ± sd) with both claims as
-paired differences, then a control with one field of view per seed. About 15 minutes
-on 2 cores with the defaults.
+paired differences, then a control with one field of view per seed (about 8 minutes on
+2 cores). Then, where the real recordings are found (--data), the real-data part: each
+recording split in time, every arm judged on the held-out part in pixel space against
+PCA, persistence and mean images (about 30 minutes).
 
 Options:
   --out FILE        write the Markdown report here (atomically); default: print it
@@ -24,16 +27,25 @@ Options:
   --cells K         cells per field (default 8)
   --backend B       wasm (default), cpu or tensorflow
   --no-control      skip the control with one field of view per seed
-  --data DIR        also run the real-data part on the recordings in DIR (the files listed in
-                    docs/RESULTS.md): each split in time, every arm trained on the first 75%
+  --data DIR        the real-data part's recordings (the files listed in docs/RESULTS.md);
+                    default $SPARSEDYN_DATA, else ../shared/data beside the repository when it
+                    is there. Each movie is split in time, every arm trained on the first 75%
                     and judged by \`sparsedyn evaluate\` against PCA, persistence and mean and
                     local-correlation images on the rest (about 30 minutes on 2 cores)
+  --no-real         skip the real-data part
   --real-only       only the real-data part; with --out, replaces that section of the file
                     and keeps the rest
-  --quick           the real-data part in brief: one seed, three movies, skip mean only,
-                    5 epochs (about 5 minutes)
+  --quick           the real-data part in brief: one seed, three movies, the residual skip
+                    in both modes, a third of the training (about 2 minutes)
   --json            print every run as a JSON line instead of the report
   -h, --help        show this help`;
+
+/** $SPARSEDYN_DATA, else ../shared/data beside the repository, when it exists. */
+async function defaultDataDir(): Promise<string | undefined> {
+  const dir = Deno.env.get("SPARSEDYN_DATA") ??
+    new URL("../../shared/data", import.meta.url).pathname;
+  return await Deno.stat(dir).then((s) => (s.isDirectory ? dir : undefined), () => undefined);
+}
 
 export const experiment: Command = {
   summary: "the evidence: skip vs none, end-to-end vs two-stage, on synthetic ground truth",
@@ -50,6 +62,7 @@ export const experiment: Command = {
       backend: { type: "string" },
       "no-control": { type: "boolean" },
       data: { type: "string" },
+      "no-real": { type: "boolean" },
       "real-only": { type: "boolean" },
       quick: { type: "boolean" },
       json: { type: "boolean" },
@@ -75,6 +88,7 @@ export const experiment: Command = {
       );
     }
     const used = await useBackend(backend as "wasm" | "cpu" | "tensorflow");
+    if (!values.data && !values["no-real"]) values.data = await defaultDataDir();
     if (values["real-only"] || values.quick) {
       if (!values.data) {
         throw new UsageError("--real-only and --quick need --data DIR (the recordings)", "--data");
