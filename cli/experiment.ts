@@ -33,6 +33,7 @@ Options:
                     and judged by \`sparsedyn evaluate\` against PCA, persistence and mean and
                     local-correlation images on the rest (about 30 minutes on 2 cores)
   --no-real         skip the real-data part
+  --raw FILE        also write the real-data part's runs and evaluations as JSON
   --real-only       only the real-data part; with --out, replaces that section of the file
                     and keeps the rest
   --quick           the real-data part in brief: one seed, three movies, the residual skip
@@ -63,6 +64,7 @@ export const experiment: Command = {
       "no-control": { type: "boolean" },
       data: { type: "string" },
       "no-real": { type: "boolean" },
+      raw: { type: "string" },
       "real-only": { type: "boolean" },
       quick: { type: "boolean" },
       json: { type: "boolean" },
@@ -102,6 +104,7 @@ export const experiment: Command = {
           backend: used,
           log: (line) => values.json ? console.log(line) : console.error(line),
           json: values.json,
+          raw: values.raw,
         })
       : undefined;
     if (values["real-only"]) {

@@ -101,7 +101,7 @@ export function realResultsMarkdown(result: RealExperimentResult, context: strin
           .join(" | ")
       } | ${f(e.baselines.reconstruction.windowMean)} | ${
         pk ? `${f(pk.mse)} (k=${pk.k})` : "–"
-      } | ${p8 ? f(p8.mse) : "–"} |`,
+      } | ${p8 ? f(p8.mse) : "–"} | ${wk ? f(wk.mse) : "–"} |`,
     );
   }
   // Prediction at each horizon.
@@ -183,8 +183,11 @@ export function realResultsMarkdown(result: RealExperimentResult, context: strin
     theirs: number,
     label: string,
     lowerIsBetter = true,
+    strict = false,
   ) => {
-    const holds = lowerIsBetter ? mine <= theirs : mine >= theirs;
+    const holds = strict
+      ? (lowerIsBetter ? mine < theirs : mine > theirs)
+      : (lowerIsBetter ? mine <= theirs : mine >= theirs);
     lines.push(
       `| ${target} | ${movie} | ${f(mine)} | ${f(theirs)} (${label}) | ${
         Number.isFinite(mine) && Number.isFinite(theirs) ? (holds ? "yes" : "**no**") : "–"
@@ -222,6 +225,8 @@ export function realResultsMarkdown(result: RealExperimentResult, context: strin
       mine1,
       e.baselines.prediction.persistence[0],
       "persistence",
+      true,
+      true,
     );
     const bestPv = e.baselines.prediction.pcaVar.reduce(
       (b, p) => (p.mse[0] < b.mse ? { k: p.k, mse: p.mse[0] } : b),
@@ -234,6 +239,8 @@ export function realResultsMarkdown(result: RealExperimentResult, context: strin
         mine1,
         bestPv.mse,
         `PCA-${bestPv.k} + VAR`,
+        true,
+        true,
       );
     }
     if (e.cells) {

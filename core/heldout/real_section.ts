@@ -18,6 +18,7 @@
 import { SparsedynError } from "../errors.ts";
 import { type RealMovie, type RealRun, runRealExperiment } from "./real_experiment.ts";
 import { realResultsMarkdown } from "./real_results.ts";
+import { writeFileAtomic } from "../runs/atomic_write.ts";
 
 /** The recordings of the real-data part, by their public file names. */
 export const REAL_MOVIES: RealMovie[] = [
@@ -87,6 +88,8 @@ export interface RealSectionOptions {
   log?: (line: string) => void;
   /** Log each run as a JSON line instead of text. */
   json?: boolean;
+  /** Also write every run (settings, movies, evaluations) to this JSON file, atomically. */
+  raw?: string;
 }
 
 /**
@@ -154,6 +157,9 @@ export async function realSection(
     },
   });
   const minutes = (performance.now() - t0) / 60000;
+  if (options.raw) {
+    await writeFileAtomic(options.raw, new TextEncoder().encode(JSON.stringify(result) + "\n"));
+  }
   const names = movies.map((m) => {
     const src = REAL_MOVIES.find((r) => r.name === m.name)!;
     return `- **${m.name}**: \`${src.file}\`${src.rois ? ` with \`${src.rois}\`` : ""} — ${
