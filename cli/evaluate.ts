@@ -168,6 +168,9 @@ export const evaluate: Command = {
         bars.get(stage)!(done, total);
       },
     });
+    for (const w of e.warnings) {
+      console.error(json ? JSON.stringify({ warning: w }) : `sparsedyn evaluate: warning: ${w}`);
+    }
     if (json) console.log(JSON.stringify(e));
     else console.log(formatEvaluation(e) + `\n\nwrote ${e.run}/evaluation.json`);
     return 0;

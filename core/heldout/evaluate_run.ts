@@ -39,6 +39,7 @@ import { contributionMaps } from "../maps/contribution.ts";
 import { writeFileAtomic } from "../runs/atomic_write.ts";
 import { type LoadedModel, loadModel } from "../runs/load_model.ts";
 import { VERSION } from "../version.ts";
+import { parseMovieSegment } from "../data/movie_segment.ts";
 import { type BaselineMeasures, baselineMeasures } from "./baselines.ts";
 import { type CellMask, maskToProcessed, readCellMask } from "./cell_masks.ts";
 import { scoreAgainstCells } from "./cell_score.ts";
@@ -101,6 +102,8 @@ export interface RunEvaluation {
   model: ModelMeasures;
   /** The baselines' errors. */
   baselines: BaselineMeasures;
+  /** What makes the numbers less than a held-out measure (e.g. frames shared with training). */
+  warnings: string[];
   /** With cells: the model's map and the summary images, scored. */
   cells?: {
     file: string;
@@ -264,6 +267,7 @@ export async function evaluateLoaded(
     heldoutVariance: second / test.frames.length - mean * mean,
     model: measures,
     baselines,
+    warnings: await overlapWarnings(heldout, training),
   };
   if (mask) evaluation.cells = await cellScores(model, test, options.rois!, mask, options);
   if (options.write ?? true) {
@@ -273,6 +277,19 @@ export async function evaluateLoaded(
     );
   }
   return evaluation;
+}
+
+/** A warning when the held-out frames are frames of the training movie. */
+async function overlapWarnings(heldout: string, training: string): Promise<string[]> {
+  const a = parseMovieSegment(heldout), b = parseMovieSegment(training);
+  const real = (p: string) => Deno.realPath(p).catch(() => p);
+  if ((await real(a.path)) !== (await real(b.path))) return [];
+  const a0 = a.start ?? 0, a1 = a.end ?? Infinity, b0 = b.start ?? 0, b1 = b.end ?? Infinity;
+  if (a0 >= b1 || b0 >= a1) return [];
+  return [
+    `the held-out frames ${heldout} overlap the training frames ${training}: the measures are ` +
+    `not held out (train on FILE[0:n] and evaluate on FILE[n:])`,
+  ];
 }
 
 async function cellScores(

@@ -95,6 +95,9 @@ export function EvaluationTable({ evaluation: e }: EvaluationTableProps) {
         <code>{String(e.heldout ?? "?")}</code>, in pixel space (the run's scale; lower is better,
         the best of each column in bold). Forecasts decode the VAR's k-step latents.
       </p>
+      {(Array.isArray(e.warnings) ? e.warnings as string[] : []).map((w) => (
+        <p class="note warning" key={w}>Warning: {w}</p>
+      ))}
       <table class="grid">
         <thead>
           <tr>

@@ -59,6 +59,13 @@ Deno.test("evaluation panel: rows per method, the best of each column bold, the 
   assert(!html.includes("<b>0.177</b>"), "the model is not the best here");
 });
 
+Deno.test("evaluation panel: warnings are shown", () => {
+  const html = renderToString(
+    h(EvaluationTable, { evaluation: { ...evaluation, warnings: ["frames overlap"] } }),
+  );
+  assert(html.includes("Warning: frames overlap"), html);
+});
+
 Deno.test("evaluation panel: a partial evaluation.json shows dashes, not an error", () => {
   const html = renderToString(h(EvaluationTable, { evaluation: { horizons: [1], model: {} } }));
   assert(html.includes("—") && !html.includes("Maps against"), html);

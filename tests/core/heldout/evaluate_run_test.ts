@@ -46,6 +46,7 @@ Deno.test("evaluateRun: the model's errors equal an independent recomputation; a
       5,
     ]);
     assertEquals(e.training, `${movie}[0:${TRAIN}]`, "the run's movie as recorded");
+    assertEquals(e.warnings, []);
     const saved = JSON.parse(await Deno.readTextFile(`${run}/evaluation.json`));
     assertEquals(saved.model, JSON.parse(JSON.stringify(e.model)));
 
@@ -112,6 +113,9 @@ Deno.test("evaluateRun: the model's errors equal an independent recomputation; a
     v.intercept = v.intercept.map(() => 0);
     await Deno.writeTextFile(`${run}/var.json`, JSON.stringify(v));
     const id = await evaluateRun(run, `${movie}[${TRAIN}:]`, { components: [2], write: false });
+    // Frames the run trained on are no held-out frames: said so.
+    const overlap = await evaluateRun(run, `${movie}[50:]`, { components: [2], write: false });
+    assert(overlap.warnings[0]?.includes("overlap the training frames"), overlap.warnings.join());
     e.horizons.forEach((_, i) => {
       assertAlmostEquals(id.model.prediction[i], id.model.latentPersistence[i], 1e-12);
       assertAlmostEquals(id.model.latentPersistence[i], e.model.latentPersistence[i], 1e-12);

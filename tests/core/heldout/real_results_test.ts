@@ -20,6 +20,7 @@ function evaluation(model: number, cells: boolean): RunEvaluation {
     horizons: [1, 2],
     firstTarget: 2,
     heldoutVariance: 1,
+    warnings: [],
     model: {
       reconstruction: model,
       prediction: [model + 0.1, model + 0.2],
