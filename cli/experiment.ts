@@ -3,7 +3,7 @@
 // real recordings against the baselines a scientist would run, as Markdown.
 import { useBackend } from "../core/model/backend.ts";
 import { resultsMarkdown, runExperiment } from "../core/train/experiment.ts";
-import { realSection, replaceRealSection } from "../core/heldout/real_section.ts";
+import { afterRealSection, realSection, replaceRealSection } from "../core/heldout/real_section.ts";
 import { writeFileAtomic } from "../core/runs/atomic_write.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
@@ -165,7 +165,10 @@ export const experiment: Command = {
       real ? await real() : "",
     );
     if (values.out) {
-      await writeFileAtomic(values.out, new TextEncoder().encode(md));
+      // What follows the real-data section in the file (notes written by hand) is kept.
+      const old = await Deno.readTextFile(values.out).catch(() => "");
+      const tail = real ? afterRealSection(old) : "";
+      await writeFileAtomic(values.out, new TextEncoder().encode(md.trimEnd() + "\n" + tail));
       console.error(`wrote ${values.out}`);
     } else console.log(md);
     return 0;

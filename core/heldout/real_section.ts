@@ -6,11 +6,12 @@
  *
  * @example
  * ```ts
- * import { replaceRealSection } from "./real_section.ts";
+ * import { afterRealSection, replaceRealSection } from "./real_section.ts";
  *
  * const doc = replaceRealSection("# Results\n\nsynthetic\n", "## Real\n\nnumbers\n");
  * const again = replaceRealSection(doc, "## Real\n\nnew numbers\n");
  * if (!again.includes("synthetic") || again.includes("\nnumbers") || !again.includes("new numbers")) throw new Error(again);
+ * if (afterRealSection(again + "notes\n") !== "notes\n") throw new Error("the tail");
  * ```
  *
  * @module
@@ -74,6 +75,18 @@ export function replaceRealSection(doc: string, section: string): string {
   }
   if (!block) return doc;
   return doc ? `${doc.trimEnd()}\n\n${block}` : block;
+}
+
+/**
+ * What a document holds after its real-data section (notes written by hand, which a new run
+ * of the experiment keeps), or "" when it has none.
+ *
+ * @param doc The document.
+ * @returns The text after the section's end marker.
+ */
+export function afterRealSection(doc: string): string {
+  const b = doc.indexOf(END);
+  return b >= 0 ? doc.slice(b + END.length).replace(/^\n/, "") : "";
 }
 
 /** Settings of {@link realSection}. */
