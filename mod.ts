@@ -210,7 +210,11 @@ export {
   type EvaluateRunOptions,
   type RunEvaluation,
 } from "./core/heldout/evaluate_run.ts";
-export { type ModelMeasures, modelMeasures } from "./core/heldout/model_measures.ts";
+export {
+  type ModelMeasureOptions,
+  type ModelMeasures,
+  modelMeasures,
+} from "./core/heldout/model_measures.ts";
 export {
   type BaselineMeasures,
   baselineMeasures,
@@ -219,14 +223,27 @@ export {
   targetForecasts,
 } from "./core/heldout/baselines.ts";
 export { fitFramePca, type FramePca, pcaReconstruct, pcaScores } from "./core/heldout/frame_pca.ts";
-export { symmetricEigen } from "./core/heldout/symmetric_eigen.ts";
-export { type CellMask, maskToProcessed, readCellMask } from "./core/heldout/cell_masks.ts";
+export {
+  type SymmetricEigen,
+  symmetricEigen,
+  type SymmetricEigenOptions,
+} from "./core/heldout/symmetric_eigen.ts";
+export {
+  type CellMask,
+  type CellMaskOptions,
+  type FrameShape,
+  maskToProcessed,
+  readCellMask,
+} from "./core/heldout/cell_masks.ts";
 export { type CellScore, scoreAgainstCells } from "./core/heldout/cell_score.ts";
 export { type SummaryImages, summaryImages } from "./core/heldout/summary_images.ts";
-export { readProcessedFrames } from "./core/heldout/processed_frames.ts";
+export { type ProcessedFrames, readProcessedFrames } from "./core/heldout/processed_frames.ts";
 export {
+  type RealArm,
   type RealExperimentOptions,
   type RealExperimentResult,
+  type RealMovie,
+  type RealRun,
   runRealExperiment,
 } from "./core/heldout/real_experiment.ts";
 export { type MovieSegment, movieSegment, parseMovieSegment } from "./core/data/movie_segment.ts";

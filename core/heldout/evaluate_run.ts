@@ -89,12 +89,15 @@ export interface RunEvaluation {
   training: string;
   /** Frames of each, after preprocessing, and the frame size. */
   frames: { training: number; heldout: number; height: number; width: number };
-  /** The run's latent count, VAR order and window length. */
+  /** The run's latent count. */
   latents: number;
+  /** The run's VAR order. */
   lags: number;
+  /** The run's window length (the windows of the reconstruction and the recent mean). */
   windowLength: number;
-  /** Horizons and the first target frame (the same targets for every method). */
+  /** Forecast horizons in frames. */
   horizons: number[];
+  /** The first target frame of the forecasts (the same targets for every method). */
   firstTarget: number;
   /** Variance of the held-out frames (a flat prediction at their mean scores this). */
   heldoutVariance: number;

@@ -15,7 +15,7 @@
  *   baselines: { reconstruction: { windowMean: 0.25, pca: [{ k: 8, mse: 0.1 }] },
  *     prediction: { horizons: [1], persistence: [0.4], trainMean: [0.5], pcaVar: [{ k: 8, mse: [0.28] }] } } };
  * const html = renderToString(h(EvaluationTable, { evaluation }));
- * if (!html.includes("vs baselines") || !html.includes("PCA-8")) throw new Error(html);
+ * if (!html.includes("held-out frames") || !html.includes("PCA-8")) throw new Error(html);
  * ```
  *
  * @module
