@@ -11,6 +11,7 @@ import { mapConditionTest } from "../core/stats/map_condition_test.ts";
 import { type LoadedModel, loadModel } from "../core/runs/load_model.ts";
 import type { Recording } from "../core/stats/series_windows.ts";
 import { testJson, writeTestJson } from "../core/stats/test_json.ts";
+import { type MovieSegment, parseMovieSegment } from "../core/data/movie_segment.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
 const usage =
@@ -66,27 +67,20 @@ const DEFAULT_COMPONENTS = 8;
 
 const SERIES_EXT = [".npy", ".csv", ".tsv", ".txt"];
 
-/** An input argument: a file, or `FILE[start:end]`, frames start ≤ t < end of it. */
-interface Segment {
-  path: string;
-  start?: number;
-  end?: number;
-}
-
-/** Splits `FILE[start:end]` (Python's slice; either end may be left out) from a plain file. */
-function parseSegment(arg: string, flag: string): Segment {
-  const m = /^(.*)\[\s*(\d*)\s*:\s*(\d*)\s*\]$/.exec(arg);
-  if (!m) return { path: arg };
-  const start = m[2] === "" ? undefined : Number(m[2]);
-  const end = m[3] === "" ? undefined : Number(m[3]);
-  if (start !== undefined && end !== undefined && end <= start) {
-    throw new UsageError(`${flag} ${arg}: the segment is empty (end ≤ start)`, flag);
+/** Splits `FILE[start:end]` (core's `parseMovieSegment`); an empty range is a usage error. */
+function parseSegment(arg: string, flag: string): MovieSegment {
+  try {
+    return parseMovieSegment(arg);
+  } catch (err) {
+    if (err instanceof SparsedynError) {
+      throw new UsageError(`${flag} ${arg}: the segment is empty (end ≤ start)`, flag);
+    }
+    throw err;
   }
-  return { path: m[1], start, end };
 }
 
 /** The frames [start, end) of a recording, named `FILE[start:end]`. */
-function cut(r: Recording, seg: Segment, arg: string, flag: string): Recording {
+function cut(r: Recording, seg: MovieSegment, arg: string, flag: string): Recording {
   if (seg.start === undefined && seg.end === undefined) return r;
   const start = seg.start ?? 0, end = seg.end ?? r.T;
   if (end > r.T) {

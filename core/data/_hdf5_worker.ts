@@ -3,6 +3,7 @@
 // thread (see nwb_movie.ts), which a call on the caller's own thread could not be.
 import { parentPort } from "node:worker_threads";
 import { SparsedynError } from "../errors.ts";
+import { openHdf5 } from "./hdf5_open.ts";
 
 const SERIES = new Set(["TwoPhotonSeries", "OnePhotonSeries", "ImageSeries"]);
 const DTYPES: Record<string, string> = {
@@ -38,18 +39,7 @@ async function openDataset(
   options: { dataset?: string; rate?: number },
 ): Promise<{ handle: number; info: Hdf5Info }> {
   const bad = (why: string) => new SparsedynError("BAD_FILE", `${path}: ${why}`, { file: path });
-  // The full specifier, not the import map's "h5wasm": import maps apply only to the root
-  // project, and this module must also work when mod.ts is imported by URL. Loaded on
-  // first use, so that importing sparsedyn does not load the HDF5 library.
-  // deno-lint-ignore no-import-prefix
-  const h5wasm = (await import("npm:h5wasm@0.10.3/node")).default as H5;
-  await h5wasm.ready;
-  let file: H5;
-  try {
-    file = new h5wasm.File(path, "r");
-  } catch (err) {
-    throw bad(`HDF5 library could not open it: ${err instanceof Error ? err.message : err}`);
-  }
+  const { h5wasm, file } = await openHdf5(path);
   try {
     const isDataset = (x: H5) => x instanceof h5wasm.Dataset;
     const isGroup = (x: H5) => x instanceof h5wasm.Group;

@@ -234,26 +234,15 @@ export function baselineMeasures(
   const pca = fitFramePca(train, Ttr, P, kMax);
   const { mean } = pca;
 
-  // windowMean: two passes per window (mean, then squared deviations), exact in float64.
-  let sseWindow = 0;
-  const wmean = new Float64Array(P);
-  for (const s of coveringWindows(Tte, L)) {
-    const e = Math.min(s + L, Tte);
-    wmean.fill(0);
-    for (let t = s; t < e; t++) for (let q = 0; q < P; q++) wmean[q] += test[t * P + q];
-    for (let q = 0; q < P; q++) wmean[q] /= e - s;
-    for (let t = s; t < e; t++) {
-      for (let q = 0; q < P; q++) sseWindow += (test[t * P + q] - wmean[q]) ** 2;
-    }
-  }
-
   const ks = [...new Set(components)].sort((a, b) => a - b);
   const Y = pcaScores(pca, test, Tte);
   const residual = pcaResiduals(pca, test, Tte, Y, ks);
   // The same information as a model with a skip connection: each window's mean image, and
   // k numbers per frame for its departure from it (PCA of the training frames' departures
   // from their own windows' means).
-  const trainDev = departures(train, Ttr, P, L), testDev = departures(test, Tte, P, L);
+  const trainDev = departures(train, Ttr, P, L).out;
+  // windowMean's error is the departures' sum of squares (in float64, as they are formed).
+  const { out: testDev, sse: sseWindow } = departures(test, Tte, P, L);
   const devPca = fitFramePca(trainDev, Ttr, P, kMax);
   const devResidual = pcaResiduals(devPca, testDev, Tte, pcaScores(devPca, testDev, Tte), ks);
   const total = Tte * P;
@@ -278,15 +267,11 @@ export function baselineMeasures(
   }
   const trainMean = horizons.map(() => sseMean / targets);
   const recentMean = horizons.map((h) => {
-    // A running sum over the frames [lo, hi] as the origin advances.
-    const run = new Float64Array(P);
-    let lo = 0, hi = -1, s = 0;
+    const recent = new RecentMean(test, P, L), m = new Float64Array(P);
+    let s = 0;
     for (let t = firstTarget; t < Tte; t++) {
-      const o = t - h;
-      for (; hi < o; hi++) for (let q = 0; q < P; q++) run[q] += test[(hi + 1) * P + q];
-      for (; lo < o - L + 1; lo++) for (let q = 0; q < P; q++) run[q] -= test[lo * P + q];
-      const inv = 1 / (hi - lo + 1);
-      for (let q = 0; q < P; q++) s += (test[t * P + q] - run[q] * inv) ** 2;
+      recent.at(t - h, m);
+      for (let q = 0; q < P; q++) s += (test[t * P + q] - m[q]) ** 2;
     }
     return s / targets;
   });
@@ -393,20 +378,99 @@ function checkFrames(name: string, frames: Float32Array, T: number, P: number) {
   }
 }
 
-/** Each frame minus its window's mean frame (windows of `coveringWindows`). */
-function departures(frames: Float32Array, T: number, P: number, L: number): Float32Array {
+/**
+ * Each frame minus its window's mean frame (windows of `coveringWindows`), and the sum of
+ * their squares in float64.
+ */
+function departures(
+  frames: Float32Array,
+  T: number,
+  P: number,
+  L: number,
+): { out: Float32Array; sse: number } {
   const out = new Float32Array(T * P);
   const m = new Float64Array(P);
+  let sse = 0;
   for (const s of coveringWindows(T, L)) {
     const e = Math.min(s + L, T);
     m.fill(0);
     for (let t = s; t < e; t++) for (let q = 0; q < P; q++) m[q] += frames[t * P + q];
     for (let q = 0; q < P; q++) m[q] /= e - s;
     for (let t = s; t < e; t++) {
-      for (let q = 0; q < P; q++) out[t * P + q] = frames[t * P + q] - m[q];
+      for (let q = 0; q < P; q++) {
+        const v = frames[t * P + q] - m[q];
+        out[t * P + q] = v;
+        sse += v * v;
+      }
     }
   }
-  return out;
+  return { out, sse };
+}
+
+/**
+ * The mean of the (up to) L frames that end at an origin o, x_{max(0, o−L+1)} … x_o, kept as
+ * a running sum: origins asked in increasing order cost one frame in and one out each.
+ * The recent-mean baseline and a model's skip connection, when it predicts, use it alike.
+ *
+ * @example
+ * ```ts
+ * import { RecentMean } from "./baselines.ts";
+ *
+ * const r = new RecentMean(Float32Array.of(1, 2, 3, 4), 1, 2);
+ * const first = new Float64Array(1), later = new Float64Array(1);
+ * r.at(0, first); // one frame so far
+ * r.at(3, later); // frames 2 and 3
+ * if (first[0] !== 1 || later[0] !== 3.5) throw new Error(`${first} ${later}`);
+ * ```
+ */
+export class RecentMean {
+  #frames: Float32Array;
+  #P: number;
+  #L: number;
+  #sum: Float64Array;
+  #lo = 0;
+  #hi = -1; // frames [lo, hi] are in the sum
+
+  /**
+   * @param frames T×P, frame-major.
+   * @param P Pixels per frame.
+   * @param L Frames averaged, ≥ 1.
+   */
+  constructor(frames: Float32Array, P: number, L: number) {
+    checkInteger("L", L, 1);
+    this.#frames = frames;
+    this.#P = P;
+    this.#L = L;
+    this.#sum = new Float64Array(P);
+  }
+
+  /**
+   * Writes the mean of the frames that end at `o` into `out` (P values).
+   *
+   * @param o The origin, ≥ every origin asked before, inside the frames.
+   * @param out Where the mean goes.
+   * @throws {SparsedynError} `INVALID_ARGUMENT` for an origin before the last one asked.
+   */
+  at(o: number, out: Float64Array | Float32Array): void {
+    const P = this.#P, f = this.#frames, sum = this.#sum;
+    if (!Number.isInteger(o) || o < this.#hi || (o + 1) * P > f.length) {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `origins must be frames of the movie, in increasing order; got ${o} after ${this.#hi}`,
+        { argument: "o" },
+      );
+    }
+    for (; this.#hi < o; this.#hi++) {
+      const r = (this.#hi + 1) * P;
+      for (let q = 0; q < P; q++) sum[q] += f[r + q];
+    }
+    for (; this.#lo < o - this.#L + 1; this.#lo++) {
+      const r = this.#lo * P;
+      for (let q = 0; q < P; q++) sum[q] -= f[r + q];
+    }
+    const inv = 1 / (this.#hi - this.#lo + 1);
+    for (let q = 0; q < P; q++) out[q] = sum[q] * inv;
+  }
 }
 
 /**

@@ -44,6 +44,7 @@
  */
 import { dirname, join } from "node:path";
 import { ioError, SparsedynError } from "../errors.ts";
+import { openHdf5 } from "../data/hdf5_open.ts";
 import { decodeNpy, parseNpyHeader } from "../data/npy.ts";
 import { type PickledObject, unpickle } from "../data/pickle.ts";
 import { processedShape } from "../data/preprocess.ts";
@@ -543,20 +544,7 @@ async function readNwbCells(
   shape: FrameShape | undefined,
   options: CellMaskOptions,
 ): Promise<CellMask> {
-  // The full specifier, as in _hdf5_worker.ts: import maps apply only to the root project,
-  // and this module must work when sparsedyn is imported by URL. Loaded on first use.
-  // deno-lint-ignore no-import-prefix
-  const h5wasm = (await import("npm:h5wasm@0.10.3/node")).default as H5;
-  await h5wasm.ready;
-  let file: H5;
-  try {
-    file = new h5wasm.File(path, "r");
-  } catch (err) {
-    throw badFile(
-      path,
-      `HDF5 library could not open it: ${err instanceof Error ? err.message : err}`,
-    );
-  }
+  const { h5wasm, file } = await openHdf5(path);
   // h5wasm does not throw when the library fails to open a file: it hands back an invalid
   // (negative) id, on which every later call fails with a less helpful message.
   if (file.file_id < 0) throw badFile(path, "HDF5 library could not open it (corrupt or not HDF5)");

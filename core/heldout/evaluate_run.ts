@@ -304,10 +304,9 @@ async function cellScores(
 ): Promise<RunEvaluation["cells"]> {
   const { height: H, width: W } = test;
   const P = H * W;
-  const heldMean = new Float32Array(P);
-  for (let t = 0; t < test.T; t++) {
-    for (let q = 0; q < P; q++) heldMean[q] += test.frames[t * P + q] / test.T;
-  }
+  const images = summaryImages(test.frames, test.T, H, W);
+  // IG's baseline: the held-out frames' mean image (as `maps` uses the movie's).
+  const heldMean = Float32Array.from(images.mean);
   const maps = await contributionMaps(model.cae, test.frames, test.T, model.var, heldMean, {
     method: "ig",
     frames: options.maps?.frames ?? 64,
@@ -319,7 +318,6 @@ async function cellScores(
   for (let i = 0; i < d; i++) {
     for (let q = 0; q < P; q++) all[q] += maps.ig!.prediction[i * P + q];
   }
-  const images = summaryImages(test.frames, test.T, H, W);
   const score = (m: ArrayLike<number>): CellScores => {
     const s = scoreAgainstCells(m, mask);
     return { auc: s.auc, massShare: s.massShare, topShare: s.topShare };

@@ -44,8 +44,8 @@ import { SparsedynError } from "../errors.ts";
 import type { Cae } from "../model/cae.ts";
 import { type Tensor4D, tf } from "../model/tf.ts";
 import { encodeAll } from "../train/evaluate.ts";
-import { forecast, type VarCoefficients } from "../var/forecast.ts";
-import { coveringWindows } from "./baselines.ts";
+import type { VarCoefficients } from "../var/forecast.ts";
+import { coveringWindows, RecentMean, targetForecasts } from "./baselines.ts";
 
 /** Settings of {@link modelMeasures}. */
 export interface ModelMeasureOptions {
@@ -174,34 +174,23 @@ export async function modelMeasures(
     ? tf.tidy(() => cae.encodeStatic!(tf.tensor4d(options.trainMean, [1, H, W, 1])))
     : undefined;
   const prediction: number[] = [], latentPersistence: number[] = [];
-  const L = options.windowLength;
+  // The baselines' forecasts and recent means, on the latents: the same origins and targets.
+  const forecasts = targetForecasts(options.var, Z, T, firstTarget, horizons);
   try {
-    for (const h of horizons) {
+    for (const [hi, h] of horizons.entries()) {
       let errPred = 0, errPersist = 0;
-      // The mean of the (up to) L frames that end at the origin, kept as a running sum.
-      const sum = new Float64Array(P);
-      let lo = 0, hi = -1; // frames [lo, hi] are in the sum
+      const recentMean = trainCode || !cae.encodeStatic
+        ? undefined
+        : new RecentMean(frames, P, options.windowLength);
       for (let t0 = firstTarget; t0 < T; t0 += batch) {
         const m = Math.min(batch, T - t0);
-        const zPred = new Float32Array(m * d), zPersist = new Float32Array(m * d);
-        const recent = trainCode || !cae.encodeStatic ? undefined : new Float32Array(m * P);
-        for (let r = 0; r < m; r++) {
-          const o = t0 + r - h; // the origin: the last frame the forecast sees
-          const history = Z.subarray((o - p + 1) * d, (o + 1) * d);
-          zPred.set(forecast(options.var, history, h).subarray((h - 1) * d, h * d), r * d);
-          zPersist.set(Z.subarray(o * d, (o + 1) * d), r * d);
-          if (recent) {
-            for (; hi < o; hi++) {
-              const f = frames.subarray((hi + 1) * P, (hi + 2) * P);
-              for (let q = 0; q < P; q++) sum[q] += f[q];
-            }
-            for (; lo < o - L + 1; lo++) {
-              const f = frames.subarray(lo * P, (lo + 1) * P);
-              for (let q = 0; q < P; q++) sum[q] -= f[q];
-            }
-            const inv = 1 / (hi - lo + 1), dst = recent.subarray(r * P, (r + 1) * P);
-            for (let q = 0; q < P; q++) dst[q] = sum[q] * inv;
-          }
+        const zPred = Float32Array.from(
+          forecasts[hi].subarray((t0 - firstTarget) * d, (t0 - firstTarget + m) * d),
+        );
+        const zPersist = Float32Array.from(Z.subarray((t0 - h) * d, (t0 - h + m) * d));
+        const recent = recentMean ? new Float32Array(m * P) : undefined;
+        for (let r = 0; recent && r < m; r++) {
+          recentMean!.at(t0 + r - h, recent.subarray(r * P, (r + 1) * P));
         }
         const staticCode = recent
           ? tf.tidy(() => cae.encodeStatic!(tf.tensor4d(recent, [m, H, W, 1])))
