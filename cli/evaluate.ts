@@ -5,6 +5,7 @@ import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { evaluateRun, type RunEvaluation } from "../core/heldout/evaluate_run.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
+import { tableLines } from "./_table.ts";
 
 const usage = `Usage: sparsedyn evaluate <run> --heldout MOVIE[start:end] [options]
 
@@ -112,11 +113,7 @@ export function formatEvaluation(e: RunEvaluation): string {
 }
 
 function table(header: string[], rows: string[][]): string {
-  const w = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
-  const line = (r: string[]) =>
-    "  " + r.map((v, c) => (c === 0 ? (v ?? "").padEnd(w[c]) : (v ?? "").padStart(w[c])))
-      .join("  ");
-  return [line(header), ...rows.map(line)].join("\n");
+  return tableLines(header, rows, 1).map((l) => "  " + l).join("\n");
 }
 
 export const evaluate: Command = {

@@ -8,6 +8,7 @@ import { fitVar, type VarModel } from "../core/var/var_model.ts";
 import { varModelToJson } from "../core/var/var_json.ts";
 import type { OrderCriterion } from "../core/var/order.ts";
 import { checkSeries } from "../core/var/series_check.ts";
+import { tableLines } from "./_table.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
 const SUITE2P = new Set(["f.npy", "fneu.npy", "spks.npy"]);
@@ -81,9 +82,7 @@ async function resolveInput(arg: string): Promise<{ file: string; kind: "file" |
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i])).join("  ");
-  return [line(head), ...rows.map(line)];
+  return tableLines(head, rows);
 }
 
 function fmt(v: number, digits = 4): string {

@@ -7,6 +7,7 @@ import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { loadModel } from "../core/runs/load_model.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
+import { tableLines } from "./_table.ts";
 
 const usage = `Usage: sparsedyn maps <run> [<movie>] [options]
 
@@ -35,9 +36,7 @@ const fmt = (
 const where = (p: [number, number]) => `(${p[0].toFixed(0)}, ${p[1].toFixed(0)})`;
 
 function table(header: string[], rows: string[][]): string {
-  const w = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => "  " + r.map((v, c) => v.padStart(w[c])).join("  ");
-  return [line(header), ...rows.map(line)].join("\n");
+  return tableLines(header, rows).map((l) => "  " + l).join("\n");
 }
 
 export const maps: Command = {
