@@ -76,14 +76,14 @@ export function runCorePath(
       const k = ex.sd_res_count(r);
       const na = ex.sd_res_nactive(r);
       const coefs = all.subarray(offset, offset + k * m);
-      coefs.set(new Float64Array(ex.memory.buffer, ex.sd_res_coef(r), k * m));
+      coefs.set(new Float64Array(ex.memory.buffer, ex.sd_res_coef(r) >>> 0, k * m));
       offset += k * m;
       out.push({
-        ell: takeF64(ex, ex.sd_res_lambda(r), k),
+        ell: takeF64(ex, ex.sd_res_lambda(r) >>> 0, k),
         coefs,
-        events: takeI32(ex, ex.sd_res_event(r), 3 * k),
-        active: takeI32(ex, ex.sd_res_active(r), na),
-        signs: takeI32(ex, ex.sd_res_sign(r), na),
+        events: takeI32(ex, ex.sd_res_event(r) >>> 0, 3 * k),
+        active: takeI32(ex, ex.sd_res_active(r) >>> 0, na),
+        signs: takeI32(ex, ex.sd_res_sign(r) >>> 0, na),
         stop: ex.sd_res_stop(r),
         degenerate: ex.sd_res_ndegenerate(r),
       });
@@ -120,8 +120,9 @@ export function visitCorePaths(
       const buf = ex.memory.buffer;
       visit(
         r,
-        new Float64Array(buf, ex.sd_res_lambda(r), k),
-        new Float64Array(buf, ex.sd_res_coef(r), k * m),
+        // Pointers come back as signed 32-bit integers: above 2 GiB they read negative.
+        new Float64Array(buf, ex.sd_res_lambda(r) >>> 0, k),
+        new Float64Array(buf, ex.sd_res_coef(r) >>> 0, k * m),
       );
     }
   } finally {

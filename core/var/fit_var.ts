@@ -1,6 +1,8 @@
 /**
  * A sparse VAR(p) fitted equation by equation by the lasso path on the shared lagged
- * design (one call of the WASM core for all d equations), λ chosen per equation by BIC.
+ * design (the WASM core on chunks of equations), λ chosen per equation by BIC. Each
+ * path's criterion is evaluated as the core produces it and only the chosen breakpoint is
+ * kept, so memory stays bounded at any d (512 latents and more).
  *
  * @example
  * ```ts
@@ -15,8 +17,9 @@
  * @module
  */
 import { varStatistics } from "./design.ts";
-import { larsPathBatch, lassoPathBatch, type PathMethod } from "./lasso_path.ts";
-import { selectByBic } from "./select.ts";
+import { shapes } from "./_lasso_inputs.ts";
+import type { PathMethod } from "./lasso_path.ts";
+import { selectAlongPaths } from "./_path_select.ts";
 
 /** A fitted sparse VAR. */
 export interface VarFit {
@@ -43,38 +46,40 @@ export interface VarFit {
  * @param T Time points.
  * @param d Series.
  * @param p Lags.
- * @param options `method` ("lasso" by default, or "lar").
+ * @param options `method` ("lasso" by default, or "lar"); `onProgress(done, d)` after each
+ *   chunk of equations.
  * @returns The coefficients, intercepts and chosen λ.
+ * @throws {SparsedynError} On a non-finite or degenerate design (from the core).
  */
 export function fitVarLasso(
   series: Float64Array,
   T: number,
   d: number,
   p: number,
-  options: { method?: PathMethod } = {},
+  options: { method?: PathMethod; onProgress?: (done: number, total: number) => void } = {},
 ): VarFit {
   const s = varStatistics(series, T, d, p);
+  shapes(s.G, s.C, s.n, "C", d);
   const t0 = performance.now();
-  const solve = options.method === "lar" ? larsPathBatch : lassoPathBatch;
-  const paths = solve(s.G, s.C, s.n, { yty: s.yty });
+  const sel = selectAlongPaths(s.G, s.C, s.n, s.m, d, {
+    method: options.method === "lar" ? "lar" : "lasso",
+    criterion: "bic",
+    yty: s.yty,
+    onProgress: options.onProgress,
+  });
   const pathMs = performance.now() - t0;
-  const A = new Float64Array(p * d * d),
-    intercept = new Float64Array(d),
-    lambdas = new Float64Array(d);
-  let breakpoints = 0;
-  paths.forEach((path, i) => {
-    breakpoints += path.lambdas.length;
-    const sel = selectByBic(path);
-    lambdas[i] = sel.lambda;
+  const A = new Float64Array(p * d * d), intercept = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
     let b0 = s.meanY[i];
     for (let col = 0; col < s.m; col++) {
+      const beta = sel.B[col * d + i];
       const k = Math.floor(col / d), j = col % d;
-      A[(k * d + i) * d + j] = sel.beta[col];
-      b0 -= sel.beta[col] * s.meanX[col];
+      A[(k * d + i) * d + j] = beta;
+      b0 -= beta * s.meanX[col];
     }
     intercept[i] = b0;
-  });
-  return { A, intercept, lambdas, breakpoints, pathMs, d, p };
+  }
+  return { A, intercept, lambdas: sel.lambdas, breakpoints: sel.breakpoints, pathMs, d, p };
 }
 
 /** Precision and recall of an estimated support against the true one. */

@@ -17,6 +17,14 @@
  * k_p = (non-zero coefficients) + d, q_p = k_p / d — the only choice where least squares is
  * not defined (n ≤ pMax·d + d). "auto" takes "ols" when it is defined.
  *
+ * An order is admissible only when its criteria are finite and each equation's q_p
+ * parameters leave at least d residual degrees of freedom (n − q_p ≥ d): otherwise the
+ * residual covariance is singular, ln det Σ̃_p is −∞ (or rounding noise far below any real
+ * fit) and the criteria would pick a model with more parameters than rows — one that fits
+ * the noise and forecasts badly. Inadmissible orders are listed but never chosen; when no
+ * order is admissible, p = 1 is taken and `warning` says why. {@link defaultMaxLags} bounds
+ * the orders compared by default so that least squares is defined at every one.
+ *
  * @example
  * ```ts
  * import { simulateVar } from "../data/synthetic_var.ts";
@@ -32,9 +40,8 @@
 import { SparsedynError } from "../errors.ts";
 import { centre, laggedBlocks } from "./_lagged_blocks.ts";
 import { leastSquares, logDetSymmetric, residualCrossProducts } from "./_linalg.ts";
-import { lassoPathBatch } from "./lasso_path.ts";
-import { addKktRss } from "./_path_rss.ts";
-import { type LambdaCriterion, selectByCriterion } from "./lambda_criteria.ts";
+import { selectAlongPaths } from "./_path_select.ts";
+import type { LambdaCriterion } from "./lambda_criteria.ts";
 import { checkSeries } from "./series_check.ts";
 import { standardised } from "./_standardise.ts";
 
@@ -60,6 +67,8 @@ export interface OrderRow {
   hqic: number;
   /** Akaike's final prediction error. */
   fpe: number;
+  /** Finite criteria and n − k_p/d ≥ d: the order may be chosen. */
+  admissible: boolean;
 }
 
 /** The outcome of {@link selectOrder}. */
@@ -76,6 +85,55 @@ export interface OrderSelection {
   fit: OrderFit;
   /** The criteria, p = 1 … maxLags. */
   table: OrderRow[];
+  /** Why the choice is weak, when no order was admissible. */
+  warning?: string;
+  /** What bounded `maxLags`, when it was the default (set by `fitVar`). */
+  maxLagsReason?: string;
+}
+
+/** The default largest order of {@link defaultMaxLags}, and what bounded it. */
+export interface DefaultMaxLags {
+  /** The largest order to compare (≥ 1). */
+  maxLags: number;
+  /** The bound the data set: the largest p with T − p ≥ p·d + d + 1 (0 when even p = 1 fails). */
+  dataBound: number;
+  /** A sentence for the reader: which bound applied. */
+  reason: string;
+}
+
+/**
+ * The default largest order compared: min(8, ⌊T/10⌋, the data bound), at least 1. The data
+ * bound is the largest p for which least squares is defined at every order 1 … p on the
+ * common sample (T − p rows ≥ p·d + 1 regressors + d residual degrees of freedom), so every
+ * order's criteria are finite and no order has more parameters than rows.
+ *
+ * @param T Time points.
+ * @param d Series.
+ * @returns The bound and the reason.
+ *
+ * @example 128 series of 400 time points allow orders up to 2
+ * ```ts
+ * import { defaultMaxLags } from "./order.ts";
+ *
+ * if (defaultMaxLags(400, 128).maxLags !== 2) throw new Error("(400 − 2) − 2·128 − 1 ≥ 128; p = 3 fails");
+ * if (defaultMaxLags(1000, 3).maxLags !== 8) throw new Error("the fixed cap of 8");
+ * ```
+ */
+export function defaultMaxLags(T: number, d: number): DefaultMaxLags {
+  let dataBound = 0;
+  while (T - (dataBound + 1) - (dataBound + 1) * d - 1 >= d) dataBound++;
+  const byLength = Math.max(1, Math.floor(T / 10));
+  const maxLags = Math.max(1, Math.min(8, byLength, dataBound));
+  const reason = dataBound < 1
+    ? `T = ${T} time points are too few for least squares at p = 1 with d = ${d} series ` +
+      `(needs T − 1 ≥ 2d + 1 = ${2 * d + 1}); only p = 1 is fitted, by the lasso`
+    : maxLags === dataBound && dataBound < Math.min(8, byLength)
+    ? `bounded by the data: p = ${dataBound + 1} would leave fewer than d = ${d} residual ` +
+      `degrees of freedom per equation (T − p < p·d + d + 1)`
+    : maxLags === byLength && byLength < 8
+    ? `⌊T/10⌋ = ${byLength}`
+    : "the default cap of 8";
+  return { maxLags, dataBound, reason };
 }
 
 /** Options of {@link selectOrder}. */
@@ -86,6 +144,8 @@ export interface OrderOptions {
   fit?: OrderFit | "auto";
   /** λ criterion of the lasso fit. Default "bic". */
   lambdaCriterion?: LambdaCriterion;
+  /** Called after each order with (orders done, maxLags). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -165,23 +225,21 @@ export function selectOrder(
       B = leastSquares(G, C, m, d, `VAR(${p})`);
       k = p * d * d + d;
     } else {
-      const paths = lassoPathBatch(G, C, n);
-      addKktRss(paths, C, d, all.yty);
-      B = new Float64Array(m * d);
+      // Only the chosen breakpoint of each path is needed: select along the paths.
+      B = selectAlongPaths(G, C, n, m, d, {
+        method: "lasso",
+        criterion: options.lambdaCriterion ?? "bic",
+        yty: all.yty,
+      }).B;
       k = d;
-      paths.forEach((path, i) => {
-        const sel = selectByCriterion(path, options.lambdaCriterion ?? "bic");
-        for (let a = 0; a < m; a++) {
-          B[a * d + i] = sel.beta[a];
-          if (sel.beta[a] !== 0) k++;
-        }
-      });
+      for (let a = 0; a < B.length; a++) if (B[a] !== 0) k++;
     }
     const E = residualCrossProducts(G, C, all.YY, B, m, d);
     for (let q = 0; q < E.length; q++) E[q] /= n;
     const ld = logDetSymmetric(E, d) + logScale;
+    // Parameters per equation, the intercept included.
     const q = k / d;
-    table.push({
+    const row = {
       p,
       freeParameters: k,
       logDet: ld,
@@ -189,9 +247,29 @@ export function selectOrder(
       bic: ld + (Math.log(n) / n) * k,
       hqic: ld + ((2 * Math.log(Math.log(n))) / n) * k,
       fpe: n > q ? ((n + q) / (n - q)) ** d * Math.exp(ld) : Infinity,
-    });
+      admissible: false,
+    };
+    row.admissible = n - q >= d &&
+      [row.logDet, row.aic, row.bic, row.hqic, row.fpe].every(Number.isFinite);
+    table.push(row);
+    options.onProgress?.(p, maxLags);
   }
-  let best = table[0];
-  for (const row of table) if (row[criterion] < best[criterion]) best = row;
+  let best: OrderRow | undefined;
+  for (const row of table) {
+    if (row.admissible && (!best || row[criterion] < best[criterion])) best = row;
+  }
+  if (!best) {
+    return {
+      criterion,
+      p: 1,
+      maxLags,
+      nobs: n,
+      fit,
+      table,
+      warning: `no order in 1 … ${maxLags} has finite criteria and at least d = ${d} ` +
+        `residual degrees of freedom per equation on ${n} rows; p = 1 was taken (the series ` +
+        `is too short for its ${d} dimensions: reduce d or give more time points)`,
+    };
+  }
   return { criterion, p: best.p, maxLags, nobs: n, fit, table };
 }

@@ -53,6 +53,7 @@ import {
 } from "./_lagged_blocks.ts";
 import { leastSquares, residualCrossProducts } from "./_linalg.ts";
 import { addKktRss } from "./_path_rss.ts";
+import { selectAlongPaths } from "./_path_select.ts";
 import { standardised } from "./_standardise.ts";
 import {
   crossValidateBlocks,
@@ -68,7 +69,13 @@ import { type LambdaCriterion, selectByCriterion } from "./lambda_criteria.ts";
 import { type LassoPath, lassoPathBatch, pathAt } from "./lasso_path.ts";
 import { lassoPathBatchParallel } from "./lasso_parallel.ts";
 import { type VarNetwork, varNetwork } from "./network.ts";
-import { type OrderCriterion, type OrderFit, type OrderSelection, selectOrder } from "./order.ts";
+import {
+  defaultMaxLags,
+  type OrderCriterion,
+  type OrderFit,
+  type OrderSelection,
+  selectOrder,
+} from "./order.ts";
 import { checkSeries } from "./series_check.ts";
 import { spectralRadiusEstimate } from "./stability.ts";
 
@@ -79,7 +86,11 @@ export type LambdaSelection = LambdaCriterion | "cv" | "none";
 export interface FitVarOptions {
   /** A fixed order p (no order selection). */
   lags?: number;
-  /** Largest order compared when `lags` is not given. Default min(8, max(1, ⌊T/10⌋)). */
+  /**
+   * Largest order compared when `lags` is not given. Default min(8, ⌊T/10⌋, the data
+   * bound), at least 1: the data bound is the largest p at which least squares leaves d
+   * residual degrees of freedom per equation (see `defaultMaxLags`).
+   */
   maxLags?: number;
   /** Criterion for the order. Default "bic". */
   orderCriterion?: OrderCriterion;
@@ -103,6 +114,11 @@ export interface FitVarOptions {
   holdout?: number;
   /** Largest forecast horizon scored on the held-out tail. Default 1. */
   horizon?: number;
+  /**
+   * Progress of the long stages: `stage` is "order" (orders compared so far of the
+   * largest) or "paths" (equations whose λ is chosen, of d). Called synchronously.
+   */
+  onProgress?: (stage: "order" | "paths", done: number, total: number) => void;
 }
 
 /** Stability of the fitted VAR. */
@@ -198,8 +214,18 @@ export function fitVar(
     const paths = lassoPathBatch(full.G, full.C, n, { lambdaMin: cvPathEnd(cv, lambdaMax) });
     B = cvCoefficients(paths, cv, lambdas, m, d);
   } else {
-    const paths = lassoPathBatch(full.G, full.C, n);
-    B = criterionCoefficients(ctx, paths, lambdas);
+    // λ per equation along the paths as the core produces them, in chunks of equations:
+    // only the chosen breakpoints are kept (the whole paths of d equations × p·d
+    // coefficients outgrow memory at real sizes).
+    const sel = selectAlongPaths(full.G, full.C, n, m, d, {
+      method: "lasso",
+      criterion: select as LambdaCriterion,
+      gamma: options.ebicGamma,
+      yty: full.yty,
+      onProgress: options.onProgress && ((k, total) => options.onProgress!("paths", k, total)),
+    });
+    B = sel.B;
+    lambdas.set(sel.lambdas);
   }
   return finishFit(ctx, B, lambdas, cv);
 }
@@ -308,6 +334,10 @@ function prepareFit(
   if (!(holdout >= 0 && holdout < 1)) bad("holdout", `holdout must lie in [0, 1); got ${holdout}`);
   const horizon = intOption(options.horizon, "horizon", 1) ?? 1;
   const standardize = options.standardize ?? true;
+  const gamma = options.ebicGamma;
+  if (gamma !== undefined && !(gamma >= 0 && gamma <= 1)) {
+    bad("gamma", `gamma must lie in [0, 1]; got ${gamma}`);
+  }
 
   checkSeries(series, T, d, {
     minLength: (lagsOpt ?? maxLagsOpt ?? 1) + 3,
@@ -321,9 +351,10 @@ function prepareFit(
   }
   const Tfit = T - testRows;
   const train = testRows ? series.subarray(0, Tfit * d) : series;
-  const maxLags = lagsOpt === undefined
-    ? (maxLagsOpt ?? Math.min(8, Math.max(1, Math.floor(Tfit / 10))))
-    : lagsOpt;
+  const byDefault = lagsOpt === undefined && maxLagsOpt === undefined
+    ? defaultMaxLags(Tfit, d)
+    : undefined;
+  const maxLags = lagsOpt ?? maxLagsOpt ?? byDefault!.maxLags;
   checkSeries(train, Tfit, d, {
     name: testRows ? "series (training part)" : "series",
     minLength: maxLags + 3,
@@ -339,7 +370,10 @@ function prepareFit(
     order = selectOrder(train, Tfit, d, maxLags, {
       criterion: options.orderCriterion,
       fit: options.orderFit,
+      onProgress: options.onProgress && ((k, total) => options.onProgress!("order", k, total)),
     });
+    if (byDefault) order.maxLagsReason = byDefault.reason;
+    if (order.warning) warnings.push(order.warning);
     p = order.p;
   }
 
@@ -514,6 +548,15 @@ function finishFit(
       horizon,
       scores: evaluateForecasts(model, series, T, Tfit, horizon),
     };
+    const one = model.forecast.scores[0];
+    if (one && one.count > 0 && one.mse > one.persistence) {
+      warnings.push(
+        `the fitted VAR forecasts the held-out tail worse than persistence (1 step ahead: ` +
+          `MSE ${one.mse.toPrecision(3)} vs ${one.persistence.toPrecision(3)}, ` +
+          `${(one.mse / one.persistence).toFixed(2)}×): its coefficients describe the ` +
+          `training part, not dynamics that carry over`,
+      );
+    }
   }
   return model;
 }
