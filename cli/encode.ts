@@ -8,6 +8,7 @@ import type { BackendName } from "../core/model/backend.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
 import { progress } from "./_progress.ts";
+import { lockOutput } from "../core/runs/output_lock.ts";
 
 const usage = `Usage: sparsedyn encode <run> <movie...> [options]
 
@@ -112,6 +113,10 @@ export const encode: Command = {
       outs = names.map((n) => `${dir}/${n}.latents.npy`);
     }
     const json = values.json ?? false;
+    // One encode per output, for its whole life: a second one fails here, before any work.
+    // (On an error the locks go when the process ends.)
+    const locks = [];
+    for (const o of outs) locks.push(await lockOutput(o));
     const model = await readRunModel(runDir);
     const results: (EncodeResult & { var?: WindowVarsResult })[] = [];
     for (const [i, movie] of movies.entries()) {
@@ -145,6 +150,7 @@ export const encode: Command = {
       }
     }
     if (json) console.log(JSON.stringify({ run: model.dir, outputs: results }));
+    for (const l of locks) await l.release();
     return 0;
   },
 };

@@ -7,6 +7,8 @@ import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { loadModel } from "../core/runs/load_model.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
+import { lockOutput } from "../core/runs/output_lock.ts";
+import { sweepStale } from "../core/runs/stale_temporaries.ts";
 import { tableLines } from "./_table.ts";
 
 const usage = `Usage: sparsedyn maps <run> [<movie>] [options]
@@ -74,6 +76,9 @@ export const maps: Command = {
       );
     }
     const backend = await useBackend(requested as BackendName);
+    // One maps writer per run, for its whole life; then what a killed one left.
+    const lock = await lockOutput(`${positionals[0]}/maps`);
+    for (const note of await sweepStale(positionals[0], "maps")) console.error(`note: ${note}`);
     const model = await loadModel(positionals[0]);
     try {
       const movie = positionals[1] ?? model.movie;
@@ -194,6 +199,7 @@ export const maps: Command = {
       return 0;
     } finally {
       model.dispose();
+      await lock.release();
     }
   },
 };

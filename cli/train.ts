@@ -5,6 +5,7 @@ import { readTrainConfig, type TrainConfig } from "../core/train/train_config.ts
 import { trainRun } from "../core/train/train_run.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { progress } from "./_progress.ts";
+import { onInterrupt } from "../core/runs/abort_cleanup.ts";
 
 const usage = `Usage: sparsedyn train <movie>[start:end] --out DIR [options]
 
@@ -114,18 +115,15 @@ export const train: Command = {
     }
     const backend = await useBackend(requested as BackendName);
     const epochs = int(values.epochs, "--epochs", 1) ?? file.epochs ?? 10;
-    // Ctrl-C: finish the epoch, keep its checkpoint, exit cleanly.
-    let interrupted = false, listening = true;
-    const stopListening = () => {
-      if (listening) Deno.removeSignalListener("SIGINT", onInterrupt);
-      listening = false;
-    };
-    const onInterrupt = () => {
+    // Ctrl-C: finish the epoch, keep its checkpoint, exit cleanly. A second Ctrl-C (or
+    // SIGTERM) ends the process at once, removing its temporary files and its lock.
+    let interrupted = false;
+    const stopListening = onInterrupt(() => {
+      if (interrupted) return false;
       interrupted = true;
       console.error("sparsedyn train: stopping after this epoch (Ctrl-C again to abort)");
-      stopListening(); // a second Ctrl-C ends the process at once
-    };
-    Deno.addSignalListener("SIGINT", onInterrupt);
+      return true;
+    });
     const report = progress("train", values.json ?? false);
     let r;
     try {
@@ -166,7 +164,7 @@ export const train: Command = {
         shouldStop: () => interrupted,
       });
     } finally {
-      stopListening(); // a listener would keep the process alive
+      stopListening();
     }
     if (r.interrupted) {
       console.error(

@@ -35,6 +35,8 @@ import { ioError, SparsedynError } from "../errors.ts";
 import { npyHeader } from "../data/npy_writer.ts";
 import { type ContributionMaps, edgeMap, type MapMethod } from "./contribution.ts";
 import { renderMapPng } from "./png.ts";
+import { onAbort } from "../runs/abort_cleanup.ts";
+import { COMPLETE_MARKER } from "../runs/stale_temporaries.ts";
 import { type MapSummary, summarizeMap } from "./summary.ts";
 
 /** One map in the index. */
@@ -158,6 +160,7 @@ export async function writeMaps(
     });
   };
   const methods = (["saliency", "ig"] as const).filter((m) => maps[m]);
+  const stopAbort = onAbort(() => Deno.removeSync(tmp, { recursive: true }));
   try {
     await Deno.mkdir(tmp, { recursive: true });
     for (const method of methods) {
@@ -208,6 +211,9 @@ export async function writeMaps(
       maps: entries,
     };
     await Deno.writeTextFile(`${tmp}/maps.json`, JSON.stringify(index, null, 1) + "\n");
+    // Complete from here: a kill during the swap below leaves a folder the next start
+    // renames into place (stale_temporaries.ts), never a run without maps.
+    await Deno.writeFile(`${tmp}/${COMPLETE_MARKER}`, new Uint8Array());
     if (await Deno.lstat(out).then(() => true, () => false)) {
       // force: move the old folder aside, put the new one in place, then drop the old.
       const old = `${out}.old-${Deno.pid}`;
@@ -217,8 +223,11 @@ export async function writeMaps(
     } else {
       await Deno.rename(tmp, out);
     }
+    stopAbort();
+    await Deno.remove(`${out}/${COMPLETE_MARKER}`).catch(() => {});
     return index;
   } catch (err) {
+    stopAbort();
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     if (err instanceof SparsedynError) throw err;
     throw ioError("write", out, err);

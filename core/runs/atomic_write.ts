@@ -1,8 +1,8 @@
 /**
  * Writing a file so that it is either complete or absent: the bytes go to a temporary
- * file beside the target, which is renamed over it only once fully written. An
- * interrupted or failed write never leaves a half-written result, and an existing file
- * is replaced only by a complete new one.
+ * file beside the target, are flushed to the disk, and the file is renamed over the target
+ * only then. An interrupted or failed write (a kill, a full disk) never leaves a
+ * half-written result, and an existing file is replaced only by a complete new one.
  *
  * @example
  * ```ts
@@ -17,21 +17,45 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { faultPoint } from "./fault_injection.ts";
 
 /**
- * Writes `data` to `path` atomically (temporary file + rename in the same folder).
+ * The temporary name {@link writeFileAtomic} writes `path` under: hidden, beside it, with
+ * this process's pid (so that a later process can remove one left by a kill).
+ *
+ * @param path Target file.
+ * @returns The temporary file's path.
+ */
+export function atomicTempPath(path: string): string {
+  const slash = path.lastIndexOf("/");
+  const dir = slash >= 0 ? path.slice(0, slash) || "/" : ".";
+  const base = slash >= 0 ? path.slice(slash + 1) : path;
+  return `${dir}/.${base}.partial-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Writes `data` to `path` atomically (temporary file, flushed, then renamed in the same
+ * folder).
  *
  * @param path Target file.
  * @param data Its full content.
  * @throws {SparsedynError} `IO`, naming the file, when it cannot be written.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const slash = path.lastIndexOf("/");
-  const dir = slash >= 0 ? path.slice(0, slash) || "/" : ".";
-  const base = slash >= 0 ? path.slice(slash + 1) : path;
-  const tmp = `${dir}/.${base}.partial-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const tmp = atomicTempPath(path);
   try {
-    await Deno.writeFile(tmp, data);
+    await faultPoint(`write ${tmp}`);
+    const file = await Deno.open(tmp, { write: true, createNew: true });
+    try {
+      let off = 0;
+      while (off < data.length) off += await file.write(data.subarray(off));
+      // On the disk before the rename makes it visible: a power cut cannot swap a good
+      // file for an empty one.
+      await file.syncData();
+    } finally {
+      file.close();
+    }
+    await faultPoint(`rename ${tmp} → ${path}`);
     await Deno.rename(tmp, path);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});

@@ -1,7 +1,11 @@
 /**
  * Writing a new folder so that it is either complete or absent: it is filled under a
  * temporary name beside the target and renamed only once complete. An existing folder is
- * never touched, and a failure removes the partial one.
+ * never touched, and a failure removes the partial one. A signal (SIGTERM, Ctrl-C) removes
+ * it too; a kill leaves `<dir>.partial-<pid>/`, which the next start deals with
+ * (`stale_temporaries.ts`): once filled, the folder holds a `.complete` marker until it is
+ * renamed, so a kill at the very last step loses nothing — the next start finishes the
+ * rename.
  *
  * @example
  * ```ts
@@ -16,6 +20,9 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { onAbort } from "./abort_cleanup.ts";
+import { faultPoint } from "./fault_injection.ts";
+import { COMPLETE_MARKER } from "./stale_temporaries.ts";
 
 /**
  * Creates `dir` by letting `fill` write into a temporary folder, then renaming it.
@@ -32,12 +39,19 @@ export async function writeNewFolder<T>(
 ): Promise<T> {
   const out = await refuseExisting(dir);
   const tmp = `${out}.partial-${Deno.pid}`;
+  const stopAbort = onAbort(() => Deno.removeSync(tmp, { recursive: true }));
   try {
     await Deno.mkdir(tmp, { recursive: true });
     const result = await fill(tmp);
+    await faultPoint(`mark ${tmp} complete`);
+    await Deno.writeFile(`${tmp}/${COMPLETE_MARKER}`, new Uint8Array());
+    await faultPoint(`rename ${tmp} → ${out}`);
     await Deno.rename(tmp, out);
+    stopAbort();
+    await Deno.remove(`${out}/${COMPLETE_MARKER}`).catch(() => {});
     return result;
   } catch (err) {
+    stopAbort();
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw err;
   }

@@ -23,7 +23,13 @@
 import { SparsedynError } from "../errors.ts";
 import { uniform } from "../data/random.ts";
 import { splitWindows, windowStarts } from "../data/windows.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import {
+  hasCheckpoint,
+  readCheckpoint,
+  settingsKey,
+  writeCheckpoint,
+  writeCheckpointOwner,
+} from "./checkpoint.ts";
 import { type Cae, type CaeConfig, createCae } from "../model/cae.ts";
 import { type Tensor, tf } from "../model/tf.ts";
 import type { ObjectiveOptions } from "./window_loss.ts";
@@ -227,16 +233,74 @@ export async function trainCae(
   const px = H * W;
   const names = Object.keys(cae.variables).sort();
   let first = 0;
-  if (options.resume && options.checkpoint && (await exists(`${options.checkpoint}/state.json`))) {
-    const ck = await readCheckpoint(options.checkpoint);
+  // Everything that decides the result, so that a resume continues the same training.
+  const settings = options.checkpoint
+    ? await settingsKey({
+      ...options,
+      shape,
+      checkpoint: undefined,
+      resume: undefined,
+    })
+    : "";
+  let finished = false, resumedStoppedEarly = false;
+  if (options.checkpoint && (await hasCheckpoint(options.checkpoint))) {
+    if (!options.resume) {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `${options.checkpoint} holds the state of an earlier training; continue it with ` +
+          `resume (--resume), or remove it to train from the start`,
+        { file: options.checkpoint },
+      );
+    }
+    const ck = await readCheckpoint(
+      options.checkpoint,
+      settings,
+      Object.fromEntries(names.map((k) => [k, cae.variables[k].shape])),
+    );
     for (const name of names) {
       cae.variables[name].assign(tf.tensor(ck.weights[name].data, ck.weights[name].shape));
     }
     optimizer.restore(ck.t, ck.m, ck.v);
     history = ck.history;
     first = history.length;
+    finished = ck.finished;
+    resumedStoppedEarly = ck.stoppedEarly;
   }
-  if (options.checkpoint) await writeOwner(options.checkpoint);
+  if (options.checkpoint) await writeCheckpointOwner(options.checkpoint);
+  const save = async (done: boolean, early = false) => {
+    const st = optimizer.state();
+    const tensors = [];
+    for (const name of names) {
+      tensors.push({
+        name,
+        kind: "w" as const,
+        shape: cae.variables[name].shape,
+        data: (await cae.variables[name].data()) as Float32Array,
+      });
+    }
+    for (const name of Object.keys(st.m).sort()) {
+      tensors.push({
+        name,
+        kind: "m" as const,
+        shape: st.m[name].shape,
+        data: (await st.m[name].data()) as Float32Array,
+      });
+      tensors.push({
+        name,
+        kind: "v" as const,
+        shape: st.v[name].shape,
+        data: (await st.v[name].data()) as Float32Array,
+      });
+    }
+    await writeCheckpoint(options.checkpoint!, {
+      tensors,
+      t: st.t,
+      history,
+      settings,
+      finished: done,
+      stoppedEarly: early,
+    });
+  };
   const source = frameSource(frames, px);
   const window = async (s: number) =>
     tf.tensor4d(await source.read(s, options.windowLength), [options.windowLength, H, W, 1]);
@@ -244,7 +308,7 @@ export async function trainCae(
     bestWeights: Record<string, tf.Tensor> | undefined,
     since = 0,
     stoppedEarly = false;
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
+  for (let epoch = 0; epoch < options.epochs && !finished; epoch++) {
     const order = [...starts];
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(u() * (i + 1));
@@ -344,7 +408,8 @@ export async function trainCae(
     };
     history.push(m);
     options.onEpoch?.(m);
-    if (options.checkpoint) await writeCheckpoint(options.checkpoint, cae, optimizer, history);
+    // The last epoch's checkpoint is the final one (unless early stopping picks others).
+    if (options.checkpoint) await save(history.length >= options.epochs);
     if (validation !== undefined && options.patience !== undefined) {
       if (validation < best) {
         best = validation;
@@ -364,117 +429,10 @@ export async function trainCae(
     }
   }
   if (bestWeights) tf.dispose(Object.values(bestWeights));
+  // The final weights on disk before the caller does anything with them: whatever fails
+  // later (encoding, the VAR's fit, writing the run) loses no training.
+  if (finished) stoppedEarly = resumedStoppedEarly;
+  else if (options.checkpoint && stoppedEarly) await save(true, true);
   optimizer.dispose();
   return { cae, history, stoppedEarly };
-}
-
-async function exists(path: string) {
-  return await Deno.stat(path).then(() => true, () => false);
-}
-
-interface Checkpoint {
-  weights: Record<string, { data: Float32Array; shape: number[] }>;
-  t: number;
-  m: Record<string, Float32Array>;
-  v: Record<string, Float32Array>;
-  history: EpochMetrics[];
-}
-
-/** Writes the training state: a JSON index and one raw float32 file, swapped in atomically. */
-async function writeCheckpoint(
-  dir: string,
-  cae: Cae,
-  optimizer: Adam,
-  history: EpochMetrics[],
-) {
-  await Deno.mkdir(dir, { recursive: true });
-  const parts: {
-    name: string;
-    kind: "w" | "m" | "v";
-    shape: number[];
-    offset: number;
-    length: number;
-  }[] = [];
-  const chunks: Float32Array[] = [];
-  let offset = 0;
-  const add = async (name: string, kind: "w" | "m" | "v", t: Tensor) => {
-    const data = (await t.data()) as Float32Array;
-    parts.push({ name, kind, shape: t.shape, offset, length: data.length });
-    chunks.push(data);
-    offset += data.length;
-  };
-  for (const name of Object.keys(cae.variables).sort()) await add(name, "w", cae.variables[name]);
-  const st = optimizer.state();
-  for (const name of Object.keys(st.m).sort()) {
-    await add(name, "m", st.m[name]);
-    await add(name, "v", st.v[name]);
-  }
-  const all = new Float32Array(offset);
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
-  }
-  await writeFileAtomic(`${dir}/tensors.f32`, new Uint8Array(all.buffer));
-  // Live metrics for whoever watches a long run (`tail -f` the file); the run folder gets the
-  // same lines at the end.
-  await writeFileAtomic(
-    `${dir}/metrics.jsonl`,
-    new TextEncoder().encode(history.map((m) => JSON.stringify(m) + "\n").join("")),
-  );
-  // The index last: a checkpoint is the pair only once both are in place.
-  await writeFileAtomic(
-    `${dir}/state.json`,
-    new TextEncoder().encode(JSON.stringify({ parts, history, t: st.t, bytes: all.byteLength })),
-  );
-}
-
-/**
- * Records which process trains into a checkpoint folder (`owner.json`: pid, host, start), so
- * that a viewer (the dashboard) can tell a training that is running from one whose process
- * ended (a crash, Ctrl-C) and left its checkpoint for `--resume`.
- */
-async function writeOwner(dir: string): Promise<void> {
-  let host: string | null = null;
-  try {
-    host = Deno.hostname(); // needs --allow-sys; without it the owner is only a pid
-  } catch {
-    host = null;
-  }
-  await Deno.mkdir(dir, { recursive: true });
-  await writeFileAtomic(
-    `${dir}/owner.json`,
-    new TextEncoder().encode(
-      JSON.stringify({ pid: Deno.pid, host, started: new Date().toISOString() }) + "\n",
-    ),
-  );
-}
-
-async function readCheckpoint(dir: string): Promise<Checkpoint> {
-  const state = JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
-  const bytes = await Deno.readFile(`${dir}/tensors.f32`);
-  if (bytes.length !== state.bytes) {
-    throw new SparsedynError(
-      "BAD_FILE",
-      `${dir}: checkpoint tensors hold ${bytes.length} bytes, the index says ${state.bytes}`,
-      { file: dir },
-    );
-  }
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  const ck: Checkpoint = { weights: {}, t: state.t, m: {}, v: {}, history: state.history };
-  for (
-    const p of state.parts as {
-      name: string;
-      kind: string;
-      shape: number[];
-      offset: number;
-      length: number;
-    }[]
-  ) {
-    const data = all.slice(p.offset, p.offset + p.length);
-    if (p.kind === "w") ck.weights[p.name] = { data, shape: p.shape };
-    else if (p.kind === "m") ck.m[p.name] = data;
-    else ck.v[p.name] = data;
-  }
-  return ck;
 }

@@ -24,12 +24,17 @@
  *
  * @module
  */
-import { ioError } from "../errors.ts";
+import { ioError, SparsedynError } from "../errors.ts";
 import { type Movie, openMovie } from "../data/movie.ts";
 import { freezeNormalisation, type PreprocessSpec, processedShape } from "../data/preprocess.ts";
 import { preprocessToNpy } from "../data/preprocess_write.ts";
 import { type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
 import { refuseExisting } from "../runs/new_folder.ts";
+import { lockOutput } from "../runs/output_lock.ts";
+import { onAbort } from "../runs/abort_cleanup.ts";
+import { framesPrefix, sweepStale } from "../runs/stale_temporaries.ts";
+import { currentOwner } from "../runs/process_owner.ts";
+import { hasCheckpoint } from "./checkpoint.ts";
 import { writeRun } from "../runs/run_folder.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
 import { tf } from "../model/tf.ts";
@@ -141,17 +146,45 @@ export async function trainRun(
     ...options.cae,
     skip: options.skip ?? "residual",
   } as CaeConfig;
-  await refuseExisting(dir); // before hours of training, not after
-  // The preprocessed frames go to a temporary NPY file beside the run folder and training
-  // reads its windows from there: memory holds a batch of windows, not the movie.
-  const parent = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) || "/" : ".";
-  const tmp = await Deno.makeTempDir({ dir: parent, prefix: ".sparsedyn-frames-" }).catch(
-    (err) => {
-      throw ioError("write", parent, err);
-    },
-  );
+  const out = dir.replace(/\/+$/, "") || "/";
+  const parent = out.includes("/") ? out.slice(0, out.lastIndexOf("/")) || "/" : ".";
+  const name = out.slice(out.lastIndexOf("/") + 1);
+  const checkpoint = `${out}.checkpoint`;
+  // One process per run folder, for its whole life: a second one fails here, at once.
+  const lock = await lockOutput(out);
+  let tmp: string | undefined;
+  let stopAbort: (() => void) | undefined;
   let frames: Movie | undefined;
   try {
+    // What killed trainings left here: their frames, and this run's half-written folder
+    // (finished if it was complete).
+    for (const note of await sweepStale(parent, name)) options.onNote?.(note);
+    if (await finishedRunWithCheckpoint(out, checkpoint)) {
+      await Deno.remove(checkpoint, { recursive: true }).catch(() => {});
+      options.onNote?.(`removed ${checkpoint}: its run ${out} was written completely`);
+    }
+    await refuseExisting(out); // before hours of training, not after
+    if (!options.resume && (await hasCheckpoint(checkpoint))) {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `${checkpoint} holds the state of an interrupted training of ${out}; continue it ` +
+          `with --resume, or remove it to train from the start (nothing was changed)`,
+        { file: checkpoint },
+      );
+    }
+    // The preprocessed frames go to a temporary NPY file beside the run folder and training
+    // reads its windows from there: memory holds a batch of windows, not the movie. Its
+    // name holds the pid: after a kill, the next start knows it may remove it.
+    tmp = await Deno.makeTempDir({ dir: parent, prefix: framesPrefix() }).catch((err) => {
+      throw ioError("write", parent, err);
+    });
+    const made = tmp;
+    stopAbort = onAbort(() => Deno.removeSync(made, { recursive: true }));
+    await Deno.writeTextFile(`${tmp}/owner.json`, JSON.stringify(currentOwner()) + "\n").catch(
+      (err) => {
+        throw ioError("write", `${made}/owner.json`, err);
+      },
+    );
     const movie = await openMovie(moviePath);
     let spec: PreprocessSpec;
     let shape: { frames: number; height: number; width: number };
@@ -215,7 +248,9 @@ export async function trainRun(
     return await trainOn(frames, shape, spec, meanImage);
   } finally {
     frames?.close();
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    if (tmp) await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    stopAbort?.();
+    await lock.release();
   }
 
   async function trainOn(
@@ -258,7 +293,7 @@ export async function trainRun(
       validationFraction: options.validationFraction,
       patience: options.patience,
       // The training state lives beside the run folder until the run is written.
-      checkpoint: `${dir.replace(/\/+$/, "")}.checkpoint`,
+      checkpoint,
       resume: options.resume,
       shouldStop: options.shouldStop,
     };
@@ -276,6 +311,15 @@ export async function trainRun(
       };
     }
     try {
+      return await afterTraining();
+    } catch (err) {
+      // The trained weights are in the checkpoint (a finished one): say so, and how to end.
+      throw keptTraining(err, checkpoint);
+    } finally {
+      for (const v of Object.values(cae.variables)) v.dispose();
+    }
+
+    async function afterTraining(): Promise<TrainRunResult> {
       const d = cae.latentSize;
       options.onStage?.(`encoding the ${T} frames`);
       const latents = await encodeAll(cae, frames, T);
@@ -333,8 +377,39 @@ export async function trainRun(
       });
       await Deno.remove(train.checkpoint, { recursive: true }).catch(() => {});
       return { dir, frames: T, height: H, width: W, latentSize: d, history, interrupted: false };
-    } finally {
-      for (const v of Object.values(cae.variables)) v.dispose();
     }
   }
+}
+
+/**
+ * Whether `out` is a complete run and `checkpoint` a leftover of it: a kill after the run
+ * was written and before its checkpoint was removed. (The caller holds the run's lock, so
+ * no live training writes the checkpoint.)
+ */
+async function finishedRunWithCheckpoint(out: string, checkpoint: string): Promise<boolean> {
+  if (!(await hasCheckpoint(checkpoint))) return false;
+  if (!(await Deno.lstat(`${out}/var.json`).then(() => true, () => false))) return false;
+  try {
+    const state = JSON.parse(await Deno.readTextFile(`${checkpoint}/state.json`));
+    return state?.finished === true;
+  } catch {
+    return false;
+  }
+}
+
+/** The error of a step after training, saying where the trained model is kept. */
+function keptTraining(err: unknown, checkpoint: string): Error {
+  const note = ` — training itself finished, and the trained model is kept in ${checkpoint}: ` +
+    `once the cause is fixed, the same train command with --resume writes the run without ` +
+    `training again`;
+  if (err instanceof SparsedynError) {
+    return new SparsedynError(err.code, err.message + note, {
+      argument: err.argument,
+      file: err.file,
+      cause: err,
+    });
+  }
+  const e = new Error((err instanceof Error ? err.message : String(err)) + note, { cause: err });
+  if (err instanceof Error && err.stack) e.stack = err.stack + "\n" + note.slice(3);
+  return e;
 }
