@@ -28,9 +28,18 @@ import type { AppContext } from "./context.ts";
 import { json } from "./context.ts";
 import type { FrameStore } from "./frames.ts";
 import { RunCache } from "./run_data.ts";
+import { RunIndex } from "./run_index_cache.ts";
 import { message } from "./run_index.ts";
 import { matchRoute, pathExists, type Route } from "./router.ts";
-import { apiFile, apiFrame, apiLive, apiMetrics, apiRuns, apiSeries } from "./routes/api.ts";
+import {
+  apiFile,
+  apiFrame,
+  apiLive,
+  apiMetrics,
+  apiRuns,
+  apiSeries,
+  apiVar,
+} from "./routes/api.ts";
 import { runsPage } from "./routes/index.tsx";
 import { comparePage, runPage } from "./routes/run.tsx";
 
@@ -81,6 +90,7 @@ export function dashboardHandler(ctx: AppContext): (req: Request) => Promise<Res
     { method: "GET", path: "/api/run/live", handler: (_r, _m, url) => apiLive(ctx, url) },
     { method: "GET", path: "/api/run/series", handler: (_r, _m, url) => apiSeries(ctx, url) },
     { method: "GET", path: "/api/run/frame", handler: (_r, _m, url) => apiFrame(ctx, url) },
+    { method: "GET", path: "/api/run/var", handler: (_r, _m, url) => apiVar(ctx, url) },
     { method: "GET", path: "/files/*", handler: (req, m) => apiFile(ctx, m.rest, req) },
     {
       method: "GET",
@@ -146,6 +156,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     closing: closing.signal,
     root,
     runs: new RunCache(root),
+    index: new RunIndex(root),
     bundle,
     css,
     frames: () => store ??= import("./frames.ts").then((m) => new m.FrameStore()),

@@ -18,6 +18,7 @@
 import type { IslandBundle } from "./bundle.ts";
 import type { FrameStore } from "./frames.ts";
 import type { RunCache } from "./run_data.ts";
+import type { RunIndex } from "./run_index_cache.ts";
 import { CHECKPOINT } from "./run_index.ts";
 import { resolveUnderRoot } from "./safe_path.ts";
 
@@ -27,6 +28,8 @@ export interface AppContext {
   root: string;
   /** Runs read so far. */
   runs: RunCache;
+  /** The runs list, kept while no run changes. */
+  index: RunIndex;
   /** The frame store, created on first use (it loads TensorFlow.js). */
   frames: () => Promise<FrameStore>;
   /** The islands' bundle. */
@@ -65,7 +68,18 @@ export async function runId(root: string, name: string | null): Promise<string |
  * @returns The response.
  */
 export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), {
+  return jsonText(JSON.stringify(body), status);
+}
+
+/**
+ * A JSON response from text already serialised (kept by a cache).
+ *
+ * @param text The JSON text.
+ * @param status HTTP status.
+ * @returns The response.
+ */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, {
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
   });

@@ -25,6 +25,8 @@
  * @module
  */
 import { decodeNpy } from "../core/data/npy.ts";
+import { runStamps, stamp } from "./file_stamps.ts";
+import { runDamage } from "./run_damage.ts";
 import type { RunVar } from "../core/runs/run_folder.ts";
 import {
   CHECKPOINT,
@@ -68,6 +70,8 @@ export interface RunData {
   noFrames: string | null;
   /** Parts that could not be read: section → reason. */
   problems: Record<string, string>;
+  /** Why a finished run is "damaged" (see run_damage.ts); empty when it is not. */
+  damage: string[];
 }
 
 /**
@@ -115,22 +119,27 @@ export function oneStepPredictions(
   v: Pick<RunVar, "A" | "intercept">,
 ): Float32Array {
   const p = v.A.length;
-  const A = new Float64Array(p * d * d);
+  // The lasso leaves most coefficients at zero: keep each row's non-zero ones only, so a
+  // 512-latent run costs its support, not p·d² per frame.
+  const rows: { j: Int32Array; w: Float64Array; lag: number; i: number }[] = [];
   for (let k = 0; k < p; k++) {
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) A[(k * d + i) * d + j] = v.A[k][i][j];
+    for (let i = 0; i < d; i++) {
+      const js: number[] = [], ws: number[] = [];
+      v.A[k][i].forEach((w, j) => {
+        if (w !== 0) js.push(j), ws.push(w);
+      });
+      if (js.length) rows.push({ j: Int32Array.from(js), w: Float64Array.from(ws), lag: k, i });
+    }
   }
   const out = new Float32Array(T * d).fill(NaN);
   const acc = new Float64Array(d);
   for (let t = p; t < T; t++) {
     for (let i = 0; i < d; i++) acc[i] = v.intercept[i];
-    for (let k = 0; k < p; k++) {
-      const off = (t - k - 1) * d;
-      for (let i = 0; i < d; i++) {
-        const row = (k * d + i) * d;
-        let s = 0;
-        for (let j = 0; j < d; j++) s += A[row + j] * z[off + j];
-        acc[i] += s;
-      }
+    for (const r of rows) {
+      const off = (t - r.lag - 1) * d;
+      let s = 0;
+      for (let n = 0; n < r.j.length; n++) s += r.w[n] * z[off + r.j[n]];
+      acc[r.i] += s;
     }
     out.set(acc, t * d);
   }
@@ -140,7 +149,7 @@ export function oneStepPredictions(
 /** Reads runs under a root and keeps them while their files are unchanged. */
 export class RunCache {
   #root: string;
-  #cache = new Map<string, { key: string; data: RunData }>();
+  #cache = new Map<string, { key: string; data: Promise<RunData> }>();
 
   /** @param root The runs root (its realpath). */
   constructor(root: string) {
@@ -154,26 +163,17 @@ export class RunCache {
    * @returns Its data.
    * @throws Error naming the file and the reason when the run cannot be read.
    */
-  async get(name: string): Promise<RunData> {
+  get(name: string): Promise<RunData> {
     const dir = `${this.#root}/${name}`;
-    const files = [
-      "config.json",
-      "metrics.jsonl",
-      "latents.npy",
-      "var.json",
-      "test.json",
-      "evaluation.json",
-    ];
-    const stamps = await Promise.all(
-      [...files, "maps/maps.json", `../${name.split("/").at(-1)}${CHECKPOINT}/metrics.jsonl`].map(
-        (f) => Deno.stat(`${dir}/${f}`).then((s) => `${s.mtime?.getTime()}:${s.size}`, () => "-"),
-      ),
-    );
-    const key = stamps.join("|");
+    const key = `${runStamps(dir)}|${stamp(`${dir}${CHECKPOINT}/metrics.jsonl`)}`;
     const hit = this.#cache.get(name);
     if (hit && hit.key === key) return hit.data;
-    const data = await this.#load(name, dir);
+    // Kept as a promise: concurrent requests for a run that changed share one read.
+    const data = this.#load(name, dir);
     this.#cache.set(name, { key, data });
+    data.catch(() => {
+      if (this.#cache.get(name)?.data === data) this.#cache.delete(name);
+    });
     return data;
   }
 
@@ -196,6 +196,7 @@ export class RunCache {
           ? `the training stopped before the run was written: ${ended}`
           : "the run is training",
         problems,
+        damage: [],
       };
     }
     const config = await readJsonObject(`${dir}/config.json`, "config.json");
@@ -213,10 +214,12 @@ export class RunCache {
       throw new Error(`latents.npy has shape (${lat.shape}); expected T × d`);
     }
     const [T, d] = lat.shape;
+    const damage = await runDamage(dir);
     const data: RunData = {
       name,
       dir,
-      status: "finished",
+      status: damage.length ? "damaged" : "finished",
+      damage,
       config,
       metrics,
       T,

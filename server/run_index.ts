@@ -19,9 +19,13 @@
  * @module
  */
 import { parseNpyHeader } from "../core/data/npy.ts";
+import { runDamage } from "./run_damage.ts";
 
-/** Where a run stands. */
-export type RunStatus = "running" | "stopped" | "finished" | "failed";
+/**
+ * Where a run stands. "damaged": a complete run folder that can be shown, but one of its
+ * files is cut short or does not match what the run recorded (the reasons are listed).
+ */
+export type RunStatus = "running" | "stopped" | "finished" | "damaged" | "failed";
 
 /** One row of the runs list. */
 export interface RunListing {
@@ -35,6 +39,8 @@ export interface RunListing {
   status: RunStatus;
   /** Why it failed, or a note. */
   error?: string;
+  /** Why a run is "damaged": one reason per damaged file. */
+  damage?: string[];
   /** Training mode. */
   mode?: string;
   /** Skip connection. */
@@ -66,23 +72,34 @@ const SKIP = new Set(["weights", "maps"]);
 /** A checkpoint folder's suffix. */
 export const CHECKPOINT = ".checkpoint";
 
+/** A run found under the root: its id, and whether only its checkpoint exists yet. */
+export interface RunFolder {
+  /** Path relative to the root. */
+  name: string;
+  /** True for a training in progress (`<name>.checkpoint/` without `<name>/`). */
+  checkpoint: boolean;
+}
+
 /**
- * Finds the runs under `root`.
+ * The run folders under `root` (synchronous: a few directory reads, and the cache calls it on
+ * every request, where one synchronous pass costs less than a queue of asynchronous ones).
  *
  * @param root The runs root.
  * @param depth How deep to look (default 3).
- * @returns Runs, sorted by name.
+ * @param visited Receives every folder read (relative; "" for the root).
+ * @returns The runs, sorted by name.
  */
-export async function listRuns(root: string, depth = 3): Promise<RunListing[]> {
-  const found: RunListing[] = [];
-  const walk = async (rel: string, level: number) => {
+export function findRunFolders(root: string, depth = 3, visited?: string[]): RunFolder[] {
+  const found: RunFolder[] = [];
+  const walk = (rel: string, level: number) => {
     const dir = rel ? `${root}/${rel}` : root;
     let entries: Deno.DirEntry[];
     try {
-      entries = await Array.fromAsync(Deno.readDir(dir));
+      entries = [...Deno.readDirSync(dir)];
     } catch {
       return;
     }
+    visited?.push(rel);
     const names = new Set(entries.map((e) => e.name));
     for (const e of entries) {
       if (!e.isDirectory || e.isSymlink || e.name.startsWith(".") || SKIP.has(e.name)) continue;
@@ -91,22 +108,51 @@ export async function listRuns(root: string, depth = 3): Promise<RunListing[]> {
       if (e.name.endsWith(CHECKPOINT)) {
         // A training in progress: its run folder does not exist yet.
         if (!names.has(e.name.slice(0, -CHECKPOINT.length))) {
-          found.push(await describeCheckpoint(root, child.slice(0, -CHECKPOINT.length)));
+          found.push({ name: child.slice(0, -CHECKPOINT.length), checkpoint: true });
         }
         continue;
       }
-      if (await isRunFolder(`${root}/${child}`)) found.push(await describeRun(root, child));
-      else if (level < depth) await walk(child, level + 1);
+      if (isRunFolder(`${root}/${child}`)) found.push({ name: child, checkpoint: false });
+      else if (level < depth) walk(child, level + 1);
     }
   };
-  await walk("", 1);
+  walk("", 1);
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Finds and describes the runs under `root` (uncached; the server uses `RunIndex`).
+ *
+ * @param root The runs root.
+ * @param depth How deep to look (default 3).
+ * @returns Runs, sorted by name.
+ */
+export async function listRuns(root: string, depth = 3): Promise<RunListing[]> {
+  return await Promise.all(findRunFolders(root, depth).map((f) => describeRunFolder(root, f)));
+}
+
+/**
+ * One row of the runs list.
+ *
+ * @param root The runs root.
+ * @param f The run found.
+ * @returns Its row ("failed" with the reason when it cannot be read).
+ */
+export function describeRunFolder(root: string, f: RunFolder): Promise<RunListing> {
+  return f.checkpoint ? describeCheckpoint(root, f.name) : describeRun(root, f.name);
+}
+
+const RUN_FILES = ["config.json", "metrics.jsonl", "latents.npy", "var.json"];
+
 /** Whether a folder looks like a run (any of its files present). */
-export async function isRunFolder(dir: string): Promise<boolean> {
-  for (const f of ["config.json", "metrics.jsonl", "latents.npy", "var.json"]) {
-    if (await Deno.lstat(`${dir}/${f}`).then(() => true, () => false)) return true;
+export function isRunFolder(dir: string): boolean {
+  for (const f of RUN_FILES) {
+    try {
+      Deno.lstatSync(`${dir}/${f}`);
+      return true;
+    } catch {
+      // next file
+    }
   }
   return false;
 }
@@ -248,6 +294,11 @@ async function describeRun(root: string, name: string): Promise<RunListing> {
     const test = await readJsonObject(`${dir}/test.json`, "test.json").catch(() => null);
     if (test && typeof test.pValue === "number") row.pValue = test.pValue;
     row.maps = await Deno.stat(`${dir}/maps/maps.json`).then(() => true, () => false);
+    const damage = await runDamage(dir);
+    if (damage.length) {
+      row.status = "damaged";
+      row.damage = damage;
+    }
   } catch (err) {
     row.status = "failed";
     row.error = message(err);

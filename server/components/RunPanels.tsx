@@ -11,7 +11,7 @@
  * import { renderToString } from "preact-render-to-string";
  * import { RunPanels } from "./RunPanels.tsx";
  *
- * const run = { name: "r", dir: "/x/r", status: "running" as const, config: {}, metrics: [], T: 0, d: 0, noFrames: "", problems: {} };
+ * const run = { name: "r", dir: "/x/r", status: "running" as const, config: {}, metrics: [], T: 0, d: 0, noFrames: "", problems: {}, damage: [] };
  * if (!renderToString(h(RunPanels, { run })).includes("Training curves")) throw new Error("curves");
  * ```
  *
@@ -73,6 +73,16 @@ export function RunPanels({ run, compact }: RunPanelsProps) {
   const maps = run.maps;
   return (
     <div class="run-panels" data-run={run.name}>
+      {run.damage.length
+        ? (
+          <div class="error-panel damage-panel">
+            <b>This run is damaged:</b>{" "}
+            its files were cut or changed after it was written, so parts of this page may be wrong
+            or missing.
+            <ul>{run.damage.map((why) => <li key={why}>{why}</li>)}</ul>
+          </div>
+        )
+        : null}
       <section>
         <Facts run={run} />
       </section>
@@ -110,7 +120,7 @@ export function RunPanels({ run, compact }: RunPanelsProps) {
           <section class="panel" id="dynamics">
             <h2>VAR coefficients and network</h2>
             {run.var
-              ? <Island name="Dynamics" props={{ A: run.var.A }} />
+              ? <Island name="Dynamics" props={{ name: run.name }} />
               : <ErrorPanel title="var.json" message={p.var ?? "missing"} />}
           </section>
         )

@@ -1,11 +1,14 @@
 /** @jsxImportSource preact */
 /// <reference lib="dom" />
 /**
- * The VAR's coefficients: one heatmap per lag (row i = target, column j = source; red
- * positive, blue negative, grey below the threshold) and the directed network of the
- * coefficients above the threshold (an arrow j → i per lag, its width the |weight|, red or
- * blue by sign; self-effects are left out of the network). One threshold slider drives both;
- * `data-edges` on the root counts the arrows drawn.
+ * The VAR's coefficients, readable from 2 to 512 latents: one matrix per lag (row i =
+ * target, column j = source; red positive, blue negative, grey below the threshold) drawn at
+ * a fixed size with latent-index axes and a colour bar, and the k strongest edges between
+ * latents (k adjustable, above the threshold) as a network of only the latents they join and
+ * as a ranked list. A ring of every latent with all its edges is unreadable past a few dozen
+ * latents; the top-k view stays legible at any d. The coefficients come with the props (small
+ * runs, tests) or are fetched as float32 NPY from `/api/run/var` (the run page), so a page
+ * does not carry p·d² numbers as JSON. `data-edges` on the root counts the edges drawn.
  *
  * @example
  * ```ts
@@ -17,33 +20,27 @@
  * if (networkEdges(A, 0.25).length !== 1) throw new Error("one edge above 0.25: 0 → 1 (−0.3)");
  * const html = renderToString(h(Dynamics, { A }));
  * if (!html.includes('data-edges="2"')) throw new Error(html);
+ * if (!renderToString(h(Dynamics, { A, k: 1 })).includes('data-edges="1"')) throw new Error("top 1");
  * ```
  *
  * @module
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import { ColorBar, niceTicks } from "./_colorbar.tsx";
 import { diverging } from "./_colors.ts";
+import { fetchNpy } from "./_npy.ts";
 
 /** Props of {@link Dynamics}. */
 export interface DynamicsProps {
-  /** A[k][i][j]: effect of latent j at lag k+1 on latent i. */
-  A: number[][][];
-  /** Initial threshold (default: the one that leaves the 40 strongest edges, or 0). */
+  /** A[k][i][j]: effect of latent j at lag k+1 on latent i (absent: fetched by `name`). */
+  A?: number[][][];
+  /** Run id, to fetch the coefficients from `/api/run/var` when `A` is absent. */
+  name?: string;
+  /** Initial threshold on |A| (default 0). */
   threshold?: number;
-}
-
-/**
- * A starting threshold that keeps the network readable: the |weight| of the `keep`-th
- * strongest edge between latents (0 when there are no more edges than that).
- *
- * @param A Coefficients per lag.
- * @param keep Edges to keep.
- * @returns The threshold.
- */
-export function defaultThreshold(A: number[][][], keep = 40): number {
-  const e = networkEdges(A, 0);
-  return e.length > keep ? Math.abs(e[keep].weight) : 0;
+  /** Initial number of strongest edges shown (default 20). */
+  k?: number;
 }
 
 /** An arrow of the network. */
@@ -79,13 +76,51 @@ export function networkEdges(A: number[][][], threshold: number): NetworkEdge[] 
   return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
 }
 
+/**
+ * The k strongest edges j → i (j ≠ i) above the threshold, strongest first.
+ *
+ * @param A Coefficients per lag.
+ * @param threshold Absolute threshold.
+ * @param k How many (default all).
+ * @returns The edges.
+ */
+export function topEdges(A: number[][][], threshold: number, k = Infinity): NetworkEdge[] {
+  return networkEdges(A, threshold).slice(0, Math.max(0, k));
+}
+
+/**
+ * The latents the network shows and where: up to 24 latents every one (isolated ones too);
+ * beyond, only those an edge joins, in index order on the circle.
+ *
+ * @param edges The edges drawn.
+ * @param d Latents.
+ * @returns The latents shown.
+ */
+export function networkNodes(edges: NetworkEdge[], d: number): number[] {
+  return d <= 24
+    ? Array.from({ length: d }, (_, i) => i)
+    : [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort((a, b) => a - b);
+}
+
+/**
+ * The matrices' drawn size in CSS pixels: 24 px per latent, between 96 and 480 px.
+ *
+ * @param d Latents.
+ * @returns The side in pixels.
+ */
+export function matrixSize(d: number): number {
+  return Math.max(96, Math.min(480, 24 * d));
+}
+
 function Heatmap(
   { A, max, threshold, lag }: { A: number[][]; max: number; threshold: number; lag: number },
 ) {
   const ref = useRef<HTMLCanvasElement>(null);
   const hover = useSignal("");
   const d = A.length;
-  const cell = Math.max(4, Math.min(24, Math.floor(320 / d)));
+  const S = matrixSize(d);
+  // Canvas pixels: a whole number per cell, at least one (512 latents: 512 px shown at 480).
+  const cell = Math.max(1, Math.floor(S / d));
   useEffect(() => {
     const c = ref.current!;
     const ctx = c.getContext("2d")!;
@@ -100,36 +135,72 @@ function Heatmap(
         ctx.fillRect(j * cell, i * cell, cell, cell);
       }
     }
-    ctx.strokeStyle = "#999";
-    ctx.strokeRect(0.5, 0.5, d * cell - 1, d * cell - 1);
     c.dataset.drawn = String(threshold);
   }, [A, max, threshold]);
+  const ML = 46, MT = 6, MB = 40, MR = 6;
+  const ticks = niceTicks(0, d - 1, Math.min(8, d)).filter((v) => Number.isInteger(v));
+  const at = (v: number) => ((v + 0.5) * S) / d;
   return (
     <figure class="heatmap">
-      <canvas
-        ref={ref}
-        width={d * cell}
-        height={d * cell}
-        onMouseMove={(e) => {
-          const r = (e.target as HTMLCanvasElement).getBoundingClientRect();
-          const j = Math.floor((e.clientX - r.left) / cell),
-            i = Math.floor((e.clientY - r.top) / cell);
-          if (i >= 0 && j >= 0 && i < d && j < d) {hover.value = `A[${i}][${j}] = ${
-              A[i][j].toPrecision(3)
-            }`;}
-        }}
-      />
-      <figcaption>lag {lag} (row: target, column: source) {hover.value}</figcaption>
+      <div class="heatmap-plot" style={{ width: `${ML + S + MR}px`, height: `${MT + S + MB}px` }}>
+        <svg class="axes" width={ML + S + MR} height={MT + S + MB}>
+          <rect x={ML - 0.5} y={MT - 0.5} width={S + 1} height={S + 1} fill="none" stroke="#999" />
+          {ticks.map((v) => (
+            <g class="tick" key={`x${v}`}>
+              <line x1={ML + at(v)} x2={ML + at(v)} y1={MT + S} y2={MT + S + 4} stroke="#333" />
+              <text x={ML + at(v)} y={MT + S + 15} font-size="10" text-anchor="middle">{v}</text>
+            </g>
+          ))}
+          {ticks.map((v) => (
+            <g class="tick" key={`y${v}`}>
+              <line x1={ML - 4} x2={ML} y1={MT + at(v)} y2={MT + at(v)} stroke="#333" />
+              <text x={ML - 6} y={MT + at(v) + 3} font-size="10" text-anchor="end">{v}</text>
+            </g>
+          ))}
+          <text x={ML + S / 2} y={MT + S + 32} font-size="11" text-anchor="middle" fill="#667085">
+            source latent j (at t − {lag})
+          </text>
+          <text
+            transform={`translate(12,${MT + S / 2}) rotate(-90)`}
+            font-size="11"
+            text-anchor="middle"
+            fill="#667085"
+          >
+            target latent i (at t)
+          </text>
+        </svg>
+        <canvas
+          ref={ref}
+          width={d * cell}
+          height={d * cell}
+          style={{ left: `${ML}px`, top: `${MT}px`, width: `${S}px`, height: `${S}px` }}
+          onMouseMove={(e) => {
+            const r = (e.target as HTMLCanvasElement).getBoundingClientRect();
+            const j = Math.floor(((e.clientX - r.left) / r.width) * d),
+              i = Math.floor(((e.clientY - r.top) / r.height) * d);
+            if (i >= 0 && j >= 0 && i < d && j < d) {
+              hover.value = `A${lag}[${i}][${j}] = ${A[i][j].toPrecision(3)}`;
+            }
+          }}
+        />
+      </div>
+      <figcaption>
+        lag {lag}: A{lag}[i][j], the effect of j at t − {lag} on i at t {hover.value}
+      </figcaption>
     </figure>
   );
 }
 
 function Network({ d, edges, max }: { d: number; edges: NetworkEdge[]; max: number }) {
-  const size = 360, R = 140, c = size / 2;
-  const pos = (i: number) => {
-    const a = (2 * Math.PI * i) / d - Math.PI / 2;
-    return [c + R * Math.cos(a), c + R * Math.sin(a)];
-  };
+  const size = 420, R = 180, c = size / 2;
+  const nodes = networkNodes(edges, d);
+  const place = new Map<number, [number, number]>();
+  nodes.forEach((n, k) => {
+    const a = (2 * Math.PI * k) / Math.max(1, nodes.length) - Math.PI / 2;
+    place.set(n, [c + R * Math.cos(a), c + R * Math.sin(a)]);
+  });
+  const pos = (i: number) => place.get(i)!;
+  const r = nodes.length > 40 ? 8 : 11;
   return (
     <svg class="network" width={size} height={size} viewBox={`0 0 ${size} ${size}`}>
       <defs>
@@ -153,7 +224,7 @@ function Network({ d, edges, max }: { d: number; edges: NetworkEdge[]; max: numb
         const [x1, y1] = pos(e.from), [x2, y2] = pos(e.to);
         const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy) || 1;
         // Stop short of the node circle; bend a little so j→i and i→j do not overlap.
-        const ex = x2 - (dx / len) * 11, ey = y2 - (dy / len) * 11;
+        const ex = x2 - (dx / len) * (r + 1), ey = y2 - (dy / len) * (r + 1);
         const mx = (x1 + x2) / 2 - (dy / len) * 12 * e.lag,
           my = (y1 + y2) / 2 + (dx / len) * 12 * e.lag;
         const pos_ = e.weight > 0;
@@ -174,12 +245,17 @@ function Network({ d, edges, max }: { d: number; edges: NetworkEdge[]; max: numb
           </path>
         );
       })}
-      {Array.from({ length: d }, (_, i) => {
+      {nodes.map((i) => {
         const [x, y] = pos(i);
         return (
-          <g class="node" key={i}>
-            <circle cx={x.toFixed(1)} cy={y.toFixed(1)} r={10} fill="#fff" stroke="#333" />
-            <text x={x.toFixed(1)} y={(y + 4).toFixed(1)} text-anchor="middle" font-size="10">
+          <g class="node" key={i} data-latent={i}>
+            <circle cx={x.toFixed(1)} cy={y.toFixed(1)} r={r} fill="#fff" stroke="#333" />
+            <text
+              x={x.toFixed(1)}
+              y={(y + 3.5).toFixed(1)}
+              text-anchor="middle"
+              font-size={i >= 100 ? "8" : "10"}
+            >
               {i}
             </text>
           </g>
@@ -189,38 +265,129 @@ function Network({ d, edges, max }: { d: number; edges: NetworkEdge[]; max: numb
   );
 }
 
+function EdgeList({ edges }: { edges: NetworkEdge[] }) {
+  return (
+    <div class="edge-list">
+      <table class="grid">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>from → to</th>
+            <th>lag</th>
+            <th>A</th>
+          </tr>
+        </thead>
+        <tbody>
+          {edges.map((e, n) => (
+            <tr key={`${e.from}-${e.to}-${e.lag}`}>
+              <td>{n + 1}</td>
+              <td>{e.from} → {e.to}</td>
+              <td>{e.lag}</td>
+              <td class={e.weight > 0 ? "pos" : "neg"}>{e.weight.toPrecision(3)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function fromNpy(data: Float32Array, p: number, d: number): number[][][] {
+  return Array.from({ length: p }, (_, k) =>
+    Array.from(
+      { length: d },
+      (_, i) => Array.from(data.subarray((k * d + i) * d, (k * d + i + 1) * d)),
+    ));
+}
+
 /** The island. */
 export function Dynamics(props: DynamicsProps) {
-  const threshold = useSignal(props.threshold ?? defaultThreshold(props.A));
+  const fetched = useSignal<number[][][] | null>(null);
+  const error = useSignal("");
+  const threshold = useSignal(props.threshold ?? 0);
+  const k = useSignal(props.k ?? 20);
+  useEffect(() => {
+    if (props.A || !props.name) return;
+    fetchNpy(`/api/run/var?name=${encodeURIComponent(props.name)}`).then((a) => {
+      const [p, d] = a.shape;
+      fetched.value = fromNpy(a.data, p, d);
+    }).catch((err) => error.value = err instanceof Error ? err.message : String(err));
+  }, [props.name]);
+  const A = props.A ?? fetched.value;
+  if (!A) {
+    return (
+      <div class="dynamics" data-loading="1">
+        {error.value
+          ? <div class="error-panel">{error.value}</div>
+          : <p class="note">loading the coefficients…</p>}
+      </div>
+    );
+  }
   let max = 0;
-  for (const m of props.A) for (const r of m) for (const w of r) max = Math.max(max, Math.abs(w));
-  const d = props.A[0]?.length ?? 0;
-  const edges = networkEdges(props.A, threshold.value);
-  const nonZero = props.A.flat(2).filter((w) => w !== 0 && Math.abs(w) > threshold.value).length;
+  for (const m of A) for (const r of m) for (const w of r) max = Math.max(max, Math.abs(w));
+  const d = A[0]?.length ?? 0;
+  const above = networkEdges(A, threshold.value);
+  const edges = above.slice(0, Math.max(0, k.value));
+  const nonZero = A.flat(2).filter((w) => w !== 0 && Math.abs(w) > threshold.value).length;
   return (
-    <div class="dynamics" data-edges={edges.length} data-threshold={threshold.value}>
-      <label class="controls">
-        threshold |A| &gt; <b>{threshold.value.toPrecision(3)}</b>
-        <input
-          type="range"
-          min={0}
-          max={max}
-          step={max / 200 || 1}
-          value={threshold.value}
-          onInput={(e) => threshold.value = Number((e.target as HTMLInputElement).value)}
-        />
+    <div
+      class="dynamics"
+      data-edges={edges.length}
+      data-threshold={threshold.value}
+      data-k={k.value}
+    >
+      <div class="controls">
+        <label>
+          threshold |A| &gt; <b>{threshold.value.toPrecision(3)}</b>{" "}
+          <input
+            type="range"
+            min={0}
+            max={max}
+            step={max / 200 || 1}
+            value={threshold.value}
+            onInput={(e) => threshold.value = Number((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          strongest edges shown{" "}
+          <input
+            class="topk"
+            type="number"
+            min={0}
+            max={Math.max(1, above.length)}
+            value={k.value}
+            onInput={(e) => {
+              const v = Math.floor(Number((e.target as HTMLInputElement).value));
+              if (Number.isFinite(v) && v >= 0) k.value = v;
+            }}
+          />
+        </label>
         <span class="note">
-          {nonZero} coefficients above the threshold · {edges.length} edges between latents
+          {nonZero} coefficients above the threshold · {above.length}{" "}
+          edges between latents · showing the {edges.length} strongest
         </span>
-      </label>
+      </div>
       <div class="row">
-        {props.A.map((m, k) => (
-          <Heatmap key={k} A={m} max={max} threshold={threshold.value} lag={k + 1} />
+        {A.map((m, lag) => (
+          <Heatmap key={lag} A={m} max={max} threshold={threshold.value} lag={lag + 1} />
         ))}
+        <ColorBar
+          min={-max}
+          max={max}
+          color={(t) => diverging(2 * t - 1)}
+          label="coefficient A (dimensionless)"
+          height={Math.min(matrixSize(d), 320)}
+        />
+      </div>
+      <div class="row">
         <figure>
           <Network d={d} edges={edges} max={max} />
-          <figcaption>network: j → i, red positive, blue negative, width |weight|</figcaption>
+          <figcaption>
+            {d > 24 ? `the ${edges.length} strongest edges and the latents they join; ` : ""}
+            j → i, red positive, blue negative, width |A|
+          </figcaption>
         </figure>
+        <EdgeList edges={edges} />
       </div>
     </div>
   );

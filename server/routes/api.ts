@@ -8,6 +8,7 @@
  *     GET /api/run/series?name=ID&cols=0,1&from=&to=&points=
  *                                                 NPY [1 + 2c, P]: frame, c latents, c predictions
  *     GET /api/run/frame?name=ID&t=               NPY [2, H, W]: raw frame, reconstruction
+ *     GET /api/run/var?name=ID                    NPY [p, d, d]: the VAR's coefficients A_k[i][j]
  *     GET /files/<path under the root>            a file (realpath inside the root)
  *
  * @example
@@ -19,11 +20,12 @@
  *
  * @module
  */
-import { type AppContext, json, runId } from "../context.ts";
+import { type AppContext, json, jsonText, runId } from "../context.ts";
 import { minMaxEnvelope } from "../downsample.ts";
 import { metricsEvents } from "../metrics_stream.ts";
 import { encodeNpyF32 } from "../npy_f32.ts";
-import { listRuns, message } from "../run_index.ts";
+import { message } from "../run_index.ts";
+import type { RunData } from "../run_data.ts";
 import { resolveUnderRoot } from "../safe_path.ts";
 
 const NPY = { "content-type": "application/octet-stream", "cache-control": "no-store" };
@@ -61,7 +63,8 @@ async function runOr404(ctx: AppContext, url: URL) {
 
 /** GET /api/runs. */
 export async function apiRuns(ctx: AppContext): Promise<Response> {
-  return json(await listRuns(ctx.root));
+  const runs = await ctx.index.list();
+  return jsonText(ctx.index.cached(runs, "json", () => JSON.stringify(runs)));
 }
 
 /** GET /api/run/metrics. */
@@ -105,6 +108,29 @@ export async function apiSeries(ctx: AppContext, url: URL): Promise<Response> {
   return new Response(encodeNpyF32(out, [rows, P]), {
     headers: { ...NPY, "x-frames": String(run.T) },
   });
+}
+
+const varBytes = new WeakMap<RunData, Uint8Array<ArrayBuffer>>();
+
+/**
+ * GET /api/run/var: the coefficients as float32 NPY (a 512-latent VAR is a megabyte as
+ * binary, several as JSON in the page; the page fetches it instead of carrying it).
+ */
+export async function apiVar(ctx: AppContext, url: URL): Promise<Response> {
+  const r = await runOr404(ctx, url);
+  if (r.error) return r.error;
+  const { run } = r;
+  if (!run.var) {
+    return json({ error: `run ${r.id}: ${run.problems.var ?? "var.json is missing"}` }, 404);
+  }
+  let bytes = varBytes.get(run);
+  if (!bytes) {
+    const p = run.var.A.length, d = run.d;
+    const out = new Float32Array(p * d * d);
+    run.var.A.forEach((m, k) => m.forEach((row, i) => out.set(row, (k * d + i) * d)));
+    varBytes.set(run, bytes = encodeNpyF32(out, [p, d, d]));
+  }
+  return new Response(bytes, { headers: NPY });
 }
 
 /** GET /api/run/frame. */

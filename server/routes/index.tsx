@@ -18,7 +18,7 @@
 import { renderToString } from "preact-render-to-string";
 import { Layout } from "../components/Layout.tsx";
 import { type AppContext, html } from "../context.ts";
-import { listRuns, type RunListing } from "../run_index.ts";
+import type { RunListing } from "../run_index.ts";
 
 function num(v: number | undefined, digits = 3): string {
   return v === undefined || !Number.isFinite(v) ? "—" : v.toPrecision(digits);
@@ -55,6 +55,7 @@ export function RunsTable({ runs }: { runs: RunListing[] }) {
             <td>
               <span class={`badge ${r.status}`}>{r.status}</span>
               {r.error ? <div class="error-text">{r.error}</div> : null}
+              {r.damage?.map((why) => <div key={why} class="error-text damage">{why}</div>)}
             </td>
             <td>{r.mode ?? "—"}</td>
             <td>{r.skip ?? "—"}</td>
@@ -82,9 +83,13 @@ export function RunsTable({ runs }: { runs: RunListing[] }) {
  * @returns The page.
  */
 export async function runsPage(ctx: AppContext): Promise<Response> {
-  const runs = await listRuns(ctx.root);
-  const finished = runs.filter((r) => r.status === "finished");
-  return html(renderToString(
+  const runs = await ctx.index.list();
+  return html(ctx.index.cached(runs, "page", () => renderRunsPage(ctx, runs)));
+}
+
+function renderRunsPage(ctx: AppContext, runs: RunListing[]): string {
+  const finished = runs.filter((r) => r.status === "finished" || r.status === "damaged");
+  return renderToString(
     <Layout title="runs" hash={ctx.bundle.hash}>
       <h1>Runs</h1>
       <p class="note">{runs.length} run{runs.length === 1 ? "" : "s"} under {ctx.root}</p>
@@ -108,5 +113,5 @@ export async function runsPage(ctx: AppContext): Promise<Response> {
         )
         : null}
     </Layout>,
-  ));
+  );
 }

@@ -61,7 +61,17 @@ export async function runPage(ctx: AppContext, url: URL): Promise<Response> {
   const id = await runId(ctx.root, name);
   if (!id) return notFoundPage(name, ctx.bundle.hash);
   const run = await load(ctx, id);
-  return html(renderToString(
+  if (run instanceof Error) return html(renderRunPage(ctx, id, run));
+  // The run cache returns the same object while the run's files are unchanged.
+  let page = pages.get(run);
+  if (page === undefined) pages.set(run, page = renderRunPage(ctx, id, run));
+  return html(page);
+}
+
+const pages = new WeakMap<RunData, string>();
+
+function renderRunPage(ctx: AppContext, id: string, run: RunData | Error): string {
+  return renderToString(
     <Layout title={id} hash={ctx.bundle.hash}>
       <h1>
         Run <code>{id}</code>
@@ -70,7 +80,7 @@ export async function runPage(ctx: AppContext, url: URL): Promise<Response> {
         ? <ErrorPanel title={`Run ${id} cannot be shown`} message={run.message} />
         : <RunPanels run={run} />}
     </Layout>,
-  ));
+  );
 }
 
 /**
@@ -86,7 +96,22 @@ export async function comparePage(ctx: AppContext, url: URL): Promise<Response> 
   const missing = names.find((_n, i) => !ids[i]);
   if (missing !== undefined) return notFoundPage(missing, ctx.bundle.hash);
   const runs = await Promise.all(ids.map((id) => load(ctx, id!)));
-  return html(renderToString(
+  const key = JSON.stringify(ids);
+  const kept = compared.get(key);
+  if (kept && kept.runs.every((r, i) => r === runs[i] && !(r instanceof Error))) {
+    return html(kept.page);
+  }
+  const page = renderComparePage(ctx, ids as string[], runs);
+  // A few pairs are kept; the oldest goes first.
+  if (compared.size >= 32) compared.delete(compared.keys().next().value!);
+  compared.set(key, { runs, page });
+  return html(page);
+}
+
+const compared = new Map<string, { runs: (RunData | Error)[]; page: string }>();
+
+function renderComparePage(ctx: AppContext, ids: string[], runs: (RunData | Error)[]): string {
+  return renderToString(
     <Layout title={`${ids[0]} vs ${ids[1]}`} hash={ctx.bundle.hash}>
       <h1>
         Compare <code>{ids[0]}</code> and <code>{ids[1]}</code>
@@ -104,5 +129,5 @@ export async function comparePage(ctx: AppContext, url: URL): Promise<Response> 
         ))}
       </div>
     </Layout>,
-  ));
+  );
 }

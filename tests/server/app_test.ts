@@ -105,6 +105,7 @@ Deno.test("serve: broken runs are listed as failed and show error panels; the se
       name: string;
       status: string;
       error?: string;
+      damage?: string[];
     }[];
     const by = Object.fromEntries(runs.map((r) => [r.name, r]));
     assertEquals(
@@ -112,7 +113,10 @@ Deno.test("serve: broken runs are listed as failed and show error panels; the se
       ["bad-config", "bad-test", "bad-var", "good", "group/nested", "half-metrics", "truncated"],
     );
     assertEquals(by.good.status, "finished");
-    assertEquals(by["half-metrics"].status, "finished"); // the line being written is skipped
+    // A finished run's metrics.jsonl cut mid-line is damage (a checkpoint's is a line being
+    // written): flagged with the reason, the run still shown.
+    assertEquals(by["half-metrics"].status, "damaged");
+    assert(by["half-metrics"].damage?.[0].includes("metrics.jsonl was cut"), "says why");
     assertEquals(by["bad-test"].status, "finished"); // test.json is an optional part
     for (
       const [name, why] of [
