@@ -53,7 +53,11 @@ Deno.test("openMovie() names the file and the reason for every kind of bad input
   await fails(`${dir}bad/nan_frame.npy`, "BAD_FILE", "frame 3 holds a non-finite value", {}, true);
   await fails(`${dir}no_series.nwb`, "BAD_FILE", "without an imaging series");
   // Wrong magic, a truncated header, truncated pixel data.
-  await fails(await patched("u16_lzw.tif", (b) => (b[0] = 0x58, b)), "BAD_FILE", "wrong magic");
+  await fails(
+    await patched("u16_lzw.tif", (b) => (b[0] = 0x58, b)),
+    "BAD_FILE",
+    "is not a TIFF file: it is binary data",
+  );
   await fails(await patched("u8_c.npy", (b) => (b[1] = 0, b)), "BAD_FILE", "magic");
   await fails(await patched("u8_c.npy", (b) => b.subarray(0, 60)), "BAD_FILE", "truncated");
   await fails(
