@@ -40,6 +40,16 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+/**
+ * The worker's module. node:worker_threads takes only file: and data: URLs; imported by URL
+ * (an install from a web server), a data: module that imports the worker stands in for it.
+ */
+function workerUrl(): URL {
+  const url = new URL("./_hdf5_worker.ts", import.meta.url);
+  if (url.protocol === "file:") return url;
+  return new URL(`data:text/javascript,import ${encodeURIComponent(JSON.stringify(url.href))};`);
+}
+
 /** The HDF5 worker: one thread, restarted when a request overruns its time limit. */
 class Hdf5Thread {
   generation = 0;
@@ -51,7 +61,7 @@ class Hdf5Thread {
 
   #start(): Promise<Worker> {
     if (this.#ready) return this.#ready;
-    const w = new Worker(new URL("./_hdf5_worker.ts", import.meta.url));
+    const w = new Worker(workerUrl());
     this.#worker = w;
     this.#ready = new Promise((resolve, reject) => {
       w.on(
