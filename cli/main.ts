@@ -7,7 +7,9 @@
  */
 import { SparsedynError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
+import { closest } from "./_did_you_mean.ts";
 import { type Command, UsageError } from "./_flags.ts";
+import { userWorkingFolder } from "./_user_cwd.ts";
 import { demo } from "./demo.ts";
 import { encode } from "./encode.ts";
 import { evaluate } from "./evaluate.ts";
@@ -77,7 +79,13 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = COMMANDS[name];
   const json = rest.includes("--json");
   if (!cmd) {
-    report(new UsageError(`unknown command "${name}" (see sparsedyn --help)`), undefined, json);
+    const guess = closest(name, Object.keys(COMMANDS));
+    const hint = guess ? `did you mean "${guess}"? ` : "";
+    report(
+      new UsageError(`unknown command "${name}" (${hint}see sparsedyn --help)`),
+      undefined,
+      json,
+    );
     return 2;
   }
   try {
@@ -109,4 +117,9 @@ function report(err: unknown, command: string | undefined, json: boolean) {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  // `deno task cli` runs us in the project's folder; the user's paths are relative to theirs.
+  const folder = userWorkingFolder();
+  if (folder) Deno.chdir(folder);
+  Deno.exit(await main(Deno.args));
+}

@@ -75,6 +75,10 @@ export class SparsedynError extends Error {
  *
  * const e = ioError("read", "/no/such/file", new Error("No such file or directory"));
  * if (e.code !== "IO" || e.file !== "/no/such/file") throw new Error(e.message);
+ *
+ * // Writing where a folder is missing names the folder to create.
+ * const w = ioError("write", "/no/such/out.npy", new Deno.errors.NotFound("tmpdir"));
+ * if (!w.message.includes('the folder "/no" does not exist')) throw new Error(w.message);
  * ```
  */
 export function ioError(
@@ -82,12 +86,40 @@ export function ioError(
   path: string,
   err: unknown,
 ): SparsedynError {
-  return new SparsedynError(
-    "IO",
-    `Cannot ${verb} "${path}": ${err instanceof Error ? err.message : String(err)}`,
-    {
-      file: path,
-      cause: err,
-    },
-  );
+  const missing = verb === "write" && err instanceof Deno.errors.NotFound
+    ? missingFolder(path)
+    : undefined;
+  // "No such file or directory … tmpdir" does not say which folder is missing: we do.
+  const reason = missing
+    ? `the folder "${missing}" does not exist (create it first, or choose another place)`
+    : err instanceof Error
+    ? err.message
+    : String(err);
+  return new SparsedynError("IO", `Cannot ${verb} "${path}": ${reason}`, {
+    file: path,
+    cause: err,
+  });
+}
+
+/**
+ * The outermost missing folder on the way to `path` (which is itself a folder to write in,
+ * or a file whose folder is missing); undefined when every folder exists.
+ */
+function missingFolder(path: string): string | undefined {
+  const exists = (p: string) => {
+    try {
+      Deno.statSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const parts = path.split("/");
+  // Walk down from the first component: the first one that is missing is the one to create.
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join("/");
+    if (prefix === "" || prefix === ".") continue;
+    if (!exists(prefix)) return prefix;
+  }
+  return undefined;
 }

@@ -14,4 +14,12 @@ if [ -z "${VK_ICD_FILENAMES:-}" ] && [ -n "$lavapipe" ] &&
   ! compgen -G "/dev/dri/renderD*" >/dev/null && ! [ -e /dev/nvidia0 ]; then
   export VK_ICD_FILENAMES="$lavapipe"
 fi
-exec deno test --allow-all --doc --parallel tests/ core/ wasm/ cli/ server/ mod.ts "$@"
+# Mesa's Vulkan drivers (WebGPU's software adapter) print "XDG_RUNTIME_DIR is invalid or not
+# set" on every adapter request when there is no login session (CI, containers): give the
+# tests a private runtime folder, as a session would, and remove it afterwards.
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then
+  XDG_RUNTIME_DIR=$(mktemp -d -t sparsedyn-runtime-XXXXXX)
+  export XDG_RUNTIME_DIR
+  trap 'rm -rf "$XDG_RUNTIME_DIR"' EXIT
+fi
+deno test --allow-all --doc --parallel tests/ core/ wasm/ cli/ server/ mod.ts "$@"

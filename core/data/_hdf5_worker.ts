@@ -3,7 +3,7 @@
 // thread (see nwb_movie.ts), which a call on the caller's own thread could not be.
 import { parentPort } from "node:worker_threads";
 import { SparsedynError } from "../errors.ts";
-import { openHdf5 } from "./hdf5_open.ts";
+import { hdf5Cause, hdf5FileError, openHdf5 } from "./hdf5_open.ts";
 
 const SERIES = new Set(["TwoPhotonSeries", "OnePhotonSeries", "ImageSeries"]);
 const DTYPES: Record<string, string> = {
@@ -190,8 +190,8 @@ async function openDataset(
         { file: path, cause: err },
       );
     }
-    // A corrupt file can make the HDF5 library fail anywhere; say so, with its words.
-    throw bad(`HDF5 library error: ${err instanceof Error ? err.message : err}`);
+    // A corrupt file can make the HDF5 library fail anywhere; say so, with its root cause.
+    throw hdf5FileError(path, err, "read");
   }
 }
 
@@ -205,9 +205,7 @@ function readFrames(path: string, handle: number, start: number, count: number):
   } catch (err) {
     throw new SparsedynError(
       "BAD_FILE",
-      `${path}: cannot read frames ${start}–${start + count}: ${
-        err instanceof Error ? err.message : err
-      }`,
+      `${path}: cannot read frames ${start}–${start + count}: ${hdf5Cause(err)}`,
       {
         file: path,
       },
@@ -252,11 +250,9 @@ parentPort!.on(
     } catch (err) {
       const e = err instanceof SparsedynError
         ? { code: err.code, message: err.message, file: err.file }
-        : {
-          code: "BAD_FILE",
-          message: `${msg.path}: HDF5 library error: ${err instanceof Error ? err.message : err}`,
-          file: msg.path,
-        };
+        : (({ code, message, file }) => ({ code, message, file }))(
+          hdf5FileError(msg.path, err, "read"),
+        );
       parentPort!.postMessage({ id: msg.id, error: e });
     }
   },

@@ -20,6 +20,8 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { describeBytes } from "./file_kind.ts";
+import { movieInFolder } from "./movie_folder.ts";
 import { movieSegment, parseMovieSegment } from "./movie_segment.ts";
 
 /** A movie: frames × height × width, read by frame index. */
@@ -87,13 +89,14 @@ const READERS: Record<string, () => Promise<Opener>> = {
 
 /**
  * Opens a movie file by its extension. `FILE[start:end]` opens frames start ≤ t < end of
- * it (Python's slice; either end may be left out): see `movie_segment.ts`.
+ * it (Python's slice; either end may be left out): see `movie_segment.ts`. A folder holding
+ * Suite2p's output (`plane0/data.bin`) opens that movie.
  *
  * @param path The file, or `FILE[start:end]`.
  * @param options Selection options (see {@link MovieOptions}).
  * @returns The movie; call `close()` when done.
- * @throws {SparsedynError} `IO` for a missing or unreadable path; `BAD_FILE` for a
- *   directory, an unknown format, or a file whose content is not a readable movie (the
+ * @throws {SparsedynError} `IO` for a missing or unreadable path; `BAD_FILE` for another
+ *   folder (listing the movie files in it), an unknown format, or a file whose content is not a readable movie (the
  *   message names the file and the reason).
  */
 export async function openMovie(path: string, options: MovieOptions = {}): Promise<Movie> {
@@ -103,16 +106,37 @@ export async function openMovie(path: string, options: MovieOptions = {}): Promi
     // The whole movie's reads already scan for non-finite values.
     return guarded(movieSegment(whole, segment, path), false);
   }
+  if (await isDirectory(path)) {
+    // A Suite2p output folder is its data.bin; any other folder is refused, saying so.
+    return openMovie(await movieInFolder(path), options);
+  }
   const lower = path.toLowerCase();
   const ext = Object.keys(READERS).find((e) => lower.endsWith(e));
   if (!ext) {
     const known = Object.keys(READERS).join(", ");
-    throw new SparsedynError("BAD_FILE", `${path}: unknown movie format (readable: ${known})`, {
-      file: path,
-    });
+    const what = await firstBytes(path).then(describeBytes, () => undefined);
+    throw new SparsedynError(
+      "BAD_FILE",
+      `${path}: unknown movie format (readable: ${known})${what ? `; it is ${what}` : ""}`,
+      { file: path },
+    );
   }
   const movie = await (await READERS[ext]())(path, options);
   return guarded(movie);
+}
+
+async function firstBytes(path: string): Promise<Uint8Array> {
+  using f = await Deno.open(path, { read: true });
+  const buf = new Uint8Array(256);
+  return buf.subarray(0, (await f.read(buf)) ?? 0);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false; // a missing path: the reader says so, naming it
+  }
 }
 
 /** Largest frame accepted (pixels): a corrupt header must not make us allocate terabytes. */

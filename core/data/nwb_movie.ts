@@ -25,6 +25,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { ioError, SparsedynError, type SparsedynErrorCode } from "../errors.ts";
+import { describeBytes } from "./file_kind.ts";
 import { checkRange, type Movie, type MovieOptions } from "./movie.ts";
 import type { Hdf5Info } from "./_hdf5_worker.ts";
 
@@ -39,6 +40,16 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+/**
+ * The worker's module. node:worker_threads takes only file: and data: URLs; imported by URL
+ * (an install from a web server), a data: module that imports the worker stands in for it.
+ */
+function workerUrl(): URL {
+  const url = new URL("./_hdf5_worker.ts", import.meta.url);
+  if (url.protocol === "file:") return url;
+  return new URL(`data:text/javascript,import ${encodeURIComponent(JSON.stringify(url.href))};`);
+}
+
 /** The HDF5 worker: one thread, restarted when a request overruns its time limit. */
 class Hdf5Thread {
   generation = 0;
@@ -50,7 +61,7 @@ class Hdf5Thread {
 
   #start(): Promise<Worker> {
     if (this.#ready) return this.#ready;
-    const w = new Worker(new URL("./_hdf5_worker.ts", import.meta.url));
+    const w = new Worker(workerUrl());
     this.#worker = w;
     this.#ready = new Promise((resolve, reject) => {
       w.on(
@@ -164,15 +175,22 @@ export async function openNwbMovie(path: string, options: NwbOptions = {}): Prom
   }
   if (info.isDirectory) throw bad("is a directory, not a movie file");
   // HDF5 signature: \x89HDF\r\n\x1a\n at offset 0.
-  const head = new Uint8Array(8);
+  const buf = new Uint8Array(256);
   const fh = await Deno.open(path);
+  let head: Uint8Array;
   try {
-    await fh.read(head);
+    head = buf.subarray(0, (await fh.read(buf)) ?? 0);
   } finally {
     fh.close();
   }
   const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (!sig.every((b, i) => head[i] === b)) throw bad("not an HDF5 file (wrong signature)");
+  if (!sig.every((b, i) => head[i] === b)) {
+    throw new SparsedynError(
+      "BAD_FILE",
+      `${path} is not an HDF5 file (NWB files are HDF5): it is ${describeBytes(head)}`,
+      { file: path },
+    );
+  }
 
   const timeout = options.hdf5TimeoutMs ?? 60_000;
   const request = { dataset: options.dataset, rate: options.rate };

@@ -22,6 +22,7 @@
  */
 import { SparsedynError } from "../errors.ts";
 import type { FileReader } from "./_file_reader.ts";
+import { describeBytes } from "./file_kind.ts";
 
 /** One page's layout: everything needed to decode its pixels. */
 export interface TiffPage {
@@ -104,9 +105,23 @@ export async function readTiffPages(file: FileReader, maxPages = Infinity): Prom
   const bad = (why: string) =>
     new SparsedynError("BAD_FILE", `${path}: not a readable TIFF: ${why}`, { file: path });
   const head = await file.readUpTo(0, 16, "header");
-  if (head.length < 8) throw bad("file too short for a TIFF header");
+  // A file that does not start like a TIFF is some other kind of file: say which.
+  const notTiff = async () => {
+    const what = describeBytes(await file.readUpTo(0, 256, "header"));
+    return new SparsedynError(
+      "BAD_FILE",
+      `${path} is not a TIFF file: it is ${what} (a TIFF starts with "II*" or "MM*")`,
+      { file: path },
+    );
+  };
+  if (head.length < 8) {
+    if (head.length < 4 || !/^(II|MM)$/.test(String.fromCharCode(head[0], head[1]))) {
+      throw await notTiff();
+    }
+    throw bad(`the file is only ${head.length} bytes, too short for a TIFF header`);
+  }
   const order = String.fromCharCode(head[0], head[1]);
-  if (order !== "II" && order !== "MM") throw bad(`wrong magic (byte order "${order}")`);
+  if (order !== "II" && order !== "MM") throw await notTiff();
   const le = order === "II";
   const hv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const magic = hv.getUint16(2, le);
@@ -118,7 +133,7 @@ export async function readTiffPages(file: FileReader, maxPages = Infinity): Prom
     if (head.length < 16 || hv.getUint16(4, le) !== 8) throw bad("malformed BigTIFF header");
     big = true;
     next = Number(hv.getBigUint64(8, le));
-  } else throw bad(`wrong magic number ${magic}`);
+  } else throw await notTiff();
 
   const cache = new BlockCache(file);
   const pages: TiffPage[] = [];

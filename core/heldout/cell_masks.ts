@@ -44,7 +44,7 @@
  */
 import { dirname, join } from "node:path";
 import { ioError, SparsedynError } from "../errors.ts";
-import { openHdf5 } from "../data/hdf5_open.ts";
+import { hdf5FileError, openHdf5 } from "../data/hdf5_open.ts";
 import { decodeNpy, parseNpyHeader } from "../data/npy.ts";
 import { type PickledObject, unpickle } from "../data/pickle.ts";
 import { processedShape } from "../data/preprocess.ts";
@@ -562,7 +562,7 @@ async function readNwbCells(
         },
       );
     }
-    throw badFile(path, `HDF5 library error: ${err instanceof Error ? err.message : err}`);
+    throw hdf5FileError(path, err, "read");
   } finally {
     try {
       file.close();

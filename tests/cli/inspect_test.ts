@@ -44,3 +44,87 @@ Deno.test("sparsedyn inspect exits non-zero and names the file for bad input", a
   const none = await cli(["inspect"]);
   assertEquals(none.code, 2);
 });
+
+Deno.test("sparsedyn inspect: a truncated NWB gives one line with the cause, no HDF5 dump on stderr", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const full = await Deno.readFile(dir + "tiny_two_photon.nwb");
+    await Deno.writeFile(`${tmp}/cut.nwb`, full.subarray(0, 3000));
+    const r = await cli(["inspect", `${tmp}/cut.nwb`]);
+    assertEquals(r.code, 1);
+    assertEquals(
+      r.stderr.trim(),
+      `sparsedyn inspect: ${tmp}/cut.nwb is truncated: it holds 3000 bytes, but its header ` +
+        `says the file is ${full.length} bytes long, so ${
+          full.length - 3000
+        } bytes are missing (an interrupted copy or download?)`,
+    );
+    assert(!r.stderr.includes("HDF5-DIAG"), r.stderr);
+    // The same in JSON, with the file named.
+    const j = await cli(["inspect", `${tmp}/cut.nwb`, "--json"]);
+    const err = JSON.parse(j.stderr).error;
+    assertEquals([err.code, err.file], ["BAD_FILE", `${tmp}/cut.nwb`]);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+const data = Deno.env.get("SPARSEDYN_DATA") ??
+  new URL("../../../shared/data", import.meta.url).pathname;
+const nwb = `${data}/inscopix_1p_dandi_compliant_movie.nwb`;
+const haveData = await Deno.stat(nwb).then(() => true, () => false);
+
+Deno.test({
+  name: "sparsedyn inspect: the real NWB cut at 3000 bytes says 601 096 bytes are missing",
+  ignore: !haveData,
+  async fn() {
+    const tmp = await Deno.makeTempDir();
+    try {
+      const f = await Deno.open(nwb);
+      const head = new Uint8Array(3000);
+      let got = 0;
+      while (got < head.length) got += (await f.read(head.subarray(got))) ?? 0;
+      f.close();
+      await Deno.writeFile(`${tmp}/movie.nwb`, head);
+      const r = await cli(["inspect", `${tmp}/movie.nwb`]);
+      assertEquals(r.code, 1);
+      assert(
+        r.stderr.includes(
+          "is truncated: it holds 3000 bytes, but its header says the file is " +
+            "604096 bytes long, so 601096 bytes are missing",
+        ),
+        r.stderr,
+      );
+      assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    } finally {
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test("sparsedyn inspect: a text file named .tif, and a folder, are called what they are", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${tmp}/x.tif`, "time,dF/F\n0,0.1\n");
+    const text = await cli(["inspect", `${tmp}/x.tif`]);
+    assertEquals(text.code, 1);
+    assert(
+      text.stderr.includes(`${tmp}/x.tif is not a TIFF file: it is text, which begins "time,dF/F`),
+      text.stderr,
+    );
+    assert(!text.stderr.includes("byte order"), text.stderr);
+    const folder = await cli(["inspect", tmp]);
+    assertEquals(folder.code, 1);
+    assert(
+      folder.stderr.includes(`"${tmp}" is a directory, not a movie file; it holds 1 movie file`),
+      folder.stderr,
+    );
+    assert(!folder.stderr.includes("unknown movie format"), folder.stderr);
+    // A Suite2p output folder is a movie.
+    const s2p = await cli(["inspect", dir + "suite2p", "--json"]);
+    assertEquals(s2p.code, 0, s2p.stderr);
+    assertEquals(JSON.parse(s2p.stdout).format, "suite2p");
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

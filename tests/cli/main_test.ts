@@ -112,3 +112,67 @@ Deno.test("sparsedyn demo, part 2: synthesise, train end to end, compare with th
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a negative number for a numeric flag says what the flag accepts, for every command", async () => {
+  const movie = new URL("../../fixtures/movies/u16_lzw.tif", import.meta.url).pathname;
+  for (
+    const [args, want] of [
+      [
+        ["train", movie, "--out", "r", "--epochs", "-1"],
+        '--epochs must be an integer ≥ 1 (a positive whole number); got "-1"',
+      ],
+      [
+        ["inspect", movie, "--samples", "-3"],
+        '--samples must be an integer ≥ 1 (a positive whole number); got "-3"',
+      ],
+      [
+        ["inspect", movie, "--rate", "-30"],
+        '--rate must be a number > 0 (a positive number); got "-30"',
+      ],
+      [["synth", "--out", "s", "--frames", "-1e3"], "--frames must be an integer"],
+    ] as const
+  ) {
+    const r = await cli([...args]);
+    assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert(r.stderr.includes(want), `${args.join(" ")}: ${r.stderr}`);
+    assert(!r.stderr.includes("ambiguous"), r.stderr);
+  }
+});
+
+Deno.test("a mistyped flag or command gets a did-you-mean; a far-off one does not", async () => {
+  const flag = await cli(["train", "x.tif", "--epoch", "3"]);
+  assertEquals(flag.code, 2);
+  assert(flag.stderr.includes("unknown option --epoch (did you mean --epochs?)"), flag.stderr);
+  const swapped = await cli(["inspect", "x.tif", "--smaples", "3"]);
+  assert(swapped.stderr.includes("(did you mean --samples?)"), swapped.stderr);
+  const far = await cli(["inspect", "x.tif", "--frobnicate"]);
+  assertEquals(far.code, 2);
+  assert(
+    far.stderr.includes("unknown option --frobnicate") && !far.stderr.includes("did you mean"),
+  );
+  const command = await cli(["inspct", "x.tif"]);
+  assertEquals(command.code, 2);
+  assert(
+    command.stderr.includes('unknown command "inspct" (did you mean "inspect"?'),
+    command.stderr,
+  );
+  const missing = await cli(["inspect", "x.tif", "--samples"]);
+  assert(missing.stderr.includes("--samples needs a value"), missing.stderr);
+});
+
+Deno.test("--out in a folder that does not exist names the missing folder, before any work", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const movie = new URL("../../fixtures/movies/u16_lzw.tif", import.meta.url).pathname;
+    const r = await cli(["train", movie, "--out", "runs/first", "--epochs", "1"], tmp);
+    assertEquals(r.code, 1, r.stderr);
+    assert(
+      r.stderr.includes('the folder "runs" does not exist (create it first'),
+      r.stderr,
+    );
+    assert(!r.stderr.includes("tmpdir"), r.stderr);
+    assertEquals([...Deno.readDirSync(tmp)].length, 0, "nothing was written");
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

@@ -53,7 +53,11 @@ Deno.test("openMovie() names the file and the reason for every kind of bad input
   await fails(`${dir}bad/nan_frame.npy`, "BAD_FILE", "frame 3 holds a non-finite value", {}, true);
   await fails(`${dir}no_series.nwb`, "BAD_FILE", "without an imaging series");
   // Wrong magic, a truncated header, truncated pixel data.
-  await fails(await patched("u16_lzw.tif", (b) => (b[0] = 0x58, b)), "BAD_FILE", "wrong magic");
+  await fails(
+    await patched("u16_lzw.tif", (b) => (b[0] = 0x58, b)),
+    "BAD_FILE",
+    "is not a TIFF file: it is binary data",
+  );
   await fails(await patched("u8_c.npy", (b) => (b[1] = 0, b)), "BAD_FILE", "magic");
   await fails(await patched("u8_c.npy", (b) => b.subarray(0, 60)), "BAD_FILE", "truncated");
   await fails(
@@ -212,4 +216,78 @@ Deno.test("fuzz: 1000 mutated or truncated Suite2p ops.npy pickles give frame si
     await Deno.remove(tmp);
   }
   assert(ok > 20 && refused > 20, `both outcomes occur: ${ok} read, ${refused} refused`);
+});
+
+Deno.test("a file that is not what its name says is named for what it is", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    // A text file named .tif: "not a TIFF file", what it looks like, never the byte-order jargon.
+    await Deno.writeTextFile(`${tmp}/notes.tif`, "hello world\nframe rate 30 Hz\n");
+    await fails(
+      `${tmp}/notes.tif`,
+      "BAD_FILE",
+      'notes.tif is not a TIFF file: it is text, which begins "hello world frame rate 30 Hz"',
+    );
+    // The same text named .nwb, and a PNG named .nwb.
+    await Deno.writeTextFile(`${tmp}/notes.nwb`, "hello world\n");
+    await fails(
+      `${tmp}/notes.nwb`,
+      "BAD_FILE",
+      "is not an HDF5 file (NWB files are HDF5): it is text",
+    );
+    await Deno.writeFile(`${tmp}/image.nwb`, Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10));
+    await fails(`${tmp}/image.nwb`, "BAD_FILE", "it is a PNG image");
+    // An empty .tif.
+    await Deno.writeFile(`${tmp}/empty.tif`, new Uint8Array(0));
+    await fails(`${tmp}/empty.tif`, "BAD_FILE", "is not a TIFF file: it is an empty file");
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a truncated NWB file: the message is the cause (bytes held and expected), not the HDF5 stack", async () => {
+  const full = await Deno.readFile(`${dir}tiny_two_photon.nwb`);
+  for (const cut of [300, 3000, 9000]) {
+    const p = await patched("tiny_two_photon.nwb", (b) => b.subarray(0, cut));
+    let err: unknown;
+    try {
+      (await openMovie(p)).close();
+    } catch (e) {
+      err = e;
+    }
+    assert(err instanceof SparsedynError && err.code === "BAD_FILE", String(err));
+    const want = `${p} is truncated: it holds ${cut} bytes, but its header says the file is ` +
+      `${full.length} bytes long, so ${full.length - cut} bytes are missing`;
+    assert(err.message.startsWith(want), `expected "${want}" in: ${err.message}`);
+    assert(!/HDF5-DIAG|name not defined|#00\d/.test(err.message), err.message);
+    assert(!err.message.includes("\n"), `one line: ${err.message}`);
+    await Deno.remove(p);
+  }
+});
+
+Deno.test("a folder given as a movie: Suite2p output is read, any other folder is named a folder", async () => {
+  // Suite2p's plane folder, its suite2p/ folder, and the folder above it all read plane 0.
+  for (const folder of ["suite2p/plane0", "suite2p", "suite2p/", "."]) {
+    const m = await openMovie(`${dir}${folder}`);
+    try {
+      assert(m.format === "suite2p" && m.frames === 6, `${folder}: ${m.format} ${m.frames}`);
+      assert(m.path.endsWith("suite2p/plane0/data.bin"), m.path);
+    } finally {
+      m.close();
+    }
+  }
+  const tmp = await Deno.makeTempDir();
+  try {
+    await fails(tmp, "BAD_FILE", "is a directory, not a movie file; it holds no movie files");
+    await Deno.copyFile(`${dir}u16_lzw.tif`, `${tmp}/day1.tif`);
+    await Deno.copyFile(`${dir}u8_c.npy`, `${tmp}/day2.npy`);
+    await Deno.writeTextFile(`${tmp}/notes.txt`, "not a movie");
+    await fails(
+      tmp,
+      "BAD_FILE",
+      `is a directory, not a movie file; it holds 2 movie files (${tmp}/day1.tif, ${tmp}/day2.npy): give one of them`,
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });
