@@ -156,10 +156,13 @@ export const evaluate: Command = {
     const json = values.json ?? false;
     const bars = new Map<string, (done: number, total: number) => void>();
     // The run's crop, said for the held-out movie (a run without config.json fails below).
-    const preprocess = await Deno.readTextFile(`${positionals[0]}/config.json`).then(
-      (t) => JSON.parse(t).preprocess ?? {},
-      () => ({}),
-    );
+    let preprocess = {};
+    try {
+      preprocess = JSON.parse(await Deno.readTextFile(`${positionals[0]}/config.json`))
+        .preprocess ?? {};
+    } catch {
+      preprocess = {};
+    }
     await printCropNote("evaluate", preprocess, values.heldout, json);
     const e = await evaluateRun(positionals[0], values.heldout, {
       training: values.training,
