@@ -7,6 +7,7 @@ import { type WindowVarsResult, windowVarsToFiles } from "../core/encode/window_
 import type { BackendName } from "../core/model/backend.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
+import { printCropNote } from "./_crop_note.ts";
 import { progress } from "./_progress.ts";
 import { lockOutput } from "../core/runs/output_lock.ts";
 
@@ -120,6 +121,7 @@ export const encode: Command = {
     const model = await readRunModel(runDir);
     const results: (EncodeResult & { var?: WindowVarsResult })[] = [];
     for (const [i, movie] of movies.entries()) {
+      await printCropNote("encode", model.preprocess, movie, json);
       const r = await encodeMovieToNpy(model, movie, outs[i], {
         engine: engine as EngineName,
         device: device as OrtDevice,

@@ -4,6 +4,7 @@
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { evaluateRun, type RunEvaluation } from "../core/heldout/evaluate_run.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
+import { printCropNote } from "./_crop_note.ts";
 import { progress } from "./_progress.ts";
 import { tableLines } from "./_table.ts";
 
@@ -154,6 +155,15 @@ export const evaluate: Command = {
     await useBackend(requested as BackendName);
     const json = values.json ?? false;
     const bars = new Map<string, (done: number, total: number) => void>();
+    // The run's crop, said for the held-out movie (a run without config.json fails below).
+    let preprocess = {};
+    try {
+      preprocess = JSON.parse(await Deno.readTextFile(`${positionals[0]}/config.json`))
+        .preprocess ?? {};
+    } catch {
+      preprocess = {};
+    }
+    await printCropNote("evaluate", preprocess, values.heldout, json);
     const e = await evaluateRun(positionals[0], values.heldout, {
       training: values.training,
       rois: values.rois,

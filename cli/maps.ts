@@ -6,6 +6,7 @@ import { type MapSummary, summarizeMap } from "../core/maps/summary.ts";
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { loadModel } from "../core/runs/load_model.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
+import { printCropNote } from "./_crop_note.ts";
 import { progress } from "./_progress.ts";
 import { lockOutput } from "../core/runs/output_lock.ts";
 import { sweepStale } from "../core/runs/stale_temporaries.ts";
@@ -86,6 +87,7 @@ export const maps: Command = {
         throw new UsageError(`${model.dir} records no movie (config.json "movie"): give one`);
       }
       const json = values.json ?? false;
+      await printCropNote("maps", model.preprocess, movie, json);
       const r = await mapsForRun(model, movie, {
         method: method as MapMethod | "both",
         steps,

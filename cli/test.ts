@@ -13,6 +13,8 @@ import type { Recording } from "../core/stats/series_windows.ts";
 import { testJson, writeTestJson } from "../core/stats/test_json.ts";
 import { type MovieSegment, parseMovieSegment } from "../core/data/movie_segment.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
+import { printCropNote } from "./_crop_note.ts";
+import { progress } from "./_progress.ts";
 
 const usage =
   `Usage: sparsedyn test [<run>] --a FILE [--a FILE ...] --b FILE [--b FILE ...] [options]
@@ -301,7 +303,9 @@ export const test: Command = {
       encoder = {
         lags: own.lags,
         async encode(path: string) {
-          const e = await own.encode(path);
+          await printCropNote("test", model!.preprocess, path, values.json ?? false);
+          const name = path.slice(path.lastIndexOf("/") + 1);
+          const e = await own.encode(path, progress(`preprocess ${name}`, values.json ?? false));
           if (values.maps) encoded.set(path, e.series);
           return e;
         },
@@ -366,6 +370,7 @@ export const test: Command = {
           seed,
           downsample: mapGrid,
           latents: encoded,
+          onProgress: progress("map test", values.json ?? false),
         });
       } finally {
         model.dispose();

@@ -28,7 +28,12 @@ Options:
                          only with --allow-all, as deno task cli runs; else wasm), webgpu,
                          wasm, tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
   --epochs N             passes over the windows (default 10)
-  --window L             frames per window (default min(64, frames))
+  --latents D            latent dimensions (default: the most, up to the default
+                         encoder's, whose VAR fits a window: p·D < L − p); the encoder's
+                         depth gives exactly D, and without --window the window grows
+                         to fit
+  --window L             frames per window (default min(64, frames), or what
+                         --latents needs)
   --stride S             step between windows (default L/2)
   --batch B              windows per optimisation step (default 1)
   --schedule S           learning rate over the run: cosine (default: decays to 1%) or
@@ -62,6 +67,7 @@ export const train: Command = {
       skip: { type: "string" },
       backend: { type: "string" },
       epochs: { type: "string" },
+      latents: { type: "string" },
       window: { type: "string" },
       stride: { type: "string" },
       batch: { type: "string" },
@@ -135,6 +141,7 @@ export const train: Command = {
         epochs,
         ...definedOnly({
           windowLength: int(values.window, "--window", 2),
+          latents: int(values.latents, "--latents", 1),
           stride: int(values.stride, "--stride", 1),
           batchSize: int(values.batch, "--batch", 1),
           schedule: schedule(values.schedule),

@@ -4,9 +4,11 @@
  *
  * The encoder maps each frame on its own (no batch statistics), so the gradient of a sum
  * over a batch is the batch of per-frame gradients. One backward pass then gives many
- * Jacobian rows at once: each frame is repeated once per latent j wanted, and row r of the
- * batch contributes w_r·z_{j_r}(x_r) to the summed output, so its gradient is w_r·∂z_{j_r}/∂x
- * at that frame. Batches are cut so that a pass holds at most {@link PASS_PIXELS} pixels.
+ * Jacobian rows at once: each frame is repeated once per colour of latents (latents whose
+ * receptive fields do not overlap, `latent_colouring.ts`) and path point, and row r of the
+ * batch contributes Σ_{j in its colour} w_r·z_j(x_r) to the summed output; each latent's
+ * row is then cut out with its receptive field as mask. Batches are cut so that a pass holds
+ * at most {@link PASS_PIXELS} pixels.
  *
  * Integrated gradients (Sundararajan et al. 2017) of a latent z_j at frame x with baseline
  * x′: IG_j(x) = (x − x′) ⊙ ∫₀¹ ∂z_j/∂x (x′ + α(x − x′)) dα, the integral by the trapezoid
@@ -37,6 +39,7 @@
 import { SparsedynError } from "../errors.ts";
 import type { Cae } from "../model/cae.ts";
 import { type Tensor, type Tensor4D, tf } from "../model/tf.ts";
+import { fieldMasks, latentColouring } from "./latent_colouring.ts";
 
 /**
  * Pixels of one backward pass (frames × latents × H × W): bounds the memory of the
@@ -57,23 +60,16 @@ function checkFrames(cae: Cae, frames: Float32Array, n: number): void {
 }
 
 /**
- * Σ_r w_r·∂z_{j_r}/∂x at x_r for each row r: the weighted Jacobian rows of a batch.
+ * Σ_l m[r, l]·z_l at x_r, differentiated: row r's gradient is the combination of Jacobian
+ * rows that mask row r weights (a colour's latents at one path point).
  *
  * @param cae The model.
- * @param x Frames [R, H, W, 1] (row r is the frame for latent `latent[r]`).
- * @param latent Latent index j_r per row.
- * @param weight Weight w_r per row.
+ * @param x Frames [R, H, W, 1].
+ * @param mask R×d weights, row-major.
  * @returns Gradients [R, H, W, 1] (the caller disposes).
  */
-export function weightedRowGradients(
-  cae: Cae,
-  x: Tensor4D,
-  latent: ArrayLike<number>,
-  weight: ArrayLike<number>,
-): Tensor4D {
+function maskedRowGradients(cae: Cae, x: Tensor4D, mask: Float32Array): Tensor4D {
   const R = x.shape[0], d = cae.latentSize;
-  const mask = new Float32Array(R * d);
-  for (let r = 0; r < R; r++) mask[r * d + latent[r]] = weight[r];
   return tf.tidy(() => {
     const m = tf.tensor2d(mask, [R, d]);
     const f = (input: Tensor) =>
@@ -82,21 +78,31 @@ export function weightedRowGradients(
   });
 }
 
-/** Frames per pass when each is repeated `reps` times. */
-function framesPerPass(cae: Cae, reps: number): number {
-  const px = cae.config.height * cae.config.width;
-  return Math.max(1, Math.floor(PASS_PIXELS / (px * reps)));
-}
+/** The colouring and field masks of a model, computed once per model. */
+const colourings = new WeakMap<
+  Cae,
+  { colour: Int32Array; members: number[][]; masks: Float32Array }
+>();
 
-/** Latents per pass for one frame repeated `reps` times per latent. */
-function latentsPerPass(cae: Cae, reps: number): number {
-  const px = cae.config.height * cae.config.width;
-  return Math.max(1, Math.floor(PASS_PIXELS / (px * reps)));
+function colouringOf(cae: Cae) {
+  let c = colourings.get(cae);
+  if (!c) {
+    const { colour, colours, fields } = latentColouring(cae.config);
+    const members: number[][] = Array.from({ length: colours }, () => []);
+    colour.forEach((g, j) => members[g].push(j));
+    c = { colour, members, masks: fieldMasks(fields, cae.config.height, cae.config.width) };
+    colourings.set(cae, c);
+  }
+  return c;
 }
 
 /**
  * Per frame and latent, ∫ ∂z_j/∂x along the path from the baseline, or the plain gradient
  * (steps = 0: α = 1 only). Returns [n, d, H·W] (not yet multiplied by x − x′).
+ *
+ * Latents whose receptive fields do not overlap share a pass (see `latent_colouring.ts`):
+ * a row per (frame, colour, path point), then each latent's gradient is cut out of its
+ * colour's row with its field as mask — the same numbers as a row per latent.
  */
 function pathGradients(
   cae: Cae,
@@ -110,53 +116,49 @@ function pathGradients(
   const alphas = steps === 0 ? [1] : Array.from({ length: steps + 1 }, (_, s) => s / steps);
   const wts = steps === 0 ? [1] : alphas.map((_, s) => (s === 0 || s === steps ? 0.5 : 1) / steps);
   const S = alphas.length;
-  const perFrame: { b0: number; j0: number; g: Tensor }[] = [];
-  // Batch over frames when a frame's d·S rows fit a pass; otherwise over latents of one frame.
-  const fpp = framesPerPass(cae, d * S);
-  const lpp = fpp > 1 ? d : latentsPerPass(cae, S);
-  for (let b0 = 0; b0 < n; b0 += fpp) {
-    const nb = Math.min(fpp, n - b0);
-    for (let j0 = 0; j0 < d; j0 += lpp) {
-      const nj = Math.min(lpp, d - j0);
-      // Rows ordered (frame, latent, step).
-      const R = nb * nj * S;
-      const latent = new Int32Array(R), weight = new Float32Array(R);
-      for (let b = 0, r = 0; b < nb; b++) {
-        for (let j = 0; j < nj; j++) {
-          for (let s = 0; s < S; s++, r++) {
-            latent[r] = j0 + j;
-            weight[r] = wts[s];
-          }
+  const { colour, members, masks } = colouringOf(cae);
+  const G = members.length;
+  // Units (frame, colour) of S rows each, as many per pass as PASS_PIXELS allows.
+  const perPass = Math.max(1, Math.floor(PASS_PIXELS / (P * S)));
+  const pieces: Tensor[] = [];
+  try {
+    for (let u0 = 0; u0 < n * G; u0 += perPass) {
+      const nu = Math.min(perPass, n * G - u0), R = nu * S;
+      const frameOf = new Int32Array(nu), mask = new Float32Array(R * d);
+      for (let u = 0; u < nu; u++) {
+        frameOf[u] = Math.floor((u0 + u) / G);
+        const g = (u0 + u) % G;
+        for (let s = 0; s < S; s++) {
+          for (const j of members[g]) mask[(u * S + s) * d + j] = wts[s];
         }
       }
-      const g = tf.tidy(() => {
-        const x = frames.slice([b0, 0, 0, 0], [nb, H, W, 1]);
-        const a = tf.tensor1d(alphas).reshape([1, 1, S, 1, 1]);
+      pieces.push(tf.tidy(() => {
+        const x = tf.gather(frames.reshape([n, H, W]), tf.tensor1d(frameOf, "int32"));
+        const a = tf.tensor1d(alphas).reshape([1, S, 1, 1]);
         let inputs: Tensor;
         if (baseline) {
-          const base = baseline.reshape([1, 1, 1, H, W]);
-          inputs = tf.add(base, tf.mul(a, tf.sub(x.reshape([nb, 1, 1, H, W]), base)));
+          const base = baseline.reshape([1, 1, H, W]);
+          inputs = tf.add(base, tf.mul(a, tf.sub(x.reshape([nu, 1, H, W]), base)));
         } else {
-          inputs = tf.mul(a, x.reshape([nb, 1, 1, H, W]));
+          inputs = tf.mul(a, x.reshape([nu, 1, H, W]));
         }
-        inputs = tf.broadcastTo(inputs, [nb, nj, S, H, W]).reshape([R, H, W, 1]);
-        const rows = weightedRowGradients(cae, inputs as Tensor4D, latent, weight);
-        return tf.sum(rows.reshape([nb, nj, S, P]), 2); // [nb, nj, P]
-      });
-      perFrame.push({ b0, j0, g });
+        inputs = tf.broadcastTo(inputs, [nu, S, H, W]).reshape([R, H, W, 1]);
+        const rows = maskedRowGradients(cae, inputs as Tensor4D, mask);
+        return tf.sum(rows.reshape([nu, S, P]), 1); // [nu, P]
+      }));
     }
+    return tf.tidy(() => {
+      const byColour = (pieces.length === 1 ? pieces[0] : tf.concat(pieces, 0)).reshape([
+        n,
+        G,
+        P,
+      ]);
+      const spread = tf.gather(byColour, tf.tensor1d(colour, "int32"), 1); // [n, d, P]
+      return tf.mul(spread, tf.tensor3d(masks, [1, d, P]));
+    });
+  } finally {
+    tf.dispose(pieces);
   }
-  return tf.tidy(() => {
-    // Reassemble [n, d, P] from the (frame block, latent block) pieces.
-    const blocks: Tensor[] = [];
-    for (let b0 = 0; b0 < n; b0 += fpp) {
-      const row = perFrame.filter((q) => q.b0 === b0).map((q) => q.g);
-      blocks.push(row.length === 1 ? row[0] : tf.concat(row, 1));
-    }
-    const out = blocks.length === 1 ? blocks[0].clone() : tf.concat(blocks, 0);
-    for (const q of perFrame) q.g.dispose();
-    return out;
-  });
 }
 
 /**

@@ -59,12 +59,16 @@ export async function runEncoder(runDir: string): Promise<{
  */
 export function modelEncoder(model: LoadedModel): {
   lags: number;
-  encode(moviePath: string): Promise<EncodedSeries>;
+  encode(
+    moviePath: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<EncodedSeries>;
 } {
   return {
     lags: model.lags,
-    async encode(moviePath: string) {
-      const { latents, T, d } = await encodeMovie(model, moviePath);
+    // onProgress: the movie's preprocessing, frames done of total.
+    async encode(moviePath: string, onProgress?: (done: number, total: number) => void) {
+      const { latents, T, d } = await encodeMovie(model, moviePath, onProgress);
       return { series: latents, T, d, lags: model.lags };
     },
   };

@@ -41,6 +41,7 @@ export type TrainConfig =
     | "skip"
     | "downsample"
     | "windowLength"
+    | "latents"
     | "stride"
     | "batchSize"
     | "schedule"
@@ -78,6 +79,7 @@ const topLevel: Record<string, Check> = {
   skip: oneOf("none", "mean", "residual"),
   downsample: integer(1),
   windowLength: integer(2),
+  latents: integer(1),
   stride: integer(1),
   batchSize: integer(1),
   schedule: oneOf("cosine", "constant"),

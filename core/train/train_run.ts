@@ -42,7 +42,7 @@ import { encodeAll } from "./evaluate.ts";
 import { type EpochMetrics, trainCae } from "./train.ts";
 import type { LossWeights } from "./window_loss.ts";
 import { DEFAULT_PREDICTED_FRAMES_STEPS } from "./predicted_steps.ts";
-import { latentCount, sizedChannels } from "./latent_size.ts";
+import { chooseModelSize, type ModelSize } from "./latent_size.ts";
 
 /** Settings of {@link trainRun}; every one has a default. */
 export interface TrainRunOptions {
@@ -62,8 +62,13 @@ export interface TrainRunOptions {
   normalize?: "none" | "scale" | "zscore" | "dff";
   /** Block-mean downsampling factor applied first. */
   downsample?: number;
-  /** Frames per window. */
+  /** Frames per window (default: min(64, frames), or longer to fit `latents`). */
   windowLength?: number;
+  /**
+   * Latents d (default: the default encoder deepened until p·d < L − p); the encoder's depth
+   * is chosen to give exactly d, and the window grown to fit when none is given.
+   */
+  latents?: number;
   /** Step between window starts. */
   stride?: number;
   /** Windows per optimisation step (default 1). */
@@ -189,37 +194,24 @@ export async function trainRun(
     let spec: PreprocessSpec;
     let shape: { frames: number; height: number; width: number };
     let meanImage: Float32Array;
+    let size: ModelSize;
     try {
       const full = processedShape(movie, { downsample });
-      // Unless the channels are given, the depth fits the window VAR: p·d < L − p.
-      if (!options.cae?.channels) {
-        const lags = options.lags ?? 1, L = options.windowLength ?? Math.min(64, full.frames);
-        const channels = sizedChannels(
-          base.channels,
-          base.stride,
-          base.latentChannels,
-          full.height,
-          full.width,
-          lags,
-          L,
-        );
-        if (channels.length > base.channels.length) {
-          const d = latentCount(
-            channels.length,
-            base.stride,
-            base.latentChannels,
-            full.height,
-            full.width,
-          );
-          options.onNote?.(
-            `${channels.length} stride-${base.stride} layers instead of ${base.channels.length}, ` +
-              `so that the VAR's ${lags}×${d} coefficients per latent stay below the ${
-                L - lags
-              } samples of a window (${d} latents; set cae.channels to choose)`,
-          );
-          base = { ...base, channels };
-        }
-      }
+      // The latent size and window fit the window VAR, p·d < L − p, unless the user chose.
+      size = chooseModelSize({
+        channels: base.channels,
+        channelsGiven: options.cae?.channels !== undefined,
+        stride: base.stride,
+        latentChannels: base.latentChannels,
+        height: full.height,
+        width: full.width,
+        frames: full.frames,
+        lags: options.lags ?? 1,
+        windowLength: options.windowLength,
+        latents: options.latents,
+      });
+      base = { ...base, channels: size.channels };
+      options.onNote?.(size.line);
       // The model's total stride must divide the frame: crop to the largest multiple.
       const down = base.stride ** base.channels.length;
       const h = full.height - (full.height % down), w = full.width - (full.width % down);
@@ -245,7 +237,7 @@ export async function trainRun(
       movie.close();
     }
     frames = await openMovie(`${tmp}/frames.npy`);
-    return await trainOn(frames, shape, spec, meanImage);
+    return await trainOn(frames, shape, spec, meanImage, size);
   } finally {
     frames?.close();
     if (tmp) await Deno.remove(tmp, { recursive: true }).catch(() => {});
@@ -258,21 +250,21 @@ export async function trainRun(
     shape: { frames: number; height: number; width: number },
     spec: PreprocessSpec,
     meanImage: Float32Array,
+    size: ModelSize,
   ): Promise<TrainRunResult> {
     const { frames: T, height: H, width: W } = shape;
     const config: CaeConfig = { ...base, height: H, width: W };
     const lags = options.lags ?? 1, lambdaFraction = options.lambdaFraction ?? 0.1;
-    const windowLength = options.windowLength ?? Math.min(64, T);
-    const d = (H / base.stride ** base.channels.length) *
-      (W / base.stride ** base.channels.length) *
-      base.latentChannels;
+    const windowLength = Math.min(size.windowLength, T);
+    const d = size.latents;
     if (mode === "end-to-end" && lags * d >= windowLength - lags) {
       // n < p·d: every window's lasso runs deep into an underdetermined path (slow), and
-      // its one-step predictions mean little.
+      // its one-step predictions mean little. Only the user's settings (or a movie too short
+      // for any window that fits) get here; the defaults fit.
       options.onNote?.(
         `the VAR layer fits ${lags * d} coefficients per latent (${lags} lag(s) × ${d} ` +
           `latents) from ${windowLength - lags} samples per window: expect slow, weak ` +
-          `training; use a longer window, --downsample, or fewer latent channels`,
+          `training; use a longer window, --downsample, or fewer latents (--latents)`,
       );
     }
     const train = {
