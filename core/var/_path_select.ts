@@ -73,7 +73,11 @@ export function selectAlongPaths(
   if (logBin) { for (let k = 0; k <= m; k++) logBin[k] = 2 * gamma * logBinomial(m, k); }
   const lambdas = new Float64Array(d), index = new Int32Array(d), B = new Float64Array(m * d);
   let breakpoints = 0;
-  const chunk = chunkSize(m, n, d, options.budget);
+  // With a progress report, at least ~20 chunks, so that it moves (a core call costs
+  // O(m²) beyond its paths: nothing next to them).
+  const chunk = options.onProgress
+    ? Math.min(chunkSize(m, n, d, options.budget), Math.ceil(d / 20))
+    : chunkSize(m, n, d, options.budget);
   const run = {
     lasso: method === "lasso",
     lambdaMin: 0,
