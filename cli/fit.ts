@@ -213,9 +213,13 @@ function summary(model: VarModel, top: number): string[] {
   return out;
 }
 
-/** "warning: …" lines, red where they go to a terminal (a fit the reader must not trust). */
+/**
+ * "warning: …" lines, red where they go to a terminal (a fit the reader must not trust),
+ * unless NO_COLOR is set.
+ */
 function warningLines(warnings: string[], terminal: boolean): string[] {
-  return warnings.map((w) => terminal ? `\x1b[1;31mwarning: ${w}\x1b[0m` : `warning: ${w}`);
+  const red = terminal && !Deno.noColor;
+  return warnings.map((w) => red ? `\x1b[1;31mwarning: ${w}\x1b[0m` : `warning: ${w}`);
 }
 
 export const fit: Command = {
