@@ -9,6 +9,7 @@ import { varModelToJson } from "../core/var/var_json.ts";
 import type { OrderCriterion } from "../core/var/order.ts";
 import { checkSeries } from "../core/var/series_check.ts";
 import { tableLines } from "./_table.ts";
+import { progress } from "./_progress.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
 const SUITE2P = new Set(["f.npy", "fneu.npy", "spks.npy"]);
@@ -29,7 +30,11 @@ Input:
   --no-transpose      do not transpose, even a file named like Suite2p's
 Order:
   --lags P            a fixed order P
-  --max-lags P        compare orders 1 … P (default min(8, ⌊T/10⌋)) on the same sample
+  --max-lags P        compare orders 1 … P on the same sample (default min(8, ⌊T/10⌋,
+                      the data bound): the largest P at which least squares leaves d
+                      residual degrees of freedom per equation, T − P ≥ P·d + d + 1.
+                      Orders whose criteria are not finite or whose parameters leave
+                      fewer are listed but never chosen
   --order-criterion C bic (default), aic, hqic or fpe
 λ per equation:
   --select S          bic (default), aic, ebic, cv (time-series cross-validation)
@@ -103,11 +108,18 @@ function summary(model: VarModel, top: number): string[] {
   const { order } = model;
   if (order) {
     out.push(
-      `Order: p = ${order.p} by ${order.criterion.toUpperCase()} (orders 1 … ${order.maxLags}, ` +
+      `Order: p = ${order.p} by ${order.criterion.toUpperCase()} (orders 1 … ${order.maxLags}` +
+        `${order.maxLagsReason ? ` — ${order.maxLagsReason}` : ""}; ` +
         `${order.fit} fits on the same ${order.nobs} rows)`,
     );
+    if (order.table.some((r) => !r.admissible)) {
+      out.push(
+        "  (x: not admissible — criteria not finite or fewer than d residual degrees of " +
+          "freedom per equation; never chosen)",
+      );
+    }
     const rows = order.table.map((r) => [
-      String(r.p) + (r.p === order.p ? " *" : "  "),
+      String(r.p) + (r.p === order.p ? " *" : r.admissible ? "  " : " x"),
       fmt(r.aic, 6),
       fmt(r.bic, 6),
       fmt(r.hqic, 6),
@@ -198,8 +210,16 @@ function summary(model: VarModel, top: number): string[] {
       out.push("  " + l);
     }
   }
-  for (const w of model.warnings) out.push(`warning: ${w}`);
   return out;
+}
+
+/**
+ * "warning: …" lines, red where they go to a terminal (a fit the reader must not trust),
+ * unless NO_COLOR is set.
+ */
+function warningLines(warnings: string[], terminal: boolean): string[] {
+  const red = terminal && !Deno.noColor;
+  return warnings.map((w) => red ? `\x1b[1;31mwarning: ${w}\x1b[0m` : `warning: ${w}`);
 }
 
 export const fit: Command = {
@@ -300,6 +320,9 @@ export const fit: Command = {
       [T, d] = [mat.cols, mat.rows];
     }
     let model: VarModel;
+    const json = values.json ?? false;
+    const bars = new Map<string, (done: number, total: number) => void>();
+    const labels = { order: "fit: order selection", paths: "fit: λ per equation" };
     try {
       checkSeries(series, T, d, { name: "series", file: input.file });
       model = fitVar(series, T, d, {
@@ -313,6 +336,10 @@ export const fit: Command = {
         standardize: !values["no-standardize"],
         holdout,
         horizon,
+        onProgress: (stage, done, total) => {
+          if (!bars.has(stage)) bars.set(stage, progress(labels[stage], json));
+          bars.get(stage)!(done, total);
+        },
       });
     } catch (err) {
       // Everything fitVar can reject here is about the data: name the file.
@@ -331,8 +358,10 @@ export const fit: Command = {
     };
     const text = JSON.stringify(result);
     if (values.out) await writeFileAtomic(values.out, new TextEncoder().encode(text + "\n"));
-    if (values.json) console.log(text);
-    else {
+    if (values.json) {
+      console.log(text);
+      for (const l of warningLines(model.warnings, Deno.stderr.isTerminal())) console.error(l);
+    } else {
       console.log(
         `sparsedyn fit: ${input.file}${input.kind === "run" ? " (run latents)" : ""}${
           transposed ? " (transposed: series in rows)" : ""
@@ -341,6 +370,9 @@ export const fit: Command = {
         }`,
       );
       for (const l of summary(model, top)) console.log("  " + l);
+      for (const l of warningLines(model.warnings, Deno.stdout.isTerminal())) {
+        console.log("  " + l);
+      }
       if (values.out) console.log(`  written to ${values.out}`);
     }
     return 0;

@@ -130,11 +130,21 @@ export function principalComponents(
     N += r.T;
   }
   for (let j = 0; j < d; j++) mean[j] /= N;
+  // The covariance of deviations divided by one power of two near their largest size
+  // (exact, and the same for every column, so the components do not change): squares of
+  // series at 1e160 would overflow, at 1e-160 underflow.
+  let big = 0;
+  for (const r of recordings) {
+    for (let t = 0; t < r.T; t++) {
+      for (let j = 0; j < d; j++) big = Math.max(big, Math.abs(r.series[t * d + j] - mean[j]));
+    }
+  }
+  const unit = big > 0 && Number.isFinite(big) ? 2 ** Math.floor(Math.log2(big)) : 1;
   const cov = new Float64Array(d * d);
   const x = new Float64Array(d);
   for (const r of recordings) {
     for (let t = 0; t < r.T; t++) {
-      for (let j = 0; j < d; j++) x[j] = r.series[t * d + j] - mean[j];
+      for (let j = 0; j < d; j++) x[j] = (r.series[t * d + j] - mean[j]) / unit;
       for (let i = 0; i < d; i++) {
         const xi = x[i];
         for (let j = i; j < d; j++) cov[i * d + j] += xi * x[j];
@@ -151,14 +161,14 @@ export function principalComponents(
   for (let i = 0; i < d; i++) total += Math.max(values[i], 0);
   for (let c = 0; c < k; c++) {
     const col = order[c];
-    let big = 0;
+    let lead = 0;
     for (let j = 0; j < d; j++) {
-      if (Math.abs(vectors[j * d + col]) > Math.abs(vectors[big * d + col])) big = j;
+      if (Math.abs(vectors[j * d + col]) > Math.abs(vectors[lead * d + col])) lead = j;
     }
-    const sign = vectors[big * d + col] < 0 ? -1 : 1;
+    const sign = vectors[lead * d + col] < 0 ? -1 : 1;
     for (let j = 0; j < d; j++) out[c * d + j] = sign * vectors[j * d + col];
-    variances[c] = Math.max(values[col], 0);
-    kept += variances[c];
+    kept += Math.max(values[col], 0);
+    variances[c] = Math.max(values[col], 0) * unit * unit;
   }
   return { d, k, mean, vectors: out, variances, explained: total > 0 ? kept / total : 0 };
 }

@@ -26,6 +26,7 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
+import { columnMoments } from "../var/_standardise.ts";
 import { checkWindowSeries, type SeriesWindow } from "./series_windows.ts";
 
 /** Window VARs, one row of coefficients per window. */
@@ -98,18 +99,12 @@ export function fitWindowVars(
   });
   const scale = new Float64Array(d).fill(1);
   if (options.standardize ?? true) {
-    const mean = new Float64Array(d), sq = new Float64Array(d);
-    for (const w of windows) {
-      for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) mean[j] += w.series[t * d + j];
-    }
-    mean.forEach((v, j) => (mean[j] = v / (N * T)));
-    for (const w of windows) {
-      for (let t = 0; t < T; t++) {
-        for (let j = 0; j < d; j++) sq[j] += (w.series[t * d + j] - mean[j]) ** 2;
-      }
-    }
+    // Pooled over every window, at any scale of the data (see columnMoments).
+    const all = new Float64Array(N * T * d);
+    windows.forEach((w, n) => all.set(w.series, n * T * d));
+    const { sd: pooled } = columnMoments(all, N * T, d);
     for (let j = 0; j < d; j++) {
-      const sd = Math.sqrt(sq[j] / (N * T - 1));
+      const sd = pooled[j];
       if (!(sd > 0)) {
         throw new SparsedynError(
           "INVALID_ARGUMENT",

@@ -77,16 +77,64 @@ export function shapes(
       { argument: cName },
     );
   }
-  if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) {
+  // n counts the rows of X: λ's scale (1/2n) and the criteria (n·ln RSS/n) mean nothing
+  // for a fractional count.
+  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
-      `n must be a finite number > 0; got ${String(n)}`,
+      `n must be an integer ≥ 1 (the number of samples); got ${String(n)}`,
       {
         argument: "n",
       },
     );
   }
-  return { m, d: cName === "c" ? 1 : cols };
+  const dd = cName === "c" ? 1 : cols;
+  checkZeroColumns(G, C, m, dd, cName);
+  return { m, d: dd };
+}
+
+/**
+ * G_jj = ‖x_j‖² = 0 means column j of X is zero, and then (Xᵀy)_j = 0 for every y. A
+ * non-zero C[j] beside it cannot come from one X (G = 0 with c ≠ 0 would give the path
+ * λ = [0], silently): refused, naming the entry. Statistics centred by subtraction leave
+ * rounding (≈ 1e-16 of the other entries) in C[j] of a constant column: that much passes.
+ */
+function checkZeroColumns(
+  G: Float64Array,
+  C: Float64Array,
+  m: number,
+  d: number,
+  cName: "c" | "C",
+): void {
+  // Per response, the largest |C| among real columns sets what counts as rounding.
+  const scale = new Float64Array(d);
+  let zeroColumns = false;
+  for (let j = 0; j < m; j++) {
+    if (G[j * m + j] === 0) {
+      zeroColumns = true;
+      continue;
+    }
+    for (let r = 0; r < d; r++) {
+      const v = Math.abs(C[j * d + r]);
+      if (v > scale[r]) scale[r] = v;
+    }
+  }
+  if (!zeroColumns) return;
+  for (let j = 0; j < m; j++) {
+    if (G[j * m + j] !== 0) continue;
+    for (let r = 0; r < d; r++) {
+      const v = C[j * d + r];
+      if (Number.isFinite(v) && Math.abs(v) > 1e-8 * scale[r]) {
+        const at = cName === "c" ? `c[${j}]` : `C[${j}][${r}]`;
+        throw new SparsedynError(
+          "INVALID_ARGUMENT",
+          `${at} = ${v} but G[${j}][${j}] = 0: column ${j} of X is then zero and has Xᵀy = 0 for every ` +
+            `response, so G and ${cName} do not come from one design X`,
+          { argument: cName },
+        );
+      }
+    }
+  }
 }
 
 export function checkCount(name: string, v: number | undefined): number | undefined {

@@ -19,6 +19,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { columnMoments } from "./_standardise.ts";
 
 /** What forecasting needs of a VAR. */
 export interface VarCoefficients {
@@ -158,12 +159,13 @@ export function evaluateForecasts(
   const mean = new Float64Array(d);
   for (let t = 0; t < testStart; t++) for (let j = 0; j < d; j++) mean[j] += series[t * d + j];
   for (let j = 0; j < d; j++) mean[j] /= testStart;
-  // 1 / training variance per series (a constant series keeps its raw scale).
-  const inv = new Float64Array(d);
+  // 1 / training sd per series (a constant series keeps its raw scale), with the
+  // population denominator; errors are divided by it before squaring, so that the
+  // standardised scores hold at any scale of the data (squares of 1e160 overflow).
+  const inv = columnMoments(series.subarray(0, testStart * d), testStart, d).sd;
   for (let j = 0; j < d; j++) {
-    let ss = 0;
-    for (let t = 0; t < testStart; t++) ss += (series[t * d + j] - mean[j]) ** 2;
-    inv[j] = ss > 0 ? testStart / ss : 1;
+    const sdPop = inv[j] * Math.sqrt(Math.max(testStart - 1, 1) / testStart);
+    inv[j] = sdPop > 0 ? 1 / sdPop : 1;
   }
   const sse = new Float64Array(horizon), ssp = new Float64Array(horizon);
   const ssm = new Float64Array(horizon), count = new Float64Array(horizon);
@@ -178,14 +180,13 @@ export function evaluateForecasts(
       const target = (o + h) * d, pred = (p + h - 1) * d;
       for (let j = 0; j < d; j++) {
         const y = series[target + j];
-        const e = (buf[pred + j] - y) ** 2, ep = (series[o * d + j] - y) ** 2;
-        const em = (mean[j] - y) ** 2;
-        sse[h - 1] += e;
-        ssp[h - 1] += ep;
-        ssm[h - 1] += em;
-        zse[h - 1] += e * inv[j];
-        zsp[h - 1] += ep * inv[j];
-        zsm[h - 1] += em * inv[j];
+        const e = buf[pred + j] - y, ep = series[o * d + j] - y, em = mean[j] - y;
+        sse[h - 1] += e * e;
+        ssp[h - 1] += ep * ep;
+        ssm[h - 1] += em * em;
+        zse[h - 1] += (e * inv[j]) ** 2;
+        zsp[h - 1] += (ep * inv[j]) ** 2;
+        zsm[h - 1] += (em * inv[j]) ** 2;
       }
       count[h - 1] += d;
     }

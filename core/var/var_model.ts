@@ -512,6 +512,18 @@ function finishFit(
     }
   }
 
+  if (
+    sigma.some((v) => !Number.isFinite(v) || (v !== 0 && Math.abs(v) < 2.2250738585072014e-308))
+  ) {
+    warnings.push(
+      `the series' scale (sd from ${Math.min(...scale).toExponential(2)} to ` +
+        `${Math.max(...scale).toExponential(2)}) puts their covariance outside float64's ` +
+        `range: sigma and the raw-scale forecast errors are ${
+          sigma.some((v) => !Number.isFinite(v)) ? "infinite" : "imprecise (subnormal)"
+        }; the coefficients and the standardised errors hold — rescale the series to ` +
+        `read the others`,
+    );
+  }
   const radius = spectralRadiusEstimate(A, d, p);
   const stability: VarStability = { spectralRadius: radius, stable: radius < 1 };
   if (!stability.stable) {
@@ -548,11 +560,12 @@ function finishFit(
       horizon,
       scores: evaluateForecasts(model, series, T, Tfit, horizon),
     };
-    const one = model.forecast.scores[0];
-    if (one && one.count > 0 && one.mse > one.persistence) {
+    // Standardised errors: every series weighs the same, and they hold at any scale.
+    const one = model.forecast.scores[0]?.standardised;
+    if (one && one.mse > one.persistence) {
       warnings.push(
-        `the fitted VAR forecasts the held-out tail worse than persistence (1 step ahead: ` +
-          `MSE ${one.mse.toPrecision(3)} vs ${one.persistence.toPrecision(3)}, ` +
+        `the fitted VAR forecasts the held-out tail worse than persistence (1 step ahead, ` +
+          `standardised MSE ${one.mse.toPrecision(3)} vs ${one.persistence.toPrecision(3)}, ` +
           `${(one.mse / one.persistence).toFixed(2)}×): its coefficients describe the ` +
           `training part, not dynamics that carry over`,
       );

@@ -4,7 +4,7 @@ import { assert, assertAlmostEquals, assertEquals } from "../_helpers/assert.ts"
 import { encodeNpy } from "../../core/data/npy.ts";
 import { simulateVar } from "../../core/data/synthetic_var.ts";
 import { fitVar } from "../../core/var/var_model.ts";
-import { cli } from "./_run.ts";
+import { cli, cliArgs } from "./_run.ts";
 
 const sim = simulateVar({ d: 4, p: 2, T: 600, density: 0.3, seed: 11 });
 const { series, T, d } = sim;
@@ -182,4 +182,104 @@ Deno.test("sparsedyn fit: usage errors exit 2 naming the flag", async () => {
   const h = await cli(["fit", "--help"]);
   assertEquals(h.code, 0);
   assert(h.stdout.includes("Usage: sparsedyn fit"), h.stdout);
+});
+
+/** 24 persistent series sharing a slow drive, 200 time points (a small run's latents). */
+function latentsLike(T: number, dd: number, seed: number): Float64Array {
+  let s = seed >>> 0;
+  const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-300)) * Math.cos(2 * Math.PI * rnd());
+  const z = new Float64Array(T * dd), common = new Float64Array(T);
+  for (let t = 1; t < T; t++) common[t] = 0.98 * common[t - 1] + gauss();
+  for (let t = 1; t < T; t++) {
+    for (let i = 0; i < dd; i++) {
+      z[t * dd + i] = 0.9 * z[(t - 1) * dd + i] + 0.3 * common[t] * ((i % 3) - 1) + gauss();
+    }
+  }
+  return z;
+}
+
+Deno.test("sparsedyn fit on a short 24-dim series: the data-bounded orders, inadmissible ones marked and never chosen", async () => {
+  await withDir(async (dir) => {
+    const Tz = 200, dz = 24;
+    await Deno.writeFile(`${dir}/z.npy`, encodeNpy(latentsLike(Tz, dz, 3), [Tz, dz]));
+    const byDefault = await cli(["fit", `${dir}/z.npy`]);
+    assertEquals(byDefault.code, 0, byDefault.stderr);
+    assert(
+      byDefault.stdout.includes("orders 1 … 5 — bounded by the data"),
+      `the bound is stated:\n${byDefault.stdout}`,
+    );
+    // Orders 1 … 8 as before: 6 … 8 leave fewer than 24 residual degrees of freedom on
+    // 152 rows; 7 and 8 have criteria of −∞ (7 was chosen).
+    const wide = await cli(["fit", `${dir}/z.npy`, "--max-lags", "8"]);
+    assertEquals(wide.code, 0, wide.stderr);
+    const table = wide.stdout.slice(
+      wide.stdout.indexOf("HQIC"),
+      wide.stdout.indexOf("λ per equation"),
+    );
+    const rows = table.split("\n").filter((l) => /^\s+\d [ *x] /.test(l));
+    assertEquals(rows.length, 8, wide.stdout);
+    for (const r of rows) {
+      const [p, mark] = r.trim().split(/\s+/);
+      if (Number(p) >= 6) assertEquals(mark, "x", `p = ${p} is not admissible: ${r}`);
+      if (r.includes("-Infinity")) assert(!r.includes("*"), `chosen at −∞: ${r}`);
+    }
+    assert(rows.some((r) => r.includes("*")), "one order is chosen");
+    const chosen = rows.find((r) => r.includes("*"))!;
+    assert(Number(chosen.trim().split(/\s+/)[0]) <= 5, chosen);
+  });
+});
+
+Deno.test("sparsedyn fit: warnings as plain lines off a terminal, red on one; --json progress and warnings on stderr", async () => {
+  await withDir(async (dir) => {
+    // Training part z_t = −0.8 z_{t−1} + ε, held-out part +0.8: worse than persistence.
+    const Tz = 400, dz = 2;
+    let s = 11;
+    const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+    const z = new Float64Array(Tz * dz);
+    for (let t = 1; t < Tz; t++) {
+      for (let i = 0; i < dz; i++) {
+        z[t * dz + i] = (t < 300 ? -0.8 : 0.8) * z[(t - 1) * dz + i] + rnd();
+      }
+    }
+    await Deno.writeFile(`${dir}/flip.npy`, encodeNpy(z, [Tz, dz]));
+    const plain = await cli(["fit", `${dir}/flip.npy`, "--lags", "1", "--holdout", "0.25"]);
+    assertEquals(plain.code, 0, plain.stderr);
+    assert(plain.stdout.includes("  warning: the fitted VAR forecasts the held-out tail worse"));
+    assert(!plain.stdout.includes("\x1b["), "no colour off a terminal");
+
+    const json = await cli([
+      "fit",
+      `${dir}/flip.npy`,
+      "--lags",
+      "1",
+      "--holdout",
+      "0.25",
+      "--json",
+    ]);
+    assertEquals(json.code, 0, json.stderr);
+    const out = JSON.parse(json.stdout);
+    assert(out.warnings.some((w: string) => w.includes("worse than persistence")));
+    const lines = json.stderr.trim().split("\n");
+    const progressLines = lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const last = progressLines.filter((l) => l.progress === "fit: λ per equation").at(-1);
+    assertEquals([last.done, last.total], [dz, dz], json.stderr);
+    assert(lines.some((l) => l.startsWith("warning: the fitted VAR forecasts")), json.stderr);
+
+    // On a terminal (a pseudo-terminal from util-linux's script), the warning is red.
+    const cmd = [Deno.execPath(), ...cliArgs(["fit", `${dir}/flip.npy`, "--lags", "1"])]
+      .concat(["--holdout", "0.25"]).map((a) => `'${a}'`).join(" ");
+    const env = { ...Deno.env.toObject() };
+    delete env.NO_COLOR;
+    const tty = await new Deno.Command("script", {
+      args: ["-qec", cmd, "/dev/null"],
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const ttyOut = new TextDecoder().decode(tty.stdout);
+    assertEquals(tty.code, 0, ttyOut);
+    assert(ttyOut.includes("\x1b[1;31mwarning: the fitted VAR forecasts"), ttyOut);
+  });
 });

@@ -25,6 +25,13 @@ function stillWorks() {
   );
 }
 
+/** G with row and column j set to 0 (X's column j all zero). */
+function zeroColumn(g: Float64Array, j: number) {
+  const m = Math.round(Math.sqrt(g.length)), b = g.slice();
+  for (let k = 0; k < m; k++) b[j * m + k] = b[k * m + j] = 0;
+  return b;
+}
+
 function withEntry(a: Float64Array, k: number, v: number) {
   const b = a.slice();
   b[k] = v;
@@ -77,6 +84,34 @@ const cases: [string, () => unknown, Partial<SparsedynError>, string][] = [
   ["n = 0", () => lassoPath(G, C, 0), { code: "INVALID_ARGUMENT", argument: "n" }, "got 0"],
   ["n < 0", () => lassoPath(G, C, -3), { code: "INVALID_ARGUMENT", argument: "n" }, "got -3"],
   ["n = NaN", () => lassoPath(G, C, NaN), { code: "INVALID_ARGUMENT", argument: "n" }, "got NaN"],
+  // n counts samples: a fraction used to pass and scale λ by a count that is not one.
+  ["n = 1.5", () => lassoPath(G, C, 1.5), { code: "INVALID_ARGUMENT", argument: "n" }, "got 1.5"],
+  ["n = 40.5 (batch)", () => lassoPathBatch(G, C, 40.5), {
+    code: "INVALID_ARGUMENT",
+    argument: "n",
+  }, "integer"],
+  ["n = 2.5 (lassoAt)", () => lassoAt(G, C, 2.5, { steps: 1 }), {
+    code: "INVALID_ARGUMENT",
+    argument: "n",
+  }, "got 2.5"],
+  // G = 0 means X = 0, so Xᵀy = 0: G = 0 beside c ≠ 0 used to return λ = [0] silently.
+  ["G = 0 with c ≠ 0", () => lassoPath(new Float64Array(25), C, 40), {
+    code: "INVALID_ARGUMENT",
+    argument: "c",
+  }, "G[0][0] = 0"],
+  ["a zero column of G with c ≠ 0 there", () => lassoPath(zeroColumn(G, 2), C, 40), {
+    code: "INVALID_ARGUMENT",
+    argument: "c",
+  }, "c[2]"],
+  ["a zero column of G with C ≠ 0 there (batch)", () =>
+    lassoPathBatch(zeroColumn(G, 3), Float64Array.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 40), {
+    code: "INVALID_ARGUMENT",
+    argument: "C",
+  }, "C[3][0]"],
+  ["G = 0 with c ≠ 0 (lassoAt)", () => lassoAt(new Float64Array(25), C, 40, { lambda: 0.1 }), {
+    code: "INVALID_ARGUMENT",
+    argument: "c",
+  }, "do not come from one design"],
   ["G as a plain array", () => lassoPath([1] as unknown as Float64Array, C, 40), {
     code: "INVALID_ARGUMENT",
     argument: "G",
@@ -156,4 +191,17 @@ Deno.test("lassoPath() handles empty and degenerate shapes", () => {
   assertEquals(Array.from(empty.lambdas), [0]);
   const zero = lassoAtBatch(new Float64Array(4), new Float64Array(2), 5, { lambda: 0.1 });
   assertEquals(Array.from(zero.beta), [0, 0], "all-zero columns never enter");
+});
+
+Deno.test("a zero column of G beside its exact zero in c, or centring's rounding there, still gives a path", () => {
+  // A constant series centred by subtraction leaves G_jj = 0 and C_j at rounding level.
+  const g = zeroColumn(G, 1);
+  for (const cj of [0, 1e-14 * Math.max(...C.map(Math.abs))]) {
+    const c = withEntry(C, 1, cj);
+    const path = lassoPath(g, c, 40);
+    for (let k = 0; k < path.lambdas.length; k++) {
+      assertEquals(path.coefs[k * 5 + 1], 0, "the zero column never enters");
+    }
+  }
+  stillWorks();
 });
