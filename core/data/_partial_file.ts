@@ -2,16 +2,20 @@
 // when complete: a crash or a failure never leaves a half-written target, and an existing
 // target is replaced only by a finished file.
 import { ioError } from "../errors.ts";
+import { onAbort } from "../runs/abort_cleanup.ts";
 
 export class PartialFile {
   readonly path: string;
   readonly tmp: string;
   #file: Deno.FsFile;
+  // SIGTERM or Ctrl-C while writing: the temporary file goes with the process.
+  #stopAbort: () => void;
 
   private constructor(path: string, tmp: string, file: Deno.FsFile) {
     this.path = path;
     this.tmp = tmp;
     this.#file = file;
+    this.#stopAbort = onAbort(() => Deno.removeSync(tmp));
   }
 
   /** Creates the temporary file for `path`. */
@@ -44,6 +48,7 @@ export class PartialFile {
 
   /** Closes and renames the file into place. */
   async commit(): Promise<void> {
+    this.#stopAbort();
     this.#file.close();
     try {
       await Deno.rename(this.tmp, this.path);
@@ -55,6 +60,7 @@ export class PartialFile {
 
   /** Closes and removes the temporary file; the target is left as it was. */
   async abort(): Promise<void> {
+    this.#stopAbort();
     try {
       this.#file.close();
     } catch { /* already closed */ }

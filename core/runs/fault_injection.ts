@@ -6,6 +6,7 @@
  *
  *     SPARSEDYN_FAULT=kill@K     the process kills itself (SIGKILL) before step K
  *     SPARSEDYN_FAULT=enospc@K   step K fails as a full disk does ("No space left on device")
+ *     SPARSEDYN_FAULT=trace      every step is printed (stderr), numbered: how many there are
  *
  * The tests run a training once per K, so a kill or a full disk is tried before every write,
  * rename and removal, and then check that the run resumes to the same bytes or refuses to.
@@ -23,7 +24,7 @@
  */
 
 interface Plan {
-  kind: "kill" | "enospc";
+  kind: "kill" | "enospc" | "trace";
   at: number;
 }
 
@@ -39,6 +40,7 @@ function readPlan(): Plan | null {
   } catch {
     return null;
   }
+  if (spec === "trace") return { kind: "trace", at: 0 };
   const m = /^(kill|enospc)@(\d+)$/.exec(spec ?? "");
   return m ? { kind: m[1] as Plan["kind"], at: Number(m[2]) } : null;
 }
@@ -53,6 +55,7 @@ export function faultPoint(label: string): Promise<void> {
   if (plan === undefined) plan = readPlan();
   if (plan === null) return Promise.resolve();
   count++;
+  if (plan.kind === "trace") console.error(`sparsedyn: fault point ${count}: ${label}`);
   if (count !== plan.at) return Promise.resolve();
   console.error(`sparsedyn: fault injection: ${plan.kind} at step ${count} (${label})`);
   if (plan.kind === "enospc") {

@@ -82,7 +82,7 @@ export async function lockOutput(output: string): Promise<OutputLock> {
   const record: LockRecord = { ...currentOwner(), token: crypto.randomUUID() };
   const text = JSON.stringify(record) + "\n";
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (held.has(path)) throw inUse(out, path, record, "this process");
+    if (held.has(path)) throw inUse(out, path, record, `this process, ${describe(record)}`);
     if (await tryCreate(path, text)) {
       held.set(path, record.token);
       const stopAbort = onAbort(() => {
@@ -120,7 +120,7 @@ function describe(o: Partial<LockRecord>): string {
 function inUse(out: string, path: string, o: Partial<LockRecord> | null, who: string) {
   return new SparsedynError(
     "IO",
-    `"${out}" is in use by another sparsedyn process (${who}); wait for it to finish, or, ` +
+    `"${out}" is in use by a sparsedyn process (${who}); wait for it to finish, or, ` +
       `if that process is gone${o?.host ? "" : " or ran on another machine"}, remove ${path} ` +
       `(nothing was changed)`,
     { file: out },

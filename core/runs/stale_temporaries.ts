@@ -7,7 +7,7 @@
  *                                    and <name> does not exist, renamed
  *                                    into place: the kill came at the
  *                                    last step, and the result is kept
- *     .<file>.partial-<pid>-<x>      an atomic write's temporary file       → removed
+ *     .<file>.partial-<pid>[-<x>]    an atomic write's temporary file       → removed
  *     <name>.old-<pid>/              a folder being replaced (maps --force)  → removed, or
  *                                    put back when <name> never came
  *
@@ -94,7 +94,7 @@ export async function sweepStale(parent: string, only?: string): Promise<string[
           `removed ${path}, ${complete ? `a copy of ${target}` : "an incomplete output"} (${why})`,
         );
       }
-    } else if (e.isFile && (m = /^\..+\.partial-(\d+)-[0-9a-f]{8}$/.exec(e.name))) {
+    } else if (e.isFile && (m = /^\..+\.partial-(\d+)(-[0-9a-f]{8})?$/.exec(e.name))) {
       if ((await ownerEnded({ pid: Number(m[1]) })) !== null) await removed(path);
     }
   }

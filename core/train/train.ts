@@ -123,9 +123,13 @@ export interface TrainOptions extends Omit<ObjectiveOptions, "predictedFramesSub
   validationFraction?: number;
   /** Stop after this many epochs without a better validation loss (needs validationFraction). */
   patience?: number;
-  /** Folder for the training state after each epoch. */
+  /**
+   * Folder for the training state after each epoch (see `checkpoint.ts`); after the last
+   * epoch it holds the final weights. One that holds a checkpoint is never overwritten:
+   * without `resume` the training refuses to start.
+   */
   checkpoint?: string;
-  /** Continue from the checkpoint, if there is one. */
+  /** Continue from the checkpoint, if there is one (verified; refused when damaged). */
   resume?: boolean;
   /** Asked after each epoch; true stops (after the checkpoint is written), e.g. on Ctrl-C. */
   shouldStop?: () => boolean;
@@ -170,7 +174,9 @@ export interface EpochMetrics {
  * @param shape [T, H, W].
  * @param options Architecture, objective and optimisation.
  * @returns The trained model and the per-epoch metrics.
- * @throws {SparsedynError} When the movie does not fit the config or holds no window.
+ * @throws {SparsedynError} When the movie does not fit the config or holds no window;
+ *   `INVALID_ARGUMENT` when `checkpoint` holds a checkpoint and `resume` is not set, or it was
+ *   written with other settings; `BAD_FILE` naming the file when the checkpoint is damaged.
  */
 export async function trainCae(
   frames: Float32Array | FrameSource,

@@ -34,6 +34,7 @@ import { lockOutput } from "../runs/output_lock.ts";
 import { onAbort } from "../runs/abort_cleanup.ts";
 import { framesPrefix, sweepStale } from "../runs/stale_temporaries.ts";
 import { currentOwner } from "../runs/process_owner.ts";
+import { faultPoint } from "../runs/fault_injection.ts";
 import { hasCheckpoint } from "./checkpoint.ts";
 import { writeRun } from "../runs/run_folder.ts";
 import { fitVarLasso } from "../var/fit_var.ts";
@@ -163,10 +164,21 @@ export async function trainRun(
   try {
     // What killed trainings left here: their frames, and this run's half-written folder
     // (finished if it was complete).
-    for (const note of await sweepStale(parent, name)) options.onNote?.(note);
+    const notes = [...await sweepStale(parent, name), ...await sweepStale(checkpoint)];
+    for (const note of notes) options.onNote?.(note);
+    let leftover = notes.some((n) => n.startsWith(`finished ${out}:`));
     if (await finishedRunWithCheckpoint(out, checkpoint)) {
       await Deno.remove(checkpoint, { recursive: true }).catch(() => {});
       options.onNote?.(`removed ${checkpoint}: its run ${out} was written completely`);
+      leftover = true;
+    }
+    if (leftover && options.resume) {
+      throw new SparsedynError(
+        "IO",
+        `${out} is complete: the training that wrote it was stopped after its last step ` +
+          `and its leftovers are cleaned now; there is nothing to resume`,
+        { file: out },
+      );
     }
     await refuseExisting(out); // before hours of training, not after
     if (!options.resume && (await hasCheckpoint(checkpoint))) {
@@ -351,6 +363,8 @@ export async function trainRun(
             var: undefined,
             shouldStop: undefined,
             checkpoint: undefined,
+            // How the training got there, not what it is: a resumed run equals a whole one.
+            resume: undefined,
           },
         },
         metrics: history.map((m) => ({ ...m })),
@@ -367,7 +381,9 @@ export async function trainRun(
           : {}),
         var: { lags, A, intercept: Array.from(fit.intercept), lambda: Array.from(fit.lambdas) },
       });
-      await Deno.remove(train.checkpoint, { recursive: true }).catch(() => {});
+      // The run is written: a checkpoint left here is removed by the next start.
+      await faultPoint(`remove ${train.checkpoint}`)
+        .then(() => Deno.remove(train.checkpoint, { recursive: true })).catch(() => {});
       return { dir, frames: T, height: H, width: W, latentSize: d, history, interrupted: false };
     }
   }

@@ -103,6 +103,45 @@ Deno.test("a SIGKILLed encode resumes where it stopped: equal to a one-shot enco
   assert(!(await Deno.stat(`${out}.partial.json`).then(() => true, () => false)), "state removed");
 });
 
+Deno.test("two encodes to one --out: the second fails at once, naming the first; the first finishes whole", async () => {
+  const out = `${dir}/twice.npy`;
+  const args = [RUN, MOVIE, "--out", out, "--json", "--chunk", "10", "--checkpoint", "0"];
+  const first = new Deno.Command(Deno.execPath(), {
+    args: cliArgs(["encode", ...args]),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let stopped = false;
+  try {
+    // Held still once it has its lock, so that the two surely overlap.
+    let status: Deno.CommandStatus | undefined;
+    first.status.then((s) => status = s);
+    while (!status && !(await Deno.lstat(`${out}.lock`).then(() => true, () => false))) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert(!status, "the first encode holds a lock file while it works");
+    first.kill("SIGSTOP");
+    stopped = true;
+    const partial = await Deno.readTextFile(`${out}.partial.json`).catch(() => null);
+    const second = await encode(args);
+    assertEquals(second.code, 1, second.stderr);
+    assert(second.stderr.includes("is in use") && second.stderr.includes(out), second.stderr);
+    assert(second.stderr.includes(`pid ${first.pid}`), second.stderr);
+    assertEquals(
+      await Deno.readTextFile(`${out}.partial.json`).catch(() => null),
+      partial,
+      "the second touched nothing",
+    );
+  } finally {
+    if (stopped) first.kill("SIGCONT");
+  }
+  assertEquals((await first.status).code, 0);
+  const a = await Deno.readFile(out), b = await Deno.readFile(oneShot);
+  assert(a.length === b.length && a.every((v, i) => v === b[i]), "equal to a one-shot encode");
+  const left = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith("twice"));
+  assertEquals(left, ["twice.npy"], "no lock, no partial, no sidecar left");
+});
+
 Deno.test("encode --engine tfjs agrees with ort; several movies go to --out DIR", async () => {
   const outDir = `${dir}/several`;
   const r = await encode([
