@@ -399,7 +399,7 @@ export function Dynamics(props: DynamicsProps) {
         )
         : null}
       <div class="row">
-        <figure>
+        <figure class="network-figure">
           <Network
             d={d}
             edges={edges}
