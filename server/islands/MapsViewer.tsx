@@ -195,6 +195,25 @@ export function MapsViewer(props: MapsViewerProps) {
         >
           {choices.map((m, i) => <option key={m.file} value={String(i)}>{label(m)}</option>)}
         </select>
+        {choices.length > 12
+          ? (
+            // Many latents: go to one by number rather than scrolling a long list.
+            <input
+              type="search"
+              class="map-search"
+              placeholder={choices[0]?.edge ? "latent in the edge, e.g. 12" : "latent, e.g. 12"}
+              onInput={(e) => {
+                const q = (e.target as HTMLInputElement).value.trim();
+                const j = Number(q);
+                if (q === "" || !Number.isInteger(j)) return;
+                const k = choices.findIndex((m) =>
+                  m.latent === j || m.edge?.from === j || m.edge?.to === j
+                );
+                if (k >= 0) pick.value = k;
+              }}
+            />
+          )
+          : null}
       </div>
       {current
         ? (

@@ -135,11 +135,23 @@ Deno.test({
       await page.click('.traces .chip[data-latent="0"]');
       await page.waitForFunction(() => !document.querySelector('.traces .chip[data-latent="0"]'));
       await page.waitForSelector(".maps canvas[data-drawn]");
+      // 128 latent maps: found by number.
+      await page.selectOption(".maps select.map-kind", "latent");
+      await page.fill(".maps input.map-search", "97");
+      await page.waitForSelector(".maps canvas[data-drawn='latent_97_ig.npy']");
+      assertEquals(await page.getAttribute(".maps", "data-map"), "latent_97_ig.png");
       await page.screenshot({ path: `${shots}/run_128_latents.png`, fullPage: true });
       await page.locator("#dynamics").screenshot({ path: `${shots}/run_128_network.png` });
       await page.locator("#traces").screenshot({ path: `${shots}/run_128_traces.png` });
       await page.locator("#maps").screenshot({ path: `${shots}/run_128_maps.png` });
       await page.locator("#test").screenshot({ path: `${shots}/run_128_test.png` });
+
+      // Compare at 128 latents: both columns draw their matrices and networks.
+      await page.goto(`${base}/compare?a=small&b=wide-128`);
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".dynamics[data-edges]").length === 2
+      );
+      await page.screenshot({ path: `${shots}/compare_8_128.png`, fullPage: true });
 
       // 512 latents: the page carries no coefficients; the matrix is fetched and drawn.
       const res = await fetch(`${base}/run?name=wide-512`);
