@@ -186,7 +186,10 @@ export class RunCache {
     const dir = `${this.#root}/${name}`;
     const key = `${runStamps(dir)}|${stamp(`${dir}${CHECKPOINT}/metrics.jsonl`)}`;
     const hit = this.#cache.get(name);
-    if (hit && hit.key === key) return hit.data;
+    // A training in progress (checkpoint only) is reread each time: whether its process is
+    // still alive, which no file stamp shows, decides between running and stopped; its
+    // metrics file is all there is to read.
+    if (hit && hit.key === key && !key.startsWith("-|")) return hit.data;
     // Kept as a promise: concurrent requests for a run that changed share one read.
     const data = this.#load(name, dir);
     this.#cache.set(name, { key, data });

@@ -112,3 +112,42 @@ Deno.test("serve: the runs page and /api/runs show a new run, a changed file and
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("serve: a training whose process ends while the dashboard is open turns 'stopped' on the list and its page", async () => {
+  const root = await tempRoot();
+  const server = await startDashboard({ root, port: 0 });
+  // A process that lives until its stdin closes: its pid is a live process until then.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "for await (const _ of Deno.stdin.readable) {}"],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const cp = `${root}/live.checkpoint`;
+    await Deno.mkdir(cp);
+    await Deno.writeTextFile(`${cp}/metrics.jsonl`, '{"epoch":0,"loss":1}\n');
+    await Deno.writeTextFile(
+      `${cp}/owner.json`,
+      JSON.stringify({ pid: child.pid, host: Deno.hostname() }),
+    );
+    const status = async () => {
+      const list = await (await fetch(`${server.url}api/runs`)).json() as {
+        name: string;
+        status: string;
+      }[];
+      const m = await (await fetch(`${server.url}api/run/metrics?name=live`)).json();
+      return [list.find((r) => r.name === "live")!.status, m.status];
+    };
+    assertEquals(await status(), ["running", "running"]);
+    await child.stdin.close();
+    await child.status;
+    // Nothing on disk changed; the process did.
+    assertEquals(await status(), ["stopped", "stopped"]);
+  } finally {
+    await child.stdin.close().catch(() => {});
+    await child.status;
+    await server.shutdown();
+    await Deno.remove(root, { recursive: true });
+  }
+});
