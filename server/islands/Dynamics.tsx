@@ -238,7 +238,7 @@ function Network({ d, edges, max }: { d: number; edges: NetworkEdge[]; max: numb
             fill="none"
             stroke={pos_ ? "#c0392b" : "#2c5aa0"}
             stroke-opacity={0.75}
-            stroke-width={(0.8 + 4 * Math.abs(e.weight) / (max || 1)).toFixed(2)}
+            stroke-width={(0.8 + 2.7 * Math.abs(e.weight) / (max || 1)).toFixed(2)}
             marker-end={`url(#arrow-${pos_ ? "pos" : "neg"})`}
           >
             <title>{`${e.from} → ${e.to} (lag ${e.lag}): ${e.weight.toPrecision(3)}`}</title>
