@@ -161,6 +161,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     css,
     frames: () => store ??= import("./frames.ts").then((m) => new m.FrameStore()),
   };
+  // Read the runs list while the server starts, so that the first pages find it ready (or
+  // in flight) instead of each of them reading every run.
+  ctx.index.list().catch(() => {});
   const hostname = options.hostname ?? "127.0.0.1";
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {

@@ -1,5 +1,5 @@
 /**
- * Change stamps of files: modification time and size, read synchronously. The dashboard's
+ * Change stamps of files: modification time, size and inode, read synchronously. The dashboard's
  * caches compare a run's stamps on every request and reread the run only when one differs;
  * a handful of synchronous stats costs microseconds, while the same stats queued as
  * asynchronous operations behind fifty concurrent requests cost milliseconds each.
@@ -20,7 +20,7 @@
  */
 
 /**
- * A file's or folder's stamp: "mtime:size", or "-" when it does not exist.
+ * A file's or folder's stamp: "mtime:size:inode", or "-" when it does not exist.
  *
  * @param path The path.
  * @returns The stamp.
@@ -28,7 +28,8 @@
 export function stamp(path: string): string {
   try {
     const s = Deno.statSync(path);
-    return `${s.mtime?.getTime()}:${s.size}`;
+    // The inode too: a file replaced by a rename within one mtime tick still differs.
+    return `${s.mtime?.getTime()}:${s.size}:${s.ino ?? ""}`;
   } catch {
     return "-";
   }

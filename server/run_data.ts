@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { decodeNpy } from "../core/data/npy.ts";
+import { decodeNpy, parseNpyHeader } from "../core/data/npy.ts";
 import { runStamps, stamp } from "./file_stamps.ts";
 import { runDamage } from "./run_damage.ts";
 import type { RunVar } from "../core/runs/run_folder.ts";
@@ -146,6 +146,25 @@ export function oneStepPredictions(
   return out;
 }
 
+/**
+ * Decodes latents.npy. Training writes little-endian float64 in C order; those bytes are
+ * viewed as they are and converted to float32 in one pass (copying element by element
+ * through a DataView, as the general decoder must, took most of a 512-latent run's first
+ * load). Any other layout goes through the general decoder.
+ */
+function decodeLatents(bytes: Uint8Array): { data: Float32Array | Float64Array; shape: number[] } {
+  const h = parseNpyHeader(bytes, "latents.npy");
+  const n = h.shape.reduce((a, b) => a * b, 1);
+  if (h.descr === "<f8" && !h.fortran && bytes.length - h.dataOffset >= 8 * n) {
+    const start = bytes.byteOffset + h.dataOffset;
+    const f64 = start % 8 === 0
+      ? new Float64Array(bytes.buffer, start, n)
+      : new Float64Array(bytes.slice(h.dataOffset, h.dataOffset + 8 * n).buffer);
+    return { data: Float32Array.from(f64), shape: h.shape };
+  }
+  return decodeNpy(bytes, "latents.npy");
+}
+
 /** Reads runs under a root and keeps them while their files are unchanged. */
 export class RunCache {
   #root: string;
@@ -167,7 +186,10 @@ export class RunCache {
     const dir = `${this.#root}/${name}`;
     const key = `${runStamps(dir)}|${stamp(`${dir}${CHECKPOINT}/metrics.jsonl`)}`;
     const hit = this.#cache.get(name);
-    if (hit && hit.key === key) return hit.data;
+    // A training in progress (checkpoint only) is reread each time: whether its process is
+    // still alive, which no file stamp shows, decides between running and stopped; its
+    // metrics file is all there is to read.
+    if (hit && hit.key === key && !key.startsWith("-|")) return hit.data;
     // Kept as a promise: concurrent requests for a run that changed share one read.
     const data = this.#load(name, dir);
     this.#cache.set(name, { key, data });
@@ -209,7 +231,7 @@ export class RunCache {
     const bytes = await Deno.readFile(`${dir}/latents.npy`).catch(() => {
       throw new Error("latents.npy is missing");
     });
-    const lat = decodeNpy(bytes, "latents.npy");
+    const lat = decodeLatents(bytes);
     if (lat.shape.length !== 2) {
       throw new Error(`latents.npy has shape (${lat.shape}); expected T × d`);
     }
@@ -224,7 +246,7 @@ export class RunCache {
       metrics,
       T,
       d,
-      latents: Float32Array.from(lat.data),
+      latents: lat.data instanceof Float32Array ? lat.data : Float32Array.from(lat.data),
       noFrames: await framesUnavailable(dir, config),
       problems,
     };

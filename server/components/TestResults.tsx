@@ -1,7 +1,8 @@
 /** @jsxImportSource preact */
 /**
  * A condition test's result (`test.json`): the statistic, its null distribution as a
- * histogram with the observed value marked, the p-value, the FDR-significant coefficients,
+ * histogram (counts of relabelings on the y axis, the statistic on the x axis) with the
+ * observed value marked, the p-value, the FDR-significant coefficients,
  * and the contribution-map sub-test when present. Rendered on the server as SVG and tables.
  *
  * @example
@@ -19,6 +20,7 @@
  * @module
  */
 import type { CoefficientTest } from "../../core/stats/condition_test.ts";
+import { niceTicks, tickText } from "../islands/_colorbar.tsx";
 
 /** Props of {@link TestResults}. */
 export interface TestResultsProps {
@@ -57,13 +59,15 @@ function fmt(v: unknown, digits = 3): string {
   return typeof v === "number" && Number.isFinite(v) ? v.toPrecision(digits) : "—";
 }
 
-function NullChart({ hist, observed }: { hist: Hist; observed: number }) {
-  const W = 420, H = 160, pad = 28;
+function NullChart({ hist, observed, name }: { hist: Hist; observed: number; name: string }) {
+  const W = 460, H = 200, left = 52, right = 16, top = 12, bottom = 42;
   const lo = Math.min(hist.edges[0], observed), hi = Math.max(hist.edges.at(-1)!, observed);
   const span = hi - lo || 1;
-  const x = (v: number) => pad + ((v - lo) / span) * (W - 2 * pad);
-  const top = Math.max(...hist.counts, 1);
-  const y = (c: number) => H - pad - (c / top) * (H - 2 * pad);
+  const x = (v: number) => left + ((v - lo) / span) * (W - left - right);
+  const top_ = Math.max(...hist.counts, 1);
+  const y = (c: number) => H - bottom - (c / top_) * (H - top - bottom);
+  const yTicks = niceTicks(0, top_, 4).filter((v) => Number.isInteger(v));
+  const xTicks = niceTicks(lo, hi, 5);
   return (
     <svg class="null-hist" width={W} height={H} viewBox={`0 0 ${W} ${H}`}>
       {hist.counts.map((c, k) => (
@@ -73,17 +77,43 @@ function NullChart({ hist, observed }: { hist: Hist; observed: number }) {
           x={x(hist.edges[k]).toFixed(1)}
           y={y(c).toFixed(1)}
           width={Math.max(0.5, x(hist.edges[k + 1]) - x(hist.edges[k]) - 0.5).toFixed(1)}
-          height={(H - pad - y(c)).toFixed(1)}
+          height={(H - bottom - y(c)).toFixed(1)}
           fill="#9bb7d4"
         />
       ))}
-      <line x1={pad} x2={W - pad} y1={H - pad} y2={H - pad} stroke="#333" />
+      <line x1={left} x2={W - right} y1={H - bottom} y2={H - bottom} stroke="#333" />
+      <line class="y-axis" x1={left} x2={left} y1={top} y2={H - bottom} stroke="#333" />
+      {yTicks.map((v) => (
+        <g class="y-tick" key={`y${v}`}>
+          <line x1={left - 4} x2={left} y1={y(v)} y2={y(v)} stroke="#333" />
+          <text x={left - 6} y={y(v) + 3.5} font-size="10" text-anchor="end">{v}</text>
+        </g>
+      ))}
+      {xTicks.map((v) => (
+        <g class="x-tick" key={`x${v}`}>
+          <line x1={x(v)} x2={x(v)} y1={H - bottom} y2={H - bottom + 4} stroke="#333" />
+          <text x={x(v)} y={H - bottom + 15} font-size="10" text-anchor="middle">
+            {tickText(v)}
+          </text>
+        </g>
+      ))}
+      <text
+        transform={`translate(12,${(top + H - bottom) / 2}) rotate(-90)`}
+        font-size="11"
+        text-anchor="middle"
+        fill="#667085"
+      >
+        relabelings
+      </text>
+      <text x={(left + W - right) / 2} y={H - 6} font-size="11" text-anchor="middle" fill="#667085">
+        {name} under relabeling (null distribution)
+      </text>
       <line
         class="observed"
         x1={x(observed).toFixed(1)}
         x2={x(observed).toFixed(1)}
-        y1={pad / 2}
-        y2={H - pad}
+        y1={top}
+        y2={H - bottom}
         stroke="#c0392b"
         stroke-width="2"
       />
@@ -92,15 +122,13 @@ function NullChart({ hist, observed }: { hist: Hist; observed: number }) {
       }
       <text
         x={x(observed) > W / 2 ? x(observed) - 4 : x(observed) + 4}
-        y={pad}
+        y={top + 10}
         font-size="11"
         fill="#c0392b"
         text-anchor={x(observed) > W / 2 ? "end" : "start"}
       >
-        observed
+        observed {fmt(observed)}
       </text>
-      <text x={pad} y={H - 8} font-size="10">{fmt(lo)}</text>
-      <text x={W - pad} y={H - 8} font-size="10" text-anchor="end">{fmt(hi)}</text>
     </svg>
   );
 }
@@ -130,7 +158,13 @@ function Summary({ t, what }: { t: Record<string, unknown>; what: string }) {
         </tbody>
       </table>
       {hist && typeof t.statistic === "number"
-        ? <NullChart hist={hist} observed={t.statistic} />
+        ? (
+          <NullChart
+            hist={hist}
+            observed={t.statistic}
+            name={String(t.statisticName ?? "statistic")}
+          />
+        )
         : <p class="note">no null distribution stored</p>}
     </div>
   );

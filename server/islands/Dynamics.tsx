@@ -103,13 +103,13 @@ export function networkNodes(edges: NetworkEdge[], d: number): number[] {
 }
 
 /**
- * The matrices' drawn size in CSS pixels: 24 px per latent, between 96 and 480 px.
+ * The matrices' drawn size in CSS pixels: 24 px per latent, between 240 and 480 px.
  *
  * @param d Latents.
  * @returns The side in pixels.
  */
 export function matrixSize(d: number): number {
-  return Math.max(96, Math.min(480, 24 * d));
+  return Math.max(240, Math.min(480, 24 * d));
 }
 
 function Heatmap(
@@ -238,7 +238,7 @@ function Network({ d, edges, max }: { d: number; edges: NetworkEdge[]; max: numb
             fill="none"
             stroke={pos_ ? "#c0392b" : "#2c5aa0"}
             stroke-opacity={0.75}
-            stroke-width={(0.8 + 4 * Math.abs(e.weight) / (max || 1)).toFixed(2)}
+            stroke-width={(0.8 + 2.7 * Math.abs(e.weight) / (max || 1)).toFixed(2)}
             marker-end={`url(#arrow-${pos_ ? "pos" : "neg"})`}
           >
             <title>{`${e.from} → ${e.to} (lag ${e.lag}): ${e.weight.toPrecision(3)}`}</title>
@@ -323,8 +323,19 @@ export function Dynamics(props: DynamicsProps) {
       </div>
     );
   }
-  let max = 0;
-  for (const m of A) for (const r of m) for (const w of r) max = Math.max(max, Math.abs(w));
+  // Self-effects (the diagonal) are often several times the effects between latents; a colour
+  // scale up to them leaves every edge near white. The colours end at the strongest effect
+  // between latents, and the diagonal saturates (the caption says so).
+  let max = 0, offMax = 0;
+  for (const m of A) {
+    m.forEach((r, i) =>
+      r.forEach((w, j) => {
+        max = Math.max(max, Math.abs(w));
+        if (i !== j) offMax = Math.max(offMax, Math.abs(w));
+      })
+    );
+  }
+  const scale = offMax > 0 ? offMax : max;
   const d = A[0]?.length ?? 0;
   const above = networkEdges(A, threshold.value);
   const edges = above.slice(0, Math.max(0, k.value));
@@ -369,22 +380,34 @@ export function Dynamics(props: DynamicsProps) {
       </div>
       <div class="row">
         {A.map((m, lag) => (
-          <Heatmap key={lag} A={m} max={max} threshold={threshold.value} lag={lag + 1} />
+          <Heatmap key={lag} A={m} max={scale} threshold={threshold.value} lag={lag + 1} />
         ))}
         <ColorBar
-          min={-max}
-          max={max}
+          min={-scale}
+          max={scale}
           color={(t) => diverging(2 * t - 1)}
           label="coefficient A (dimensionless)"
           height={Math.min(matrixSize(d), 320)}
         />
       </div>
+      {max > scale
+        ? (
+          <p class="note saturation">
+            Colours end at ±{scale.toPrecision(3)}, the strongest effect between latents;
+            self-effects on the diagonal reach {max.toPrecision(3)} and show saturated.
+          </p>
+        )
+        : null}
       <div class="row">
-        <figure>
-          <Network d={d} edges={edges} max={max} />
+        <figure class="network-figure">
+          <Network
+            d={d}
+            edges={edges}
+            max={edges.reduce((m, e) => Math.max(m, Math.abs(e.weight)), 0)}
+          />
           <figcaption>
             {d > 24 ? `the ${edges.length} strongest edges and the latents they join; ` : ""}
-            j → i, red positive, blue negative, width |A|
+            j → i, red positive, blue negative, width |A| relative to the strongest shown
           </figcaption>
         </figure>
         <EdgeList edges={edges} />

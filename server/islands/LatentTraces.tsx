@@ -1,7 +1,8 @@
 /** @jsxImportSource preact */
 /// <reference lib="dom" />
 /**
- * Latent traces with the VAR's one-step predictions (dashed), for the latents ticked. The
+ * Latent traces with the VAR's one-step predictions (dashed), for the latents chosen in a
+ * searchable picker (`_latent_picker.tsx`; at most 12 at a time). The
  * server downsamples the visible span to min/max per bucket (`/api/run/series`), so a run
  * of any length draws the same number of points; dragging over the chart zooms in (and
  * fetches that span at full detail), "whole series" zooms out. `data-points` on the root
@@ -14,7 +15,7 @@
  * import { LatentTraces } from "./LatentTraces.tsx";
  *
  * const html = renderToString(h(LatentTraces, { name: "r", T: 100, d: 4 }));
- * if (!html.includes('type="checkbox"')) throw new Error(html);
+ * if (!html.includes('class="latent-search"')) throw new Error(html);
  * ```
  *
  * @module
@@ -23,6 +24,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { seriesColor } from "./_colors.ts";
+import { LatentPicker } from "./_latent_picker.tsx";
 import { fetchNpy } from "./_npy.ts";
 
 /** Props of {@link LatentTraces}. */
@@ -78,7 +80,7 @@ export function LatentTraces(props: LatentTracesProps) {
           width,
           height: 260,
           scales: { x: { time: false } },
-          axes: [{ label: "frame" }, { size: 50 }],
+          axes: [{ label: "frame" }, { size: 56, label: "latent value z (encoder output)" }],
           series,
           cursor: { drag: { x: true, y: false } },
           hooks: {
@@ -104,20 +106,11 @@ export function LatentTraces(props: LatentTracesProps) {
     };
   }, [cols.value, span.value]);
   useEffect(() => () => plot.current?.destroy(), []);
-  const toggle = (j: number) => {
-    const c = cols.value;
-    cols.value = c.includes(j) ? c.filter((x) => x !== j) : [...c, j].sort((a, b) => a - b);
-  };
   return (
     <div class="traces" data-points={points.value}>
       <div class="controls">
         <span>latents:</span>
-        {Array.from({ length: props.d }, (_, j) => (
-          <label class="check" key={j}>
-            <input type="checkbox" checked={cols.value.includes(j)} onChange={() => toggle(j)} />
-            {j}
-          </label>
-        ))}
+        <LatentPicker d={props.d} selected={cols.value} onChange={(c) => cols.value = c} />
         <button type="button" onClick={() => span.value = [0, props.T]}>whole series</button>
         <span class="note">
           frames {span.value[0]}–{span.value[1]} · drag to zoom

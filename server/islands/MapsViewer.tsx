@@ -1,10 +1,13 @@
 /** @jsxImportSource preact */
 /// <reference lib="dom" />
 /**
- * Contribution maps over the mean image (the PNGs of the run's `maps/`), chosen per method,
- * kind (all latents, one latent's prediction or encoder map, an edge, a decoder footprint)
- * and latent or edge. Hovering reads the value under the cursor from the map's NPY.
- * `data-map` on the root names the file on screen.
+ * Contribution maps over the mean image, chosen per method, kind (all latents, one latent's
+ * prediction or encoder map, an edge, a decoder footprint) and latent or edge. Each map is
+ * drawn from its NPY (the values `maps/` holds) over the run's mean image, as the PNG beside
+ * it is, but large (about 480 px on the long side) and with a colour bar that has ticks and
+ * names the quantity and its unit; the PNG stays the file to open or share. Hovering reads
+ * the value under the cursor. `data-map` on the root names the map's PNG, `data-drawn` the
+ * NPY drawn on the canvas.
  *
  * @example
  * ```ts
@@ -14,13 +17,16 @@
  *
  * const maps = [{ file: "all_ig.npy", png: "all_ig.png", kind: "all", method: "ig" }];
  * const html = renderToString(h(MapsViewer, { name: "r", maps, height: 8, width: 8 }));
- * if (!html.includes("all_ig.png")) throw new Error(html);
+ * if (!html.includes('data-map="all_ig.png"')) throw new Error(html);
+ * if (!mapUnit(maps[0]).includes("latent")) throw new Error("a unit");
  * ```
  *
  * @module
  */
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
+import { colormap } from "../../core/maps/colormap.ts";
+import { ColorBar } from "./_colorbar.tsx";
 import { fetchNpy } from "./_npy.ts";
 
 /** One map (an entry of maps.json). */
@@ -58,6 +64,66 @@ function label(m: MapItem): string {
   return m.latent !== undefined ? `latent ${m.latent}` : "all latents";
 }
 
+/**
+ * What a map's colour shows, with its unit (maps hold magnitudes; see core/maps).
+ *
+ * @param m The map.
+ * @returns The colour bar's label.
+ */
+export function mapUnit(m: MapItem): string {
+  if (m.kind === "footprint") return "|decoder footprint| (intensity per latent unit)";
+  const what = m.kind === "encoder" ? "|latent attribution|" : "|prediction attribution|";
+  return m.method === "saliency"
+    ? `${what} (latent units per unit intensity)`
+    : `${what} (latent units, integrated gradients)`;
+}
+
+/** The long side of a drawn map in CSS pixels. */
+const LONG_SIDE = 480;
+
+/**
+ * Draws a map over the grey mean image as core/maps/png.ts draws its PNG: the grey of the
+ * mean image between its 1st and 99th percentiles, covered by the map's colour with opacity
+ * = the magnitude's place between the map's minimum and maximum.
+ *
+ * @returns The magnitudes' minimum and maximum (the colour bar's ends).
+ */
+function drawMap(
+  canvas: HTMLCanvasElement,
+  map: Float32Array,
+  mean: Float32Array | null,
+  H: number,
+  W: number,
+): [number, number] {
+  const mag = Float32Array.from(map, (v) => (Number.isFinite(v) ? Math.abs(v) : 0));
+  let min = Infinity, max = -Infinity;
+  for (const v of mag) [min, max] = [Math.min(min, v), Math.max(max, v)];
+  let g0 = 0, g1 = 0;
+  if (mean && mean.length === H * W) {
+    const sorted = Float32Array.from(mean).sort();
+    g0 = sorted[Math.round(0.01 * (sorted.length - 1))];
+    g1 = sorted[Math.round(0.99 * (sorted.length - 1))];
+  }
+  const ctx = canvas.getContext("2d")!;
+  const img = ctx.createImageData(W, H);
+  const span = max - min;
+  for (let q = 0; q < H * W; q++) {
+    const grey = 255 * 0.85 *
+      (mean && g1 > g0 ? Math.min(1, Math.max(0, (mean[q] - g0) / (g1 - g0))) : 0.5);
+    const t = span > 0 ? (mag[q] - min) / span : 0;
+    const c = colormap(t);
+    for (let ch = 0; ch < 3; ch++) img.data[4 * q + ch] = Math.round((1 - t) * grey + t * c[ch]);
+    img.data[4 * q + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  return [min, max];
+}
+
+function rgb(t: number): string {
+  const [r, g, b] = colormap(Math.max(0, Math.min(1, t)));
+  return `rgb(${r},${g},${b})`;
+}
+
 /** The island. */
 export function MapsViewer(props: MapsViewerProps) {
   const methods = [...new Set(props.maps.map((m) => m.method).filter((m) => m))] as string[];
@@ -67,11 +133,25 @@ export function MapsViewer(props: MapsViewerProps) {
   const pick = useSignal(0);
   const hover = useSignal("");
   const values = useSignal<Float32Array | null>(null);
+  const mean = useSignal<Float32Array | null>(null);
+  const range = useSignal<[number, number] | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
   const choices = props.maps.filter((m) =>
     m.kind === kind.value && (m.kind === "footprint" || m.method === method.value)
   );
   const current = choices[Math.min(pick.value, choices.length - 1)];
-  const base = `/files/${props.name.split("/").map(encodeURIComponent).join("/")}/maps/`;
+  const runBase = `/files/${props.name.split("/").map(encodeURIComponent).join("/")}`;
+  const base = `${runBase}/maps/`;
+  useEffect(() => {
+    // The background; a run without it draws maps over flat grey.
+    fetchNpy(`${runBase}/mean_image.npy`).then((a) => mean.value = a.data).catch(() => {});
+  }, [props.name]);
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el || !values.value) return;
+    range.value = drawMap(el, values.value, mean.value, props.height, props.width);
+    el.dataset.drawn = current?.file ?? "";
+  }, [values.value, mean.value]);
   useEffect(() => {
     values.value = null;
     if (!current) return;
@@ -83,7 +163,8 @@ export function MapsViewer(props: MapsViewerProps) {
       stale = true;
     };
   }, [current?.file]);
-  const scale = Math.max(1, Math.floor(320 / Math.max(props.height, props.width)));
+  const scale = LONG_SIDE / Math.max(props.height, props.width);
+  const shownH = Math.round(props.height * scale), shownW = Math.round(props.width * scale);
   return (
     <div class="maps" data-map={current?.png ?? ""}>
       <div class="controls">
@@ -114,25 +195,60 @@ export function MapsViewer(props: MapsViewerProps) {
         >
           {choices.map((m, i) => <option key={m.file} value={String(i)}>{label(m)}</option>)}
         </select>
+        {choices.length > 12
+          ? (
+            // Many latents: go to one by number rather than scrolling a long list.
+            <input
+              type="search"
+              class="map-search"
+              placeholder={choices[0]?.edge ? "latent in the edge, e.g. 12" : "latent, e.g. 12"}
+              onInput={(e) => {
+                const q = (e.target as HTMLInputElement).value.trim();
+                const j = Number(q);
+                if (q === "" || !Number.isInteger(j)) return;
+                const k = choices.findIndex((m) =>
+                  m.latent === j || m.edge?.from === j || m.edge?.to === j
+                );
+                if (k >= 0) pick.value = k;
+              }}
+            />
+          )
+          : null}
       </div>
       {current
         ? (
           <figure>
-            <img
-              class="pixelated"
-              src={base + encodeURIComponent(current.png)}
-              width={props.width * scale}
-              height={props.height * scale}
-              alt={`${current.kind} map ${label(current)}`}
-              onMouseMove={(e) => {
-                const r = (e.target as HTMLImageElement).getBoundingClientRect();
-                const x = Math.floor(((e.clientX - r.left) / r.width) * props.width);
-                const y = Math.floor(((e.clientY - r.top) / r.height) * props.height);
-                const v = values.value?.[y * props.width + x];
-                hover.value = v === undefined ? "" : `(${y}, ${x}): ${v.toPrecision(3)}`;
-              }}
-            />
-            <figcaption>{current.kind} · {label(current)} {hover.value}</figcaption>
+            <div class="maps-plot">
+              <canvas
+                ref={canvas}
+                width={props.width}
+                height={props.height}
+                style={{ width: `${shownW}px`, height: `${shownH}px` }}
+                aria-label={`${current.kind} map ${label(current)}`}
+                onMouseMove={(e) => {
+                  const r = (e.target as HTMLCanvasElement).getBoundingClientRect();
+                  const x = Math.floor(((e.clientX - r.left) / r.width) * props.width);
+                  const y = Math.floor(((e.clientY - r.top) / r.height) * props.height);
+                  const v = values.value?.[y * props.width + x];
+                  hover.value = v === undefined ? "" : `(${y}, ${x}): ${v.toPrecision(3)}`;
+                }}
+              />
+              {range.value
+                ? (
+                  <ColorBar
+                    min={range.value[0]}
+                    max={range.value[1]}
+                    color={rgb}
+                    label={mapUnit(current)}
+                    height={Math.min(shownH - 16, 360)}
+                  />
+                )
+                : null}
+            </div>
+            <figcaption>
+              {current.kind} · {label(current)} · {props.height} × {props.width} pixels{" "}
+              <a href={base + encodeURIComponent(current.png)} target="_blank">PNG</a> {hover.value}
+            </figcaption>
           </figure>
         )
         : <p class="note">no maps of this kind</p>}

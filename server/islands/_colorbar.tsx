@@ -11,6 +11,8 @@
  * import { ColorBar, niceTicks } from "./_colorbar.tsx";
  *
  * if (niceTicks(0, 1, 5).join() !== "0,0.2,0.4,0.6,0.8,1") throw new Error("ticks");
+ * if (niceTicks(0, 83, 4).join() !== "0,20,40,60,80") throw new Error("steps of 20, not 50");
+ * if (!niceTicks(-0.0678, 0.0678, 5).includes(0)) throw new Error("an exact zero");
  * const svg = renderToString(h(ColorBar, { min: -1, max: 1, label: "A", color: () => "#000" }));
  * if (!svg.includes("class=\"tick\"")) throw new Error(svg);
  * ```
@@ -30,11 +32,15 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw * 0.999) ?? 10 * mag;
+  // The round step whose number of ticks comes closest to `count` (the smaller on a tie).
+  let step = mag;
+  for (const s of [2, 5, 10].map((m) => m * mag)) {
+    if (Math.abs((hi - lo) / s - count) < Math.abs((hi - lo) / step - count)) step = s;
+  }
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
-    // Round away float noise (0.30000000000000004).
-    out.push(Number(v.toPrecision(12)));
+  // From an integer multiple of the step, so that 0 is exactly 0 (not −6.9e−18 after sums).
+  for (let n = Math.ceil(lo / step - 1e-9); n * step <= hi + step * 1e-9; n++) {
+    out.push(Number((n * step).toPrecision(12)));
   }
   return out;
 }

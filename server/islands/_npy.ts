@@ -24,7 +24,7 @@ export interface F32Array {
 }
 
 /**
- * Parses a float32 NPY file.
+ * Parses a float32 (or float64, converted) NPY file.
  *
  * @param buf The file.
  * @returns Shape and data.
@@ -40,12 +40,15 @@ export function parseNpyF32(buf: ArrayBuffer): F32Array {
   const len = v1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = v1 ? 10 : 12;
   const header = new TextDecoder().decode(bytes.subarray(start, start + len));
-  if (!/'descr':\s*'<f4'/.test(header) || /'fortran_order':\s*True/.test(header)) {
+  const f8 = /'descr':\s*'<f8'/.test(header);
+  if ((!f8 && !/'descr':\s*'<f4'/.test(header)) || /'fortran_order':\s*True/.test(header)) {
     throw new Error(`unexpected NPY header ${header.trim()}`);
   }
   const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? "").split(",").map((s) => s.trim())
     .filter((s) => s !== "").map(Number);
   const n = shape.reduce((a, b) => a * b, 1);
+  // float64 files (a run's mean image) are read as float32: enough for drawing.
+  if (f8) return { shape, data: Float32Array.from(new Float64Array(buf.slice(start + len), 0, n)) };
   return { shape, data: new Float32Array(buf, start + len, n) };
 }
 

@@ -88,7 +88,11 @@ export async function runsPage(ctx: AppContext): Promise<Response> {
 }
 
 function renderRunsPage(ctx: AppContext, runs: RunListing[]): string {
-  const finished = runs.filter((r) => r.status === "finished" || r.status === "damaged");
+  // Damaged runs can be compared too, after the intact ones.
+  const finished = [
+    ...runs.filter((r) => r.status === "finished"),
+    ...runs.filter((r) => r.status === "damaged"),
+  ];
   return renderToString(
     <Layout title="runs" hash={ctx.bundle.hash}>
       <h1>Runs</h1>

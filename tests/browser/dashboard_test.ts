@@ -70,12 +70,8 @@ Deno.test({
       await page.waitForSelector(".curves .chart[data-ready] canvas");
       await page.waitForSelector(".traces .chart[data-ready] canvas");
       await page.waitForSelector(".frames[data-frame='0']", { timeout: 90_000 });
-      await page.waitForSelector(".maps img");
-      await page.waitForFunction(() =>
-        [...document.querySelectorAll<HTMLImageElement>(".maps img")].every((i) =>
-          i.complete && i.naturalWidth > 0
-        )
-      );
+      await page.waitForSelector(".maps canvas[data-drawn]");
+      await page.waitForSelector(".dynamics[data-edges]");
       assert(await inkedPixels(page, ".curves canvas") > 100, "training curves drawn");
       assert(await inkedPixels(page, ".traces canvas") > 100, "latent traces drawn");
       assert(Number(await page.getAttribute(".traces", "data-points")) > 0, "trace points");
@@ -122,6 +118,9 @@ Deno.test({
         map0,
       );
       assertEquals(await page.getAttribute(".maps", "data-map"), "latent_1_ig.png");
+      // The canvas draws the map's values (its NPY), with a colour bar beside it.
+      await page.waitForSelector(".maps canvas[data-drawn='latent_1_ig.npy']");
+      assert(await page.$$eval(".maps svg.colorbar .tick", (t) => t.length) >= 2, "ticks");
       await page.selectOption(".maps select.map-kind", "edge");
       assert((await page.getAttribute(".maps", "data-map"))!.startsWith("edge_"), "an edge map");
       await page.selectOption(".maps select.map-kind", "all");
@@ -133,6 +132,9 @@ Deno.test({
         document.querySelectorAll(".curves .chart[data-ready] canvas").length === 2
       );
       assertEquals(await page.$$eval(".compare .column", (c) => c.length), 2);
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".dynamics[data-edges]").length === 2
+      );
       assertEquals(await page.$$eval("svg.network", (s) => s.length), 2);
       await page.screenshot({ path: `${shots}/compare.png`, fullPage: true });
 
