@@ -95,11 +95,12 @@ Deno.test("installed from a URL (the checkout served over HTTP), sparsedyn works
       if (path.includes("..")) return new Response("no", { status: 403 });
       try {
         const body = await Deno.readFile(REPO + path);
+        // TypeScript as text/plain, as a git host's raw files and the README's server send it.
         const type = path.endsWith(".wasm")
           ? "application/wasm"
           : path.endsWith(".json")
           ? "application/json"
-          : "application/typescript";
+          : "text/plain";
         return new Response(body, { headers: { "content-type": type } });
       } catch {
         return new Response("not found", { status: 404 });
