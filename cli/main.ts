@@ -80,7 +80,13 @@ export async function main(argv: string[]): Promise<number> {
   const json = rest.includes("--json");
   if (!cmd) {
     const guess = closest(name, Object.keys(COMMANDS));
-    const hint = guess ? `did you mean "${guess}"? ` : "";
+    // A file where the command belongs: the user left the command out.
+    const looksLikeFile = /[./]/.test(name) && !name.startsWith("-");
+    const hint = guess
+      ? `did you mean "${guess}"? `
+      : looksLikeFile
+      ? `a command comes first, e.g. "sparsedyn inspect ${name}"; `
+      : "";
     report(
       new UsageError(`unknown command "${name}" (${hint}see sparsedyn --help)`),
       undefined,

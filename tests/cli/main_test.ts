@@ -156,6 +156,12 @@ Deno.test("a mistyped flag or command gets a did-you-mean; a far-off one does no
     command.stderr.includes('unknown command "inspct" (did you mean "inspect"?'),
     command.stderr,
   );
+  const file = await cli(["day1.tif"]);
+  assertEquals(file.code, 2);
+  assert(
+    file.stderr.includes('a command comes first, e.g. "sparsedyn inspect day1.tif"'),
+    file.stderr,
+  );
   const missing = await cli(["inspect", "x.tif", "--samples"]);
   assert(missing.stderr.includes("--samples needs a value"), missing.stderr);
 });
