@@ -1,6 +1,6 @@
 // `sparsedyn maps <run> [<movie>]`: contribution maps of a run's VAR prediction (saliency,
 // integrated gradients) and its decoder footprints, written into <run>/maps/.
-import { edgeMap, type MapEdge, type MapMethod } from "../core/maps/contribution.ts";
+import type { MapEdge, MapMethod } from "../core/maps/contribution.ts";
 import { mapsForRun } from "../core/maps/run_maps.ts";
 import { type MapSummary, summarizeMap } from "../core/maps/summary.ts";
 import { type BackendName, useBackend } from "../core/model/backend.ts";
@@ -96,6 +96,7 @@ export const maps: Command = {
         force: values.force,
         onPreprocess: progress("preprocess", json),
         onProgress: progress("maps", json),
+        onWrite: progress("write maps", json),
       });
       const { height: H, width: W, latents: d } = r.maps;
       const P = H * W;
@@ -114,9 +115,22 @@ export const maps: Command = {
         }
         return row;
       });
+      // An edge's map is |A_k[i,j]| times its source's encoder map, so its summary is the
+      // source's, scaled: one summary per latent, not one per edge (thousands at 128 latents).
+      const encoderSummary = new Map<string, MapSummary>();
       const edgeRows = r.maps.edges.map((e) => {
         const row: MapEdge & Partial<Record<MapMethod, MapSummary>> = { ...e };
-        for (const m of methods) row[m] = summarizeMap(edgeMap(r.maps[m]!, e, P), H, W);
+        for (const m of methods) {
+          const key = `${m} ${e.from}`;
+          if (!encoderSummary.has(key)) {
+            const mm = r.maps[m]!;
+            encoderSummary.set(
+              key,
+              summarizeMap(mm.encoder.subarray(e.from * P, (e.from + 1) * P), H, W),
+            );
+          }
+          row[m] = scaledSummary(encoderSummary.get(key)!, Math.abs(e.weight));
+        }
         return row;
       });
       const result = {
@@ -205,3 +219,8 @@ export const maps: Command = {
     }
   },
 };
+
+/** The summary of a map times w > 0 (edges have A_k[i,j] ≠ 0): sums and maxima scale, shares and places do not. */
+function scaledSummary(s: MapSummary, w: number): MapSummary {
+  return { ...s, sum: s.sum * w, max: s.max * w };
+}

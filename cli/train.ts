@@ -3,8 +3,9 @@
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { readTrainConfig, type TrainConfig } from "../core/train/train_config.ts";
 import { trainRun } from "../core/train/train_run.ts";
+import type { EpochMetrics } from "../core/train/train.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
-import { progress } from "./_progress.ts";
+import { duration, etaSeconds, progress } from "./_progress.ts";
 import { onInterrupt } from "../core/runs/abort_cleanup.ts";
 
 const usage = `Usage: sparsedyn train <movie>[start:end] --out DIR [options]
@@ -130,7 +131,57 @@ export const train: Command = {
       console.error("sparsedyn train: stopping after this epoch (Ctrl-C again to abort)");
       return true;
     });
-    const report = progress("train", values.json ?? false);
+    const json = values.json ?? false;
+    // Per step: a bar with the epoch, the last epoch's loss and the ETA (JSON lines with
+    // --json); per epoch: a JSON line with its metrics, or a plain line when stderr is not a
+    // terminal (a log file), so that a long run is never silent.
+    const report = progress("train", json);
+    const tty = (() => {
+      try {
+        return Deno.stderr.isTerminal();
+      } catch {
+        return false;
+      }
+    })();
+    let lastLoss: number | undefined, epochsDone = 0, trainStart = 0, stepsAtStart = -1;
+    let stepsDone = 0, stepsTotal = 0;
+    const onStep = (done: number, total: number) => {
+      if (stepsAtStart < 0) {
+        stepsAtStart = done;
+        trainStart = performance.now();
+      }
+      stepsDone = done;
+      stepsTotal = total;
+      report(done, total, {
+        epoch: `${
+          Math.min(epochs, Math.floor((done * epochs) / Math.max(1, total)) + 1)
+        }/${epochs}`,
+        ...(lastLoss === undefined ? {} : { loss: lastLoss }),
+      });
+    };
+    const onEpoch = (m: EpochMetrics) => {
+      lastLoss = m.loss;
+      epochsDone = m.epoch + 1;
+      const left = etaSeconds(trainStart, stepsDone - stepsAtStart, stepsTotal - stepsAtStart);
+      if (json) {
+        // The progress schema, with the epoch's metrics (epoch counted from 0, as in
+        // metrics.jsonl).
+        console.error(JSON.stringify({
+          progress: "epoch",
+          done: epochsDone,
+          total: epochs,
+          ...(left === undefined ? {} : { eta_s: Math.round(left) }),
+          metrics: m,
+        }));
+      } else if (!tty) {
+        console.error(
+          `sparsedyn train: epoch ${epochsDone}/${epochs}: loss ${m.loss.toFixed(4)}` +
+            (m.validation === undefined ? "" : `, validation ${m.validation.toFixed(4)}`) +
+            `, ${m.framesPerSecond.toFixed(0)} frames/s` +
+            (left === undefined ? "" : `, ETA ${duration(left)}`),
+        );
+      }
+    };
     let r;
     try {
       // The file first, then every flag that was given.
@@ -159,14 +210,17 @@ export const train: Command = {
           patience: int(values.patience, "--patience", 1),
         }),
         resume: values.resume ?? false,
-        onEpoch: (m) => report(m.epoch + 1, epochs),
+        onEpoch,
+        onStep,
+        onPreprocess: progress("preprocess", json),
+        onEncode: progress("encode", json),
         onNote: (message) =>
           console.error(
-            values.json ? JSON.stringify({ note: message }) : `sparsedyn train: note: ${message}`,
+            json ? JSON.stringify({ note: message }) : `sparsedyn train: note: ${message}`,
           ),
         onStage: (stage) =>
           console.error(
-            values.json ? JSON.stringify({ stage }) : `sparsedyn train: ${stage}`,
+            json ? JSON.stringify({ stage }) : `sparsedyn train: ${stage}`,
           ),
         shouldStop: () => interrupted,
       });

@@ -292,6 +292,7 @@ export async function contributionMaps(
   const chunk = Math.max(1, Math.min(64, Math.floor((1 << 22) / (d * P))));
   try {
     const zBase = doIg ? await take(tf.tidy(() => cae.encode(base).reshape([d]))) : undefined;
+    options.onProgress?.(0, sampled.length); // the clock of the ETA starts here
     for (let q0 = 0; q0 < sampled.length; q0 += chunk) {
       const idx = sampled.slice(q0, q0 + chunk), n = idx.length;
       const buf = new Float32Array(n * P);

@@ -42,6 +42,8 @@ export interface RunMapsOptions extends Omit<ContributionOptions, "baseline"> {
   edges?: boolean;
   /** Preprocessing progress (frames done, total). */
   onPreprocess?: (done: number, total: number) => void;
+  /** Writing progress (maps done, total). */
+  onWrite?: (done: number, total: number) => void;
 }
 
 /** What {@link mapsForRun} did. */
@@ -84,6 +86,7 @@ export async function mapsForRun(
     force: options.force,
     edges: options.edges,
     source: { run: model.dir, movie: moviePath, mode: model.mode },
+    onProgress: options.onWrite,
   });
   return { dir, index, maps };
 }

@@ -93,6 +93,8 @@ export interface WriteMapsOptions {
   edges?: boolean;
   /** Extra facts for the index. */
   source?: Record<string, unknown>;
+  /** Called after each map written: maps done, maps in all (hundreds at 128 latents). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -145,6 +147,8 @@ export async function writeMaps(
   const P = H * W;
   const tmp = `${out}.partial-${Deno.pid}`;
   const entries: MapEntry[] = [];
+  const methodCount = (["saliency", "ig"] as const).filter((m) => maps[m]).length;
+  const total = methodCount * (1 + 2 * d + (options.edges ? maps.edges.length : 0)) + d;
   const put = async (
     name: string,
     data: Float32Array,
@@ -158,11 +162,13 @@ export async function writeMaps(
       ...e,
       summary: summarizeMap(data, H, W),
     });
+    options.onProgress?.(entries.length, total);
   };
   const methods = (["saliency", "ig"] as const).filter((m) => maps[m]);
   const stopAbort = onAbort(() => Deno.removeSync(tmp, { recursive: true }));
   try {
     await Deno.mkdir(tmp, { recursive: true });
+    options.onProgress?.(0, total);
     for (const method of methods) {
       const mm = maps[method]!;
       const all = new Float32Array(P);

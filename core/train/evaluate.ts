@@ -73,6 +73,7 @@ export interface EvaluationTruth {
  * @param cae The model.
  * @param frames T×H×W, or a source that reads them on demand.
  * @param T Frames.
+ * @param onProgress Called after each chunk of frames: frames done, T.
  * @returns T×d.
  *
  * @example
@@ -91,6 +92,7 @@ export async function encodeAll(
   cae: Cae,
   frames: Float32Array | FrameSource,
   T: number,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Float64Array> {
   const { height: H, width: W } = cae.config;
   const d = cae.latentSize;
@@ -103,6 +105,7 @@ export async function encodeAll(
     // Read asynchronously: the webgpu backend cannot read synchronously.
     out.set(await z.data(), t * d);
     z.dispose();
+    onProgress?.(t + n, T);
   }
   return out;
 }

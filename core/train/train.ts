@@ -119,6 +119,11 @@ export interface TrainOptions extends Omit<ObjectiveOptions, "predictedFramesSub
   seed: number;
   /** Called after each epoch. */
   onEpoch?: (e: EpochMetrics) => void;
+  /**
+   * Called before the first step (with the steps a resume skips) and after each step: steps
+   * done and in the whole run, for progress within an epoch (an epoch can take minutes).
+   */
+  onStep?: (done: number, total: number) => void;
   /** Share of frames held out at the end for validation. */
   validationFraction?: number;
   /** Stop after this many epochs without a better validation loss (needs validationFraction). */
@@ -314,6 +319,7 @@ export async function trainCae(
     bestWeights: Record<string, tf.Tensor> | undefined,
     since = 0,
     stoppedEarly = false;
+  options.onStep?.(first * stepsPerEpoch, options.epochs * stepsPerEpoch);
   for (let epoch = 0; epoch < options.epochs && !finished; epoch++) {
     const order = [...starts];
     for (let i = order.length - 1; i > 0; i--) {
@@ -387,6 +393,7 @@ export async function trainCae(
       for (const k of ["reconstruction", "prediction", "predictedFrames", "activeMean"] as const) {
         sums[k] += parts[k];
       }
+      options.onStep?.(epoch * stepsPerEpoch + b / B + 1, options.epochs * stepsPerEpoch);
       await Promise.resolve(); // let progress and signals through between steps
     }
     const seconds = (performance.now() - t0) / 1000;

@@ -109,6 +109,12 @@ export interface TrainRunOptions {
   onEpoch?: (m: EpochMetrics) => void;
   /** Called as each step after training starts (encoding the movie, fitting its VAR). */
   onStage?: (stage: string) => void;
+  /** Training steps done and in the whole run (see `TrainOptions.onStep`). */
+  onStep?: (done: number, total: number) => void;
+  /** Preprocessing the movie before training: frames done, total. */
+  onPreprocess?: (done: number, total: number) => void;
+  /** Encoding the movie after training: frames done, total. */
+  onEncode?: (done: number, total: number) => void;
   /** Called before training with advice on settings that will train poorly or slowly. */
   onNote?: (message: string) => void;
 }
@@ -242,7 +248,7 @@ export async function trainRun(
           ? { crop: { top: 0, left: 0, height: h * downsample, width: w * downsample } }
           : {}),
       });
-      const r = await preprocessToNpy(movie, spec, `${tmp}/frames.npy`);
+      const r = await preprocessToNpy(movie, spec, `${tmp}/frames.npy`, options.onPreprocess);
       shape = r;
       meanImage = r.meanImage;
     } finally {
@@ -294,6 +300,7 @@ export async function trainRun(
       learningRate: options.learningRate ?? 1e-3,
       seed: options.seed ?? 1,
       onEpoch: options.onEpoch,
+      onStep: options.onStep,
       validationFraction: options.validationFraction,
       patience: options.patience,
       // The training state lives beside the run folder until the run is written.
@@ -326,10 +333,15 @@ export async function trainRun(
     async function afterTraining(): Promise<TrainRunResult> {
       const d = cae.latentSize;
       options.onStage?.(`encoding the ${T} frames`);
-      const latents = await encodeAll(cae, frames, T);
+      const latents = await encodeAll(cae, frames, T, options.onEncode);
       const mean = Float64Array.from(meanImage);
+      // One synchronous call: no progress within it, so its start and its time are said.
       options.onStage?.(`fitting the VAR(${lags}) of ${d} latents (lasso path, BIC)`);
+      const fitStart = performance.now();
       const fit = fitVarLasso(latents, T, d, lags);
+      options.onStage?.(
+        `VAR fitted in ${((performance.now() - fitStart) / 1000).toFixed(1)} s; writing ${dir}`,
+      );
       const A = Array.from(
         { length: lags },
         (_, k) =>
@@ -360,6 +372,7 @@ export async function trainRun(
             ...train,
             cae: undefined,
             onEpoch: undefined,
+            onStep: undefined,
             var: undefined,
             shouldStop: undefined,
             checkpoint: undefined,

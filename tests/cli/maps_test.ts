@@ -1,6 +1,7 @@
 // `sparsedyn maps`: maps of a trained run folder (JSON and terminal), refusing an existing
 // maps/ unless --force, a folder without a model (exit 1, named), usage errors (exit 2).
 import { decodeNpy } from "../../core/data/npy.ts";
+import { summarizeMap } from "../../core/maps/summary.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { cli } from "./_run.ts";
 
@@ -46,8 +47,33 @@ Deno.test("sparsedyn maps writes the maps of a run, refuses to overwrite without
       "--json",
     ]);
     assertEquals(r.code, 0, r.stderr);
+    // stdout holds the one JSON object; progress went to stderr, as JSON lines, to the end.
+    assertEquals(r.stdout.trim().split("\n").length, 1, r.stdout);
+    const lines = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
+    for (const label of ["preprocess", "maps", "write maps"]) {
+      assert(
+        lines.some((l) => l.progress === label && l.done === l.total && l.total > 0),
+        `${label} progress in ${r.stderr}`,
+      );
+    }
     const out = JSON.parse(r.stdout);
     assertEquals([out.height, out.width, out.latents, out.frames, out.steps], [16, 16, 8, 6, 4]);
+    // Each edge's summary (its source's, scaled) is the summary of the edge map written.
+    assert(out.edgeMaps.length > 0, "the VAR has edges");
+    for (const e of out.edgeMaps) {
+      for (const method of ["saliency", "ig"]) {
+        const file = `${dir}/run/maps/edge_${e.from}_${e.to}_lag${e.lag}_${method}.npy`;
+        const want = summarizeMap(decodeNpy(await Deno.readFile(file), file).data, 16, 16);
+        const got = e[method];
+        for (const k of ["sum", "max", "top5", "effectiveArea"] as const) {
+          assert(
+            Math.abs(got[k] - want[k]) <= 1e-5 * Math.abs(want[k]) + 1e-12,
+            `${file} ${k}: ${got[k]} vs ${want[k]}`,
+          );
+        }
+        assertEquals(got.peak, want.peak);
+      }
+    }
     assertEquals(out.methods, ["ig", "saliency"]);
     assertEquals(out.latentMaps.length, 8);
     assert(out.completeness.meanAbsError <= 0.05 * out.completeness.meanAbsChange, r.stdout);
