@@ -29,7 +29,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { ColorBar, niceTicks } from "./_colorbar.tsx";
 import { diverging } from "./_colors.ts";
-import { fetchNpy } from "./_npy.ts";
+import { parseNpyF32 } from "./_npy.ts";
 
 /** Props of {@link Dynamics}. */
 export interface DynamicsProps {
@@ -292,12 +292,30 @@ function EdgeList({ edges }: { edges: NetworkEdge[] }) {
   );
 }
 
-function fromNpy(data: Float32Array, p: number, d: number): number[][][] {
-  return Array.from({ length: p }, (_, k) =>
-    Array.from(
-      { length: d },
-      (_, i) => Array.from(data.subarray((k * d + i) * d, (k * d + i + 1) * d)),
-    ));
+/**
+ * The coefficients from `/api/run/var`: a dense [p, d, d] array, or [n, 4] rows of
+ * (k, i, j, A) for the non-zero ones of a p × d × d VAR (`shape` from x-var-shape).
+ *
+ * @param a The parsed NPY.
+ * @param shape [p, d, d].
+ * @returns A[k][i][j].
+ */
+export function coefficientsFromNpy(a: { shape: number[]; data: Float32Array }, shape: number[]) {
+  const [p, d] = a.shape.length === 3 ? a.shape : shape;
+  const A = Array.from({ length: p }, () => Array.from({ length: d }, () => new Array(d).fill(0)));
+  if (a.shape.length === 3) {
+    for (let k = 0; k < p; k++) {
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) A[k][i][j] = a.data[(k * d + i) * d + j];
+      }
+    }
+  } else {
+    for (let r = 0; r < a.shape[0]; r++) {
+      const [k, i, j, w] = a.data.subarray(4 * r, 4 * r + 4);
+      A[k][i][j] = w;
+    }
+  }
+  return A as number[][][];
 }
 
 /** The island. */
@@ -308,9 +326,14 @@ export function Dynamics(props: DynamicsProps) {
   const k = useSignal(props.k ?? 20);
   useEffect(() => {
     if (props.A || !props.name) return;
-    fetchNpy(`/api/run/var?name=${encodeURIComponent(props.name)}`).then((a) => {
-      const [p, d] = a.shape;
-      fetched.value = fromNpy(a.data, p, d);
+    const url = `/api/run/var?name=${encodeURIComponent(props.name)}`;
+    fetch(url).then(async (res) => {
+      if (!res.ok) {
+        const body = await res.json().catch(() => null) as { error?: string } | null;
+        throw new Error(body?.error ?? `${res.status} ${res.statusText}`);
+      }
+      const shape = (res.headers.get("x-var-shape") ?? "").split(",").map(Number);
+      fetched.value = coefficientsFromNpy(parseNpyF32(await res.arrayBuffer()), shape);
     }).catch((err) => error.value = err instanceof Error ? err.message : String(err));
   }, [props.name]);
   const A = props.A ?? fetched.value;

@@ -2,7 +2,7 @@
 // latents with tests and maps, a nested run, a training in progress, a damaged run) is
 // written, `sparsedyn serve` is started on it in its own process, and 2 000 requests at
 // concurrency 50 go over the pages and APIs (runs list, run pages, compare, metrics,
-// series, runs JSON, stylesheet) in a fixed shuffled order, from a cold server. Prints
+// series, coefficients, runs JSON, stylesheet) in a fixed shuffled order, from a cold server. Prints
 // p50 / p90 / p99 / max per route and overall, next to the 300 ms p99 target.
 //
 //   deno run -A tests/bench/dashboard.ts [--requests 2000] [--concurrency 50]
@@ -29,6 +29,7 @@ function urls(runs: string[]): [string, string][] {
     out.push(["/api/run/metrics", `/api/run/metrics?name=${n}`]);
     if (r !== "live" && r !== "cut") {
       out.push(["/api/run/series", `/api/run/series?name=${n}&cols=0,1,2&points=1200`]);
+      out.push(["/api/run/var", `/api/run/var?name=${n}`]);
     }
   }
   out.push(["/compare", "/compare?a=small-a&b=wide-128"]);

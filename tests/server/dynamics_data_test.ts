@@ -3,7 +3,8 @@
 // page fetches (/api/run/var) against var.json.
 import { decodeNpy } from "../../core/data/npy.ts";
 import { startDashboard } from "../../server/app.ts";
-import { networkNodes, topEdges } from "../../server/islands/Dynamics.tsx";
+import { coefficientsFromNpy, networkNodes, topEdges } from "../../server/islands/Dynamics.tsx";
+import { parseNpyF32 } from "../../server/islands/_npy.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { writeSynthRun } from "../bench/_dashboard_runs.ts";
 
@@ -45,7 +46,7 @@ Deno.test("topEdges: the k largest |A_k[i][j]|, i ≠ j, above the threshold, at
   }
 });
 
-Deno.test("serve: /api/run/var holds var.json's coefficients as float32 [p, d, d]; the page does not carry them", async () => {
+Deno.test("serve: /api/run/var holds var.json's coefficients (sparse rows or dense), read back exactly; the page does not carry them", async () => {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "sparsedyn-var-" }));
   const server = await startDashboard({ root, port: 0 });
   try {
@@ -53,15 +54,27 @@ Deno.test("serve: /api/run/var holds var.json's coefficients as float32 [p, d, d
     const A: number[][][] = JSON.parse(await Deno.readTextFile(`${root}/w/var.json`)).A;
     const res = await fetch(`${server.url}api/run/var?name=w`);
     assertEquals(res.status, 200);
-    const npy = decodeNpy(new Uint8Array(await res.arrayBuffer()), "var");
-    assertEquals(npy.shape, [2, 128, 128]);
+    assertEquals(res.headers.get("x-var-shape"), "2,128,128");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // Sparse: (k, i, j, A) rows, one per non-zero coefficient.
+    const nonZero = A.flat(2).filter((w) => w !== 0).length;
+    assertEquals(decodeNpy(bytes, "var").shape, [nonZero, 4]);
+    assert(bytes.length < 2 * 128 * 128 * 4 / 4, `sparse rows are smaller (${bytes.length} B)`);
+    const got = coefficientsFromNpy(parseNpyF32(bytes.buffer), [2, 128, 128]);
     for (let k = 0; k < 2; k++) {
       for (let i = 0; i < 128; i++) {
-        for (let j = 0; j < 128; j++) {
-          assertEquals(npy.data[(k * 128 + i) * 128 + j], Math.fround(A[k][i][j]));
-        }
+        for (let j = 0; j < 128; j++) assertEquals(got[k][i][j], Math.fround(A[k][i][j]));
       }
     }
+    // A dense VAR goes as the [p, d, d] array, read back the same way.
+    const dense = [[[0.5, -0.25], [0.125, 1]]];
+    await writeSynthRun(`${root}/dense`, { T: 20, d: 2, lags: 1 });
+    const v = JSON.parse(await Deno.readTextFile(`${root}/dense/var.json`));
+    await Deno.writeTextFile(`${root}/dense/var.json`, JSON.stringify({ ...v, A: dense }));
+    const dres = await fetch(`${server.url}api/run/var?name=dense`);
+    const dbytes = new Uint8Array(await dres.arrayBuffer());
+    assertEquals(decodeNpy(dbytes, "var").shape, [1, 2, 2]);
+    assertEquals(coefficientsFromNpy(parseNpyF32(dbytes.buffer), [1, 2, 2]), dense);
     const page = await (await fetch(`${server.url}run?name=w`)).text();
     assert(page.length < 120_000, `run page ${page.length} bytes`);
     assertEquals((await fetch(`${server.url}api/run/var?name=nope`)).status, 404);
