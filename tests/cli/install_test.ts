@@ -59,7 +59,10 @@ async function inspectsBoth(bin: string, dir: string) {
   // An error still names the user's file as they typed it.
   const missing = await run("sparsedyn", ["inspect", "day3.tif"], dir, env);
   assertEquals(missing.code, 1);
-  assert(missing.stderr.startsWith('sparsedyn inspect: Cannot open "day3.tif"'), missing.stderr);
+  assertEquals(
+    missing.stderr.trim(),
+    'sparsedyn inspect: Cannot open "day3.tif": No such file in this folder (did you mean "day1.tif"?)',
+  );
 }
 
 Deno.test("the install task puts a working sparsedyn on the PATH; it reads movies in the user's folder", async () => {
