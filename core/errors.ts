@@ -82,7 +82,7 @@ export class SparsedynError extends Error {
  * if (!r.message.includes('the folder "/no" does not exist')) throw new Error(r.message);
  *
  * // Writing where a folder is missing names the folder to create.
- * const w = ioError("write", "/no/such/out.npy", new Deno.errors.NotFound("tmpdir"));
+ * const w = ioError("write", "/no/such/out.npy", new Deno.errors.NotFound("open"));
  * if (!w.message.includes('the folder "/no" does not exist')) throw new Error(w.message);
  * ```
  */
@@ -92,7 +92,7 @@ export function ioError(
   err: unknown,
 ): SparsedynError {
   const reason = err instanceof Deno.errors.NotFound
-    ? notFound(verb, path)
+    ? notFound(verb, path, err.message)
     : err instanceof Error
     ? err.message
     : String(err);
@@ -106,12 +106,14 @@ export function ioError(
  * Why a path was not found, in words: the folder that is missing (the system's "No such file
  * or directory … tmpdir" does not say which), or the file, with the closest name in its folder.
  */
-function notFound(verb: "open" | "read" | "write", path: string): string {
-  const missing = missingFolder(verb === "write" ? path : parentOf(path));
+function notFound(verb: "open" | "read" | "write", path: string, system: string): string {
+  // Making a folder (or a temporary one) inside `path`: `path` itself is a folder.
+  const inside = verb === "write" && /\b(tmpdir|mkdir)\b/.test(system);
+  const missing = missingFolder(inside ? path : parentOf(path));
   if (missing) {
     return `the folder "${missing}" does not exist (create it first, or choose another place)`;
   }
-  if (verb === "write") return "No such file or directory";
+  if (verb === "write") return system;
   const folder = parentOf(path);
   const name = path.slice(path.lastIndexOf("/") + 1);
   let names: string[] = [];
@@ -129,8 +131,8 @@ function parentOf(path: string): string {
 }
 
 /**
- * The outermost missing folder on the way to `path` (which is itself a folder to write in,
- * or a file whose folder is missing); undefined when every folder exists.
+ * The outermost missing folder on the way to `path`, `path` included; undefined when every
+ * folder exists.
  */
 function missingFolder(path: string): string | undefined {
   const exists = (p: string) => {
