@@ -2,7 +2,7 @@
 // turned into typed usage errors that name the flag and say what was expected.
 import { parseArgs } from "node:util";
 import { SparsedynError } from "../core/errors.ts";
-import { closest } from "./_did_you_mean.ts";
+import { closest } from "../core/did_you_mean.ts";
 
 /** A usage error: the CLI exits with status 2. */
 export class UsageError extends SparsedynError {

@@ -7,7 +7,7 @@
  */
 import { SparsedynError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
-import { closest } from "./_did_you_mean.ts";
+import { closest } from "../core/did_you_mean.ts";
 import { type Command, UsageError } from "./_flags.ts";
 import { userWorkingFolder } from "./_user_cwd.ts";
 import { demo } from "./demo.ts";

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { closest } from "./did_you_mean.ts";
 
 /** What went wrong, for callers that branch on it. */
 export type SparsedynErrorCode =
@@ -76,8 +77,12 @@ export class SparsedynError extends Error {
  * const e = ioError("read", "/no/such/file", new Error("No such file or directory"));
  * if (e.code !== "IO" || e.file !== "/no/such/file") throw new Error(e.message);
  *
+ * // A missing file: said plainly, with the closest name in its folder when there is one.
+ * const r = ioError("open", "/no/such/file", new Deno.errors.NotFound("stat"));
+ * if (!r.message.includes('the folder "/no" does not exist')) throw new Error(r.message);
+ *
  * // Writing where a folder is missing names the folder to create.
- * const w = ioError("write", "/no/such/out.npy", new Deno.errors.NotFound("tmpdir"));
+ * const w = ioError("write", "/no/such/out.npy", new Deno.errors.NotFound("open"));
  * if (!w.message.includes('the folder "/no" does not exist')) throw new Error(w.message);
  * ```
  */
@@ -86,12 +91,8 @@ export function ioError(
   path: string,
   err: unknown,
 ): SparsedynError {
-  const missing = verb === "write" && err instanceof Deno.errors.NotFound
-    ? missingFolder(path)
-    : undefined;
-  // "No such file or directory … tmpdir" does not say which folder is missing: we do.
-  const reason = missing
-    ? `the folder "${missing}" does not exist (create it first, or choose another place)`
+  const reason = err instanceof Deno.errors.NotFound
+    ? notFound(verb, path, err.message)
     : err instanceof Error
     ? err.message
     : String(err);
@@ -102,8 +103,36 @@ export function ioError(
 }
 
 /**
- * The outermost missing folder on the way to `path` (which is itself a folder to write in,
- * or a file whose folder is missing); undefined when every folder exists.
+ * Why a path was not found, in words: the folder that is missing (the system's "No such file
+ * or directory … tmpdir" does not say which), or the file, with the closest name in its folder.
+ */
+function notFound(verb: "open" | "read" | "write", path: string, system: string): string {
+  // Making a folder (or a temporary one) inside `path`: `path` itself is a folder.
+  const inside = verb === "write" && /\b(tmpdir|mkdir)\b/.test(system);
+  const missing = missingFolder(inside ? path : parentOf(path));
+  if (missing) {
+    return `the folder "${missing}" does not exist (create it first, or choose another place)`;
+  }
+  if (verb === "write") return system;
+  const folder = parentOf(path);
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  let names: string[] = [];
+  try {
+    names = [...Deno.readDirSync(folder)].map((e) => e.name);
+  } catch { /* unreadable folder: no suggestion */ }
+  const guess = closest(name, names);
+  const where = folder === "." ? "this folder" : `"${folder}"`;
+  return `No such file in ${where}${guess ? ` (did you mean "${guess}"?)` : ""}`;
+}
+
+function parentOf(path: string): string {
+  const i = path.replace(/\/+$/, "").lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+/**
+ * The outermost missing folder on the way to `path`, `path` included; undefined when every
+ * folder exists.
  */
 function missingFolder(path: string): string | undefined {
   const exists = (p: string) => {

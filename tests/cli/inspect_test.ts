@@ -41,6 +41,17 @@ Deno.test("sparsedyn inspect exits non-zero and names the file for bad input", a
   assertEquals(bad.code, 1);
   const err = JSON.parse(bad.stderr).error;
   assertEquals([err.code, err.file], ["BAD_FILE", dir + "bad/mixed_sizes.tif"]);
+  // A misspelt name: the closest file in that folder is suggested; a missing folder is named.
+  const typo = await cli(["inspect", dir + "u16_lzv.tif"]);
+  assertEquals(typo.code, 1);
+  assert(
+    typo.stderr.includes(
+      `No such file in "${dir.replace(/\/$/, "")}" (did you mean "u16_lzw.tif"?)`,
+    ),
+    typo.stderr,
+  );
+  const folder = await cli(["inspect", dir + "nowhere/day1.tif"]);
+  assert(folder.stderr.includes(`the folder "${dir}nowhere" does not exist`), folder.stderr);
   const none = await cli(["inspect"]);
   assertEquals(none.code, 2);
 });

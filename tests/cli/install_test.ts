@@ -59,7 +59,10 @@ async function inspectsBoth(bin: string, dir: string) {
   // An error still names the user's file as they typed it.
   const missing = await run("sparsedyn", ["inspect", "day3.tif"], dir, env);
   assertEquals(missing.code, 1);
-  assert(missing.stderr.startsWith('sparsedyn inspect: Cannot open "day3.tif"'), missing.stderr);
+  assertEquals(
+    missing.stderr.trim(),
+    'sparsedyn inspect: Cannot open "day3.tif": No such file in this folder (did you mean "day1.tif"?)',
+  );
 }
 
 Deno.test("the install task puts a working sparsedyn on the PATH; it reads movies in the user's folder", async () => {
@@ -80,11 +83,47 @@ Deno.test("the install task puts a working sparsedyn on the PATH; it reads movie
     assertEquals(inst.code, 0, inst.stderr);
     assert((await Deno.stat(`${root}/bin/sparsedyn`)).isFile, "the command is installed");
     await inspectsBoth(`${root}/bin`, dir);
+    await servesDashboard(`${root}/bin`, dir);
   } finally {
     await Deno.remove(root, { recursive: true });
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** `sparsedyn serve .` from the user's folder answers its pages (the clone install only). */
+async function servesDashboard(bin: string, dir: string) {
+  const env = userEnv({ PATH: `${bin}:${DENO_DIR}:${Deno.env.get("PATH") ?? ""}` });
+  const child = new Deno.Command("sparsedyn", {
+    args: ["serve", ".", "--port", "0", "--json"],
+    cwd: dir,
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    reader.releaseLock();
+    const { url, root } = JSON.parse(text.split("\n")[0]);
+    assertEquals(root, await Deno.realPath(dir), "the runs root is the user's folder");
+    for (const page of ["", "api/runs"]) {
+      const r = await fetch(new URL(page, url));
+      await r.body?.cancel();
+      assertEquals(r.status, 200, `/${page}`);
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+    await child.stderr.cancel();
+  }
+}
 
 Deno.test("installed from a URL (the checkout served over HTTP), sparsedyn works the same", async () => {
   const ac = new AbortController();

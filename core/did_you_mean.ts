@@ -1,11 +1,11 @@
 /**
- * "Did you mean …?" for a mistyped flag or command: the closest known name by edit
+ * "Did you mean …?" for a mistyped flag, command or file name: the closest known name by edit
  * distance (Levenshtein, with a swap of two neighbouring letters counting as one edit),
  * when it is close enough to be a typo rather than a different word.
  *
  * @example
  * ```ts
- * import { closest } from "./_did_you_mean.ts";
+ * import { closest } from "./did_you_mean.ts";
  *
  * if (closest("--epoch", ["--epochs", "--out"]) !== "--epochs") throw new Error("typo");
  * if (closest("--frobnicate", ["--epochs", "--out"]) !== undefined) throw new Error("no match");
