@@ -324,7 +324,11 @@ export const fit: Command = {
     let model: VarModel;
     const json = values.json ?? false;
     const bars = new Map<string, (done: number, total: number) => void>();
-    const labels = { order: "fit: order selection", paths: "fit: λ per equation" };
+    const labels = {
+      order: "fit: order selection",
+      cv: "fit: cross-validation folds",
+      paths: "fit: λ per equation",
+    };
     try {
       checkSeries(series, T, d, { name: "series", file: input.file });
       model = fitVar(series, T, d, {
