@@ -91,6 +91,7 @@ function table(head: string[], rows: string[][]): string[] {
 }
 
 function fmt(v: number, digits = 4): string {
+  if (Number.isNaN(v)) return "—";
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
   const a = Math.abs(v);
@@ -114,8 +115,9 @@ function summary(model: VarModel, top: number): string[] {
     );
     if (order.table.some((r) => !r.admissible)) {
       out.push(
-        "  (x: not admissible — criteria not finite or fewer than d residual degrees of " +
-          "freedom per equation; never chosen)",
+        "  (x: not admissible, never chosen — each equation's p·d + 1 parameters would leave " +
+          "fewer than d residual degrees of freedom (not fitted: —), or its criteria are " +
+          "not finite)",
       );
     }
     const rows = order.table.map((r) => [
@@ -322,7 +324,11 @@ export const fit: Command = {
     let model: VarModel;
     const json = values.json ?? false;
     const bars = new Map<string, (done: number, total: number) => void>();
-    const labels = { order: "fit: order selection", paths: "fit: λ per equation" };
+    const labels = {
+      order: "fit: order selection",
+      cv: "fit: cross-validation folds",
+      paths: "fit: λ per equation",
+    };
     try {
       checkSeries(series, T, d, { name: "series", file: input.file });
       model = fitVar(series, T, d, {

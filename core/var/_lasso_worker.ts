@@ -1,11 +1,14 @@
-// Worker of the pool in _worker_pool.ts. Two kinds of job:
-//   "path": the core on a block of responses (lassoPathBatchParallel); the raw results go
-//           back with their buffers transferred, not copied;
-//   "fold": one fold of the λ cross-validation for a block of equations (_cv_fold.ts);
-//           the validation errors go back.
+// Worker of the pool in _worker_pool.ts. Three kinds of job:
+//   "path":   the core on a block of responses (lassoPathBatchParallel); the raw results go
+//             back with their buffers transferred, not copied;
+//   "fold":   one fold of the λ cross-validation for a block of equations (_cv_fold.ts);
+//             the validation errors go back;
+//   "select": λ by a criterion along the paths of a block of equations (_path_select.ts);
+//             only the chosen coefficients go back (fitVarAsync).
 import { parentPort } from "node:worker_threads";
 import { type CoreRun, runCorePath } from "./_core_path.ts";
 import { foldErrors, type FoldJob } from "./_cv_fold.ts";
+import { type PathSelectOptions, selectAlongPaths } from "./_path_select.ts";
 import { SparsedynError } from "../errors.ts";
 
 export interface WorkerJob {
@@ -25,9 +28,29 @@ export interface FoldWorkerJob {
   job: FoldJob;
 }
 
-parentPort!.on("message", (msg: WorkerJob | FoldWorkerJob) => {
+export interface SelectWorkerJob {
+  id: number;
+  kind: "select";
+  G: Float64Array;
+  C: Float64Array;
+  n: number;
+  m: number;
+  d: number;
+  select: Omit<PathSelectOptions, "onProgress">;
+}
+
+parentPort!.on("message", (msg: WorkerJob | FoldWorkerJob | SelectWorkerJob) => {
   if (msg.id < 0) return;
   try {
+    if (msg.kind === "select") {
+      const r = selectAlongPaths(msg.G, msg.C, msg.n, msg.m, msg.d, msg.select);
+      parentPort!.postMessage({ id: msg.id, result: r }, [
+        r.B.buffer as ArrayBuffer,
+        r.lambdas.buffer as ArrayBuffer,
+        r.index.buffer as ArrayBuffer,
+      ]);
+      return;
+    }
     if (msg.kind === "fold") {
       const result = foldErrors(msg.job);
       parentPort!.postMessage({ id: msg.id, result }, [result.buffer as ArrayBuffer]);

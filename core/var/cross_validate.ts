@@ -65,6 +65,8 @@ export interface CvOptions {
   minRatio?: number;
   /** "min" (default) or "1se". */
   rule?: CvRule;
+  /** Called after each fold with (folds done, folds). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The cross-validation result: per equation, the grid, the error curve and the choice. */
@@ -220,7 +222,11 @@ export function crossValidateBlocks(
   options: CvOptions = {},
 ): LambdaCv {
   const plan = cvPlan(lb, folds, lambdaMax, options);
-  const errors = plan.jobs.map((job) => foldErrors(job));
+  const errors = plan.jobs.map((job, k) => {
+    const e = foldErrors(job);
+    options.onProgress?.(k + 1, plan.jobs.length);
+    return e;
+  });
   return cvResult(plan, errors);
 }
 

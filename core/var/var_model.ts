@@ -52,8 +52,8 @@ import {
   sumBlocks,
 } from "./_lagged_blocks.ts";
 import { leastSquares, residualCrossProducts } from "./_linalg.ts";
-import { addKktRss } from "./_path_rss.ts";
-import { selectAlongPaths } from "./_path_select.ts";
+import { type PathChoices, selectAlongPaths } from "./_path_select.ts";
+import { runOnWorker, workerCount } from "./_worker_pool.ts";
 import { standardised } from "./_standardise.ts";
 import {
   crossValidateBlocks,
@@ -65,7 +65,7 @@ import {
   timeSeriesFolds,
 } from "./cross_validate.ts";
 import { evaluateForecasts, type ForecastScore, type VarCoefficients } from "./forecast.ts";
-import { type LambdaCriterion, selectByCriterion } from "./lambda_criteria.ts";
+import type { LambdaCriterion } from "./lambda_criteria.ts";
 import { type LassoPath, lassoPathBatch, pathAt } from "./lasso_path.ts";
 import { lassoPathBatchParallel } from "./lasso_parallel.ts";
 import { type VarNetwork, varNetwork } from "./network.ts";
@@ -116,9 +116,10 @@ export interface FitVarOptions {
   horizon?: number;
   /**
    * Progress of the long stages: `stage` is "order" (orders compared so far of the
-   * largest) or "paths" (equations whose λ is chosen, of d). Called synchronously.
+   * largest), "cv" (cross-validation folds done) or "paths" (equations whose λ is chosen,
+   * of d). Called synchronously (`fitVar` only).
    */
-  onProgress?: (stage: "order" | "paths", done: number, total: number) => void;
+  onProgress?: (stage: "order" | "cv" | "paths", done: number, total: number) => void;
 }
 
 /** Stability of the fitted VAR. */
@@ -210,7 +211,10 @@ export function fitVar(
   if (select === "none") {
     B = leastSquares(full.G, full.C, m, d, "series");
   } else if (select === "cv") {
-    cv = crossValidateBlocks(lb, folds!, lambdaMax, options.cv);
+    cv = crossValidateBlocks(lb, folds!, lambdaMax, {
+      ...options.cv,
+      onProgress: options.onProgress && ((k, total) => options.onProgress!("cv", k, total)),
+    });
     const paths = lassoPathBatch(full.G, full.C, n, { lambdaMin: cvPathEnd(cv, lambdaMax) });
     B = cvCoefficients(paths, cv, lambdas, m, d);
   } else {
@@ -285,8 +289,42 @@ export async function fitVarAsync(
     });
     B = cvCoefficients(paths, cv, lambdas, m, d);
   } else {
-    const paths = await lassoPathBatchParallel(full.G, full.C, n, { workers });
-    B = criterionCoefficients(ctx, paths, lambdas);
+    // Each worker chooses λ along the paths of its block of equations (as fitVar does, in
+    // chunks): only the chosen coefficients come back.
+    const nw = workerCount(workers, d);
+    const jobs: Promise<PathChoices>[] = [];
+    for (let w = 0; w < nw; w++) {
+      const lo = Math.floor((w * d) / nw), hi = Math.floor(((w + 1) * d) / nw), dk = hi - lo;
+      const Ck = new Float64Array(m * dk);
+      for (let a = 0; a < m; a++) {
+        for (let r = 0; r < dk; r++) Ck[a * dk + r] = full.C[a * d + lo + r];
+      }
+      jobs.push(runOnWorker<PathChoices>(w, {
+        kind: "select",
+        G: full.G,
+        C: Ck,
+        n,
+        m,
+        d: dk,
+        select: {
+          method: "lasso",
+          criterion: select as LambdaCriterion,
+          gamma: options.ebicGamma,
+          yty: full.yty.slice(lo, hi),
+        },
+      }));
+    }
+    const parts = await Promise.all(jobs);
+    B = new Float64Array(m * d);
+    let lo = 0;
+    for (const part of parts) {
+      const dk = part.lambdas.length;
+      for (let a = 0; a < m; a++) {
+        for (let r = 0; r < dk; r++) B[a * d + lo + r] = part.B[a * dk + r];
+      }
+      lambdas.set(part.lambdas, lo);
+      lo += dk;
+    }
   }
   return finishFit(ctx, B, lambdas, cv);
 }
@@ -436,24 +474,6 @@ function cvCoefficients(
     lambdas[i] = cv.lambda[i];
     const beta = pathAt(paths[i], cv.lambda[i]);
     for (let a = 0; a < m; a++) B[a * d + i] = beta[a];
-  }
-  return B;
-}
-
-function criterionCoefficients(
-  ctx: FitContext,
-  paths: LassoPath[],
-  lambdas: Float64Array,
-): Float64Array {
-  const { full, d, m, select, options } = ctx;
-  addKktRss(paths, full.C, d, full.yty);
-  const B = new Float64Array(m * d);
-  for (let i = 0; i < d; i++) {
-    const sel = selectByCriterion(paths[i], select as LambdaCriterion, {
-      gamma: options.ebicGamma,
-    });
-    lambdas[i] = sel.lambda;
-    for (let a = 0; a < m; a++) B[a * d + i] = sel.beta[a];
   }
   return B;
 }

@@ -6,3 +6,4 @@ await import("./train_step.ts");
 await import("./var_select.ts");
 await import("./encode.ts");
 await import("./dashboard.ts");
+await import("./fit_defaults.ts");

@@ -210,7 +210,7 @@ Deno.test("sparsedyn fit on a short 24-dim series: the data-bounded orders, inad
       `the bound is stated:\n${byDefault.stdout}`,
     );
     // Orders 1 … 8 as before: 6 … 8 leave fewer than 24 residual degrees of freedom on
-    // 152 rows; 7 and 8 have criteria of −∞ (7 was chosen).
+    // 152 rows (7 and 8 had criteria of −∞, and 7 was chosen): marked, not fitted.
     const wide = await cli(["fit", `${dir}/z.npy`, "--max-lags", "8"]);
     assertEquals(wide.code, 0, wide.stderr);
     const table = wide.stdout.slice(
@@ -221,7 +221,10 @@ Deno.test("sparsedyn fit on a short 24-dim series: the data-bounded orders, inad
     assertEquals(rows.length, 8, wide.stdout);
     for (const r of rows) {
       const [p, mark] = r.trim().split(/\s+/);
-      if (Number(p) >= 6) assertEquals(mark, "x", `p = ${p} is not admissible: ${r}`);
+      if (Number(p) >= 6) {
+        assertEquals(mark, "x", `p = ${p} is not admissible: ${r}`);
+        assert(r.includes("—"), `p = ${p} is not fitted: ${r}`);
+      }
       if (r.includes("-Infinity")) assert(!r.includes("*"), `chosen at −∞: ${r}`);
     }
     assert(rows.some((r) => r.includes("*")), "one order is chosen");

@@ -103,11 +103,15 @@ const cases: [string, () => unknown, Partial<SparsedynError>, string][] = [
     code: "INVALID_ARGUMENT",
     argument: "c",
   }, "c[2]"],
-  ["a zero column of G with C ≠ 0 there (batch)", () =>
-    lassoPathBatch(zeroColumn(G, 3), Float64Array.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 40), {
-    code: "INVALID_ARGUMENT",
-    argument: "C",
-  }, "C[3][0]"],
+  [
+    "a zero column of G with C ≠ 0 there (batch)",
+    () => lassoPathBatch(zeroColumn(G, 3), Float64Array.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 40),
+    {
+      code: "INVALID_ARGUMENT",
+      argument: "C",
+    },
+    "C[3][0]",
+  ],
   ["G = 0 with c ≠ 0 (lassoAt)", () => lassoAt(new Float64Array(25), C, 40, { lambda: 0.1 }), {
     code: "INVALID_ARGUMENT",
     argument: "c",
