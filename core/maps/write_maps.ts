@@ -36,6 +36,7 @@ import { npyHeader } from "../data/npy_writer.ts";
 import { type ContributionMaps, edgeMap, type MapMethod } from "./contribution.ts";
 import { renderMapPng } from "./png.ts";
 import { onAbort } from "../runs/abort_cleanup.ts";
+import { faultPoint } from "../runs/fault_injection.ts";
 import { COMPLETE_MARKER } from "../runs/stale_temporaries.ts";
 import { type MapSummary, summarizeMap } from "./summary.ts";
 
@@ -219,14 +220,19 @@ export async function writeMaps(
     await Deno.writeTextFile(`${tmp}/maps.json`, JSON.stringify(index, null, 1) + "\n");
     // Complete from here: a kill during the swap below leaves a folder the next start
     // renames into place (stale_temporaries.ts), never a run without maps.
+    await faultPoint(`mark ${tmp} complete`);
     await Deno.writeFile(`${tmp}/${COMPLETE_MARKER}`, new Uint8Array());
     if (await Deno.lstat(out).then(() => true, () => false)) {
       // force: move the old folder aside, put the new one in place, then drop the old.
       const old = `${out}.old-${Deno.pid}`;
+      await faultPoint(`rename ${out} → ${old}`);
       await Deno.rename(out, old);
+      await faultPoint(`rename ${tmp} → ${out}`);
       await Deno.rename(tmp, out);
+      await faultPoint(`remove ${old}`);
       await Deno.remove(old, { recursive: true });
     } else {
+      await faultPoint(`rename ${tmp} → ${out}`);
       await Deno.rename(tmp, out);
     }
     stopAbort();

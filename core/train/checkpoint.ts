@@ -50,8 +50,11 @@ const VERSION = 2;
 export interface CheckpointTensor {
   /** The variable's name. */
   name: string;
-  /** "w": the weight; "m", "v": Adam's first and second moments. */
-  kind: "w" | "m" | "v";
+  /**
+   * "w": the weight; "m", "v": Adam's first and second moments; "b": the weight of the
+   * best epoch so far (early stopping).
+   */
+  kind: "w" | "m" | "v" | "b";
   /** Its shape. */
   shape: number[];
   /** Its values. */
@@ -72,6 +75,8 @@ export interface CheckpointState {
   finished: boolean;
   /** With `finished`: whether early stopping ended it. */
   stoppedEarly?: boolean;
+  /** Early stopping's state: the best validation loss so far (null: none), epochs since. */
+  early?: { best: number | null; since: number };
 }
 
 /** A checkpoint read back. */
@@ -90,6 +95,10 @@ export interface Checkpoint {
   finished: boolean;
   /** Whether early stopping ended it. */
   stoppedEarly: boolean;
+  /** Early stopping's state (best null and since 0 when none was recorded). */
+  early: { best: number | null; since: number };
+  /** The best epoch's weights by name (empty when none were recorded). */
+  best: Record<string, { data: Float32Array; shape: number[] }>;
 }
 
 interface Manifest {
@@ -97,6 +106,7 @@ interface Manifest {
   epoch: number;
   finished: boolean;
   stoppedEarly?: boolean;
+  early?: { best: number | null; since: number };
   settings: string;
   tensors: { file: string; bytes: number; sha256: string };
   parts: { name: string; kind: string; shape: number[]; offset: number; length: number }[];
@@ -151,6 +161,7 @@ export async function writeCheckpoint(dir: string, state: CheckpointState): Prom
     epoch,
     finished: state.finished,
     ...(state.finished ? { stoppedEarly: state.stoppedEarly ?? false } : {}),
+    early: state.early ?? { best: null, since: 0 },
     settings: state.settings,
     tensors: { file, bytes: bytes.length, sha256: await sha256(bytes) },
     parts,
@@ -269,6 +280,8 @@ export async function readCheckpoint(
     history: m.history,
     finished: m.finished === true,
     stoppedEarly: m.stoppedEarly === true,
+    early: { best: m.early?.best ?? null, since: m.early?.since ?? 0 },
+    best: {},
   };
   for (const p of m.parts) {
     const want = shapes[p.name];
@@ -283,11 +296,16 @@ export async function readCheckpoint(
     if (p.kind === "w") ck.weights[p.name] = { data, shape: p.shape };
     else if (p.kind === "m") ck.m[p.name] = data;
     else if (p.kind === "v") ck.v[p.name] = data;
+    else if (p.kind === "b") ck.best[p.name] = { data, shape: p.shape };
   }
   for (const name of Object.keys(shapes)) {
     if (!ck.weights[name] || !ck.m[name] || !ck.v[name]) {
       throw refuse(statePath, `the state of "${name}" is missing`);
     }
+  }
+  const bests = Object.keys(ck.best).length;
+  if (bests !== 0 && bests !== Object.keys(shapes).length) {
+    throw refuse(statePath, `it holds the best weights of only some variables`);
   }
   return ck;
 }

@@ -254,6 +254,11 @@ export async function trainCae(
     })
     : "";
   let finished = false, resumedStoppedEarly = false;
+  // Early stopping's state: in the checkpoint too, so that a resume stops where a whole run does.
+  let best = Infinity,
+    bestWeights: Record<string, tf.Tensor> | undefined,
+    since = 0,
+    stoppedEarly = false;
   if (options.checkpoint && (await hasCheckpoint(options.checkpoint))) {
     if (!options.resume) {
       throw new SparsedynError(
@@ -276,6 +281,13 @@ export async function trainCae(
     first = history.length;
     finished = ck.finished;
     resumedStoppedEarly = ck.stoppedEarly;
+    best = ck.early.best ?? Infinity;
+    since = ck.early.since;
+    if (Object.keys(ck.best).length) {
+      bestWeights = Object.fromEntries(
+        names.map((k) => [k, tf.tensor(ck.best[k].data, ck.best[k].shape)]),
+      );
+    }
   }
   if (options.checkpoint) await writeCheckpointOwner(options.checkpoint);
   const save = async (done: boolean, early = false) => {
@@ -303,6 +315,16 @@ export async function trainCae(
         data: (await st.v[name].data()) as Float32Array,
       });
     }
+    if (bestWeights && !done) {
+      for (const name of names) {
+        tensors.push({
+          name,
+          kind: "b" as const,
+          shape: bestWeights[name].shape,
+          data: (await bestWeights[name].data()) as Float32Array,
+        });
+      }
+    }
     await writeCheckpoint(options.checkpoint!, {
       tensors,
       t: st.t,
@@ -310,15 +332,12 @@ export async function trainCae(
       settings,
       finished: done,
       stoppedEarly: early,
+      early: { best: Number.isFinite(best) ? best : null, since },
     });
   };
   const source = frameSource(frames, px);
   const window = async (s: number) =>
     tf.tensor4d(await source.read(s, options.windowLength), [options.windowLength, H, W, 1]);
-  let best = Infinity,
-    bestWeights: Record<string, tf.Tensor> | undefined,
-    since = 0,
-    stoppedEarly = false;
   options.onStep?.(first * stepsPerEpoch, options.epochs * stepsPerEpoch);
   for (let epoch = 0; epoch < options.epochs && !finished; epoch++) {
     const order = [...starts];
@@ -421,8 +440,6 @@ export async function trainCae(
     };
     history.push(m);
     options.onEpoch?.(m);
-    // The last epoch's checkpoint is the final one (unless early stopping picks others).
-    if (options.checkpoint) await save(history.length >= options.epochs);
     if (validation !== undefined && options.patience !== undefined) {
       if (validation < best) {
         best = validation;
@@ -431,9 +448,11 @@ export async function trainCae(
         bestWeights = Object.fromEntries(names.map((k) => [k, tf.clone(cae.variables[k])]));
       } else if (++since >= options.patience) {
         stoppedEarly = true;
-        break;
+        break; // the final checkpoint, with the best weights, is written below
       }
     }
+    // The last epoch's checkpoint is the final one.
+    if (options.checkpoint) await save(history.length >= options.epochs);
     if (options.shouldStop?.()) break;
   }
   if (stoppedEarly && bestWeights) {

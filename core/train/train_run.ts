@@ -308,7 +308,19 @@ export async function trainRun(
       resume: options.resume,
       shouldStop: options.shouldStop,
     };
-    const { cae, history } = await trainCae(frames, [T, H, W], train);
+    const { cae, history } = await trainCae(frames, [T, H, W], train).catch(async (err) => {
+      // A failure during training (a full disk, say) leaves the last checkpoint whole: say so.
+      const epoch = await checkpointEpoch(checkpoint);
+      // Not when the checkpoint itself is what was refused (damaged, other settings).
+      const aboutIt = err instanceof SparsedynError && err.code !== "IO" &&
+        err.file?.startsWith(checkpoint);
+      if (epoch === null || aboutIt) throw err;
+      throw withNote(
+        err,
+        ` — the checkpoint after epoch ${epoch} is kept in ${checkpoint}: once the cause is ` +
+          `fixed, the same train command with --resume continues from it`,
+      );
+    });
     if (options.shouldStop?.()) {
       for (const v of Object.values(cae.variables)) v.dispose();
       return {
@@ -325,7 +337,12 @@ export async function trainRun(
       return await afterTraining();
     } catch (err) {
       // The trained weights are in the checkpoint (a finished one): say so, and how to end.
-      throw keptTraining(err, checkpoint);
+      throw withNote(
+        err,
+        ` — training itself finished, and the trained model is kept in ${checkpoint}: once ` +
+          `the cause is fixed, the same train command with --resume writes the run without ` +
+          `training again`,
+      );
     } finally {
       for (const v of Object.values(cae.variables)) v.dispose();
     }
@@ -418,11 +435,18 @@ async function finishedRunWithCheckpoint(out: string, checkpoint: string): Promi
   }
 }
 
-/** The error of a step after training, saying where the trained model is kept. */
-function keptTraining(err: unknown, checkpoint: string): Error {
-  const note = ` — training itself finished, and the trained model is kept in ${checkpoint}: ` +
-    `once the cause is fixed, the same train command with --resume writes the run without ` +
-    `training again`;
+/** The epoch of the checkpoint in `dir`, or null when there is none (or it is unreadable). */
+async function checkpointEpoch(dir: string): Promise<number | null> {
+  try {
+    const state = JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
+    return typeof state?.epoch === "number" ? state.epoch : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The same error with a note appended (where the work done is kept, and how to go on). */
+function withNote(err: unknown, note: string): Error {
   if (err instanceof SparsedynError) {
     return new SparsedynError(err.code, err.message + note, {
       argument: err.argument,

@@ -187,6 +187,8 @@ Deno.test("train on a real full disk (a small tmpfs): the epoch-1 checkpoint sur
     assertEquals(failed.code, 1, failed.stderr);
     assert(failed.stderr.includes("No space left on device"), failed.stderr);
     assert(failed.stderr.includes(`${mnt}/run.checkpoint`), failed.stderr);
+    assert(failed.stderr.includes("checkpoint after epoch 1 is kept"), failed.stderr);
+    assert(failed.stderr.includes("--resume continues from it"), failed.stderr);
     assertEquals(leftovers(mnt, "run"), ["run.checkpoint"], "only the checkpoint is left");
     const state = JSON.parse(await Deno.readTextFile(`${mnt}/run.checkpoint/state.json`));
     assertEquals(state.epoch, 1, "the epoch-1 checkpoint is the one in place");

@@ -166,6 +166,53 @@ Deno.test("after the last epoch the checkpoint holds the final weights; a resume
   }
 });
 
+Deno.test("early stopping resumes exactly: a run interrupted before it stops stops where the whole run does, with its weights", async () => {
+  await useBackend("wasm");
+  const dir = await Deno.makeTempDir();
+  try {
+    const opts = {
+      ...base,
+      mode: "ae" as const,
+      epochs: 12,
+      learningRate: 0.2,
+      validationFraction: 0.25,
+      patience: 2,
+    };
+    const whole = await trainCae(frames, [T, H, W], opts);
+    assert(whole.stoppedEarly && whole.history.length >= 3, `${whole.history.length} epochs`);
+    // Interrupted after an epoch that did not improve (its best weights are older).
+    const vals = whole.history.map((h) => h.validation as number);
+    const cut = vals.findIndex((v, i) => i > 0 && v >= Math.min(...vals.slice(0, i))) + 1;
+    assert(cut > 1 && cut < whole.history.length, `an epoch without improvement: ${vals}`);
+    let epochs = 0;
+    const part = await trainCae(frames, [T, H, W], {
+      ...opts,
+      checkpoint: `${dir}/ck`,
+      shouldStop: () => ++epochs >= cut,
+    });
+    assertEquals(part.history.length, cut);
+    const rest = await trainCae(frames, [T, H, W], {
+      ...opts,
+      checkpoint: `${dir}/ck`,
+      resume: true,
+    });
+    assertEquals(rest.stoppedEarly, true);
+    assertEquals(rest.history.map((h) => h.loss), whole.history.map((h) => h.loss));
+    for (const k of Object.keys(whole.cae.variables)) {
+      assertEquals(
+        Array.from(rest.cae.variables[k].dataSync()),
+        Array.from(whole.cae.variables[k].dataSync()),
+        `${k}: the best epoch's weights`,
+      );
+    }
+    for (const r of [whole, part, rest]) {
+      for (const v of Object.values(r.cae.variables)) v.dispose();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("writeCheckpoint() replaces a checkpoint only whole: the previous tensors go after the new manifest", async () => {
   const dir = await Deno.makeTempDir();
   try {
