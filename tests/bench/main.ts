@@ -5,3 +5,4 @@ await import("./movie_io.ts");
 await import("./train_step.ts");
 await import("./var_select.ts");
 await import("./encode.ts");
+await import("./maps.ts");
