@@ -10,13 +10,21 @@ const TARGET_S = 60;
 
 const run = await svobodaRun();
 if (run) {
-  const times: number[] = [];
-  for (let r = 0; r < 3; r++) times.push(await timedCli(["maps", run, "--force"]));
-  times.sort((a, b) => a - b);
-  const median = times[1];
+  const runs = [];
+  for (let r = 0; r < 3; r++) runs.push(await timedCli(["maps", run, "--force"]));
+  runs.sort((a, b) => a.wall - b.wall);
+  const median = runs[1];
+  const load = Deno.loadavg()[0];
   console.log(
-    `maps, svoboda 64×64, 128 latents, defaults (${navigator.hardwareConcurrency} cores): ` +
-      `${median.toFixed(1)} s (median of 3: ${times.map((t) => t.toFixed(1)).join(", ")}); ` +
-      `target ≤ ${TARGET_S} s: ${median <= TARGET_S ? "met" : "NOT met"}`,
+    `maps, svoboda 64×64, 128 latents, defaults (${navigator.hardwareConcurrency} cores, ` +
+      `load ${load.toFixed(1)}): ${median.wall.toFixed(1)} s wall, ${
+        median.cpu.toFixed(1)
+      } s CPU (median of 3 walls: ${runs.map((t) => t.wall.toFixed(1)).join(", ")}); ` +
+      `target ≤ ${TARGET_S} s: ${median.wall <= TARGET_S ? "met" : "NOT met"}` +
+      (median.wall > TARGET_S && load > navigator.hardwareConcurrency
+        ? ` (the machine is shared: load ${
+          load.toFixed(1)
+        } on ${navigator.hardwareConcurrency} cores)`
+        : ""),
   );
 }
