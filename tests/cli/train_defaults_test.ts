@@ -103,12 +103,19 @@ Deno.test("train on 35×29 frames: fitting defaults stated, the crop said by tra
       "20",
       "--out",
       `${dir}/t`,
+      "--json",
     ]);
     assertEquals(c.code, 0, c.stderr);
+    assertEquals(c.stdout.trim().split("\n").length, 1, c.stdout);
+    JSON.parse(c.stdout);
+    const testLines = jsonLines(c.stderr);
     assert(
-      c.stderr.includes("sparsedyn test: note: frames of 35×29 are cropped to 32×24"),
+      testLines.some((l) => String(l.note).includes("frames of 35×29 are cropped to 32×24")),
       c.stderr,
     );
+    // The movie is preprocessed (and encoded) once for both segments, with progress.
+    const pre = testLines.filter((l) => l.progress === "preprocess movie.npy");
+    assert(pre.length > 0 && pre[pre.length - 1].done === 160, c.stderr);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
