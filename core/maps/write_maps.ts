@@ -34,7 +34,8 @@
 import { ioError, SparsedynError } from "../errors.ts";
 import { npyHeader } from "../data/npy_writer.ts";
 import { type ContributionMaps, edgeMap, type MapMethod } from "./contribution.ts";
-import { renderMapPng } from "./png.ts";
+import { renderMap } from "./png.ts";
+import { encodeRgbPng } from "./png_encode.ts";
 import { onAbort } from "../runs/abort_cleanup.ts";
 import { faultPoint } from "../runs/fault_injection.ts";
 import { COMPLETE_MARKER } from "../runs/stale_temporaries.ts";
@@ -156,7 +157,8 @@ export async function writeMaps(
     e: Omit<MapEntry, "file" | "png" | "summary">,
   ) => {
     await Deno.writeFile(`${tmp}/${name}.npy`, npyF32(data, [H, W]));
-    await Deno.writeFile(`${tmp}/${name}.png`, renderMapPng(data, meanImage, H, W));
+    const img = renderMap(data, meanImage, H, W);
+    await Deno.writeFile(`${tmp}/${name}.png`, await encodeRgbPng(img.data, img.width, img.height));
     entries.push({
       file: `${name}.npy`,
       png: `${name}.png`,

@@ -7,3 +7,4 @@ await import("./var_select.ts");
 await import("./encode.ts");
 await import("./dashboard.ts");
 await import("./fit_defaults.ts");
+await import("./maps.ts");

@@ -251,7 +251,9 @@ Deno.test("sparsedyn train notes a window too short for the VAR layer's coeffici
       ["train", `${dir}/s/movie.npy`, "--out", `${dir}/a`, "--epochs", "1", "--window", "8"],
     );
     assertEquals(short.code, 0, short.stderr);
-    assert(short.stderr.includes("note: 4 stride-2 layers instead of 3"), short.stderr);
+    assert(short.stderr.includes("note: model: 2 latents"), short.stderr);
+    assert(short.stderr.includes("4 stride-2 layers instead of 3"), short.stderr);
+    assert(!short.stderr.includes("expect slow"), short.stderr);
     assertEquals(
       JSON.parse(await Deno.readTextFile(`${dir}/a/config.json`)).cae.channels.length,
       4,
@@ -276,7 +278,8 @@ Deno.test("sparsedyn train notes a window too short for the VAR layer's coeffici
       ["train", `${dir}/s/movie.npy`, "--out", `${dir}/b`, "--epochs", "1", "--window", "16"],
     );
     assertEquals(fine.code, 0, fine.stderr);
-    assert(!fine.stderr.includes("note:"), fine.stderr);
+    assert(fine.stderr.includes("note: model: 8 latents"), fine.stderr);
+    assert(!fine.stderr.includes("expect slow"), fine.stderr);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
