@@ -39,7 +39,7 @@ export { selectByBic } from "./core/var/select.ts";
 export type { Selection } from "./core/var/select.ts";
 export { regressionStatistics, varStatistics } from "./core/var/design.ts";
 export type { RegressionStatistics, VarStatistics } from "./core/var/design.ts";
-export { fitVarLasso, scoreSupport } from "./core/var/fit_var.ts";
+export { fitVarLasso, fitVarLassoAsync, scoreSupport } from "./core/var/fit_var.ts";
 export type { SupportScore, VarFit } from "./core/var/fit_var.ts";
 export { spectralRadiusEstimate } from "./core/var/stability.ts";
 export { simulateVar } from "./core/data/synthetic_var.ts";

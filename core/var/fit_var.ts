@@ -19,7 +19,8 @@
 import { varStatistics } from "./design.ts";
 import { shapes } from "./_lasso_inputs.ts";
 import type { PathMethod } from "./lasso_path.ts";
-import { selectAlongPaths } from "./_path_select.ts";
+import { type PathChoices, selectAlongPaths } from "./_path_select.ts";
+import { selectAlongPathsParallel } from "./_path_select_parallel.ts";
 
 /** A fitted sparse VAR. */
 export interface VarFit {
@@ -67,7 +68,65 @@ export function fitVarLasso(
     yty: s.yty,
     onProgress: options.onProgress,
   });
-  const pathMs = performance.now() - t0;
+  return toFit(s, sel, performance.now() - t0, d, p);
+}
+
+/**
+ * {@link fitVarLasso} with the d equations spread over worker threads (the pool of
+ * `lassoPathBatchParallel`; `closeLassoWorkers` ends it): the same fit, bit for bit, in
+ * about 1/cores of the time for large d (512 latents after training).
+ *
+ * @param series T×d row-major.
+ * @param T Time points.
+ * @param d Series.
+ * @param p Lags.
+ * @param options As {@link fitVarLasso}, plus `workers` (default: the machine's cores);
+ *   `onProgress(done, d)` as each worker's block finishes.
+ * @returns The coefficients, intercepts and chosen λ.
+ * @throws {SparsedynError} As {@link fitVarLasso} (rejected promise).
+ *
+ * @example
+ * ```ts
+ * import { simulateVar } from "../data/synthetic_var.ts";
+ * import { fitVarLasso, fitVarLassoAsync } from "./fit_var.ts";
+ * import { closeLassoWorkers } from "./lasso_parallel.ts";
+ *
+ * const sim = simulateVar({ d: 6, p: 1, T: 300, seed: 3 });
+ * const par = await fitVarLassoAsync(sim.series, sim.T, sim.d, 1, { workers: 2 });
+ * if (par.A.join() !== fitVarLasso(sim.series, sim.T, sim.d, 1).A.join()) throw new Error("same");
+ * await closeLassoWorkers();
+ * ```
+ */
+export async function fitVarLassoAsync(
+  series: Float64Array,
+  T: number,
+  d: number,
+  p: number,
+  options: {
+    method?: PathMethod;
+    workers?: number;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
+): Promise<VarFit> {
+  const s = varStatistics(series, T, d, p);
+  shapes(s.G, s.C, s.n, "C", d);
+  const t0 = performance.now();
+  const sel = await selectAlongPathsParallel(s.G, s.C, s.n, s.m, d, {
+    method: options.method === "lar" ? "lar" : "lasso",
+    criterion: "bic",
+    yty: s.yty,
+    onProgress: options.onProgress,
+  }, options.workers);
+  return toFit(s, sel, performance.now() - t0, d, p);
+}
+
+function toFit(
+  s: ReturnType<typeof varStatistics>,
+  sel: PathChoices,
+  pathMs: number,
+  d: number,
+  p: number,
+): VarFit {
   const A = new Float64Array(p * d * d), intercept = new Float64Array(d);
   for (let i = 0; i < d; i++) {
     let b0 = s.meanY[i];

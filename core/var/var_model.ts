@@ -52,8 +52,8 @@ import {
   sumBlocks,
 } from "./_lagged_blocks.ts";
 import { leastSquares, residualCrossProducts } from "./_linalg.ts";
-import { type PathChoices, selectAlongPaths } from "./_path_select.ts";
-import { runOnWorker, workerCount } from "./_worker_pool.ts";
+import { selectAlongPaths } from "./_path_select.ts";
+import { selectAlongPathsParallel } from "./_path_select_parallel.ts";
 import { standardised } from "./_standardise.ts";
 import {
   crossValidateBlocks,
@@ -291,40 +291,14 @@ export async function fitVarAsync(
   } else {
     // Each worker chooses λ along the paths of its block of equations (as fitVar does, in
     // chunks): only the chosen coefficients come back.
-    const nw = workerCount(workers, d);
-    const jobs: Promise<PathChoices>[] = [];
-    for (let w = 0; w < nw; w++) {
-      const lo = Math.floor((w * d) / nw), hi = Math.floor(((w + 1) * d) / nw), dk = hi - lo;
-      const Ck = new Float64Array(m * dk);
-      for (let a = 0; a < m; a++) {
-        for (let r = 0; r < dk; r++) Ck[a * dk + r] = full.C[a * d + lo + r];
-      }
-      jobs.push(runOnWorker<PathChoices>(w, {
-        kind: "select",
-        G: full.G,
-        C: Ck,
-        n,
-        m,
-        d: dk,
-        select: {
-          method: "lasso",
-          criterion: select as LambdaCriterion,
-          gamma: options.ebicGamma,
-          yty: full.yty.slice(lo, hi),
-        },
-      }));
-    }
-    const parts = await Promise.all(jobs);
-    B = new Float64Array(m * d);
-    let lo = 0;
-    for (const part of parts) {
-      const dk = part.lambdas.length;
-      for (let a = 0; a < m; a++) {
-        for (let r = 0; r < dk; r++) B[a * d + lo + r] = part.B[a * dk + r];
-      }
-      lambdas.set(part.lambdas, lo);
-      lo += dk;
-    }
+    const sel = await selectAlongPathsParallel(full.G, full.C, n, m, d, {
+      method: "lasso",
+      criterion: select as LambdaCriterion,
+      gamma: options.ebicGamma,
+      yty: full.yty,
+    }, workers);
+    B = sel.B;
+    lambdas.set(sel.lambdas);
   }
   return finishFit(ctx, B, lambdas, cv);
 }

@@ -1,6 +1,8 @@
 // λ chosen along the paths without keeping them (core/var/_path_select.ts): the same
 // models as the full paths and the criteria on them, at 512 latents in bounded memory.
-import { fitVarLasso } from "../../../core/var/fit_var.ts";
+import { fitVarLasso, fitVarLassoAsync } from "../../../core/var/fit_var.ts";
+import { fitVar, fitVarAsync } from "../../../core/var/var_model.ts";
+import { closeLassoWorkers } from "../../../core/var/lasso_parallel.ts";
 import { varStatistics } from "../../../core/var/design.ts";
 import { larsPathBatch, lassoPath, lassoPathBatch } from "../../../core/var/lasso_path.ts";
 import { selectByBic } from "../../../core/var/select.ts";
@@ -123,4 +125,33 @@ Deno.test("selectAlongPaths reports progress after each chunk, ending at d", () 
   assert(seen.length >= 2, `several reports: ${seen}`);
   assertEquals(seen[seen.length - 1], d);
   for (let k = 1; k < seen.length; k++) assert(seen[k] > seen[k - 1], "increasing");
+});
+
+Deno.test("fitVarLassoAsync and fitVarAsync on worker threads equal the synchronous fits, bit for bit", async () => {
+  const T = 100, d = 40;
+  const z = ring(T, d, 12);
+  try {
+    for (const method of ["lasso", "lar"] as const) {
+      const seq = fitVarLasso(z, T, d, 2, { method });
+      const seen: number[] = [];
+      const par = await fitVarLassoAsync(z, T, d, 2, {
+        method,
+        workers: 2,
+        onProgress: (done) => seen.push(done),
+      });
+      assertEquals(Array.from(par.A), Array.from(seq.A), `${method}: A`);
+      assertEquals(Array.from(par.lambdas), Array.from(seq.lambdas), `${method}: λ`);
+      assertEquals(Array.from(par.intercept), Array.from(seq.intercept), `${method}: intercept`);
+      assertEquals(par.breakpoints, seq.breakpoints);
+      assertEquals(seen.sort((a, b) => a - b).at(-1), d, "progress ends at d");
+    }
+    for (const select of ["bic", "ebic"] as const) {
+      const seq = fitVar(z, T, d, { lags: 2, select });
+      const par = await fitVarAsync(z, T, d, { lags: 2, select, workers: 2 });
+      assertEquals(Array.from(par.A), Array.from(seq.A), `fitVarAsync ${select}: A`);
+      assertEquals(Array.from(par.lambdas), Array.from(seq.lambdas));
+    }
+  } finally {
+    await closeLassoWorkers();
+  }
 });
