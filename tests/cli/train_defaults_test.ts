@@ -1,8 +1,8 @@
 // `sparsedyn train` with its defaults on synthetic movies of the real movies' frame shapes
 // (inscopix 35×29, allen 100×100): the latent size and window it states satisfy
-// p·d < L − p, no warning against its own defaults, the crop is said aloud — by train and by
-// every command that applies the run's crop later (encode, maps, test, evaluate) — and with --json the
-// progress is JSON lines on stderr while stdout holds only the result.
+// p·d < L − p, no warning against its own defaults, the crop is said aloud — by train and
+// by every command that applies the run's crop later (encode, maps, test, evaluate) — and
+// with --json the progress is JSON lines on stderr while stdout holds only the result.
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { cli } from "./_run.ts";
 
