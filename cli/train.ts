@@ -153,9 +153,7 @@ export const train: Command = {
       stepsDone = done;
       stepsTotal = total;
       report(done, total, {
-        epoch: `${
-          Math.min(epochs, Math.floor((done * epochs) / Math.max(1, total)) + 1)
-        }/${epochs}`,
+        epoch: `${Math.max(1, Math.ceil((done * epochs) / Math.max(1, total)))}/${epochs}`,
         ...(lastLoss === undefined ? {} : { loss: lastLoss }),
       });
     };

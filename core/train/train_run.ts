@@ -273,7 +273,7 @@ export async function trainRun(
     const { frames: T, height: H, width: W } = shape;
     const config: CaeConfig = { ...base, height: H, width: W };
     const lags = options.lags ?? 1, lambdaFraction = options.lambdaFraction ?? 0.1;
-    const windowLength = Math.min(size.windowLength, T);
+    const windowLength = size.windowLength; // a given window is kept (too long: an error)
     const d = size.latents;
     if (mode === "end-to-end" && lags * d >= windowLength - lags) {
       // n < p·d: every window's lasso runs deep into an underdetermined path (slow), and

@@ -6,7 +6,7 @@
 // Measured on the project's 2-core machine while other work ran on it (load 5–7), same run
 // and defaults: before the latents shared backward passes (one pass per latent) 257 s wall,
 // 176 s CPU; with the colouring 50 s wall, 40 s CPU (the maps bit for bit the same); with
-// native PNG compression 39 s CPU.
+// native PNG compression 39 s CPU, and at load 2: 31.5 s wall (median of 3: 28.0, 31.5, 35.1).
 //
 //   deno task bench     (or: deno run -A tests/bench/maps.ts)
 import { svobodaRun, timedCli } from "./_svoboda_run.ts";

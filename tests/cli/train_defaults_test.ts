@@ -1,8 +1,8 @@
 // `sparsedyn train` with its defaults on synthetic movies of the real movies' frame shapes
 // (inscopix 35×29, allen 100×100): the latent size and window it states satisfy
-// p·d < L − p, no warning against its own defaults, the crop is said aloud — by train and by
-// every command that applies the run's crop later (encode, maps, test) — and with --json the
-// progress is JSON lines on stderr while stdout holds only the result.
+// p·d < L − p, no warning against its own defaults, the crop is said aloud — by train and
+// by every command that applies the run's crop later (encode, maps, test, evaluate) — and
+// with --json the progress is JSON lines on stderr while stdout holds only the result.
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { cli } from "./_run.ts";
 
@@ -43,7 +43,7 @@ function modelLine(text: string): { d: number; L: number; coef: number; samples:
   return { d: Number(m[1]), L: Number(m[2]), coef: Number(m[3]), samples: Number(m[4]) };
 }
 
-Deno.test("train on 35×29 frames: fitting defaults stated, the crop said by train, encode, maps and test", async () => {
+Deno.test("train on 35×29 frames: fitting defaults stated, the crop said by train, encode, maps, test and evaluate", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await synth(`${dir}/s`, 35, 29, 160);
@@ -116,6 +116,21 @@ Deno.test("train on 35×29 frames: fitting defaults stated, the crop said by tra
     // The movie is preprocessed (and encoded) once for both segments, with progress.
     const pre = testLines.filter((l) => l.progress === "preprocess movie.npy");
     assert(pre.length > 0 && pre[pre.length - 1].done === 160, c.stderr);
+    const ev = await cli([
+      "evaluate",
+      `${dir}/run`,
+      "--heldout",
+      `${dir}/s/movie.npy[120:160]`,
+      "--map-frames",
+      "2",
+      "--map-steps",
+      "1",
+    ]);
+    assertEquals(ev.code, 0, ev.stderr);
+    assert(
+      ev.stderr.includes("sparsedyn evaluate: note: frames of 35×29 are cropped to 32×24"),
+      ev.stderr,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
