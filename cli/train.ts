@@ -212,6 +212,7 @@ export const train: Command = {
         onStep,
         onPreprocess: progress("preprocess", json),
         onEncode: progress("encode", json),
+        onFitVar: progress("VAR fit", json),
         onNote: (message) =>
           console.error(
             json ? JSON.stringify({ note: message }) : `sparsedyn train: note: ${message}`,

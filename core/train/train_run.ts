@@ -115,6 +115,8 @@ export interface TrainRunOptions {
   onPreprocess?: (done: number, total: number) => void;
   /** Encoding the movie after training: frames done, total. */
   onEncode?: (done: number, total: number) => void;
+  /** Fitting the VAR of the latents after training: equations done, total. */
+  onFitVar?: (done: number, total: number) => void;
   /** Called before training with advice on settings that will train poorly or slowly. */
   onNote?: (message: string) => void;
 }
@@ -352,10 +354,10 @@ export async function trainRun(
       options.onStage?.(`encoding the ${T} frames`);
       const latents = await encodeAll(cae, frames, T, options.onEncode);
       const mean = Float64Array.from(meanImage);
-      // One synchronous call: no progress within it, so its start and its time are said.
+      // One synchronous call; it reports its equations as it chooses their λ.
       options.onStage?.(`fitting the VAR(${lags}) of ${d} latents (lasso path, BIC)`);
       const fitStart = performance.now();
-      const fit = fitVarLasso(latents, T, d, lags);
+      const fit = fitVarLasso(latents, T, d, lags, { onProgress: options.onFitVar });
       options.onStage?.(
         `VAR fitted in ${((performance.now() - fitStart) / 1000).toFixed(1)} s; writing ${dir}`,
       );

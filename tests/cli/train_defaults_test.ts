@@ -70,7 +70,7 @@ Deno.test("train on 35×29 frames: fitting defaults stated, the crop said by tra
     const epochs = lines.filter((l) => l.progress === "epoch");
     assertEquals(epochs.map((l) => [l.done, l.total]), [[1, 2], [2, 2]]);
     assert(typeof (epochs[1].metrics as { loss: number }).loss === "number", t.stderr);
-    for (const label of ["preprocess", "encode"]) {
+    for (const label of ["preprocess", "encode", "VAR fit"]) {
       assert(
         lines.some((l) => l.progress === label && l.done === l.total),
         `${label}: ${t.stderr}`,
