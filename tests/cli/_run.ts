@@ -24,3 +24,12 @@ export async function cli(args: string[], cwd?: string): Promise<CliResult> {
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** Writes a small synthetic recording of 16×16 frames (3 cells) to `out` with `sparsedyn synth`. */
+export async function synth16(out: string, frames: number): Promise<void> {
+  const s = await cli(
+    ["synth", "--out", out, "--height", "16", "--width", "16", "--frames", String(frames)]
+      .concat(["--cells", "3"]),
+  );
+  if (s.code !== 0) throw new Error(`sparsedyn synth failed (${s.code}): ${s.stderr}`);
+}

@@ -3,25 +3,12 @@
 // (exit 2, the flag named).
 import { encodeNpy } from "../../core/data/npy.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { cli } from "./_run.ts";
+import { cli, synth16 } from "./_run.ts";
 
 Deno.test("sparsedyn evaluate: held-out errors next to the baselines, cells scored, evaluation.json written", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const s = await cli([
-      "synth",
-      "--out",
-      `${dir}/s`,
-      "--height",
-      "16",
-      "--width",
-      "16",
-      "--frames",
-      "100",
-      "--cells",
-      "3",
-    ]);
-    assertEquals(s.code, 0, s.stderr);
+    await synth16(`${dir}/s`, 100);
     const t = await cli([
       "train",
       `${dir}/s/movie.npy[0:70]`,

@@ -3,25 +3,12 @@
 // After a kill, the next `maps` finds a complete maps/ (the old one or the new one), and
 // nothing else: no lock, no partial folder, no folder moved aside.
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { cli, cliArgs } from "./_run.ts";
+import { cli, cliArgs, synth16 } from "./_run.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "sparsedyn-maps-faults-" });
 const RUN = `${dir}/run`;
 {
-  const s = await cli([
-    "synth",
-    "--out",
-    `${dir}/s`,
-    "--height",
-    "16",
-    "--width",
-    "16",
-    "--frames",
-    "72",
-    "--cells",
-    "3",
-  ]);
-  assertEquals(s.code, 0, s.stderr);
+  await synth16(`${dir}/s`, 72);
   const t = await cli([
     "train",
     `${dir}/s/movie.npy`,

@@ -3,25 +3,12 @@
 import { decodeNpy } from "../../core/data/npy.ts";
 import { summarizeMap } from "../../core/maps/summary.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { cli } from "./_run.ts";
+import { cli, synth16 } from "./_run.ts";
 
 Deno.test("sparsedyn maps writes the maps of a run, refuses to overwrite without --force", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const s = await cli([
-      "synth",
-      "--out",
-      `${dir}/s`,
-      "--height",
-      "16",
-      "--width",
-      "16",
-      "--frames",
-      "72",
-      "--cells",
-      "3",
-    ]);
-    assertEquals(s.code, 0, s.stderr);
+    await synth16(`${dir}/s`, 72);
     const t = await cli([
       "train",
       `${dir}/s/movie.npy`,

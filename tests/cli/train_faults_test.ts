@@ -5,26 +5,11 @@
 // metrics' frames/s aside, a timing), or refuse with its reason; and nothing may be left
 // beside it: no lock, no checkpoint, no temporary frames, no partial folder.
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { cli, cliArgs } from "./_run.ts";
+import { cliArgs, synth16 } from "./_run.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "sparsedyn-train-faults-" });
 const MOVIE = `${dir}/s/movie.npy`;
-{
-  const s = await cli([
-    "synth",
-    "--out",
-    `${dir}/s`,
-    "--height",
-    "16",
-    "--width",
-    "16",
-    "--frames",
-    "48",
-    "--cells",
-    "3",
-  ]);
-  assertEquals(s.code, 0, s.stderr);
-}
+await synth16(`${dir}/s`, 48);
 const args = (out: string, epochs = 2) => [
   "train",
   MOVIE,

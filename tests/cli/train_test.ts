@@ -3,25 +3,7 @@
 import { loadRun } from "../../core/runs/run_folder.ts";
 import { webgpuAdapter } from "../../core/model/backend.ts";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { cli } from "./_run.ts";
-
-/** A small synthetic recording of 16×16 frames in `out`. */
-async function synth16(out: string, frames: number) {
-  const s = await cli([
-    "synth",
-    "--out",
-    out,
-    "--height",
-    "16",
-    "--width",
-    "16",
-    "--frames",
-    String(frames),
-    "--cells",
-    "3",
-  ]);
-  assertEquals(s.code, 0, s.stderr);
-}
+import { cli, synth16 } from "./_run.ts";
 
 Deno.test("sparsedyn train writes a complete run folder, reproducibly", async () => {
   const dir = await Deno.makeTempDir();
