@@ -342,6 +342,7 @@ export const test: Command = {
         alpha,
         seed,
         standardize: !values.raw,
+        onProgress: testProgress(values.json ?? false),
       });
     } catch (err) {
       model?.dispose(); // the map test will not run
@@ -395,3 +396,12 @@ export const test: Command = {
     return 0;
   },
 };
+
+/** One progress reporter per stage of the condition test: the window fits, then the null. */
+function testProgress(json: boolean) {
+  const stages = {
+    windows: progress("VAR per window", json),
+    relabelings: progress("relabelings", json),
+  };
+  return (stage: keyof typeof stages, done: number, total: number) => stages[stage](done, total);
+}

@@ -52,6 +52,8 @@ export interface BlockPermutationOptions {
    * else sample; "always": enumerate (refused beyond 1e6 labelings); "never": sample.
    */
   exact?: "auto" | "always" | "never";
+  /** Relabelings evaluated so far and in all, after each one. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The outcome of {@link blockPermutationTest}. */
@@ -212,6 +214,7 @@ export function blockPermutationTest(
       else mirror = false;
     }
     if (same || mirror) identical++;
+    options.onProgress?.(k + 1, count);
   };
   if (exact) {
     let k = 0;

@@ -80,6 +80,11 @@ export interface ConditionTestOptions {
    * d is large next to the window (see `principal_components.ts`). Default: all d series.
    */
   components?: number;
+  /**
+   * Progress: `"windows"` as each window's VAR is fitted, then `"relabelings"` as the null
+   * distribution is drawn (both can take minutes at hundreds of latents).
+   */
+  onProgress?: (stage: "windows" | "relabelings", done: number, total: number) => void;
 }
 
 /** One VAR coefficient's test. */
@@ -208,7 +213,11 @@ export function conditionTestWindows(
   const permutations = options.permutations ?? 999, seed = options.seed ?? 1;
   const standardize = options.standardize ?? true, exact = options.exact ?? "auto";
   if (!(alpha > 0 && alpha < 1)) bad("alpha", `alpha must lie in (0, 1); got ${alpha}`);
-  const fits = fitWindowVars(windows, lags, { standardize });
+  const progress = options.onProgress;
+  const fits = fitWindowVars(windows, lags, {
+    standardize,
+    onProgress: progress && ((done, total) => progress("windows", done, total)),
+  });
   const { features, N, q, d } = fits;
   const conditions: Condition[] = windows.map((w) => w.condition);
   const test = blockPermutationTest(
@@ -217,7 +226,12 @@ export function conditionTestWindows(
     q,
     conditions,
     windows.map((w) => w.block),
-    { permutations, seed, exact },
+    {
+      permutations,
+      seed,
+      exact,
+      onProgress: progress && ((done, total) => progress("relabelings", done, total)),
+    },
   );
   const qValues = benjaminiHochberg(test.featurePValues);
   const { a: meanA, b: meanB } = conditionMeans(features, N, q, conditions);

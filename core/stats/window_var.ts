@@ -52,7 +52,8 @@ export interface WindowVars {
  *
  * @param windows Windows of equal length and equal d.
  * @param p Lags.
- * @param options `standardize` (default true): divide each column by its pooled sd.
+ * @param options `standardize` (default true): divide each column by its pooled sd;
+ *   `onProgress`: windows fitted so far and in all, after each window.
  * @returns The coefficients per window.
  * @throws {SparsedynError} `INVALID_ARGUMENT` naming the window for unequal lengths or d,
  *   T ≤ p, or a column constant over all windows; `NON_FINITE` for NaN or infinity.
@@ -60,7 +61,7 @@ export interface WindowVars {
 export function fitWindowVars(
   windows: readonly SeriesWindow[],
   p: number,
-  options: { standardize?: boolean } = {},
+  options: { standardize?: boolean; onProgress?: (done: number, total: number) => void } = {},
 ): WindowVars {
   if (!Number.isInteger(p) || p < 1) {
     throw new SparsedynError("INVALID_ARGUMENT", `lags must be an integer ≥ 1; got ${p}`, {
@@ -123,6 +124,7 @@ export function fitWindowVars(
     const fit = fitVarLasso(z, T, d, p);
     features.set(fit.A, n * q);
     lambdas.set(fit.lambdas, n * d);
+    options.onProgress?.(n + 1, N);
   });
   return { features, N, q, d, p, lambdas, scale };
 }

@@ -73,6 +73,14 @@ Deno.test("sparsedyn test on NPY and CSV series: the library's result, test.json
     const js = await cli(["test", ...args, "--window", "50", "--seed", "7", "--json"]);
     assertEquals(js.code, 0, js.stderr);
     assertEquals(JSON.parse(js.stdout), j, "--json prints what test.json holds");
+    // The window fits and the relabelings report their progress as JSON lines on stderr.
+    const lines = js.stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    for (const stage of ["VAR per window", "relabelings"]) {
+      assert(
+        lines.some((l) => l.progress === stage && l.done === l.total && l.total > 0),
+        `${stage}: ${js.stderr}`,
+      );
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
