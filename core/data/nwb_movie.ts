@@ -28,6 +28,7 @@ import { ioError, SparsedynError, type SparsedynErrorCode } from "../errors.ts";
 import { describeBytes } from "./file_kind.ts";
 import { checkRange, type Movie, type MovieOptions } from "./movie.ts";
 import type { Hdf5Info } from "./_hdf5_worker.ts";
+import { workerUrl } from "../worker_url.ts";
 
 /** Options of the NWB / HDF5 reader beyond {@link MovieOptions}. */
 export interface NwbOptions extends MovieOptions {
@@ -38,16 +39,6 @@ export interface NwbOptions extends MovieOptions {
 interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
-}
-
-/**
- * The worker's module. node:worker_threads takes only file: and data: URLs; imported by URL
- * (an install from a web server), a data: module that imports the worker stands in for it.
- */
-function workerUrl(): URL {
-  const url = new URL("./_hdf5_worker.ts", import.meta.url);
-  if (url.protocol === "file:") return url;
-  return new URL(`data:text/javascript,import ${encodeURIComponent(JSON.stringify(url.href))};`);
 }
 
 /** The HDF5 worker: one thread, restarted when a request overruns its time limit. */
@@ -61,7 +52,7 @@ class Hdf5Thread {
 
   #start(): Promise<Worker> {
     if (this.#ready) return this.#ready;
-    const w = new Worker(workerUrl());
+    const w = new Worker(workerUrl(new URL("./_hdf5_worker.ts", import.meta.url)));
     this.#worker = w;
     this.#ready = new Promise((resolve, reject) => {
       w.on(

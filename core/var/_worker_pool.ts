@@ -5,6 +5,7 @@
 import { Worker } from "node:worker_threads";
 import { SparsedynError, type SparsedynErrorCode } from "../errors.ts";
 import { checkCount } from "./_lasso_inputs.ts";
+import { workerUrl } from "../worker_url.ts";
 
 const pool: Promise<Worker>[] = [];
 let nextId = 0;
@@ -26,7 +27,7 @@ function release(w: Worker) {
 /** The i-th worker, started on first use; resolves once its core has loaded. */
 function worker(i: number): Promise<Worker> {
   while (pool.length <= i) {
-    const w = new Worker(new URL("./_lasso_worker.ts", import.meta.url));
+    const w = new Worker(workerUrl(new URL("./_lasso_worker.ts", import.meta.url)));
     pool.push(
       new Promise((resolve, reject) => {
         const onReady = (msg: { id: number }) => {

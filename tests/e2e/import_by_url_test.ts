@@ -11,7 +11,7 @@ const TYPES: Record<string, string> = {
   ".json": "application/json",
 };
 
-Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process", async () => {
+Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process, in a worker too", async () => {
   const served: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
@@ -32,9 +32,16 @@ Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process",
     const { port } = server.addr as Deno.NetAddr;
     const base = `http://127.0.0.1:${port}`;
     const script = `
-      import { lassoPath } from "${base}/mod.ts";
+      import { lassoPath, lassoPathBatchParallel } from "${base}/mod.ts";
       const p = lassoPath(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 1), 4);
-      console.log(JSON.stringify({ lambdas: Array.from(p.lambdas), coefs: Array.from(p.coefs) }));
+      // Worker threads too: their module is fetched over http as well.
+      const [q] = await lassoPathBatchParallel(
+        Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 1), 4, { workers: 1 },
+      );
+      console.log(JSON.stringify({
+        lambdas: Array.from(p.lambdas), coefs: Array.from(p.coefs),
+        workerLambdas: Array.from(q.lambdas), workerCoefs: Array.from(q.coefs),
+      }));
     `;
     await Deno.writeTextFile(`${tmp}/main.ts`, script);
     const out = await new Deno.Command(Deno.execPath(), {
@@ -57,6 +64,9 @@ Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process",
     const local = lassoPath(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 1), 4);
     assertEquals(got.lambdas, Array.from(local.lambdas), "breakpoints over http");
     assertEquals(got.coefs, Array.from(local.coefs), "coefficients over http");
+    assertEquals(got.workerLambdas, got.lambdas, "breakpoints from a worker over http");
+    assertEquals(got.workerCoefs, got.coefs, "coefficients from a worker over http");
+    assert(served.includes("/core/var/_lasso_worker.ts"), "the worker was fetched over http");
     assert(served.includes("/wasm/dist/sparsedyn_core.wasm"), "the core was fetched over http");
   } finally {
     await server.shutdown();
