@@ -75,7 +75,8 @@ export async function lockOutput(output: string): Promise<OutputLock> {
   if (!(await Deno.stat(parent).then((s) => s.isDirectory, () => false))) {
     throw new SparsedynError(
       "IO",
-      `"${out}": its folder "${parent}" does not exist; create it first (nothing was changed)`,
+      `Cannot write "${out}": the folder "${parent}" does not exist (create it first, or choose ` +
+        `another place; nothing was changed)`,
       { file: out },
     );
   }
