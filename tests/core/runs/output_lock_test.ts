@@ -75,7 +75,7 @@ Deno.test("lockOutput() says when the output's folder is missing, and refuses an
   const dir = await Deno.makeTempDir();
   try {
     const missing = await assertRejects(() => lockOutput(`${dir}/no/run`), SparsedynError);
-    assert(missing.message.includes(`its folder "${dir}/no" does not exist`), missing.message);
+    assert(missing.message.includes(`the folder "${dir}/no" does not exist`), missing.message);
     await Deno.writeTextFile(lockPath(`${dir}/c`), "{not json");
     const torn = await assertRejects(() => lockOutput(`${dir}/c`), SparsedynError);
     assert(torn.message.includes(`remove ${dir}/c.lock`), torn.message);
