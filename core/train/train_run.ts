@@ -235,10 +235,18 @@ export async function trainRun(
       // The model's total stride must divide the frame: crop to the largest multiple.
       const down = base.stride ** base.channels.length;
       const h = full.height - (full.height % down), w = full.width - (full.width % down);
-      if (h !== full.height || w !== full.width) {
+      // In the movie's own pixels: downsampling drops the rows and columns its blocks do not
+      // fill, so those are part of the crop too, and said.
+      const keep = { height: h * downsample, width: w * downsample };
+      const cropped = keep.height !== movie.height || keep.width !== movie.width;
+      if (cropped) {
+        const blocks = downsample > 1
+          ? `, then averaged in ${downsample}×${downsample} blocks to ${h}×${w}`
+          : "";
+        const unit = downsample > 1 ? `the downsampling ${downsample} times ` : "";
         options.onNote?.(
-          `frames of ${full.height}×${full.width} are cropped to ${h}×${w} (top left), a ` +
-            `multiple of the model's total stride ${down}`,
+          `frames of ${movie.height}×${movie.width} are cropped to ${keep.height}×${keep.width} ` +
+            `(top left)${blocks}: a multiple of ${unit}the model's total stride ${down}`,
         );
       }
       // The training movie's statistics are recorded and applied to every movie the run
@@ -246,9 +254,7 @@ export async function trainRun(
       spec = await freezeNormalisation(movie, {
         downsample,
         normalize,
-        ...(h !== full.height || w !== full.width
-          ? { crop: { top: 0, left: 0, height: h * downsample, width: w * downsample } }
-          : {}),
+        ...(cropped ? { crop: { top: 0, left: 0, ...keep } } : {}),
       });
       const r = await preprocessToNpy(movie, spec, `${tmp}/frames.npy`, options.onPreprocess);
       shape = r;

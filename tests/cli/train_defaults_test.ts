@@ -158,3 +158,28 @@ Deno.test("train on 100×100 frames without --json: a model line, a line per epo
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train --downsample 2 on 35×29 frames: the rows and columns the blocks drop are part of the crop, and said", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await synth(`${dir}/s`, 35, 29, 100);
+    const t = await cli(
+      ["train", `${dir}/s/movie.npy`, "--out", `${dir}/run`, "--epochs", "1", "--downsample", "2"],
+    );
+    assertEquals(t.code, 0, t.stderr);
+    const m =
+      /frames of 35×29 are cropped to (\d+)×(\d+) \(top left\), then averaged in 2×2 blocks to (\d+)×(\d+)/
+        .exec(t.stderr);
+    assert(m, t.stderr);
+    const [kh, kw, h, w] = m.slice(1).map(Number);
+    assertEquals([kh, kw], [2 * h, 2 * w]);
+    // The run records the crop in the movie's own pixels, so later commands apply and say it.
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/run/config.json`));
+    assertEquals(config.preprocess.crop, { top: 0, left: 0, height: kh, width: kw });
+    const e = await cli(["encode", `${dir}/run`, `${dir}/s/movie.npy`, "--out", `${dir}/z.npy`]);
+    assertEquals(e.code, 0, e.stderr);
+    assert(e.stderr.includes(`frames of 35×29 are cropped to ${kh}×${kw}`), e.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
