@@ -20,6 +20,7 @@
  */
 import { parseNpyHeader } from "../core/data/npy.ts";
 import { runDamage } from "./run_damage.ts";
+import { ownerEnded as processEnded } from "../core/runs/process_owner.ts";
 
 /**
  * Where a run stands. "damaged": a complete run folder that can be shown, but one of its
@@ -218,25 +219,14 @@ async function describeCheckpoint(root: string, name: string): Promise<RunListin
  * @returns Why it counts as ended, or null.
  */
 export async function ownerEnded(checkpointDir: string): Promise<string | null> {
-  let owner: { pid?: unknown; host?: unknown };
+  let owner: unknown;
   try {
     owner = JSON.parse(await Deno.readTextFile(`${checkpointDir}/owner.json`));
   } catch {
     return null;
   }
-  if (typeof owner.pid !== "number") return null;
-  let host: string | null = null;
-  try {
-    host = Deno.hostname();
-  } catch {
-    host = null;
-  }
-  if (typeof owner.host === "string" && host !== null && owner.host !== host) return null;
-  if (!(await Deno.stat("/proc/self").then(() => true, () => false))) return null;
-  const cmdline = await Deno.readTextFile(`/proc/${owner.pid}/cmdline`).catch(() => null);
-  if (cmdline === null) return `its training process (pid ${owner.pid}) has ended`;
-  if (!/deno/i.test(cmdline)) return `its training process (pid ${owner.pid}) has ended`;
-  return null;
+  const why = await processEnded(owner);
+  return why && why.replace(/^its process/, "its training process");
 }
 
 /**
