@@ -1,10 +1,11 @@
 /**
  * Loader and low-level binding of the WebAssembly numeric core (`wasm/src/*.c`, built by
- * `wasm/build.sh` into `wasm/dist/sparsedyn_core.wasm`).
+ * `wasm/build.sh` into the committed `wasm/sparsedyn_core.generated.ts`).
  *
- * The module is fetched from `new URL("./dist/...", import.meta.url)`, so it loads the
- * same way from a local checkout and when `mod.ts` is imported over http. Loading happens
- * once, at import; a missing build is reported by the first call, as a typed error.
+ * The module's bytes come from a static import of that generated file, so they travel with
+ * the code: a clone, `deno cache` or `deno install` of a URL holds them, and nothing is
+ * built or fetched at run time. Instantiation happens once, at import; a module that does not
+ * instantiate is reported by the first call, as a typed error.
  *
  * Everything here works on the core's "correlation scale" l = n·λ and on raw pointers;
  * the public API in `core/var/` converts and validates shapes.
@@ -19,6 +20,7 @@
  * @module
  */
 import { SparsedynError } from "../core/errors.ts";
+import { CORE_WASM_BASE64 } from "./sparsedyn_core.generated.ts";
 
 /** The raw exports of the core (see the C headers for their contracts). */
 export interface CoreExports {
@@ -74,16 +76,11 @@ export interface CoreExports {
   _initialize(): void;
 }
 
-/** Where the built module lives, relative to this file. */
-export const CORE_URL: URL = new URL("./dist/sparsedyn_core.wasm", import.meta.url);
+/** The generated module the core's bytes come from (named in errors). */
+const GENERATED = "wasm/sparsedyn_core.generated.ts";
 
 async function instantiate(): Promise<CoreExports> {
-  const response = await fetch(CORE_URL);
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Error(`HTTP ${response.status}`);
-  }
-  const bytes = await response.arrayBuffer();
+  const bytes = Uint8Array.fromBase64(CORE_WASM_BASE64);
   const { instance } = await WebAssembly.instantiate(bytes, {
     // Growth needs no notice on our side: views are re-created after every call.
     env: { emscripten_notify_memory_growth: () => {} },
@@ -102,20 +99,20 @@ try {
 }
 
 /**
- * The loaded core. Throws `SparsedynError("CORE_NOT_BUILT")` when the module could not
- * be loaded (not built yet: run `deno task build:wasm`).
+ * The loaded core. Throws `SparsedynError("CORE_NOT_BUILT")` when the committed module
+ * could not be instantiated (regenerate it with `bash wasm/build.sh`).
  *
  * @returns The raw exports.
- * @throws {SparsedynError} When the module is missing or invalid.
+ * @throws {SparsedynError} When the module is invalid.
  */
 export function core(): CoreExports {
   if (loaded) return loaded;
   throw new SparsedynError(
     "CORE_NOT_BUILT",
-    `Cannot load the WebAssembly core from "${CORE_URL.href}": ${
+    `Cannot instantiate the WebAssembly core from ${GENERATED}: ${
       loadError instanceof Error ? loadError.message : String(loadError)
-    } (build it with "deno task build:wasm")`,
-    { file: CORE_URL.href, cause: loadError },
+    } (regenerate it with "bash wasm/build.sh")`,
+    { file: GENERATED, cause: loadError },
   );
 }
 
