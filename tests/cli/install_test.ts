@@ -67,8 +67,8 @@ async function inspectsBoth(bin: string, dir: string) {
 
 Deno.test("the install task puts a working sparsedyn on the PATH; it reads movies in the user's folder", async () => {
   const cfg = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`));
-  // The task's last step is the global install; earlier steps build the core and fill the
-  // checkout's node_modules, both already done for the test run.
+  // The task's last step is the global install; the step before fills the checkout's
+  // node_modules, already done for the test run.
   const step = (cfg.tasks.install as string).split("&&").pop()!.trim().split(/\s+/);
   assertEquals(step.slice(0, 3), ["deno", "install", "--global"], "the task installs globally");
   const root = await Deno.makeTempDir({ prefix: "sparsedyn-install-" });

@@ -1,17 +1,29 @@
-// mod.ts imported over http, as users do: a local server serves this tree on 127.0.0.1
-// and a fresh deno process, with an empty cache and no config, imports mod.ts by URL,
-// which must find its WebAssembly core relative to import.meta.url.
+// mod.ts imported over http, as users do: a plain static file server serves a fresh clone of
+// this tree (no build step: no wasm/dist, no wasm/.build, no toolchain) on 127.0.0.1, and a
+// fresh deno process — empty cache, no config, nothing on its PATH — imports mod.ts by URL.
+// The WebAssembly core must come with the code (the committed generated module), not from a
+// build or a fetch at run time.
 import { assert, assertEquals } from "../_helpers/assert.ts";
+import { freshClone } from "../_helpers/fresh_clone.ts";
 import { lassoPath } from "../../mod.ts";
 
-const root = new URL("../../", import.meta.url);
 const TYPES: Record<string, string> = {
   ".ts": "application/typescript; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
   ".wasm": "application/wasm",
   ".json": "application/json",
 };
 
-Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process, in a worker too", async () => {
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}
+
+Deno.test("mod.ts imported over http from a fresh clone fits a lasso path in a fresh deno process, in a worker too", async () => {
+  const clone = await freshClone();
+  const root = new URL(`file://${clone}/`);
+  for (const built of ["wasm/dist", "wasm/.build", "node_modules"]) {
+    assert(!(await exists(`${clone}/${built}`)), `a fresh clone holds no ${built}`);
+  }
   const served: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
@@ -28,6 +40,7 @@ Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process, 
     }
   });
   const tmp = await Deno.makeTempDir();
+  const emptyBin = await Deno.makeTempDir();
   try {
     const { port } = server.addr as Deno.NetAddr;
     const base = `http://127.0.0.1:${port}`;
@@ -54,7 +67,9 @@ Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process, 
         "main.ts",
       ],
       cwd: tmp,
-      env: { DENO_DIR: `${tmp}/cache`, NO_COLOR: "1" },
+      // An empty PATH: no emcc, f2c or apt-get could build anything. (The rest of the
+      // environment stays: npm packages come from the registry, through its proxy if any.)
+      env: { DENO_DIR: `${tmp}/cache`, NO_COLOR: "1", PATH: emptyBin },
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -67,9 +82,14 @@ Deno.test("mod.ts imported over http fits a lasso path in a fresh deno process, 
     assertEquals(got.workerLambdas, got.lambdas, "breakpoints from a worker over http");
     assertEquals(got.workerCoefs, got.coefs, "coefficients from a worker over http");
     assert(served.includes("/core/var/_lasso_worker.ts"), "the worker was fetched over http");
-    assert(served.includes("/wasm/dist/sparsedyn_core.wasm"), "the core was fetched over http");
+    assert(
+      served.includes("/wasm/sparsedyn_core.generated.ts"),
+      "the core came with the code, as the committed generated module",
+    );
+    const fetched = served.filter((p) => !p.endsWith(".ts") && !p.endsWith(".json"));
+    assertEquals(fetched, [], "nothing but modules was fetched (no WebAssembly at run time)");
   } finally {
     await server.shutdown();
-    await Deno.remove(tmp, { recursive: true });
+    for (const dir of [tmp, emptyBin, clone]) await Deno.remove(dir, { recursive: true });
   }
 });
