@@ -39,6 +39,7 @@ Deno.test("mod.ts imported over http from a fresh clone fits a lasso path in a f
       return new Response("not found", { status: 404 });
     }
   });
+  let stopped = false;
   const tmp = await Deno.makeTempDir();
   const emptyBin = await Deno.makeTempDir();
   try {
@@ -57,22 +58,25 @@ Deno.test("mod.ts imported over http from a fresh clone fits a lasso path in a f
       }));
     `;
     await Deno.writeTextFile(`${tmp}/main.ts`, script);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-config",
-        "--no-lock",
-        `--allow-import=127.0.0.1:${port}`,
-        `--allow-net=127.0.0.1:${port}`,
-        "main.ts",
-      ],
-      cwd: tmp,
-      // An empty PATH: no emcc, f2c or apt-get could build anything. (The rest of the
-      // environment stays: npm packages come from the registry, through its proxy if any.)
-      env: { DENO_DIR: `${tmp}/cache`, NO_COLOR: "1", PATH: emptyBin },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const child = (flags: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--no-config",
+          "--no-lock",
+          ...flags,
+          `--allow-import=127.0.0.1:${port}`,
+          `--allow-net=127.0.0.1:${port}`,
+          "main.ts",
+        ],
+        cwd: tmp,
+        // An empty PATH: no emcc, f2c or apt-get could build anything. (The rest of the
+        // environment stays: npm packages come from the registry, through its proxy if any.)
+        env: { DENO_DIR: `${tmp}/cache`, NO_COLOR: "1", PATH: emptyBin },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const out = await child([]);
     const stderr = new TextDecoder().decode(out.stderr);
     assert(out.success, `child failed: ${stderr}`);
     const got = JSON.parse(new TextDecoder().decode(out.stdout));
@@ -88,8 +92,19 @@ Deno.test("mod.ts imported over http from a fresh clone fits a lasso path in a f
     );
     const fetched = served.filter((p) => !p.endsWith(".ts") && !p.endsWith(".json"));
     assertEquals(fetched, [], "nothing but modules was fetched (no WebAssembly at run time)");
-  } finally {
+
+    // The core was cached with the code: with the server gone, the cache alone runs it again.
     await server.shutdown();
+    stopped = true;
+    const again = await child(["--cached-only"]);
+    assert(again.success, `from the cache: ${new TextDecoder().decode(again.stderr)}`);
+    assertEquals(
+      JSON.parse(new TextDecoder().decode(again.stdout)),
+      got,
+      "the same path from the cache alone",
+    );
+  } finally {
+    if (!stopped) await server.shutdown();
     for (const dir of [tmp, emptyBin, clone]) await Deno.remove(dir, { recursive: true });
   }
 });
