@@ -46,7 +46,10 @@ lapack_debian=3.11.0-2
 lapack_orig_sha256=4b9ba79bfd4921ca820e83979db76ab3363155709444a787979e81c22285ffa9
 lapack_debian_sha256=36825c7cb768267fe7d322145a4160d4e564a21730b16d78a59090102cc35dfd
 
-installed_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
+# The installed version, or nothing (not installed, or only its configuration files left).
+installed_version() {
+  dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$1" 2>/dev/null | sed -n 's/^ii *//p' || true
+}
 
 need=()
 wrong=()

@@ -127,3 +127,34 @@ Deno.test("a change to the C core without a regenerated module fails the check",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the build refuses a toolchain other than the pinned one, naming the package", async () => {
+  // A dpkg-query that reports another emscripten (and passes every other question on).
+  const bin = await Deno.makeTempDir({ prefix: "sparsedyn-fake-dpkg-" });
+  try {
+    const real = await new Deno.Command("bash", {
+      args: ["-c", "command -v dpkg-query"],
+      stdout: "piped",
+    }).output();
+    const dpkgQuery = new TextDecoder().decode(real.stdout).trim();
+    assert(dpkgQuery !== "", "dpkg-query is installed");
+    await Deno.writeTextFile(
+      `${bin}/dpkg-query`,
+      `#!/bin/sh\nfor a; do last=$a; done\n` +
+        `if [ "$last" = emscripten ]; then printf 'ii 3.1.99-1'; exit 0; fi\n` +
+        `exec ${dpkgQuery} "$@"\n`,
+    );
+    await Deno.chmod(`${bin}/dpkg-query`, 0o755);
+    const out = await new Deno.Command("bash", {
+      args: [`${REPO}/wasm/build.sh`, "--prepare"],
+      env: { PATH: `${bin}:${Deno.env.get("PATH") ?? ""}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 1, text);
+    assertStringIncludes(text, "emscripten 3.1.99-1 (pinned: 3.1.6~dfsg-5)");
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+});
