@@ -6,7 +6,7 @@ import { SparsedynError } from "../core/errors.ts";
 import { writeFileAtomic } from "../core/runs/atomic_write.ts";
 import { readManifest, type SlurmResources } from "../core/study/manifest.ts";
 import { studyPlan } from "../core/study/study_plan.ts";
-import { markCancelled, markerPath, runTask } from "../core/study/study_task.ts";
+import { markCancelled, markerPath, readMarker, runTask } from "../core/study/study_task.ts";
 import { pendingTasks } from "../core/study/pending_tasks.ts";
 import { runLocal } from "../core/study/local_executor.ts";
 import { submitSlurm, waitSlurm } from "../core/study/slurm_executor.ts";
@@ -169,6 +169,18 @@ export const study: Command = {
         slurmLog: `${dir}/${o.slurmLog} (array task ${o.jobId}_${o.index})`,
       }));
     }
+    // Failures kept from an earlier run (not retried) are failures of the study too.
+    for (const t of plan.tasks) {
+      if (failed.some((f) => f.id === t.id)) continue;
+      const m = await readMarker(dir, t.id);
+      if (m?.status !== "done") {
+        failed.push({
+          id: t.id,
+          error: `${m?.error ?? "did not finish"} (from an earlier run; --retry redoes it)`,
+          log: `${dir}/logs/${t.id}.log`,
+        });
+      }
+    }
     for (const f of failed) {
       say(
         `sparsedyn study: failed ${f.id}: ${f.error}\n  log: ${f.log}${
@@ -265,7 +277,7 @@ async function task(dirArg: string, id: string): Promise<number> {
       return { code, stderr: tail };
     }, async (plan) => {
       await writeStudySummary(plan);
-    });
+    }, () => stopping);
     if (stopping) await new Promise(() => {}); // the SIGTERM handler exits
     console.error(
       `sparsedyn study task ${id}: ${m.skipped ? "up to date" : m.status}${

@@ -157,8 +157,9 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
     const animal = label(r.animal, file, `${where}.animal`);
     const session = label(r.session, file, `${where}.session`);
     const condition = label(r.condition, file, `${where}.condition`);
+    // A derived id becomes file names: characters a path would mangle become "_".
     const id = r.id === undefined
-      ? `${animal}_${session}_${condition}`
+      ? `${animal}_${session}_${condition}`.replace(/[^\w.-]/g, "_")
       : label(r.id, file, `${where}.id`);
     if (!/^[\w.-]+$/.test(id)) {
       throw bad(file, `${where}.id`, `"${id}" must use only letters, digits, "_", "-" and "."`);

@@ -233,6 +233,8 @@ export type CommandRunner = (argv: string[]) => Promise<{ code: number; stderr: 
  * @param id The task's id.
  * @param run Runs a sparsedyn command.
  * @param summarize Writes the summary (the summary task).
+ * @param stopped Whether the process is being stopped: then its signal handler writes the
+ *   marker (cancelled), not the command's failure that the stop caused.
  * @returns The marker written, or the existing one with `skipped`.
  */
 export async function runTask(
@@ -240,6 +242,7 @@ export async function runTask(
   id: string,
   run: CommandRunner,
   summarize: (plan: StudyPlan) => Promise<void>,
+  stopped: () => boolean = () => false,
 ): Promise<TaskMarker & { skipped?: boolean }> {
   const plan = await readPlan(dir);
   const task = plan.tasks.find((t) => t.id === id);
@@ -285,7 +288,7 @@ export async function runTask(
       seconds: seconds(),
     };
   }
-  await writeMarker(dir, m);
+  if (!stopped()) await writeMarker(dir, m);
   return m;
 }
 
