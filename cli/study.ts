@@ -4,7 +4,8 @@
 // both executors start).
 import { SparsedynError } from "../core/errors.ts";
 import { writeFileAtomic } from "../core/runs/atomic_write.ts";
-import { readManifest, type SlurmResources } from "../core/study/manifest.ts";
+import { checkManifest, readManifest, type SlurmResources } from "../core/study/manifest.ts";
+import { readTrainConfig } from "../core/train/train_config.ts";
 import { studyPlan } from "../core/study/study_plan.ts";
 import { markCancelled, markerPath, readMarker, runTask } from "../core/study/study_task.ts";
 import { pendingTasks } from "../core/study/pending_tasks.ts";
@@ -32,6 +33,11 @@ init:
   --labels FILE        CSV with columns file, animal, session, condition (id optional);
                        file may be FILE[start:end]
   --out FILE           the manifest to write (default study.json; never replaced)
+  --per P              animal (default: a model per animal) or study (one shared model)
+  --config FILE        training settings (sparsedyn train --config's JSON; default
+                       {"epochs": 10}), written into the manifest
+  --test A,B           compare conditions A and B per animal (default: the two conditions,
+                       when there are exactly two)
 run:
   --out DIR            the study's output folder (created; reused by a rerun)
   --executor E         local (default: a pool of processes here) or slurm (one sbatch
@@ -54,6 +60,9 @@ export const study: Command = {
   async run(argv) {
     const { values, positionals } = parseFlags(argv, {
       labels: { type: "string" },
+      per: { type: "string" },
+      config: { type: "string" },
+      test: { type: "string" },
       out: { type: "string" },
       executor: { type: "string" },
       jobs: { type: "string" },
@@ -71,7 +80,7 @@ export const study: Command = {
       return 0;
     }
     const [sub, ...rest] = positionals;
-    if (sub === "init") return await init(rest, values.labels, values.out);
+    if (sub === "init") return await init(rest, values);
     if (sub === "task") {
       if (rest.length !== 2) throw new UsageError("study task takes DIR and a task ID");
       return await task(rest[0], rest[1]);
@@ -219,13 +228,38 @@ function absolute(p: string): string {
   return a.replace(/\/+$/, "").replace(/\/\.(?=\/|$)/g, "");
 }
 
-async function init(rest: string[], labels: string | undefined, out: string | undefined) {
+async function init(
+  rest: string[],
+  flags: { labels?: string; out?: string; per?: string; config?: string; test?: string },
+) {
   if (rest.length !== 1) throw new UsageError("study init takes one folder of movies");
-  if (!labels) throw new UsageError("--labels FILE.csv is required", "--labels");
-  const target = out ?? "study.json";
+  if (!flags.labels) throw new UsageError("--labels FILE.csv is required", "--labels");
+  const per = flags.per;
+  if (per !== undefined && per !== "animal" && per !== "study") {
+    throw new UsageError(`--per must be animal or study; got "${per}"`, "--per");
+  }
+  const test = flags.test?.split(",").map((c) => c.trim());
+  if (test && (test.length !== 2 || test.some((c) => c === "") || test[0] === test[1])) {
+    throw new UsageError(
+      `--test must be two different conditions A,B; got "${flags.test}"`,
+      "--test",
+    );
+  }
+  // Checked now, as the manifest will be: a bad config is named with its own file.
+  const config = flags.config
+    ? (await readTrainConfig(flags.config)) as Record<string, unknown>
+    : undefined;
+  const target = flags.out ?? "study.json";
   const slash = target.lastIndexOf("/");
   const manifestDir = slash < 0 ? "." : target.slice(0, slash) || "/";
-  const { manifest, unlisted } = await studyFromLabels(rest[0], labels, manifestDir);
+  const { manifest, unlisted } = await studyFromLabels(rest[0], flags.labels, manifestDir, {
+    per,
+    config,
+    test: test ? { a: test[0], b: test[1] } : undefined,
+  });
+  // The manifest as `study run` will read it: a condition that is not in the labels is
+  // said now, not at the run.
+  checkManifest(manifest, absolute(target));
   try {
     await Deno.stat(target);
     throw new SparsedynError("IO", `"${target}" exists; it is never replaced (choose --out)`, {

@@ -53,8 +53,15 @@ function relative(from: string, to: string): string {
   return [...Array(a.length - i).fill(".."), ...b.slice(i)].join("/");
 }
 
+/** An absolute path without "." and ".." segments. */
 function absolute(p: string): string {
-  return p.startsWith("/") ? p : `${Deno.cwd()}/${p}`.replace(/\/\.\//g, "/");
+  const parts: string[] = [];
+  for (const seg of (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`).split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return "/" + parts.join("/");
 }
 
 /**
@@ -63,13 +70,25 @@ function absolute(p: string): string {
  * @param folder The folder of movies.
  * @param labelsCsv The CSV of labels.
  * @param manifestDir The folder the manifest will be written in (paths are relative to it).
+ * @param options Training and test choices written with the recordings.
  * @returns The manifest's JSON and the movies the CSV does not name.
  * @throws {SparsedynError} `BAD_FILE` naming the CSV and its line; `IO` for unreadable files.
  */
+/** Choices `study init` writes into the manifest besides the recordings. */
+export interface StudyInitOptions {
+  /** One model per animal (default) or one for the study. */
+  per?: "animal" | "study";
+  /** Training settings (a train config object, e.g. `{ epochs: 10, downsample: 4 }`). */
+  config?: Record<string, unknown>;
+  /** The two conditions compared per animal. */
+  test?: { a: string; b: string };
+}
+
 export async function studyFromLabels(
   folder: string,
   labelsCsv: string,
   manifestDir: string,
+  options: StudyInitOptions = {},
 ): Promise<{ manifest: Record<string, unknown>; unlisted: string[] }> {
   let text: string;
   try {
@@ -147,8 +166,8 @@ export async function studyFromLabels(
   return {
     manifest: {
       recordings,
-      train: { per: "animal", config: { epochs: 10 } },
-      analyses: { fit: true },
+      train: { per: options.per ?? "animal", config: options.config ?? { epochs: 10 } },
+      analyses: { fit: true, ...(options.test ? { test: options.test } : {}) },
     },
     unlisted: unlisted.sort(),
   };
