@@ -129,6 +129,51 @@ Deno.test("study init: a manifest from a folder and a CSV; a missing movie is na
     assertEquals(again.code, 1);
     assert(again.stderr.includes("is never replaced"), again.stderr);
 
+    // From the manifest's own folder: paths relative to it; --test and --config written in.
+    await Deno.writeTextFile(`${dir}/train.json`, '{"epochs": 2, "downsample": 4}');
+    const here = await cli(
+      [
+        "study",
+        "init",
+        "movies",
+        "--labels",
+        "labels.csv",
+        "--out",
+        "s3.json",
+        "--test",
+        "novel,familiar",
+        "--config",
+        "train.json",
+      ],
+      dir,
+    );
+    assertEquals(here.code, 0, here.stderr);
+    const s3 = JSON.parse(await Deno.readTextFile(`${dir}/s3.json`));
+    assertEquals(s3.recordings[0].path, "movies/d1.npy[0:100]");
+    assertEquals(s3.analyses.test, { a: "novel", b: "familiar" });
+    assertEquals(s3.train.config, { epochs: 2, downsample: 4 });
+    const wrong = await cli(
+      [
+        "study",
+        "init",
+        "movies",
+        "--labels",
+        "labels.csv",
+        "--out",
+        "s4.json",
+        "--test",
+        "novel,sleep",
+      ],
+      dir,
+    );
+    assertEquals(wrong.code, 1);
+    assert(
+      wrong.stderr.includes(
+        'analyses.test.b must be one of the conditions (familiar, novel); got "sleep"',
+      ),
+      wrong.stderr,
+    );
+
     await Deno.writeTextFile(
       `${dir}/bad.csv`,
       "file,animal,session,condition\nd1.npy,m1,1,a\nd9.npy,m1,1,b\n",
