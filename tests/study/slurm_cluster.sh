@@ -36,6 +36,9 @@ TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 SchedulerType=sched/backfill
+# Short passes: a stage's jobs start within a second of the one before finishing (the
+# defaults, a pass every 60 s and backfill every 30 s, suit a busy cluster, not a test).
+SchedulerParameters=sched_interval=1,bf_interval=1
 StateSaveLocation=$STATE/state
 SlurmdSpoolDir=$STATE/spool
 SlurmctldPidFile=$STATE/slurmctld.pid
