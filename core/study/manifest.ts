@@ -77,6 +77,8 @@ export interface StudyManifest {
   trainConfig: Record<string, TrainConfig>;
   /** The recording each group's model is trained on (default: the group's first). */
   trainOn: Record<string, string>;
+  /** The training backend (`sparsedyn train --backend`; default its own choice). */
+  backend?: string;
   /** Whether each recording gets a whole-series VAR fit (`sparsedyn fit`). */
   fit: boolean;
   /** The condition test per animal, when there are two conditions. */
@@ -182,7 +184,11 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
 
   const train = json.train ?? {};
   if (!isObject(train)) throw bad(file, "train", "must be an object");
-  onlyKeys(train, ["per", "config", "groups", "recording"], file, "train");
+  onlyKeys(train, ["per", "config", "groups", "recording", "backend"], file, "train");
+  // Checked by `sparsedyn train` itself (the backends it knows depend on what is installed).
+  const backend = train.backend === undefined
+    ? undefined
+    : label(train.backend, file, "train.backend");
   const trainPer = train.per ?? "animal";
   if (trainPer !== "animal" && trainPer !== "study") {
     throw bad(file, "train.per", `must be "animal" or "study"; got ${JSON.stringify(trainPer)}`);
@@ -309,6 +315,7 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
     trainPer,
     trainConfig,
     trainOn,
+    ...(backend ? { backend } : {}),
     fit: analyses.fit !== false,
     test,
     slurm,

@@ -131,6 +131,7 @@ export async function taskCommand(plan: StudyPlan, task: StudyTask): Promise<Tas
       const r = recordingOf(plan, task.recording!);
       const config = `${dir}/configs/${task.group}.json`;
       argv = ["train", r.path, "--out", `${dir}/train/${task.group}`, "--config", config];
+      if (m.backend) argv.push("--backend", m.backend);
       inputs = [await fingerprint(r.path), m.trainConfig[task.group!]];
       outputs = [`${dir}/train/${task.group}`, `${dir}/train/${task.group}.checkpoint`];
       break;
