@@ -4,6 +4,7 @@ import { checkManifest, readManifest } from "../../core/study/manifest.ts";
 import { studyPlan } from "../../core/study/study_plan.ts";
 import { SparsedynError } from "../../core/errors.ts";
 import { cli } from "../cli/_run.ts";
+import { lockOutput } from "../../core/runs/output_lock.ts";
 
 const rec = (animal: string, session: string, condition: string, path = "x.npy") => ({
   path,
@@ -215,4 +216,25 @@ Deno.test("study run: usage errors name the flag", async () => {
   ]);
   assertEquals(j.code, 2);
   assert(j.stderr.includes("--jobs is for --executor local"), j.stderr);
+});
+
+Deno.test("study run: a study folder in use by another run is refused before any work", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/study.json`,
+      JSON.stringify({ recordings: [rec("m", "1", "a", "x.npy")] }),
+    );
+    const lock = await lockOutput(`${dir}/out`);
+    try {
+      const r = await cli(["study", "run", `${dir}/study.json`, "--out", `${dir}/out`]);
+      assertEquals(r.code, 1, r.stderr);
+      assert(r.stderr.includes("in use"), r.stderr);
+      assertEquals(await Deno.stat(`${dir}/out/plan.json`).then(() => true, () => false), false);
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
