@@ -33,6 +33,9 @@ try {
   rows.push(["local, --jobs 1", one]);
   const two = await timed(["study", "run", manifest, "--out", `${dir}/j2`, "--jobs", "2"]);
   rows.push(["local, --jobs 2", two]);
+  // A cluster already up (a developer's) is used and left running; one started here stops.
+  const wasUp = await new Deno.Command("sinfo", { args: ["-h", "-o", "%T"], stdout: "piped" })
+    .output().then((o) => new TextDecoder().decode(o.stdout).includes("idle"), () => false);
   const up = await new Deno.Command("bash", {
     args: [SCRIPT, "start"],
     stdout: "null",
@@ -52,6 +55,7 @@ try {
         "slurm",
       ]),
     ]);
+    if (!wasUp) await new Deno.Command("bash", { args: [SCRIPT, "stop"], stdout: "null" }).output();
   } else {
     rows.push(["slurm", `skipped: ${new TextDecoder().decode(up.stderr).trim()}`]);
   }
