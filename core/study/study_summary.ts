@@ -28,6 +28,8 @@ import type { StudyPlan } from "./study_plan.ts";
 /** One animal's row. */
 export interface SummaryRow {
   animal: string;
+  /** The run folder of the model that encoded the animal's recordings, relative to DIR. */
+  run?: string;
   a: string;
   b: string;
   recordingsA?: number;
@@ -56,6 +58,7 @@ export interface SummaryRow {
 /** A test's result as `summaryRows` reads it (a subset of test.json). */
 export interface AnimalTest {
   animal: string;
+  run?: string;
   a: string;
   b: string;
   test?: Record<string, unknown>;
@@ -77,6 +80,7 @@ export function summaryRows(tests: AnimalTest[], alpha: number): SummaryRow[] {
   return tests.map((t) => {
     const base = {
       animal: t.animal,
+      ...(t.run ? { run: t.run } : {}),
       a: t.a,
       b: t.b,
       ...(t.excluded ? { excluded: t.excluded } : {}),
@@ -185,18 +189,21 @@ export async function writeStudySummary(plan: StudyPlan): Promise<StudySummary> 
   }
   const alpha = plan.manifest.test?.alpha ?? 0.05;
   const tests: AnimalTest[] = [];
+  const runOf = (animal: string) =>
+    `train/${plan.manifest.trainPer === "animal" ? animal : "study"}`;
   for (const t of plan.tasks.filter((x) => x.stage === "test")) {
     const { a, b } = plan.manifest.test!;
     const m = await readMarker(dir, t.id);
     const excluded = m?.excluded?.map((p) => rel(p)!);
     if (m?.status === "done") {
       const test = JSON.parse(await Deno.readTextFile(`${dir}/test/${t.group}/test.json`));
-      tests.push({ animal: t.group!, a, b, test, excluded });
+      tests.push({ animal: t.group!, run: runOf(t.group!), a, b, test, excluded });
     } else {
       // The file named is the recording whose own task failed, when that is the cause.
       const cause = failed.find((f) => f.file && t.deps.includes(f.task));
       tests.push({
         animal: t.group!,
+        run: runOf(t.group!),
         a,
         b,
         excluded,

@@ -67,9 +67,9 @@ export function StudyTable({ id, summary }: { id: string; summary: StudySummary 
           {summary.animals.map((r) => (
             <tr key={r.animal}>
               <td>
-                <a href={`/run?name=${encodeURIComponent(`${id}/train/${r.animal}`)}`}>
-                  {r.animal}
-                </a>
+                {r.run
+                  ? <a href={`/run?name=${encodeURIComponent(`${id}/${r.run}`)}`}>{r.animal}</a>
+                  : r.animal}
               </td>
               <td>
                 {r.a} vs {r.b}

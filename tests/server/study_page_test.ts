@@ -22,6 +22,7 @@ Deno.test("dashboard: a study's page shows its animals and failed tasks; its log
         animals: [
           {
             animal: "m1",
+            run: "train/study",
             a: "familiar",
             b: "novel",
             recordingsA: 2,
@@ -63,6 +64,8 @@ Deno.test("dashboard: a study's page shows its animals and failed tasks; its log
     ) {
       assert(page.includes(s), `${s} in the page`);
     }
+    // The animal links to the run of the model that encoded it (here a shared one).
+    assert(page.includes('href="/run?name=lab%2Fs1%2Ftrain%2Fstudy"'), "the model's run");
     const log = /href="(\/files\/lab\/s1\/logs\/encode\/m2_s1_b\.log)"/.exec(page);
     assert(log, "a link to the failed task's log");
     const l = await fetch(`${server.url}${log[1].slice(1)}`);
