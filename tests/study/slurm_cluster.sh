@@ -76,11 +76,19 @@ CONFEOF
 }
 
 stop() {
+  local pids=()
   for d in slurmd slurmctld; do
     if [ -f "$STATE/$d.pid" ]; then
-      kill "$(cat "$STATE/$d.pid")" 2>/dev/null || true
-      rm -f "$STATE/$d.pid"
+      pids+=("$(cat "$STATE/$d.pid")")
+      kill "${pids[-1]}" 2>/dev/null || true
     fi
+  done
+  # Gone before we return, so that a start right after does not meet the old daemons.
+  for _ in $(seq 100); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
   done
   echo "slurm: stopped"
 }
