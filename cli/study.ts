@@ -16,7 +16,7 @@ import { studyPlan } from "../core/study/study_plan.ts";
 import { markCancelled, markerPath, readMarker, runTask } from "../core/study/study_task.ts";
 import { pendingTasks } from "../core/study/pending_tasks.ts";
 import { runLocal } from "../core/study/local_executor.ts";
-import { submitSlurm, waitSlurm } from "../core/study/slurm_executor.ts";
+import { earlierJobsQueued, submitSlurm, waitSlurm } from "../core/study/slurm_executor.ts";
 import { writeStudySummary } from "../core/study/study_summary.ts";
 import { studyFromLabels } from "../core/study/study_init.ts";
 import { sparsedynCommand } from "../core/study/task_process.ts";
@@ -153,6 +153,25 @@ async function runStudy(
   },
   cpus: number | undefined,
 ): Promise<number> {
+  // Tasks of an earlier Slurm submission may still run: submitting them again (or running
+  // them here) would run each twice at once.
+  let queued: string[] = [];
+  try {
+    queued = await earlierJobsQueued(dir);
+  } catch (err) {
+    if (executor === "slurm") throw err; // no squeue: this run cannot work either
+  }
+  if (queued.length) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${dir}: jobs ${
+        queued.join(", ")
+      } of an earlier submission of this study are still in Slurm's queue; wait until they finish (squeue) or cancel them (scancel ${
+        queued.join(" ")
+      }), then run again`,
+      { argument: "--out", file: dir },
+    );
+  }
   const plan = studyPlan(manifest, dir);
   const enc = new TextEncoder();
   await writeFileAtomic(`${dir}/plan.json`, enc.encode(JSON.stringify(plan, null, 2) + "\n"));

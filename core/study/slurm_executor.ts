@@ -193,3 +193,24 @@ export async function waitSlurm(
   }
   return out;
 }
+
+/**
+ * The jobs of the study's last submission (`DIR/slurm/jobs.json`) still in Slurm's queue: a
+ * new run must not submit the same tasks again while they may still run.
+ *
+ * @param dir The study's folder.
+ * @returns Their job ids (empty when none, or when the study was never submitted).
+ * @throws {SparsedynError} `IO` when `squeue` cannot run.
+ */
+export async function earlierJobsQueued(dir: string): Promise<string[]> {
+  let jobs: SubmittedStage[];
+  try {
+    jobs = JSON.parse(await Deno.readTextFile(`${dir}/slurm/jobs.json`));
+  } catch {
+    return [];
+  }
+  const ids = jobs.map((j) => j.jobId);
+  const out = await slurmCommand("squeue", ["-h", "-r", "-o", "%F"]);
+  const queued = new Set(out.split("\n").map((l) => l.trim()));
+  return ids.filter((id) => queued.has(id));
+}

@@ -13,7 +13,10 @@ Deno.test("study run --executor slurm: an array per stage, each after the ones b
       `${dir}/bin/sbatch`,
       `#!/bin/bash\nn=$(( $(wc -l < "${dir}/sbatch.log" 2>/dev/null || echo 0) + 101 ))\necho "$*" >> "${dir}/sbatch.log"\necho "$n"\n`,
     );
-    await Deno.writeTextFile(`${dir}/bin/squeue`, "#!/bin/bash\nexit 0\n");
+    await Deno.writeTextFile(
+      `${dir}/bin/squeue`,
+      `#!/bin/bash\ncat "${dir}/queue" 2>/dev/null\nexit 0\n`,
+    );
     await Deno.chmod(`${dir}/bin/sbatch`, 0o755);
     await Deno.chmod(`${dir}/bin/squeue`, 0o755);
     await Deno.writeTextFile(
@@ -83,6 +86,31 @@ Deno.test("study run --executor slurm: an array per stage, each after the ones b
     );
     const jobs = JSON.parse(await Deno.readTextFile(`${dir}/out/slurm/jobs.json`));
     assertEquals(jobs.map((j: { jobId: string }) => j.jobId), ["101", "102", "103", "104", "105"]);
+
+    // While a job of that submission is still queued, a new run is refused, naming it, and
+    // submits nothing.
+    await Deno.writeTextFile(`${dir}/queue`, "103\n");
+    const again = await new Deno.Command(Deno.execPath(), {
+      args: cliArgs([
+        "study",
+        "run",
+        `${dir}/study.json`,
+        "--out",
+        `${dir}/out`,
+        "--executor",
+        "slurm",
+      ]),
+      env: { PATH: `${dir}/bin:${Deno.env.get("PATH")}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(again.stderr);
+    assertEquals(again.code, 1, err);
+    assert(
+      err.includes("jobs 103 of an earlier submission of this study are still in Slurm's queue"),
+      err,
+    );
+    assertEquals((await Deno.readTextFile(`${dir}/sbatch.log`)).trim().split("\n").length, 5);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
