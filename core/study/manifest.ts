@@ -21,7 +21,7 @@
  * if (m.recordings[1].id !== "m1_s1_b" || m.recordings[1].path !== `${dir}/m1_b.npy[0:500]`) {
  *   throw new Error(JSON.stringify(m.recordings[1]));
  * }
- * if (m.test?.a !== "a" || m.test?.b !== "b") throw new Error("conditions in order of appearance");
+ * if (m.tests[0].a !== "a" || m.tests[0].b !== "b") throw new Error("conditions in order of appearance");
  * await Deno.remove(dir, { recursive: true });
  * ```
  *
@@ -81,8 +81,8 @@ export interface StudyManifest {
   backend?: string;
   /** Whether each recording gets a whole-series VAR fit (`sparsedyn fit`). */
   fit: boolean;
-  /** The condition test per animal, when there are two conditions. */
-  test?: StudyTest;
+  /** The condition tests run per animal (each a comparison of two conditions). */
+  tests: StudyTest[];
   /** Slurm resources: `default` and per stage (`train`, `encode`, ...). */
   slurm: Record<string, SlurmResources>;
 }
@@ -254,46 +254,19 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
     throw bad(file, "analyses.fit", "must be true or false");
   }
   const conditions = [...new Set(recordings.map((r) => r.condition))];
-  let test: StudyTest | undefined;
-  const t = analyses.test ?? (conditions.length === 2 ? {} : false);
-  if (t !== false) {
-    if (!isObject(t)) throw bad(file, "analyses.test", "must be an object or false");
-    onlyKeys(
-      t,
-      ["a", "b", "window", "stride", "lags", "permutations", "alpha", "seed", "components"],
-      file,
-      "analyses.test",
-    );
-    const a = t.a === undefined ? conditions[0] : label(t.a, file, "analyses.test.a");
-    const b = t.b === undefined ? conditions[1] : label(t.b, file, "analyses.test.b");
-    for (const [k, c] of [["a", a], ["b", b]] as const) {
-      if (c === undefined || !conditions.includes(c)) {
-        throw bad(
-          file,
-          `analyses.test.${k}`,
-          `must be one of the conditions (${conditions.join(", ")}); got ${JSON.stringify(c)}`,
-        );
-      }
-    }
-    if (a === b) throw bad(file, "analyses.test", `compares "${a}" with itself`);
-    const alpha = t.alpha;
-    if (alpha !== undefined && (typeof alpha !== "number" || !(alpha > 0 && alpha < 1))) {
-      throw bad(file, "analyses.test.alpha", `must be in (0, 1); got ${JSON.stringify(alpha)}`);
-    }
-    const components = t.components === "all"
-      ? "all" as const
-      : positiveInt(t.components, file, "analyses.test.components");
-    test = {
-      a,
-      b,
-      window: positiveInt(t.window, file, "analyses.test.window", 3),
-      stride: positiveInt(t.stride, file, "analyses.test.stride"),
-      lags: positiveInt(t.lags, file, "analyses.test.lags"),
-      permutations: positiveInt(t.permutations, file, "analyses.test.permutations", 999),
-      alpha: alpha as number | undefined,
-      seed: positiveInt(t.seed, file, "analyses.test.seed", -(2 ** 31)),
-      components,
-    };
+  // Default: every other condition against the first (with two conditions, b against a).
+  const given = analyses.test ??
+    (conditions.length >= 2 ? conditions.slice(1).map((b) => ({ a: conditions[0], b })) : false);
+  const tests: StudyTest[] = [];
+  if (given !== false) {
+    const list = Array.isArray(given) ? given : [given];
+    list.forEach((t: unknown, i: number) => {
+      const where = Array.isArray(given) ? `analyses.test[${i}]` : "analyses.test";
+      const test = checkTest(t, conditions, file, where);
+      const same = tests.findIndex((x) => x.a === test.a && x.b === test.b);
+      if (same >= 0) throw bad(file, where, `repeats the comparison ${test.a} vs ${test.b}`);
+      tests.push(test);
+    });
   }
 
   const slurmJson = json.slurm ?? {};
@@ -317,8 +290,49 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
     trainOn,
     ...(backend ? { backend } : {}),
     fit: analyses.fit !== false,
-    test,
+    tests,
     slurm,
+  };
+}
+
+/** One comparison of `analyses.test`, checked. */
+function checkTest(t: unknown, conditions: string[], file: string, where: string): StudyTest {
+  if (!isObject(t)) throw bad(file, where, "must be an object (a, b and the test's options)");
+  onlyKeys(
+    t,
+    ["a", "b", "window", "stride", "lags", "permutations", "alpha", "seed", "components"],
+    file,
+    where,
+  );
+  const a = t.a === undefined ? conditions[0] : label(t.a, file, `${where}.a`);
+  const b = t.b === undefined ? conditions[1] : label(t.b, file, `${where}.b`);
+  for (const [k, c] of [["a", a], ["b", b]] as const) {
+    if (c === undefined || !conditions.includes(c)) {
+      throw bad(
+        file,
+        `${where}.${k}`,
+        `must be one of the conditions (${conditions.join(", ")}); got ${JSON.stringify(c)}`,
+      );
+    }
+  }
+  if (a === b) throw bad(file, where, `compares "${a}" with itself`);
+  const alpha = t.alpha;
+  if (alpha !== undefined && (typeof alpha !== "number" || !(alpha > 0 && alpha < 1))) {
+    throw bad(file, `${where}.alpha`, `must be in (0, 1); got ${JSON.stringify(alpha)}`);
+  }
+  const components = t.components === "all"
+    ? "all" as const
+    : positiveInt(t.components, file, `${where}.components`);
+  return {
+    a,
+    b,
+    window: positiveInt(t.window, file, `${where}.window`, 3),
+    stride: positiveInt(t.stride, file, `${where}.stride`),
+    lags: positiveInt(t.lags, file, `${where}.lags`),
+    permutations: positiveInt(t.permutations, file, `${where}.permutations`, 999),
+    alpha: alpha as number | undefined,
+    seed: positiveInt(t.seed, file, `${where}.seed`, -(2 ** 31)),
+    components,
   };
 }
 

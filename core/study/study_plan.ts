@@ -17,7 +17,7 @@
  * }, "/data/study.json");
  * const plan = studyPlan(m, "/out");
  * const ids = plan.tasks.map((t) => t.id);
- * if (ids.join(" ") !== "train/m1 encode/m1_s1_a encode/m1_s1_b fit/m1_s1_a fit/m1_s1_b test/m1 summary") {
+ * if (ids.join(" ") !== "train/m1 encode/m1_s1_a encode/m1_s1_b fit/m1_s1_a fit/m1_s1_b test/m1/a_vs_b summary") {
  *   throw new Error(ids.join(" "));
  * }
  * ```
@@ -42,6 +42,19 @@ export interface StudyTask {
   recording?: string;
   /** The animal (test) or training group (train). */
   group?: string;
+  /** Which of the manifest's tests (test). */
+  comparison?: number;
+}
+
+/**
+ * The name of a comparison in task ids and folders: `b_vs_a`'s labels made safe for paths.
+ *
+ * @param a The first condition.
+ * @param b The second.
+ */
+export function comparisonName(a: string, b: string): string {
+  const safe = (c: string) => c.replace(/[^\w.-]/g, "_");
+  return `${safe(a)}_vs_${safe(b)}`;
 }
 
 /** The plan: the manifest as checked and the tasks in stage order. */
@@ -84,20 +97,22 @@ export function studyPlan(manifest: StudyManifest, dir: string): StudyPlan {
       tasks.push({ id: `fit/${r.id}`, stage: "fit", deps: [`encode/${r.id}`], recording: r.id });
     }
   }
-  const test = manifest.test;
-  if (test) {
-    for (const animal of [...new Set(manifest.recordings.map((r) => r.animal))]) {
+  const animals = [...new Set(manifest.recordings.map((r) => r.animal))];
+  // Comparison-major, so that the summary's rows of one comparison are together.
+  manifest.tests.forEach((test, comparison) => {
+    for (const animal of animals) {
       const mine = manifest.recordings.filter((r) =>
         r.animal === animal && (r.condition === test.a || r.condition === test.b)
       );
       tasks.push({
-        id: `test/${animal}`,
+        id: `test/${animal}/${comparisonName(test.a, test.b)}`,
         stage: "test",
         deps: mine.map((r) => `encode/${r.id}`),
         group: animal,
+        comparison,
       });
     }
-  }
+  });
   tasks.push({
     id: "summary",
     stage: "summary",

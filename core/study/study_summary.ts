@@ -1,6 +1,6 @@
 /**
- * The study's summary: one row per animal (condition a vs b), with the permutation test's
- * p-value, Benjamini–Hochberg q-values across animals, two effect sizes (the statistic's
+ * The study's summary: one row per animal and comparison (condition a vs b), with the
+ * permutation test's p-value, Benjamini–Hochberg q-values across animals (within a comparison), two effect sizes (the statistic's
  * distance from its null in null standard deviations, and the between/within ratio of the
  * windows' coefficient distances), and every failed task with its file and log. Written
  * atomically as `summary.json` and `summary.csv` in the study's folder; paths in it are
@@ -42,6 +42,8 @@ export interface SummaryRow {
   q?: number;
   /** q ≤ α. */
   differs?: boolean;
+  /** The comparison's false discovery rate. */
+  alpha?: number;
   /** (statistic − null mean) / null sd. */
   effectZ?: number;
   /** Mean coefficient distance between conditions over within (1: no difference). */
@@ -126,6 +128,7 @@ const CSV_COLUMNS: (keyof SummaryRow)[] = [
   "p",
   "q",
   "differs",
+  "alpha",
   "effectZ",
   "betweenWithin",
   "significantCoefficients",
@@ -155,8 +158,9 @@ export interface FailedTask {
 
 /** The summary as written to summary.json. */
 export interface StudySummary {
-  conditions?: { a: string; b: string };
-  alpha: number;
+  /** The conditions compared, with the false discovery rate of each. */
+  comparisons: { a: string; b: string; alpha: number }[];
+  /** One row per comparison and animal, comparison by comparison. */
   animals: SummaryRow[];
   failed: FailedTask[];
   tasks: { total: number; done: number; failed: number };
@@ -187,38 +191,38 @@ export async function writeStudySummary(plan: StudyPlan): Promise<StudySummary> 
       });
     }
   }
-  const alpha = plan.manifest.test?.alpha ?? 0.05;
-  const tests: AnimalTest[] = [];
   const runOf = (animal: string) =>
     `train/${plan.manifest.trainPer === "animal" ? animal : "study"}`;
-  for (const t of plan.tasks.filter((x) => x.stage === "test")) {
-    const { a, b } = plan.manifest.test!;
-    const m = await readMarker(dir, t.id);
-    const excluded = m?.excluded?.map((p) => rel(p)!);
-    if (m?.status === "done") {
-      const test = JSON.parse(await Deno.readTextFile(`${dir}/test/${t.group}/test.json`));
-      tests.push({ animal: t.group!, run: runOf(t.group!), a, b, test, excluded });
-    } else {
-      // The file named is the recording whose own task failed, when that is the cause.
-      const cause = failed.find((f) => f.file && t.deps.includes(f.task));
-      tests.push({
-        animal: t.group!,
-        run: runOf(t.group!),
-        a,
-        b,
-        excluded,
-        error: m?.error ?? "did not finish",
-        file: m?.file ? rel(m.file) : cause?.file,
-        log: logPath(t.id),
-      });
+  const animals: SummaryRow[] = [];
+  const comparisons = plan.manifest.tests.map((t) => ({ a: t.a, b: t.b, alpha: t.alpha ?? 0.05 }));
+  for (const [k, { a, b, alpha }] of comparisons.entries()) {
+    const tests: AnimalTest[] = [];
+    for (const t of plan.tasks.filter((x) => x.stage === "test" && x.comparison === k)) {
+      const m = await readMarker(dir, t.id);
+      const excluded = m?.excluded?.map((p) => rel(p)!);
+      if (m?.status === "done") {
+        const test = JSON.parse(await Deno.readTextFile(`${dir}/${t.id}/test.json`));
+        tests.push({ animal: t.group!, run: runOf(t.group!), a, b, test, excluded });
+      } else {
+        // The file named is the recording whose own task failed, when that is the cause.
+        const cause = failed.find((f) => f.file && t.deps.includes(f.task));
+        tests.push({
+          animal: t.group!,
+          run: runOf(t.group!),
+          a,
+          b,
+          excluded,
+          error: m?.error ?? "did not finish",
+          file: m?.file ? rel(m.file) : cause?.file,
+          log: logPath(t.id),
+        });
+      }
     }
+    // BH across the animals, within each comparison.
+    animals.push(...summaryRows(tests, alpha).map((r) => ({ ...r, alpha })));
   }
-  const animals = summaryRows(tests, alpha);
   const summary: StudySummary = {
-    ...(plan.manifest.test
-      ? { conditions: { a: plan.manifest.test.a, b: plan.manifest.test.b } }
-      : {}),
-    alpha,
+    comparisons,
     animals,
     failed,
     tasks: { total: others.length, done, failed: failed.length },

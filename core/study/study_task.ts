@@ -153,7 +153,7 @@ export async function taskCommand(plan: StudyPlan, task: StudyTask): Promise<Tas
       break;
     }
     case "test": {
-      const t = m.test!;
+      const t = m.tests[task.comparison!];
       const ok = (d: string) => !failedInputs.includes(d);
       const side = (c: string) =>
         task.deps.filter((d) => ok(d) && recordingOf(plan, d.slice(7)).condition === c);
@@ -172,9 +172,9 @@ export async function taskCommand(plan: StudyPlan, task: StudyTask): Promise<Tas
         ...optional("--seed", t.seed),
         ...optional("--components", t.components),
         "--out",
-        `${dir}/test/${task.group}`,
+        `${dir}/${task.id}`,
       ];
-      outputs = [`${dir}/test/${task.group}/test.json`];
+      outputs = [`${dir}/${task.id}/test.json`];
       if (a.length === 0 || b.length === 0) {
         blocked = `${task.group}: no recording of condition "${
           a.length === 0 ? t.a : t.b

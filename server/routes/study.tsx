@@ -13,7 +13,7 @@
  *
  * const html = renderToString(h(StudyTable, {
  *   id: "s",
- *   summary: { alpha: 0.05, animals: [{ animal: "m1", a: "x", b: "y", p: 0.01, q: 0.02, differs: true }], failed: [], tasks: { total: 9, done: 9, failed: 0 } },
+ *   summary: { comparisons: [{ a: "x", b: "y", alpha: 0.05 }], animals: [{ animal: "m1", a: "x", b: "y", p: 0.01, q: 0.02, differs: true }], failed: [], tasks: { total: 9, done: 9, failed: 0 } },
  * }));
  * if (!html.includes("m1") || !html.includes("0.0200")) throw new Error(html);
  * ```
@@ -45,9 +45,11 @@ export function StudyTable({ id, summary }: { id: string; summary: StudySummary 
       <p class="note">
         {summary.tasks.done} of {summary.tasks.total} tasks done
         {summary.tasks.failed ? `, ${summary.tasks.failed} failed` : ""}; q: Benjamini–Hochberg
-        across animals, differs at q ≤{" "}
-        {summary.alpha}; effect z: the statistic's distance from its null in null standard
-        deviations; between / within: coefficient distances (1: no difference)
+        across the animals of a comparison, differs at q ≤ α
+        {summary.comparisons.length
+          ? ` (${summary.comparisons.map((c) => `${c.b} vs ${c.a}: ${c.alpha}`).join("; ")})`
+          : ""}; effect z: the statistic's distance from its null in null standard deviations;
+        between / within: coefficient distances (1: no difference)
       </p>
       <table class="grid study">
         <thead>

@@ -17,8 +17,7 @@ Deno.test("dashboard: a study's page shows its animals and failed tasks; its log
     await Deno.writeTextFile(
       `${study}/summary.json`,
       JSON.stringify({
-        conditions: { a: "familiar", b: "novel" },
-        alpha: 0.05,
+        comparisons: [{ a: "familiar", b: "novel", alpha: 0.05 }],
         animals: [
           {
             animal: "m1",

@@ -55,12 +55,14 @@ Deno.test("manifest: defaults: a model per animal trained on its first recording
   assertEquals(m.recordings.map((r) => r.path), ["/s/n.tif", "/abs/f.tif[0:90]"]);
   assertEquals(m.trainOn, { m2: "m2_1_novel" });
   assertEquals(m.trainConfig, { m2: { epochs: 3, seed: 7 } });
-  assertEquals([m.test?.a, m.test?.b], ["novel", "familiar"]);
-  // Three conditions: no test unless the manifest says which two.
+  assertEquals(m.tests.map((t) => [t.a, t.b]), [["novel", "familiar"]]);
+  // Three conditions: each later one against the first.
   const three = checkManifest({
     recordings: [rec("m", "1", "a"), rec("m", "1", "b"), rec("m", "1", "c")],
   }, "/s/study.json");
-  assertEquals(three.test, undefined);
+  assertEquals(three.tests.map((t) => [t.a, t.b]), [["a", "b"], ["a", "c"]]);
+  // One condition: nothing to compare.
+  assertEquals(checkManifest({ recordings: [rec("m", "1", "a")] }, "/s/study.json").tests, []);
 });
 
 Deno.test("plan: a shared model feeds every encode; test per animal reads its a and b encodes", () => {
@@ -79,9 +81,26 @@ Deno.test("plan: a shared model feeds every encode; test per animal reads its a 
   const byId = Object.fromEntries(plan.tasks.map((t) => [t.id, t]));
   assertEquals(plan.tasks.filter((t) => t.stage === "train").map((t) => t.id), ["train/study"]);
   assertEquals(byId["encode/m2_2_c"].deps, ["train/study"]);
-  assertEquals(byId["test/m2"].deps, ["encode/m2_1_a", "encode/m2_1_b"]);
+  assertEquals(byId["test/m2/a_vs_b"].deps, ["encode/m2_1_a", "encode/m2_1_b"]);
   assertEquals(plan.tasks.some((t) => t.stage === "fit"), false);
-  assertEquals(byId["summary"].deps, ["test/m1", "test/m2"]);
+  assertEquals(byId["summary"].deps, ["test/m1/a_vs_b", "test/m2/a_vs_b"]);
+});
+
+Deno.test("plan: several comparisons, a task per animal and comparison; a repeated one is refused", () => {
+  const recs = [rec("m1", "1", "base"), rec("m1", "1", "drug A"), rec("m1", "2", "wash")];
+  const m = checkManifest({
+    recordings: recs,
+    analyses: { test: [{ a: "base", b: "drug A", window: 50 }, { a: "base", b: "wash" }] },
+  }, "/s/study.json");
+  const tests = studyPlan(m, "/out").tasks.filter((t) => t.stage === "test");
+  assertEquals(tests.map((t) => [t.id, t.comparison, t.deps.join(" ")]), [
+    ["test/m1/base_vs_drug_A", 0, "encode/m1_1_base encode/m1_1_drug_A"],
+    ["test/m1/base_vs_wash", 1, "encode/m1_1_base encode/m1_2_wash"],
+  ]);
+  badManifest(
+    { recordings: recs, analyses: { test: [{ a: "base", b: "wash" }, { a: "base", b: "wash" }] } },
+    /analyses\.test\[1\] repeats the comparison base vs wash/,
+  );
 });
 
 Deno.test("manifest: a missing file is an IO error naming it", async () => {

@@ -101,12 +101,12 @@ Deno.test("study run (local): a broken recording fails alone and is named; the s
     assertEquals(JSON.parse(fixed.stdout).ran, [
       "encode/m2_s1_b",
       "fit/m2_s1_b",
-      "test/m2",
+      "test/m2/a_vs_b",
       "summary",
     ]);
     const after = await markers(out);
     for (const [id, text] of before) {
-      if (!["encode/m2_s1_b", "fit/m2_s1_b", "test/m2", "summary"].includes(id)) {
+      if (!["encode/m2_s1_b", "fit/m2_s1_b", "test/m2/a_vs_b", "summary"].includes(id)) {
         assertEquals(after.get(id), text, `${id} was not redone`);
       }
     }

@@ -147,7 +147,7 @@ Deno.test({
     const downstream = [
       ...["s1_a", "s1_b", "s2_a", "s2_b"].map((r) => `encode/${animal}_${r}`),
       ...["s1_a", "s1_b", "s2_a", "s2_b"].map((r) => `fit/${animal}_${r}`),
-      `test/${animal}`,
+      `test/${animal}/a_vs_b`,
     ];
     assertEquals(failed.sort(), [cancelled!, ...downstream].sort());
 
