@@ -29,8 +29,9 @@ const usage = `Usage: sparsedyn study init <folder> --labels FILE.csv [--out stu
 
 Runs a whole study: the recordings of study.json (each with its animal, session and
 condition; docs/study.md) go through train (a model per animal, or one shared) → encode →
-fit (a sparse VAR per recording) → test (condition a vs b per animal) → summary (a table
-over animals: p, BH q across animals, effect sizes; DIR/summary.json and .csv). Each task
+fit (a sparse VAR per recording) → test (each comparison of two conditions, per animal) →
+summary (a table over animals × comparisons: p, BH q across animals, effect sizes;
+DIR/summary.json and .csv). Each task
 is one sparsedyn command with its log in DIR/logs/; its outcome is recorded in DIR/tasks/.
 A task done with the same inputs is skipped, so a rerun does only what is missing.
 
@@ -42,8 +43,8 @@ init:
   --per P              animal (default: a model per animal) or study (one shared model)
   --config FILE        training settings (sparsedyn train --config's JSON; default
                        {"epochs": 10}), written into the manifest
-  --test A,B           compare conditions A and B per animal (default: the two conditions,
-                       when there are exactly two)
+  --test A,B           compare conditions A and B per animal (default: every other
+                       condition against the first; more comparisons: edit analyses.test)
 run:
   --out DIR            the study's output folder (created; reused by a rerun)
   --executor E         local (default: a pool of processes here) or slurm (one sbatch
