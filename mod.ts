@@ -352,3 +352,14 @@ export {
 export type { EngineName, EngineOptions } from "./core/encode/engine.ts";
 export { windowVarsToFiles } from "./core/encode/window_vars.ts";
 export type { WindowVarsOptions, WindowVarsResult } from "./core/encode/window_vars.ts";
+export { checkManifest, readManifest } from "./core/study/manifest.ts";
+export type {
+  SlurmResources,
+  StudyManifest,
+  StudyRecording,
+  StudyTest,
+} from "./core/study/manifest.ts";
+export { studyPlan } from "./core/study/study_plan.ts";
+export type { Stage, StudyPlan, StudyTask } from "./core/study/study_plan.ts";
+export { summaryCsv, summaryRows, writeStudySummary } from "./core/study/study_summary.ts";
+export type { StudySummary, SummaryRow } from "./core/study/study_summary.ts";

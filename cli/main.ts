@@ -21,6 +21,7 @@ import { lasso } from "./lasso.ts";
 import { maps } from "./maps.ts";
 import { preprocess } from "./preprocess.ts";
 import { serve } from "./serve.ts";
+import { study } from "./study.ts";
 import { synth } from "./synth.ts";
 import { test } from "./test.ts";
 import { train } from "./train.ts";
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   maps,
   preprocess,
   serve,
+  study,
   synth,
   test,
   train,

@@ -6,6 +6,7 @@
  *
  *     /                      runs list           /run?name=ID       a run
  *     /compare?a=ID&b=ID     two runs            /api/..., /files/  data (see routes/api.ts)
+ *     /studies               studies             /study?name=ID     a study's summary
  *     /static/               style.css, islands.js, islands.css
  *
  * @example
@@ -42,6 +43,7 @@ import {
 } from "./routes/api.ts";
 import { runsPage } from "./routes/index.tsx";
 import { comparePage, runPage } from "./routes/run.tsx";
+import { studiesPage, studyPage } from "./routes/study.tsx";
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
@@ -85,6 +87,8 @@ export function dashboardHandler(ctx: AppContext): (req: Request) => Promise<Res
     { method: "GET", path: "/", handler: () => runsPage(ctx) },
     { method: "GET", path: "/run", handler: (_r, _m, url) => runPage(ctx, url) },
     { method: "GET", path: "/compare", handler: (_r, _m, url) => comparePage(ctx, url) },
+    { method: "GET", path: "/studies", handler: () => studiesPage(ctx) },
+    { method: "GET", path: "/study", handler: (_r, _m, url) => studyPage(ctx, url) },
     { method: "GET", path: "/api/runs", handler: () => apiRuns(ctx) },
     { method: "GET", path: "/api/run/metrics", handler: (_r, _m, url) => apiMetrics(ctx, url) },
     { method: "GET", path: "/api/run/live", handler: (_r, _m, url) => apiLive(ctx, url) },

@@ -14,6 +14,10 @@ need=()
 dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || need+=(mesa-vulkan-drivers)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || need+=(python3-onnx)
+# - slurm-wlm, munge: the study tests start a one-node Slurm cluster here
+#   (tests/study/slurm_cluster.sh) and run a study on it.
+command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
+command -v munged >/dev/null 2>&1 || need+=(munge)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test setup: installing ${need[*]} with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive

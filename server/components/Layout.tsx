@@ -45,6 +45,7 @@ export function Layout({ title, hash, children }: LayoutProps) {
           <a href="/" class="brand">sparsedyn</a>
           <nav>
             <a href="/">runs</a>
+            <a href="/studies">studies</a>
           </nav>
         </header>
         <main>{children}</main>

@@ -174,6 +174,7 @@ const TYPES: Record<string, string> = {
   jsonl: "text/plain; charset=utf-8",
   npy: "application/octet-stream",
   txt: "text/plain; charset=utf-8",
+  log: "text/plain; charset=utf-8",
   csv: "text/csv; charset=utf-8",
 };
 

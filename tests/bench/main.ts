@@ -8,3 +8,4 @@ await import("./encode.ts");
 await import("./dashboard.ts");
 await import("./fit_defaults.ts");
 await import("./maps.ts");
+await import("./study.ts");

@@ -1,0 +1,174 @@
+/**
+ * `sparsedyn study init`: a manifest from a folder of movies and a CSV of labels. The CSV
+ * has a header with `file`, `animal`, `session` and `condition` (any order; `id` optional);
+ * `file` is relative to the folder and may be a `FILE[start:end]` segment. Every file it
+ * names must exist; movies in the folder that the CSV leaves out are reported, not added.
+ *
+ * @example
+ * ```ts
+ * import { studyFromLabels } from "./study_init.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/m1.npy`, "");
+ * await Deno.writeTextFile(`${dir}/labels.csv`, "file,animal,session,condition\nm1.npy[0:100],m1,d1,a\nm1.npy[100:200],m1,d1,b\n");
+ * const { manifest, unlisted } = await studyFromLabels(dir, `${dir}/labels.csv`, dir);
+ * const recs = (manifest as { recordings: { path: string }[] }).recordings;
+ * if (recs[1].path !== "m1.npy[100:200]" || unlisted.length !== 0) throw new Error(JSON.stringify(manifest));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { SparsedynError } from "../errors.ts";
+import { parseMovieSegment } from "../data/movie_segment.ts";
+
+const MOVIE_EXT = /\.(tiff?|npy|nwb|h5|hdf5|bin|avi)$/i;
+
+/** Splits a CSV line (RFC 4180 quotes). */
+function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cur = "", quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      cells.push(cur.trim());
+      cur = "";
+    } else cur += c;
+  }
+  cells.push(cur.trim());
+  return cells;
+}
+
+function relative(from: string, to: string): string {
+  const a = from.replace(/\/+$/, "").split("/"), b = to.split("/");
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...Array(a.length - i).fill(".."), ...b.slice(i)].join("/");
+}
+
+/** An absolute path without "." and ".." segments. */
+function absolute(p: string): string {
+  const parts: string[] = [];
+  for (const seg of (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`).split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return "/" + parts.join("/");
+}
+
+/**
+ * The manifest for a folder of movies and its labels.
+ *
+ * @param folder The folder of movies.
+ * @param labelsCsv The CSV of labels.
+ * @param manifestDir The folder the manifest will be written in (paths are relative to it).
+ * @param options Training and test choices written with the recordings.
+ * @returns The manifest's JSON and the movies the CSV does not name.
+ * @throws {SparsedynError} `BAD_FILE` naming the CSV and its line; `IO` for unreadable files.
+ */
+/** Choices `study init` writes into the manifest besides the recordings. */
+export interface StudyInitOptions {
+  /** One model per animal (default) or one for the study. */
+  per?: "animal" | "study";
+  /** Training settings (a train config object, e.g. `{ epochs: 10, downsample: 4 }`). */
+  config?: Record<string, unknown>;
+  /** The two conditions compared per animal. */
+  test?: { a: string; b: string };
+}
+
+export async function studyFromLabels(
+  folder: string,
+  labelsCsv: string,
+  manifestDir: string,
+  options: StudyInitOptions = {},
+): Promise<{ manifest: Record<string, unknown>; unlisted: string[] }> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(labelsCsv);
+  } catch (err) {
+    throw new SparsedynError("IO", `Cannot read "${labelsCsv}": ${(err as Error).message}`, {
+      file: labelsCsv,
+      argument: "--labels",
+      cause: err,
+    });
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  if (lines.length < 2) {
+    throw new SparsedynError("BAD_FILE", `${labelsCsv}: needs a header and at least one row`, {
+      file: labelsCsv,
+    });
+  }
+  const head = csvCells(lines[0]).map((h) => h.toLowerCase());
+  const col = (name: string, required: boolean) => {
+    const i = head.indexOf(name);
+    if (i < 0 && required) {
+      throw new SparsedynError(
+        "BAD_FILE",
+        `${labelsCsv}: the header has no "${name}" column (it needs file, animal, session, condition; found ${
+          head.join(", ")
+        })`,
+        { file: labelsCsv },
+      );
+    }
+    return i;
+  };
+  const [fi, ai, si, ci, ii] = [
+    col("file", true),
+    col("animal", true),
+    col("session", true),
+    col("condition", true),
+    col("id", false),
+  ];
+  const listed = new Set<string>();
+  const recordings = [];
+  for (let n = 1; n < lines.length; n++) {
+    const cells = csvCells(lines[n]);
+    const where = `${labelsCsv}, line ${n + 1}`;
+    const get = (i: number, name: string) => {
+      const v = cells[i];
+      if (v === undefined || v === "") {
+        throw new SparsedynError("BAD_FILE", `${where}: the ${name} is empty`, { file: labelsCsv });
+      }
+      return v;
+    };
+    const file = get(fi, "file");
+    const seg = parseMovieSegment(file);
+    const full = `${folder.replace(/\/+$/, "")}/${seg.path}`;
+    try {
+      await Deno.stat(full);
+    } catch {
+      throw new SparsedynError("BAD_FILE", `${where}: "${full}" does not exist`, {
+        file: full,
+      });
+    }
+    listed.add(seg.path);
+    const path = relative(absolute(manifestDir), absolute(full)) + file.slice(seg.path.length);
+    recordings.push({
+      ...(ii >= 0 && cells[ii] ? { id: cells[ii] } : {}),
+      path,
+      animal: get(ai, "animal"),
+      session: get(si, "session"),
+      condition: get(ci, "condition"),
+    });
+  }
+  const unlisted: string[] = [];
+  for await (const e of Deno.readDir(folder)) {
+    if (e.isFile && MOVIE_EXT.test(e.name) && !listed.has(e.name)) unlisted.push(e.name);
+  }
+  return {
+    manifest: {
+      recordings,
+      train: { per: options.per ?? "animal", config: options.config ?? { epochs: 10 } },
+      analyses: { fit: true, ...(options.test ? { test: options.test } : {}) },
+    },
+    unlisted: unlisted.sort(),
+  };
+}
