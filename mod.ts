@@ -360,6 +360,12 @@ export type {
   StudyTest,
 } from "./core/study/manifest.ts";
 export { studyPlan } from "./core/study/study_plan.ts";
+export { STAGES } from "./core/study/study_plan.ts";
 export type { Stage, StudyPlan, StudyTask } from "./core/study/study_plan.ts";
 export { summaryCsv, summaryRows, writeStudySummary } from "./core/study/study_summary.ts";
-export type { StudySummary, SummaryRow } from "./core/study/study_summary.ts";
+export type {
+  AnimalTest,
+  FailedTask,
+  StudySummary,
+  SummaryRow,
+} from "./core/study/study_summary.ts";

@@ -37,17 +37,25 @@ export interface StudyRecording {
   id: string;
   /** The movie, absolute or relative to the manifest's folder once read. */
   path: string;
+  /** The animal it was recorded from. */
   animal: string;
+  /** The session (e.g. a day). */
   session: string;
+  /** The experimental condition. */
   condition: string;
 }
 
 /** Slurm resources for a stage (or for all). */
 export interface SlurmResources {
+  /** `--partition`. */
   partition?: string;
+  /** `--time` (Slurm format, e.g. `02:00:00`). */
   time?: string;
+  /** `--mem` (e.g. `8G`). */
   mem?: string;
+  /** `--cpus-per-task`. */
   cpus?: number;
+  /** `--gres` (e.g. `gpu:1`; applied to training only). */
   gres?: string;
 }
 
@@ -57,12 +65,19 @@ export interface StudyTest {
   a: string;
   /** The other condition. */
   b: string;
+  /** Window length in frames (`--window`). */
   window?: number;
+  /** Step between windows (`--stride`). */
   stride?: number;
+  /** VAR lags (`--lags`). */
   lags?: number;
+  /** Random relabelings (`--permutations`). */
   permutations?: number;
+  /** Level of the test and the false discovery rate (`--alpha`). */
   alpha?: number;
+  /** Seed of the relabelings (`--seed`). */
   seed?: number;
+  /** Principal components tested, or "all" (`--components`). */
   components?: number | "all";
 }
 
@@ -70,6 +85,7 @@ export interface StudyTest {
 export interface StudyManifest {
   /** The manifest file, absolute. */
   file: string;
+  /** The recordings, each with its labels. */
   recordings: StudyRecording[];
   /** One model per animal, or one for the whole study. */
   trainPer: "animal" | "study";

@@ -35,6 +35,7 @@ export type Stage = typeof STAGES[number];
 export interface StudyTask {
   /** `stage/name`, e.g. `encode/m1_s1_a`; also its marker's and log's path under DIR. */
   id: string;
+  /** The stage it belongs to. */
   stage: Stage;
   /** Tasks whose outputs this one reads. */
   deps: string[];
@@ -61,7 +62,9 @@ export function comparisonName(a: string, b: string): string {
 export interface StudyPlan {
   /** The output folder, absolute. */
   dir: string;
+  /** The manifest, as checked. */
   manifest: StudyManifest;
+  /** Every task, in stage order. */
   tasks: StudyTask[];
 }
 

@@ -27,16 +27,25 @@ import type { StudyPlan } from "./study_plan.ts";
 
 /** One animal's row. */
 export interface SummaryRow {
+  /** The animal. */
   animal: string;
   /** The run folder of the model that encoded the animal's recordings, relative to DIR. */
   run?: string;
+  /** The first condition (`a` in the test). */
   a: string;
+  /** The second condition (`b`). */
   b: string;
+  /** Recordings of condition a that entered the test. */
   recordingsA?: number;
+  /** Recordings of condition b that entered the test. */
   recordingsB?: number;
+  /** Windows of condition a. */
   windowsA?: number;
+  /** Windows of condition b. */
   windowsB?: number;
+  /** The test statistic (sum over coefficients of squared Welch t). */
   statistic?: number;
+  /** The permutation p-value. */
   p?: number;
   /** Benjamini–Hochberg across the animals whose test ran. */
   q?: number;
@@ -48,25 +57,37 @@ export interface SummaryRow {
   effectZ?: number;
   /** Mean coefficient distance between conditions over within (1: no difference). */
   betweenWithin?: number | null;
+  /** Coefficients significant at the false discovery rate within the animal. */
   significantCoefficients?: number;
   /** Recordings left out because their own task failed. */
   excluded?: string[];
   /** Set when the animal's test did not run: why, and the file concerned. */
   error?: string;
+  /** The file concerned by the error. */
   file?: string;
+  /** The failed task's log, relative to DIR. */
   log?: string;
 }
 
 /** A test's result as `summaryRows` reads it (a subset of test.json). */
 export interface AnimalTest {
+  /** The animal. */
   animal: string;
+  /** The run folder of its model, relative to DIR. */
   run?: string;
+  /** The first condition. */
   a: string;
+  /** The second condition. */
   b: string;
+  /** test.json's content, when the test ran. */
   test?: Record<string, unknown>;
+  /** Recordings left out because their own task failed. */
   excluded?: string[];
+  /** Why the test did not run. */
   error?: string;
+  /** The file concerned by the error. */
   file?: string;
+  /** The failed task's log, relative to DIR. */
   log?: string;
 }
 
@@ -150,9 +171,13 @@ export function summaryCsv(rows: SummaryRow[]): string {
 
 /** A failed task as the summary lists it. */
 export interface FailedTask {
+  /** The task's id (`stage/name`). */
   task: string;
+  /** Why it failed. */
   error: string;
+  /** The file concerned, when the error names one. */
   file?: string;
+  /** Its log, relative to DIR. */
   log: string;
 }
 
@@ -162,7 +187,9 @@ export interface StudySummary {
   comparisons: { a: string; b: string; alpha: number }[];
   /** One row per comparison and animal, comparison by comparison. */
   animals: SummaryRow[];
+  /** Every task that failed, with its reason and log. */
   failed: FailedTask[];
+  /** How many tasks the study has, and how many are done and failed. */
   tasks: { total: number; done: number; failed: number };
 }
 
