@@ -250,7 +250,11 @@ export class Libtorch {
   }
 
   /** The tensor's values, in a new array (row-major, whatever its strides). */
-  toJs(h: bigint, shape: readonly number[], dtype: TorchDtype): Float32Array | Int32Array | Uint8Array {
+  toJs(
+    h: bigint,
+    shape: readonly number[],
+    dtype: TorchDtype,
+  ): Float32Array | Int32Array | Uint8Array {
     const n = shape.reduce((a, b) => a * b, 1);
     const out = dtype === "float32"
       ? new Float32Array(n)

@@ -342,8 +342,10 @@ export function registerTorchBackend(device: TorchDevice): string {
     tf.registerKernel({
       kernelName: k.kernelName,
       backendName: "torch",
-      kernelFunc: fallback(k.kernelName, k.kernelFunc as unknown as KernelFunc) as unknown as
-        tf.KernelFunc,
+      kernelFunc: fallback(
+        k.kernelName,
+        k.kernelFunc as unknown as KernelFunc,
+      ) as unknown as tf.KernelFunc,
     });
   }
   registeredDevice = device;

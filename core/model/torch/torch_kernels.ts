@@ -333,9 +333,15 @@ const padV2: TorchKernel = ({ x }, attrs, b) => {
   const value = (attrs.constantValue as number) ?? 0;
   const h = b.h(x);
   const shape = x.shape.map((v, i) => v + paddings[i][0] + paddings[i][1]);
-  const z = b.temp(b.lib.op("aten::new_zeros", "", { t: h }, { ints: shape }, null, null, null, null));
+  const z = b.temp(
+    b.lib.op("aten::new_zeros", "", { t: h }, { ints: shape }, null, null, null, null),
+  );
   if (value !== 0) {
-    b.temp(b.lib.op("aten::fill_", "Tensor", { t: z }, { t: b.constant(value, x.dtype === "int32" ? "int32" : "float32") }));
+    b.temp(
+      b.lib.op("aten::fill_", "Tensor", { t: z }, {
+        t: b.constant(value, x.dtype === "int32" ? "int32" : "float32"),
+      }),
+    );
   }
   let inner = z;
   x.shape.forEach((v, i) => {
@@ -472,7 +478,10 @@ export function torchKernels(): Record<string, TorchKernel> {
     Reshape: reshape,
     Identity: ({ x }, _a, b) => b.out(b.lib.dup(b.h(x)), x.dtype),
     Transpose: ({ x }, attrs, b) =>
-      b.out(b.lib.op("aten::permute", "", { t: b.h(x) }, { ints: attrs.perm as number[] }), x.dtype),
+      b.out(
+        b.lib.op("aten::permute", "", { t: b.h(x) }, { ints: attrs.perm as number[] }),
+        x.dtype,
+      ),
     Slice: slice,
     Concat: concat,
     SplitV: splitV,
