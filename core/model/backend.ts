@@ -228,7 +228,7 @@ export async function useBackend(
       );
     }
   }
-  let name: "cpu" | "wasm" | "webgpu" | "tensorflow" = requested === "auto"
+  const name: "cpu" | "wasm" | "webgpu" | "tensorflow" = requested === "auto"
     ? "wasm"
     : requested as "cpu" | "wasm" | "webgpu" | "tensorflow";
   if (requested === "webgpu") {
