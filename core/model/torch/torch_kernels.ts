@@ -66,28 +66,28 @@ function notNhwc(attrs: Attrs): void {
 const toNchw = (b: TorchBackend, h: bigint) =>
   b.temp(b.lib.op("aten::permute", "", { t: h }, { ints: [0, 3, 1, 2] }));
 
-/** Zero-pads an NCHW tensor by (top, bottom, left, right). */
-function padNchw(
+/** Zero-pads an NHWC tensor by (top, bottom, left, right). */
+function padNhwc(
   b: TorchBackend,
   h: bigint,
   shape: readonly number[],
   p: { top: number; bottom: number; left: number; right: number },
 ): bigint {
-  const [n, c, hh, ww] = shape;
+  const [n, hh, ww, c] = shape;
   const z = b.temp(
     b.lib.op(
       "aten::new_zeros",
       "",
       { t: h },
-      { ints: [n, c, hh + p.top + p.bottom, ww + p.left + p.right] },
+      { ints: [n, hh + p.top + p.bottom, ww + p.left + p.right, c] },
       null,
       null,
       null,
       null,
     ),
   );
-  const rows = b.temp(b.lib.op("aten::narrow", "", { t: z }, 2, p.top, hh));
-  const inner = b.temp(b.lib.op("aten::narrow", "", { t: rows }, 3, p.left, ww));
+  const rows = b.temp(b.lib.op("aten::narrow", "", { t: z }, 1, p.top, hh));
+  const inner = b.temp(b.lib.op("aten::narrow", "", { t: rows }, 2, p.left, ww));
   b.lib.copy(inner, h);
   return z;
 }
@@ -109,12 +109,15 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Attrs) {
   return { info, p, symmetric };
 }
 
-/** Input (NCHW, padded if the padding is not symmetric) and the padding left to libtorch. */
+/**
+ * Input (NCHW view, padded if the padding is not symmetric) and the padding left to
+ * libtorch. The pad is made in NHWC, so that the view keeps channels-last strides as every
+ * other convolution input does (a change of layout costs libtorch a reorder per call).
+ */
 function convInput(b: TorchBackend, x: TensorInfo, c: ReturnType<typeof convInfo>) {
-  const [n, hh, ww, ch] = x.shape;
-  let xt = toNchw(b, b.h(x));
-  if (!c.symmetric) xt = padNchw(b, xt, [n, ch, hh, ww], c.p);
-  return { xt, padding: c.symmetric ? [c.p.top, c.p.left] : [0, 0] };
+  let h = b.h(x);
+  if (!c.symmetric) h = padNhwc(b, h, x.shape, c.p);
+  return { xt: toNchw(b, h), padding: c.symmetric ? [c.p.top, c.p.left] : [0, 0] };
 }
 
 const conv2d: TorchKernel = ({ x, filter }, attrs, b) => {
@@ -201,33 +204,45 @@ const conv2dBackpropFilter: TorchKernel = ({ x, dy }, attrs, b) => {
 const where = (b: TorchBackend, cond: bigint, yes: bigint, no: bigint) =>
   b.lib.op("aten::where", "self", { t: cond }, { t: yes }, { t: no });
 
+// The activations in one or two passes of libtorch's fastest element-wise kernels: the
+// dispatcher takes no Scalar, so `aten::elu` (and `leaky_relu`) cannot be called, and
+// `where` is several times slower than a minimum or a product.
+
+/** elu(x) = relu(x) + expm1(min(x, 0)): exact (one of the two terms is 0). */
 const elu: TorchKernel = ({ x }, _a, b) => {
   const h = b.h(x);
-  const pos = b.temp(b.lib.op("aten::ge", "Tensor", { t: h }, { t: b.constant(0) }));
-  const neg = b.temp(b.lib.op("aten::expm1", "", { t: h }));
-  return b.out(where(b, pos, h, neg), x.dtype);
+  const neg = b.temp(b.lib.op("aten::minimum", "", { t: h }, { t: b.constant(0) }));
+  const e = b.temp(b.lib.op("aten::expm1", "", { t: neg }));
+  const pos = b.temp(b.lib.op("aten::relu", "", { t: h }));
+  return b.out(b.lib.add(pos, e), x.dtype);
 };
 
+/** dy · (y ≥ 0 ? 1 : y + 1) = dy · (1 + min(y, 0)). */
 const eluGrad: TorchKernel = ({ dy, y }, _a, b) => {
-  const hy = b.h(y), hdy = b.h(dy);
-  const pos = b.temp(b.lib.op("aten::ge", "Tensor", { t: hy }, { t: b.constant(0) }));
-  const y1 = b.temp(b.lib.add(hy, b.constant(1)));
-  const scaled = b.temp(b.lib.op("aten::mul", "Tensor", { t: hdy }, { t: y1 }));
-  return b.out(where(b, pos, hdy, scaled), dy.dtype);
+  const neg = b.temp(b.lib.op("aten::minimum", "", { t: b.h(y) }, { t: b.constant(0) }));
+  const slope = b.temp(b.lib.add(neg, b.constant(1)));
+  return b.out(b.lib.op("aten::mul", "Tensor", { t: b.h(dy) }, { t: slope }), dy.dtype);
 };
 
+/** x < 0 ? αx : x; for 0 ≤ α ≤ 1 that is max(x, αx). */
 const leakyRelu: TorchKernel = ({ x }, attrs, b) => {
-  const h = b.h(x);
+  const h = b.h(x), alpha = attrs.alpha as number;
+  const scaled = b.temp(b.lib.op("aten::mul", "Tensor", { t: h }, { t: b.constant(alpha) }));
+  if (alpha >= 0 && alpha <= 1) {
+    return b.out(b.lib.op("aten::maximum", "", { t: h }, { t: scaled }), x.dtype);
+  }
   const neg = b.temp(b.lib.op("aten::lt", "Tensor", { t: h }, { t: b.constant(0) }));
-  const scaled = b.temp(
-    b.lib.op("aten::mul", "Tensor", { t: h }, { t: b.constant(attrs.alpha as number) }),
-  );
   return b.out(where(b, neg, scaled, h), x.dtype);
 };
 
+/** x > 0 ? 1 : α (NaN stays NaN); for α = 0 (ReLU's gradient) that is sign(relu(x)). */
 const step: TorchKernel = ({ x }, attrs, b) => {
   const h = b.h(x);
   const alpha = (attrs.alpha as number | undefined) ?? 0;
+  if (alpha === 0) {
+    const r = b.temp(b.lib.op("aten::relu", "", { t: h }));
+    return b.out(b.lib.op("aten::sign", "", { t: r }), x.dtype);
+  }
   const pos = b.temp(b.lib.op("aten::gt", "Tensor", { t: h }, { t: b.constant(0) }));
   const nan = b.temp(b.lib.op("aten::isnan", "", { t: h }));
   const s = b.temp(where(b, pos, b.constant(1), b.constant(alpha)));
