@@ -8,6 +8,7 @@
 // run kept.
 //
 //   deno task bench                          (the CPU rows at 64×64, 1 thread and all cores)
+//   deno run -A tests/bench/torch_step.ts --threads 1 --sizes 64,128   (chosen rows)
 //   deno run -A tests/bench/torch_step.ts --device cuda --sizes 64,128,256,512
 //                                            (the GPU table; tests/bench/torch_gpu.sh runs it)
 import { MAX_WASM_THREADS, useBackend } from "../../core/model/backend.ts";
@@ -90,12 +91,13 @@ async function measure(backend: "torch" | "wasm", size: number) {
 
 type Ours = Awaited<ReturnType<typeof measure>>;
 
+/** Packed by `deno compile` (torch_gpu.sh): the executable is the bench itself. */
+const compiled = Deno.mainModule.includes("deno-compile-");
+
 async function child(backend: "torch" | "wasm", size: number, threads: number): Promise<Ours> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "--allow-all",
-      new URL(import.meta.url).pathname,
+      ...(compiled ? [] : ["run", "--allow-all", new URL(import.meta.url).pathname]),
       "--child",
       backend,
       "--size",
@@ -128,7 +130,7 @@ async function peer(size: number, threads: number): Promise<Peer> {
   const c = defaultCaeConfig(size, size);
   const out = await new Deno.Command("python3", {
     args: [
-      new URL("./torch_peer.py", import.meta.url).pathname,
+      arg("--peer", new URL("./torch_peer.py", import.meta.url).pathname),
       `${size}`,
       `${size}`,
       `${L}`,
@@ -154,7 +156,13 @@ if (Deno.args.includes("--child")) {
   console.log(JSON.stringify(await measure(backend, Number(arg("--size", "64")))));
 } else {
   const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_WASM_THREADS);
-  const threadCounts = device === "cuda" ? [cores] : cores > 1 ? [1, cores] : [1];
+  const threadCounts = Deno.args.includes("--threads")
+    ? arg("--threads", "1").split(",").map(Number)
+    : device === "cuda"
+    ? [cores]
+    : cores > 1
+    ? [1, cores]
+    : [1];
   const rows: string[][] = [];
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 1 : 0) : "—");
   const r = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) + "×" : "—");
