@@ -5,12 +5,13 @@
 # --device cuda). About 3–5 minutes on one H200.
 #
 # What it brings: a GPU machine here has python3 with a CUDA build of torch (2.11, CUDA 13)
-# and nothing else the bench needs — no Deno, no npm packages, no network. So the bench
-# travels as one executable made on a CPU machine by `deno compile` (Deno, the bench, its npm
-# packages and the WASM core), xz-compressed to fit what a device run carries (64 MiB), with
-# the PyTorch peer script beside it:
+# and nothing else the bench needs — no Deno, no npm packages, no network. So --pack, on a
+# CPU machine, writes tests/bench/.gpu/ (git-ignored, about 35 MB, under the 64 MiB a device
+# run carries): this Deno's binary xz-compressed (31 MB), the bench bundled with its npm
+# packages by `deno bundle` (4 MB; `deno compile` would fetch a runtime from outside), the
+# WASM core beside it (dist/, where the bundle looks), and the PyTorch peer script:
 #
-#   bash tests/bench/torch_gpu.sh --pack   # on a CPU machine: writes tests/bench/.gpu/
+#   bash tests/bench/torch_gpu.sh --pack   # on a CPU machine
 #   bash tests/bench/torch_gpu.sh          # on the GPU machine (carry tests/bench/.gpu)
 #
 # Without --pack, a `deno` on PATH is used when there is one (a developer's GPU machine).
@@ -29,11 +30,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 pack=tests/bench/.gpu
 if [ "${1:-}" = "--pack" ]; then
-  mkdir -p "$pack"
-  deno compile --allow-all --include wasm/dist/sparsedyn_core.wasm \
-    --output "$pack/torch_step" tests/bench/torch_step.ts
-  xz -T0 -6 -f "$pack/torch_step"
+  mkdir -p "$pack/dist"
+  deno bundle --platform deno -o "$pack/torch_step.js" tests/bench/torch_step.ts
+  cp wasm/dist/sparsedyn_core.wasm "$pack/dist/"
   cp tests/bench/torch_peer.py "$pack/"
+  xz -T0 -6 -c "$(command -v deno)" >"$pack/deno.xz"
   ls -la "$pack"
   exit 0
 fi
@@ -42,13 +43,13 @@ import torch
 print(f"torch {torch.__version__}, CUDA {torch.version.cuda}, GPU available: {torch.cuda.is_available()}"
       + (f" ({torch.cuda.get_device_name(0)})" if torch.cuda.is_available() else ""))
 EOF
-if [ -f "$pack/torch_step.xz" ]; then
+if [ -f "$pack/deno.xz" ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  xz -dc "$pack/torch_step.xz" >"$tmp/torch_step"
-  chmod +x "$tmp/torch_step"
-  "$tmp/torch_step" --device cuda --sizes "${SIZES:-64,128,256,512}" \
-    --peer "$pack/torch_peer.py"
+  xz -dc "$pack/deno.xz" >"$tmp/deno"
+  chmod +x "$tmp/deno"
+  DENO_NO_UPDATE_CHECK=1 "$tmp/deno" run --allow-all --no-config "$pack/torch_step.js" \
+    --device cuda --sizes "${SIZES:-64,128,256,512}" --peer "$pack/torch_peer.py"
 else
   deno run --allow-all tests/bench/torch_step.ts --device cuda --sizes "${SIZES:-64,128,256,512}"
 fi

@@ -10,7 +10,8 @@
 //   deno task bench                          (the CPU rows at 64×64, 1 thread and all cores)
 //   deno run -A tests/bench/torch_step.ts --threads 1 --sizes 64,128   (chosen rows)
 //   deno run -A tests/bench/torch_step.ts --device cuda --sizes 64,128,256,512
-//                                            (the GPU table; tests/bench/torch_gpu.sh runs it)
+//                                            (the GPU table; tests/bench/torch_gpu.sh runs it
+//                                            where Deno is not installed)
 import { MAX_WASM_THREADS, useBackend } from "../../core/model/backend.ts";
 import { createCae, defaultCaeConfig } from "../../core/model/cae.ts";
 import { tf } from "../../core/model/tf.ts";
@@ -91,13 +92,14 @@ async function measure(backend: "torch" | "wasm", size: number) {
 
 type Ours = Awaited<ReturnType<typeof measure>>;
 
-/** Packed by `deno compile` (torch_gpu.sh): the executable is the bench itself. */
-const compiled = Deno.mainModule.includes("deno-compile-");
-
 async function child(backend: "torch" | "wasm", size: number, threads: number): Promise<Ours> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
-      ...(compiled ? [] : ["run", "--allow-all", new URL(import.meta.url).pathname]),
+      "run",
+      "--allow-all",
+      // deno.json's settings where there is one; none for the bundle torch_gpu.sh packs.
+      ...(import.meta.url.endsWith(".js") ? ["--no-config"] : []),
+      new URL(import.meta.url).pathname,
       "--child",
       backend,
       "--size",

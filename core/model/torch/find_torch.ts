@@ -70,7 +70,12 @@ export function findTorch(): TorchLocation | { why: string } {
   let out: Deno.CommandOutput;
   try {
     out = new Deno.Command("python3", {
-      args: ["-c", "import os, torch; print(os.path.dirname(torch.__file__))"],
+      // Where `import torch` would land, without importing it (that takes seconds).
+      args: [
+        "-c",
+        "import importlib.util as u, os, sys\ns = u.find_spec('torch')\n" +
+        "sys.exit('No module named torch') if s is None else print(os.path.dirname(s.origin))",
+      ],
       stdout: "piped",
       stderr: "piped",
     }).outputSync();
