@@ -62,6 +62,7 @@ export class TorchBackend extends tf.KernelBackend {
   #data = new WeakMap<DataId, Entry>();
   #count = 0;
   #constants = new Map<string, bigint>();
+  #scalars = new Map<string, bigint>();
   #temps: bigint[] = [];
 
   /** @param lib An opened libtorch. */
@@ -94,6 +95,9 @@ export class TorchBackend extends tf.KernelBackend {
   #upload(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): bigint {
     const t = torchDtype(dtype);
     if (values == null) return this.lib.empty(shape, t);
+    if (shape.length === 0 && t !== "bool") {
+      return this.#scalar(Number((values as ArrayLike<number>)[0]), t);
+    }
     const n = shape.reduce((a, b) => a * b, 1);
     const typed = t === "float32"
       ? (values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>))
@@ -108,6 +112,32 @@ export class TorchBackend extends tf.KernelBackend {
       );
     }
     return this.lib.fromJs(typed, shape, t);
+  }
+
+  /**
+   * A 0-d tensor, from a cache by value: TensorFlow.js makes a new scalar for every constant
+   * of every step (Adam's β's, 1 − β, …), and each would be a copy to the device — on CUDA a
+   * copy from pageable memory that waits for the GPU's queue. Tensors are never written in
+   * place here, so one device tensor per value serves them all.
+   */
+  #scalar(value: number, dtype: TorchDtype): bigint {
+    const key = `${dtype}:${Object.is(value, -0) ? "-0" : value}`;
+    let h = this.#scalars.get(key);
+    if (h === undefined) {
+      if (this.#scalars.size >= 4096) {
+        // The schedule's learning rates are new each step: drop the oldest.
+        const [k0, h0] = this.#scalars.entries().next().value!;
+        this.#scalars.delete(k0);
+        this.lib.free(h0);
+      }
+      h = this.lib.fromJs(
+        dtype === "float32" ? Float32Array.of(value) : Int32Array.of(value),
+        [],
+        dtype,
+      );
+      this.#scalars.set(key, h);
+    }
+    return this.lib.dup(h);
   }
 
   #set(dataId: DataId, h: bigint, shape: number[], dtype: tf.DataType, refCount: number) {
@@ -170,8 +200,9 @@ export class TorchBackend extends tf.KernelBackend {
   }
 
   override dispose(): void {
-    for (const h of this.#constants.values()) this.lib.free(h);
+    for (const h of [...this.#constants.values(), ...this.#scalars.values()]) this.lib.free(h);
     this.#constants.clear();
+    this.#scalars.clear();
   }
 
   #entry(dataId: DataId): Entry {
