@@ -1,0 +1,78 @@
+// `sparsedyn train --backend torch`: it says which torch trains, and the run records the
+// backend (its exact resume is tested in tests/core/model/torch_backend_test.ts); --device is checked (exit 2, the flag named); a device torch cannot use is refused
+// with the reason, before any output. Needs torch (tests/setup.sh installs the CPU build).
+import { assert, assertEquals } from "../_helpers/assert.ts";
+import { cli } from "./_run.ts";
+
+Deno.test("sparsedyn train --backend torch trains and names its torch; --device checked; CUDA refused with the reason", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const s = await cli([
+      "synth",
+      "--out",
+      `${dir}/s`,
+      "--height",
+      "16",
+      "--width",
+      "16",
+      "--frames",
+      "96",
+      "--cells",
+      "3",
+    ]);
+    assertEquals(s.code, 0, s.stderr);
+    const train = (out: string, ...extra: string[]) =>
+      cli([
+        "train",
+        `${dir}/s/movie.npy`,
+        "--out",
+        out,
+        "--backend",
+        "torch",
+        "--device",
+        "cpu",
+        "--window",
+        "16",
+        ...extra,
+      ]);
+    const whole = await train(`${dir}/a`, "--epochs", "2");
+    assertEquals(whole.code, 0, whole.stderr);
+    assert(/sparsedyn: torch \d+\.\d+\.\d+\S* on cpu from /.test(whole.stderr), whole.stderr);
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/a/config.json`));
+    assertEquals(config.backend ?? config.training?.backend, "torch", "the run records torch");
+    for (
+      const [args, flag] of [
+        [["--backend", "torch", "--device", "gpu"], "--device"],
+        [["--backend", "wasm", "--device", "cpu"], "--device"],
+        [["--backend", "pytorch"], "--backend"],
+      ] as const
+    ) {
+      const u = await cli(["train", `${dir}/s/movie.npy`, "--out", `${dir}/u`, ...args]);
+      assertEquals(u.code, 2, `${args.join(" ")}: ${u.stderr}`);
+      assert(u.stderr.includes(flag), u.stderr);
+    }
+    let gpu = true;
+    try {
+      Deno.statSync("/dev/nvidia0");
+    } catch {
+      gpu = false;
+    }
+    if (!gpu) {
+      const c = await cli([
+        "train",
+        `${dir}/s/movie.npy`,
+        "--out",
+        `${dir}/c`,
+        "--backend",
+        "torch",
+        "--device",
+        "cuda",
+      ]);
+      assert(c.code !== 0, "no CUDA here");
+      assert(/CPU-only build|no usable GPU/.test(c.stderr), c.stderr);
+      assert(!(await Deno.stat(`${dir}/c`).catch(() => null)), "no output from a refused run");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
