@@ -20,7 +20,7 @@
 #   torch backend (cuda), default autoencoder, 64-frame windows; end to end with the
 #   predicted frames at 8 of 63 steps; encode: 256 frames a call; peer: PyTorch 2.11.0+cu130
 #   eager, same device and threads
-#   | frames | device | torch AE f/s | torch e2e f/s | AE step / e2e step | PyTorch AE f/s |
+#   | frames | device | torch AE f/s | torch e2e f/s | e2e step / AE step | PyTorch AE f/s |
 #     ours / PyTorch | wasm AE f/s | torch / wasm | encode f/s | PyTorch encode f/s |
 #     cpu fallbacks |
 #   |  64×64 |   cuda |  … | … | … | … | … | — | — | … | … | none |

@@ -198,7 +198,7 @@ if (Deno.args.includes("--child")) {
     device === "cpu" ? "threads" : "device",
     "torch AE f/s",
     "torch e2e f/s",
-    "AE step / e2e step",
+    "e2e step / AE step",
     "PyTorch AE f/s",
     "ours / PyTorch",
     "wasm AE f/s",
