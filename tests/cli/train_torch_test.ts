@@ -2,6 +2,7 @@
 // backend (its exact resume is tested in tests/core/model/torch_backend_test.ts); --device is checked (exit 2, the flag named); a device torch cannot use is refused
 // with the reason, before any output. Needs torch (tests/setup.sh installs the CPU build).
 import { assert, assertEquals } from "../_helpers/assert.ts";
+import { decodeNpy } from "../../core/data/npy.ts";
 import { cli } from "./_run.ts";
 
 Deno.test("sparsedyn train --backend torch trains and names its torch; --device checked; CUDA refused with the reason", async () => {
@@ -40,6 +41,29 @@ Deno.test("sparsedyn train --backend torch trains and names its torch; --device 
     assert(/sparsedyn: torch \d+\.\d+\.\d+\S* on cpu from /.test(whole.stderr), whole.stderr);
     const config = JSON.parse(await Deno.readTextFile(`${dir}/a/config.json`));
     assertEquals(config.backend ?? config.training?.backend, "torch", "the run records torch");
+
+    // encode on torch: the latents of the cpu backend (the reference), to float32 rounding.
+    const latents: number[][] = [];
+    for (const backend of ["torch", "cpu"]) {
+      const e = await cli([
+        "encode",
+        `${dir}/a`,
+        `${dir}/s/movie.npy`,
+        "--engine",
+        "tfjs",
+        "--backend",
+        backend,
+        "--out",
+        `${dir}/${backend}.npy`,
+      ]);
+      assertEquals(e.code, 0, e.stderr);
+      const npy = decodeNpy(await Deno.readFile(`${dir}/${backend}.npy`), backend);
+      latents.push(Array.from(npy.data as ArrayLike<number>));
+    }
+    const scale = Math.max(...latents[1].map(Math.abs));
+    const err = Math.max(...latents[1].map((v, i) => Math.abs(v - latents[0][i])));
+    assert(latents[0].length === latents[1].length && scale > 0, "latents of the whole movie");
+    assert(err <= 1e-4 * scale, `torch latents vs cpu: relative error ${err / scale}`);
     for (
       const [args, flag] of [
         [["--backend", "torch", "--device", "gpu"], "--device"],
