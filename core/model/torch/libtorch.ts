@@ -148,6 +148,7 @@ export class Libtorch {
   #cuda?: CudaLib;
   #out = new BigUint64Array(1);
   #i32 = new Int32Array(1);
+  #live = 0;
   #dtype: Record<TorchDtype | "int64", number>;
   #deviceType: number;
   #cpuType: number;
@@ -209,6 +210,7 @@ export class Libtorch {
       ),
       "empty_strided",
     );
+    this.#live++;
     return this.#out[0];
   }
 
@@ -228,6 +230,7 @@ export class Libtorch {
       ),
       "create_tensor_from_blob",
     );
+    this.#live++;
     return this.#out[0];
   }
 
@@ -292,10 +295,25 @@ export class Libtorch {
   /** Drops a reference. */
   free(h: bigint): void {
     this.#check(this.#lib.symbols.aoti_torch_delete_tensor_object(h), "delete_tensor_object");
+    this.#live--;
+  }
+
+  /**
+   * Handles made here and not yet freed: every one a caller owns (a test of the backend checks
+   * that training leaves none behind but its tensors and caches).
+   */
+  get liveHandles(): number {
+    return this.#live;
   }
 
   /** A second reference to the same tensor. */
   dup(h: bigint): bigint {
+    this.#live++;
+    return this.#ref(h);
+  }
+
+  /** A new reference, for the dispatcher's stack (which takes it over). */
+  #ref(h: bigint): bigint {
     this.#check(this.#lib.symbols.aoti_torch_new_tensor_handle(h, this.#out), "new_tensor_handle");
     return this.#out[0];
   }
@@ -306,6 +324,7 @@ export class Libtorch {
       ? this.#cuda.symbols.aoti_torch_cuda_add_Tensor(a, b, alpha, this.#out)
       : this.#lib.symbols.aoti_torch_cpu_add_Tensor(a, b, alpha, this.#out);
     this.#check(rc, "add");
+    this.#live++;
     return this.#out[0];
   }
 
@@ -339,7 +358,9 @@ export class Libtorch {
       TORCH_2_10,
     );
     this.#check(rc, `${op}${overload ? "." + overload : ""}`);
-    return Array.from(stack.subarray(0, returns));
+    const out = Array.from(stack.subarray(0, returns));
+    for (const h of out) if (h !== 0n) this.#live++;
+    return out;
   }
 
   /** {@link Libtorch.call} for one tensor result. */
@@ -351,10 +372,10 @@ export class Libtorch {
     if (a === null) return 0n;
     if (typeof a === "boolean") return a ? 1n : 0n;
     if (typeof a === "number") return BigInt.asUintN(64, BigInt(a));
-    if ("t" in a) return this.dup(a.t);
+    if ("t" in a) return this.#ref(a.t);
     if ("ints" in a) return this.#list(a.ints.map((v) => BigInt.asUintN(64, BigInt(v))));
     if ("bools" in a) return this.#list(a.bools.map((v) => (v ? 1n : 0n)));
-    if ("tensors" in a) return this.#list(a.tensors.map((t) => this.dup(t)));
+    if ("tensors" in a) return this.#list(a.tensors.map((t) => this.#ref(t)));
     if ("dtype" in a) return BigInt(this.#dtype[a.dtype]);
     f64[0] = a.f;
     return u64[0];

@@ -71,6 +71,11 @@ export class TorchBackend extends tf.KernelBackend {
     this.lib = lib;
   }
 
+  /** Handles the backend itself holds: one per tensor, its constants and cached scalars. */
+  heldHandles(): number {
+    return this.#count + this.#constants.size + this.#scalars.size;
+  }
+
   /** Device of the tensors. */
   get device(): TorchDevice {
     return this.lib.device;

@@ -11,7 +11,7 @@ import { varLayer } from "../../../core/model/var_layer.ts";
 import { Adam } from "../../../core/train/adam.ts";
 import { trainCae } from "../../../core/train/train.ts";
 import { readCheckpoint, settingsKey } from "../../../core/train/checkpoint.ts";
-import { fallbackKernelsUsed } from "../../../core/model/torch/torch_backend.ts";
+import { fallbackKernelsUsed, type TorchBackend } from "../../../core/model/torch/torch_backend.ts";
 import { findTorch, TORCH_ENV } from "../../../core/model/torch/find_torch.ts";
 import { openLibtorch } from "../../../core/model/torch/libtorch.ts";
 import { SparsedynError } from "../../../core/errors.ts";
@@ -175,6 +175,10 @@ for (const mode of ["end-to-end", "ae"] as const) {
         assertEquals(torch[e].activeMean, cpu[e].activeMean, `epoch ${e}: the same fits`);
       }
       assertEquals(fallbackKernelsUsed(), [], "kernels that ran on the cpu fallback");
+      // No libtorch handle outlives its kernel: all that remain are the tensors TensorFlow.js
+      // still holds and the backend's caches (a leak would hold device memory for good).
+      const b = tf.findBackend("torch") as TorchBackend;
+      assertEquals(b.lib.liveHandles, b.heldHandles(), "live libtorch handles");
     } finally {
       await useBackend("cpu");
     }
