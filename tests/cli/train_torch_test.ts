@@ -1,6 +1,8 @@
-// `sparsedyn train --backend torch`: it says which torch trains, and the run records the
-// backend (its exact resume is tested in tests/core/model/torch_backend_test.ts); --device is checked (exit 2, the flag named); a device torch cannot use is refused
-// with the reason, before any output. Needs torch (tests/setup.sh installs the CPU build).
+// `sparsedyn train --backend torch`: it says which torch trains and the run records the
+// backend (its exact resume is tested in tests/core/model/torch_backend_test.ts); encode and
+// maps on torch give the cpu backend's latents and maps; --device is checked (exit 2, the flag
+// named); a device torch cannot use is refused with the reason, before any output. Needs torch
+// (tests/setup.sh installs the CPU build).
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { decodeNpy } from "../../core/data/npy.ts";
 import { cli } from "./_run.ts";
@@ -64,6 +66,32 @@ Deno.test("sparsedyn train --backend torch trains and names its torch; --device 
     const err = Math.max(...latents[1].map((v, i) => Math.abs(v - latents[0][i])));
     assert(latents[0].length === latents[1].length && scale > 0, "latents of the whole movie");
     assert(err <= 1e-4 * scale, `torch latents vs cpu: relative error ${err / scale}`);
+    // maps on torch: the cpu backend's maps (saliency and integrated gradients).
+    const maps: number[][] = [];
+    for (const backend of ["torch", "cpu"]) {
+      const m = await cli([
+        "maps",
+        `${dir}/a`,
+        "--backend",
+        backend,
+        "--frames",
+        "8",
+        "--force",
+      ]);
+      assertEquals(m.code, 0, m.stderr);
+      for (const name of ["all_saliency.npy", "all_ig.npy"]) {
+        const npy = decodeNpy(await Deno.readFile(`${dir}/a/maps/${name}`), name);
+        maps.push(Array.from(npy.data as ArrayLike<number>));
+      }
+    }
+    for (const k of [0, 1]) {
+      const ref = maps[k + 2], got = maps[k];
+      const scale = Math.max(...ref.map(Math.abs));
+      const e = Math.max(...ref.map((v, i) => Math.abs(v - got[i])));
+      assert(ref.length === got.length && scale > 0, "maps of the frame");
+      assert(e <= 1e-3 * scale, `map ${k}: torch vs cpu relative error ${e / scale}`);
+    }
+
     for (
       const [args, flag] of [
         [["--backend", "torch", "--device", "gpu"], "--device"],
