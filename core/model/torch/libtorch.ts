@@ -404,6 +404,16 @@ export function openLibtorch(device: TorchDevice): Libtorch {
   const where = findTorch();
   if ("why" in where) return unavailable(where.why);
   const { version, cuda } = readVersionFile(where.libDir);
+  // libtorch's CPU kernels run on OpenMP, whose idle threads spin by default. Next to Deno's
+  // own threads on a machine with few (or busy) cores, a spinning worker takes the core the
+  // caller needs: measured on 2 busy cores, an AE step took 1 150 ms on 2 threads against
+  // 160 ms on 1, and 240 ms with passive waiting. Unless the user chose, wait passively
+  // (read by OpenMP when libtorch loads, below).
+  try {
+    if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "PASSIVE");
+  } catch {
+    // no --allow-env: OpenMP's default
+  }
   let lib: CpuLib;
   try {
     lib = Deno.dlopen(`${where.libDir}/${libraryName("torch_cpu")}`, cpuSymbols);
