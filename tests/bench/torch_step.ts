@@ -143,6 +143,9 @@ async function peer(size: number, threads: number): Promise<Peer> {
       `${steps}`,
       device,
     ],
+    // OpenMP's waiting as the torch backend sets it (core/model/torch/libtorch.ts): with its
+    // default spinning, either side can lose a busy machine's cores to its own idle thread.
+    env: { OMP_WAIT_POLICY: Deno.env.get("OMP_WAIT_POLICY") ?? "PASSIVE" },
     stdout: "piped",
     stderr: "piped",
   }).output();
