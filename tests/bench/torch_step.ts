@@ -176,7 +176,11 @@ if (Deno.args.includes("--child")) {
     for (const t of threadCounts) {
       let best = await peer(size, t);
       const ours = await child("torch", size, t);
-      const wasm = device === "cpu" ? await child("wasm", size, t) : undefined;
+      // wasm's row: "—" where it cannot run (the bundle torch_gpu.sh packs has no wasm
+      // binaries of tfjs; the child has printed why).
+      const wasm = device === "cpu"
+        ? await child("wasm", size, t).catch(() => undefined)
+        : undefined;
       const again = await peer(size, t);
       if (!(best.framesPerSecond >= again.framesPerSecond)) best = again;
       version = best.torch;
