@@ -26,8 +26,10 @@ An existing output is never replaced.
 Options:
   --out PATH      output file (one movie) or folder (several)
   --engine E      ort (default: onnxruntime-node on the exported encoder) or tfjs
-  --device D      cpu (default) or cuda (ort with onnxruntime's CUDA provider installed)
-  --backend B     tfjs engine's backend: wasm (default), cpu, webgpu
+  --device D      cpu (default) or cuda (ort with onnxruntime's CUDA provider installed,
+                  or tfjs with --backend torch)
+  --backend B     tfjs engine's backend: wasm (default), torch (libtorch; see train), cpu,
+                  webgpu
   --chunk N       frames per chunk (default 256)
   --threads N     ort: threads per operator (default: onnxruntime's choice)
   --checkpoint S  seconds between two records of progress on disk (default 1; 0: every chunk)
@@ -79,15 +81,15 @@ export const encode: Command = {
     if (device !== "cpu" && device !== "cuda") {
       throw new UsageError(`--device must be cpu or cuda; got "${device}"`, "--device");
     }
-    if (device === "cuda" && engine === "tfjs") {
-      throw new UsageError("--device cuda needs --engine ort", "--device");
+    if (device === "cuda" && engine === "tfjs" && values.backend !== "torch") {
+      throw new UsageError("--device cuda needs --engine ort, or --backend torch", "--device");
     }
     const backend = values.backend;
     if (backend !== undefined) {
       if (engine !== "tfjs") throw new UsageError("--backend is for --engine tfjs", "--backend");
-      if (!["wasm", "cpu", "webgpu"].includes(backend)) {
+      if (!["wasm", "torch", "cpu", "webgpu"].includes(backend)) {
         throw new UsageError(
-          `--backend must be wasm, cpu or webgpu; got "${backend}"`,
+          `--backend must be wasm, torch, cpu or webgpu; got "${backend}"`,
           "--backend",
         );
       }

@@ -1,7 +1,7 @@
 // `sparsedyn evaluate <run> --heldout MOVIE[start:end]`: the run's model in pixel space on
 // held-out frames, next to persistence, mean images and PCA (+ VAR) on the same frames;
 // with --rois, its contribution map and the summary images scored against the cells.
-import { type BackendName, useBackend } from "../core/model/backend.ts";
+import { backendFlagsUsage, startBackend } from "./_backend_flag.ts";
 import { evaluateRun, type RunEvaluation } from "../core/heldout/evaluate_run.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { printCropNote } from "./_crop_note.ts";
@@ -42,7 +42,7 @@ Options:
   --components LIST PCA component counts (default: latents and min(8, latents))
   --map-frames N    frames sampled for the contribution map (default 64)
   --map-steps N     integrated-gradient steps (default 16)
-  --backend B       auto (default), wasm, webgpu, tensorflow or cpu
+${backendFlagsUsage(20)}
   --json            print the evaluation as JSON; progress as JSON lines on stderr
   -h, --help        show this help
 
@@ -130,6 +130,7 @@ export const evaluate: Command = {
       "map-frames": { type: "string" },
       "map-steps": { type: "string" },
       backend: { type: "string" },
+      device: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });
@@ -145,14 +146,7 @@ export const evaluate: Command = {
     const components = intList(values.components, "--components");
     const mapFrames = numberFlag(values["map-frames"], "--map-frames", { integer: true, min: 1 });
     const mapSteps = numberFlag(values["map-steps"], "--map-steps", { integer: true, min: 1 });
-    const requested = values.backend ?? "auto";
-    if (!["auto", "wasm", "webgpu", "tensorflow", "cpu"].includes(requested)) {
-      throw new UsageError(
-        `--backend must be auto, wasm, webgpu, tensorflow or cpu; got "${requested}"`,
-        "--backend",
-      );
-    }
-    await useBackend(requested as BackendName);
+    await startBackend(values, values.json ?? false);
     const json = values.json ?? false;
     const bars = new Map<string, (done: number, total: number) => void>();
     // The run's crop, said for the held-out movie (a run without config.json fails below).

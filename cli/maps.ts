@@ -3,7 +3,7 @@
 import type { MapEdge, MapMethod } from "../core/maps/contribution.ts";
 import { mapsForRun } from "../core/maps/run_maps.ts";
 import { type MapSummary, summarizeMap } from "../core/maps/summary.ts";
-import { type BackendName, useBackend } from "../core/model/backend.ts";
+import { backendFlagsUsage, startBackend } from "./_backend_flag.ts";
 import { loadModel } from "../core/runs/load_model.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { printCropNote } from "./_crop_note.ts";
@@ -29,7 +29,7 @@ Options:
   --frames N      frames sampled, evenly spaced, for the time average (default 64)
   --edges         also write one map per VAR edge
   --force         replace an existing <run>/maps/
-  --backend B     auto (default), wasm, webgpu, tensorflow or cpu
+${backendFlagsUsage(18)}
   --json          print one JSON object; progress as JSON lines on stderr
   -h, --help      show this help`;
 
@@ -53,6 +53,7 @@ export const maps: Command = {
       edges: { type: "boolean" },
       force: { type: "boolean" },
       backend: { type: "string" },
+      device: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });
@@ -69,14 +70,7 @@ export const maps: Command = {
     }
     const steps = numberFlag(values.steps, "--steps", { integer: true, min: 1 }) ?? 16;
     const frames = numberFlag(values.frames, "--frames", { integer: true, min: 1 }) ?? 64;
-    const requested = values.backend ?? "auto";
-    if (!["auto", "wasm", "webgpu", "tensorflow", "cpu"].includes(requested)) {
-      throw new UsageError(
-        `--backend must be auto, wasm, webgpu, tensorflow or cpu; got "${requested}"`,
-        "--backend",
-      );
-    }
-    const backend = await useBackend(requested as BackendName);
+    const backend = await startBackend(values, values.json ?? false);
     // One maps writer per run, for its whole life; then what a killed one left.
     const lock = await lockOutput(`${positionals[0]}/maps`);
     for (const note of await sweepStale(positionals[0], "maps")) console.error(`note: ${note}`);

@@ -1,6 +1,6 @@
 // `sparsedyn train <movie> --out DIR`: train the autoencoder (and the VAR) on a movie and
 // write the run folder.
-import { type BackendName, useBackend } from "../core/model/backend.ts";
+import { backendFlagsUsage, startBackend } from "./_backend_flag.ts";
 import { readTrainConfig, type TrainConfig } from "../core/train/train_config.ts";
 import { trainRun } from "../core/train/train_run.ts";
 import type { EpochMetrics } from "../core/train/train.ts";
@@ -25,9 +25,7 @@ Options:
   --skip S               residual (default: a static code of the window's mean image into
                          the decoder, whose output is added to the mean image), mean (the
                          static code only) or none
-  --backend B            auto (default: webgpu on a hardware GPU, which Deno lets us find
-                         only with --allow-all, as deno task cli runs; else wasm), webgpu,
-                         wasm, tensorflow (when @tensorflow/tfjs-node is loaded) or cpu
+${backendFlagsUsage(25)}
   --epochs N             passes over the windows (default 10)
   --latents D            latent dimensions (default: the most, up to the default
                          encoder's, whose VAR fits a window: p·D < L − p); the encoder's
@@ -67,6 +65,7 @@ export const train: Command = {
       mode: { type: "string" },
       skip: { type: "string" },
       backend: { type: "string" },
+      device: { type: "string" },
       epochs: { type: "string" },
       latents: { type: "string" },
       window: { type: "string" },
@@ -101,13 +100,6 @@ export const train: Command = {
     if (skip !== "mean" && skip !== "none" && skip !== "residual") {
       throw new UsageError(`--skip must be mean, residual or none; got "${skip}"`, "--skip");
     }
-    const requested = values.backend ?? "auto";
-    if (!["auto", "wasm", "webgpu", "tensorflow", "cpu"].includes(requested)) {
-      throw new UsageError(
-        `--backend must be auto, wasm, webgpu, tensorflow or cpu; got "${requested}"`,
-        "--backend",
-      );
-    }
     const int = (v: string | undefined, f: string, min: number) =>
       numberFlag(v, f, { integer: true, min });
     const fraction = numberFlag(values["lambda-fraction"], "--lambda-fraction", {
@@ -120,7 +112,7 @@ export const train: Command = {
         "--lambda-fraction",
       );
     }
-    const backend = await useBackend(requested as BackendName);
+    const backend = await startBackend(values, values.json ?? false);
     const epochs = int(values.epochs, "--epochs", 1) ?? file.epochs ?? 10;
     // Ctrl-C: finish the epoch, keep its checkpoint, exit cleanly. A second Ctrl-C (or
     // SIGTERM) ends the process at once, removing its temporary files and its lock.

@@ -8,6 +8,13 @@
 #   downloaded);
 # - python3-onnx: the ONNX project's checker and shape inference, run on the exported models
 #   (tests/core/export/onnx_checker_test.ts).
+# And, from pip, torch (the CPU build, pinned) for the `torch` backend's tests, into the
+# python3 that the backend asks where torch is (core/model/torch/find_torch.ts). A python3 that
+# Debian manages refuses pip installs (PEP 668) unless told --break-system-packages; a venv
+# would need SPARSEDYN_TORCH set in every test process, so we install where python3 looks and
+# let pip's own constraints keep Debian's packages intact (torch brings no Debian package's
+# dependency). Our machines' pip finds it in a local wheelhouse (pip config list); elsewhere
+# it comes from PyTorch's CPU index.
 set -euo pipefail
 bash "$(dirname "${BASH_SOURCE[0]}")/../wasm/build.sh" --prepare
 need=()
@@ -23,4 +30,17 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+TORCH_VERSION=2.13.0
+if ! python3 -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" \
+  >/dev/null 2>&1; then
+  echo "test setup: installing torch $TORCH_VERSION (CPU build) with pip" >&2
+  pip_args=(install --quiet "torch==$TORCH_VERSION")
+  # Debian's python3 (externally managed) needs the flag; a pyenv or venv python3 does not.
+  if python3 -c "import sys, sysconfig, os; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['stdlib'], 'EXTERNALLY-MANAGED')))"; then
+    pip_args+=(--break-system-packages)
+  fi
+  # The CPU build: from the configured wheelhouse if it has it, else PyTorch's CPU index.
+  python3 -m pip "${pip_args[@]}" --extra-index-url https://download.pytorch.org/whl/cpu
 fi

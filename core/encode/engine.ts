@@ -207,14 +207,19 @@ export async function createEngine(
       close: () => session.release(),
     };
   }
-  if (options.device === "cuda") {
+  if (options.device === "cuda" && options.backend !== "torch") {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
-      "--device cuda needs --engine ort (the tfjs engine runs on its backend: wasm by default)",
+      "--device cuda needs --engine ort, or --engine tfjs with --backend torch (the tfjs " +
+        "engine runs on its backend: wasm by default)",
       { argument: "--device" },
     );
   }
-  const backend = await useBackend(options.backend ?? "wasm");
+  // torch: on the device asked for (cpu when none was: --device defaults to cpu).
+  const backend = await useBackend(
+    options.backend ?? "wasm",
+    options.backend === "torch" ? { device: options.device ?? "cpu" } : {},
+  );
   const cae = createCae(c, 1);
   for (const [name, v] of Object.entries(cae.variables)) {
     const w = model.weights[name];

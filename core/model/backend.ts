@@ -3,8 +3,11 @@
  * (XNNPACK with SIMD; our missing gradient kernels registered), `webgpu` (Deno's WebGPU:
  * any GPU through Vulkan/Metal, or Mesa's software "llvmpipe" adapter where there is none),
  * `tensorflow` (TensorFlow's native library through `@tensorflow/tfjs-node` or
- * `tfjs-node-gpu`, when the caller has loaded one), and `auto` = webgpu with a hardware
- * adapter, else wasm.
+ * `tfjs-node-gpu`, when the caller has loaded one), `torch` (libtorch from an installed
+ * PyTorch, through Deno's FFI: cuDNN/cuBLAS on an NVIDIA GPU with `device: "cuda"`, or
+ * PyTorch's CPU kernels; see `torch/torch_backend.ts`), and `auto` = torch on CUDA where a
+ * CUDA build of torch and an NVIDIA GPU are both there, else wasm. webgpu is opt-in: on a
+ * real GPU it trains 60–230× slower than torch (its filter gradient and dispatch costs).
  *
  * `wasm` runs XNNPACK on as many threads as the machine has cores (at most 8; tfjs's cap),
  * through the package's threaded SIMD build with its pthreads in Deno workers
@@ -28,9 +31,21 @@ import { SparsedynError } from "../errors.ts";
 import { registerMissingKernels } from "./kernels/mod.ts";
 import { loadWebgpuBackend, tf } from "./tf.ts";
 import { configureWasmThreads, wasmThreadsConfigured } from "./wasm_threads.ts";
+import { registerTorchBackend } from "./torch/torch_backend.ts";
+import type { TorchDevice } from "./torch/libtorch.ts";
 
 /** Backends this module can set up. */
-export type BackendName = "cpu" | "wasm" | "webgpu" | "tensorflow" | "auto";
+export type BackendName = "cpu" | "wasm" | "webgpu" | "tensorflow" | "torch" | "auto";
+
+/** The names `--backend` takes, for the CLI's checks and help. */
+export const BACKEND_NAMES: readonly BackendName[] = [
+  "auto",
+  "wasm",
+  "torch",
+  "webgpu",
+  "tensorflow",
+  "cpu",
+];
 
 /** Why the `tensorflow` backend is absent; sparsedyn never downloads native libraries. */
 export const TENSORFLOW_UNAVAILABLE =
@@ -64,28 +79,6 @@ export async function webgpuAdapter(): Promise<
   };
 }
 
-/**
- * Whether a hardware GPU may be present, without loading any Vulkan driver: on Linux, a DRM
- * render node or an NVIDIA device. Deno lets a process look at /dev only with --allow-all;
- * without it the answer is no (auto then means wasm): asking WebGPU instead would load every
- * installed Vulkan driver, and Mesa's software ones print noise and can abort the process at
- * exit on machines without a GPU. Elsewhere (macOS, Windows) the answer is yes.
- */
-function mayHaveGpu(): boolean {
-  if (Deno.build.os !== "linux") return true;
-  try {
-    if ([...Deno.readDirSync("/dev/dri")].some((e) => e.name.startsWith("renderD"))) return true;
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) return false; // not allowed to look
-  }
-  try {
-    Deno.statSync("/dev/nvidia0");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The environment variable that sets the `wasm` backend's thread count. */
 export const WASM_THREADS_ENV = "SPARSEDYN_WASM_THREADS";
 
@@ -99,6 +92,33 @@ export interface BackendOptions {
    * the number of logical cores (at most 8). Fixed once `wasm` has started in a process.
    */
   wasmThreads?: number;
+  /**
+   * Device of the `torch` backend: "cuda" or "cpu". Default: cuda where torch has CUDA and
+   * finds a GPU, else cpu. Fixed once `torch` has started in a process.
+   */
+  device?: TorchDevice;
+}
+
+let torchDescription = "";
+
+/**
+ * Which torch the `torch` backend runs (version, CUDA, folder, device), once it has started.
+ *
+ * @returns A sentence, or "" before the backend has started.
+ */
+export function torchBackendDescription(): string {
+  return torchDescription;
+}
+
+/** Whether an NVIDIA GPU device is visible (Linux: /dev/nvidia0; elsewhere, no). */
+function mayHaveNvidia(): boolean {
+  if (Deno.build.os !== "linux") return false;
+  try {
+    Deno.statSync("/dev/nvidia0");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -147,26 +167,73 @@ export function wasmThreads(option?: number): { threads: number; explicit: boole
 /**
  * Makes the requested backend the active one.
  *
- * @param requested "cpu", "wasm", "webgpu", "tensorflow" or "auto".
- * @param options `wasmThreads`: threads of the `wasm` backend (see {@link wasmThreads}).
+ * @param requested "cpu", "wasm", "webgpu", "tensorflow", "torch" or "auto".
+ * @param options `wasmThreads`: threads of the `wasm` backend (see {@link wasmThreads});
+ *   `device`: the `torch` backend's device.
  * @returns The backend now active.
  * @throws {SparsedynError} When the backend cannot start (webgpu: no adapter; tensorflow:
- *   tfjs-node not loaded; wasm: another thread count than the one it started with).
+ *   tfjs-node not loaded; wasm: another thread count than the one it started with; torch:
+ *   no torch, a torch older than 2.10, a CPU-only build or no GPU for `device: "cuda"`, or
+ *   another device than the one it started with).
  */
 export async function useBackend(
   requested: BackendName,
   options: BackendOptions = {},
-): Promise<"cpu" | "wasm" | "webgpu" | "tensorflow"> {
+): Promise<"cpu" | "wasm" | "webgpu" | "tensorflow" | "torch"> {
   if (requested === "tensorflow" && !tf.findBackendFactory("tensorflow")) {
     throw new SparsedynError("INVALID_ARGUMENT", TENSORFLOW_UNAVAILABLE, { argument: "backend" });
   }
-  let name: "cpu" | "wasm" | "webgpu" | "tensorflow" = requested === "auto" ? "wasm" : requested;
-  // auto only wants a hardware adapter; where the OS shows no GPU device, asking for one
-  // would load every Vulkan driver (and their exit-time teardown) for nothing.
-  if ((requested === "auto" && mayHaveGpu()) || requested === "webgpu") {
+  if (options.device !== undefined && options.device !== "cpu" && options.device !== "cuda") {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `device must be cpu or cuda; got ${JSON.stringify(options.device)}`,
+      { argument: "device" },
+    );
+  }
+  if (options.device !== undefined && requested !== "torch") {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `device (${options.device}) is for the torch backend, not ${requested}`,
+      { argument: "device" },
+    );
+  }
+  if (requested === "torch" || (requested === "auto" && mayHaveNvidia())) {
+    // auto: torch only on CUDA (its CPU path is for machines without wasm's SIMD threads
+    // and for the tests); where it cannot run there, wasm.
+    const devices: TorchDevice[] = options.device
+      ? [options.device]
+      : requested === "auto"
+      ? ["cuda"]
+      : mayHaveNvidia()
+      ? ["cuda", "cpu"]
+      : ["cpu"];
+    let lastError: unknown;
+    for (const device of devices) {
+      try {
+        torchDescription = registerTorchBackend(device);
+        registerMissingKernels();
+        if (!(await tf.setBackend("torch"))) throw new Error("TensorFlow.js refused it");
+        return "torch";
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    if (requested === "torch") {
+      throw lastError instanceof SparsedynError ? lastError : new SparsedynError(
+        "INVALID_ARGUMENT",
+        `Backend "torch" could not start: ${
+          lastError instanceof Error ? lastError.message : lastError
+        }`,
+        { argument: "backend", cause: lastError },
+      );
+    }
+  }
+  const name: "cpu" | "wasm" | "webgpu" | "tensorflow" = requested === "auto"
+    ? "wasm"
+    : requested as "cpu" | "wasm" | "webgpu" | "tensorflow";
+  if (requested === "webgpu") {
     const a = await webgpuAdapter();
-    if (requested === "auto" && a.kind === "hardware") name = "webgpu";
-    if (requested === "webgpu" && a.kind === "none") {
+    if (a.kind === "none") {
       throw new SparsedynError(
         "INVALID_ARGUMENT",
         `Backend "webgpu" is not available: ${a.description}`,

@@ -382,7 +382,7 @@ export async function trainRun(
       await writeRun(dir, {
         config: {
           mode,
-          // The tfjs backend that trained it (wasm, webgpu, tensorflow, cpu).
+          // The tfjs backend that trained it (wasm, torch, webgpu, tensorflow, cpu).
           backend: tf.getBackend(),
           movie: moviePath,
           // Per-pixel statistics go to pixel_stats.npy, not into the JSON.

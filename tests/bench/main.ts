@@ -3,6 +3,7 @@
 await import("./lasso_path.ts");
 await import("./movie_io.ts");
 await import("./train_step.ts");
+await import("./torch_step.ts");
 await import("./var_select.ts");
 await import("./encode.ts");
 await import("./dashboard.ts");

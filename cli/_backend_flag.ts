@@ -1,0 +1,56 @@
+// --backend and --device, shared by the subcommands that run the model (train, maps,
+// evaluate, test): checked here, then the backend started; with torch, one line on stderr
+// says which torch runs (version, CUDA, folder, device).
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  torchBackendDescription,
+  useBackend,
+} from "../core/model/backend.ts";
+import type { TorchDevice } from "../core/model/torch/libtorch.ts";
+import { UsageError } from "./_flags.ts";
+
+/** Help text of the two flags, aligned at `column`. */
+export function backendFlagsUsage(column: number): string {
+  const pad = (s: string) => s.padEnd(column);
+  return [
+    `${pad("  --backend B")}auto (default: torch on CUDA where a CUDA build of torch and an`,
+    `${pad("")}NVIDIA GPU are there, else wasm), torch (libtorch from python3's`,
+    `${pad("")}torch or SPARSEDYN_TORCH), wasm, webgpu, tensorflow or cpu`,
+    `${pad("  --device D")}torch's device: cuda or cpu (default: cuda when it can)`,
+  ].join("\n");
+}
+
+/**
+ * Checks the flags and starts the backend.
+ *
+ * @param values The parsed flags.
+ * @param quiet No line on stderr (--json).
+ * @returns The backend now active.
+ */
+export async function startBackend(
+  values: { backend?: string; device?: string },
+  quiet = false,
+): Promise<string> {
+  const requested = values.backend ?? "auto";
+  if (!BACKEND_NAMES.includes(requested as BackendName)) {
+    throw new UsageError(
+      `--backend must be ${BACKEND_NAMES.slice(0, -1).join(", ")} or cpu; got "${requested}"`,
+      "--backend",
+    );
+  }
+  const device = values.device;
+  if (device !== undefined) {
+    if (device !== "cpu" && device !== "cuda") {
+      throw new UsageError(`--device must be cuda or cpu; got "${device}"`, "--device");
+    }
+    if (requested !== "torch") {
+      throw new UsageError(`--device is for --backend torch`, "--device");
+    }
+  }
+  const backend = await useBackend(requested as BackendName, {
+    device: device as TorchDevice | undefined,
+  });
+  if (backend === "torch" && !quiet) console.error(`sparsedyn: ${torchBackendDescription()}`);
+  return backend;
+}
