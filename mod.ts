@@ -111,6 +111,7 @@ export {
   wasmThreads,
 } from "./core/model/backend.ts";
 export type { BackendName, BackendOptions } from "./core/model/backend.ts";
+export type { TorchDevice } from "./core/model/torch/libtorch.ts";
 export { checkCaeConfig, createCae, defaultCaeConfig } from "./core/model/cae.ts";
 export type { Activation, Cae, CaeConfig } from "./core/model/cae.ts";
 export { varLayer, varLoss } from "./core/model/var_layer.ts";

@@ -14,7 +14,7 @@
 # would need SPARSEDYN_TORCH set in every test process, so we install where python3 looks and
 # let pip's own constraints keep Debian's packages intact (torch brings no Debian package's
 # dependency). Our machines' pip finds it in a local wheelhouse (pip config list); elsewhere
-# it comes from PyTorch's CPU index.
+# it comes from PyPI.
 set -euo pipefail
 bash "$(dirname "${BASH_SOURCE[0]}")/../wasm/build.sh" --prepare
 need=()
@@ -41,6 +41,7 @@ if ! python3 -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != 
   if python3 -c "import sys, sysconfig, os; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['stdlib'], 'EXTERNALLY-MANAGED')))"; then
     pip_args+=(--break-system-packages)
   fi
-  # The CPU build: from the configured wheelhouse if it has it, else PyTorch's CPU index.
-  python3 -m pip "${pip_args[@]}" --extra-index-url https://download.pytorch.org/whl/cpu
+  # From the index pip is configured with (on our machines a local wheelhouse holding the CPU
+  # build; elsewhere PyPI). torch==X matches X+cpu: a local version label does not count.
+  python3 -m pip "${pip_args[@]}"
 fi
