@@ -35,12 +35,12 @@ export type { LassoGradients } from "./core/var/lasso_adjoint.ts";
 export type { CoreTolerances } from "./core/var/_lasso_inputs.ts";
 export { closeLassoWorkers, lassoPathBatchParallel } from "./core/var/lasso_parallel.ts";
 export type { ParallelPathOptions } from "./core/var/lasso_parallel.ts";
-export { selectByBic } from "./core/var/select.ts";
-export type { Selection } from "./core/var/select.ts";
+export { selectByBic } from "./core/var/lambda_criteria.ts";
+export type { Selection } from "./core/var/lambda_criteria.ts";
 export { regressionStatistics, varStatistics } from "./core/var/design.ts";
 export type { RegressionStatistics, VarStatistics } from "./core/var/design.ts";
-export { fitVarLasso, fitVarLassoAsync, scoreSupport } from "./core/var/fit_var.ts";
-export type { SupportScore, VarFit } from "./core/var/fit_var.ts";
+export { fitVarLasso, fitVarLassoAsync, scoreSupport } from "./core/var/fit_var_lasso.ts";
+export type { SupportScore, VarFit } from "./core/var/fit_var_lasso.ts";
 export { spectralRadiusEstimate } from "./core/var/stability.ts";
 export { simulateVar } from "./core/data/synthetic_var.ts";
 export type { SimulatedVar, VarSimulationOptions } from "./core/data/synthetic_var.ts";
@@ -258,7 +258,7 @@ export {
   relaxedRefit,
   type VarModel,
   type VarStability,
-} from "./core/var/var_model.ts";
+} from "./core/var/fit_var.ts";
 export {
   type OrderCriterion,
   type OrderFit,

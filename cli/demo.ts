@@ -16,7 +16,7 @@ import { useBackend } from "../core/model/backend.ts";
 import { loadRun } from "../core/runs/run_folder.ts";
 import { cellTransition, latentSnrDb, rankInfluences, supportF1 } from "../core/train/evaluate.ts";
 import { trainRun } from "../core/train/train_run.ts";
-import { fitVarLasso, scoreSupport } from "../core/var/fit_var.ts";
+import { fitVarLasso, scoreSupport } from "../core/var/fit_var_lasso.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
 const usage = `Usage: sparsedyn demo [options]

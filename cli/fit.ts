@@ -3,8 +3,8 @@
 import { SparsedynError } from "../core/errors.ts";
 import { readMatrix } from "../core/data/read_matrix.ts";
 import { writeFileAtomic } from "../core/runs/atomic_write.ts";
-import type { LambdaSelection } from "../core/var/var_model.ts";
-import { fitVar, type VarModel } from "../core/var/var_model.ts";
+import type { LambdaSelection } from "../core/var/fit_var.ts";
+import { fitVar, type VarModel } from "../core/var/fit_var.ts";
 import { varModelToJson } from "../core/var/var_json.ts";
 import type { OrderCriterion } from "../core/var/order.ts";
 import { checkSeries } from "../core/var/series_check.ts";

@@ -12,7 +12,7 @@ import {
   type LassoPath,
   lassoPathBatch,
 } from "../core/var/lasso_path.ts";
-import { selectByBic } from "../core/var/select.ts";
+import { selectByBic } from "../core/var/lambda_criteria.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
 const usage = `Usage: sparsedyn lasso --x X.npy --y Y.npy [options]

@@ -31,7 +31,7 @@ import { openMovie } from "../data/movie.ts";
 import { NpyWriter } from "../data/npy_writer.ts";
 import { parseNpyHeader } from "../data/npy.ts";
 import { writeFileAtomic } from "../runs/atomic_write.ts";
-import { fitVarLasso } from "../var/fit_var.ts";
+import { fitVarLasso } from "../var/fit_var_lasso.ts";
 
 /** Settings of {@link windowVarsToFiles}. */
 export interface WindowVarsOptions {

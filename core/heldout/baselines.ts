@@ -49,7 +49,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { fitVarLasso } from "../var/fit_var.ts";
+import { fitVarLasso } from "../var/fit_var_lasso.ts";
 import { forecast, type VarCoefficients } from "../var/forecast.ts";
 import { fitFramePca, type FramePca, pcaScores } from "./frame_pca.ts";
 

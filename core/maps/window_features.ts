@@ -32,7 +32,7 @@ import type { Cae } from "../model/cae.ts";
 import type { RunVar } from "../runs/run_folder.ts";
 import { encodeAll } from "../train/evaluate.ts";
 import { type FrameSource, frameSource } from "../train/train.ts";
-import { fitVarLasso } from "../var/fit_var.ts";
+import { fitVarLasso } from "../var/fit_var_lasso.ts";
 import { contributionMaps } from "./contribution.ts";
 
 /** A window of the (preprocessed) movie. */

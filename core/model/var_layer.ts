@@ -30,7 +30,7 @@ import { SparsedynError } from "../errors.ts";
 import { concatFits, lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
 import { lassoAdjoint } from "../var/lasso_adjoint.ts";
 import { larsPathBatch, lassoPathBatch } from "../var/lasso_path.ts";
-import { selectByBic } from "../var/select.ts";
+import { selectByBic } from "../var/lambda_criteria.ts";
 import { type Scalar, type Tensor, type Tensor2D, tf } from "./tf.ts";
 
 /** How the layer fits its VAR. */

@@ -25,7 +25,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { fitVarLasso } from "../var/fit_var.ts";
+import { fitVarLasso } from "../var/fit_var_lasso.ts";
 import { columnMoments } from "../var/_standardise.ts";
 import { checkWindowSeries, type SeriesWindow } from "./series_windows.ts";
 

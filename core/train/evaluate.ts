@@ -33,7 +33,7 @@ import type { Cae } from "../model/cae.ts";
 import { type Tensor4D, tf } from "../model/tf.ts";
 import type { VarLayerOptions } from "../model/var_layer.ts";
 import { regressionStatistics } from "../var/design.ts";
-import { fitVarLasso } from "../var/fit_var.ts";
+import { fitVarLasso } from "../var/fit_var_lasso.ts";
 import { asyncWindowLoss } from "./async_step.ts";
 import { type FrameSource, frameSource } from "./train.ts";
 

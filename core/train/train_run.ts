@@ -37,7 +37,7 @@ import { currentOwner } from "../runs/process_owner.ts";
 import { faultPoint } from "../runs/fault_injection.ts";
 import { hasCheckpoint } from "./checkpoint.ts";
 import { writeRun } from "../runs/run_folder.ts";
-import { fitVarLasso } from "../var/fit_var.ts";
+import { fitVarLasso } from "../var/fit_var_lasso.ts";
 import { tf } from "../model/tf.ts";
 import { encodeAll } from "./evaluate.ts";
 import { type EpochMetrics, trainCae } from "./train.ts";

@@ -10,7 +10,7 @@
 // the same criterion, term for term.
 import { visitCorePaths } from "./_core_path.ts";
 import { defaultMaxSteps } from "./_lasso_inputs.ts";
-import { type LambdaCriterion, logBinomial } from "./lambda_criteria.ts";
+import { criterionScore, type LambdaCriterion, rssFloor } from "./lambda_criteria.ts";
 import type { PathMethod } from "./lasso_path.ts";
 
 /** What to choose and how. */
@@ -69,9 +69,7 @@ export function selectAlongPaths(
   const { method, criterion, yty } = options;
   const gamma = options.gamma ?? 0.5;
   const kkt = (options.rss ?? (method === "lasso" ? "kkt" : "quadratic")) === "kkt";
-  const perDf = criterion === "aic" ? 2 : Math.log(n);
-  const logBin = criterion === "ebic" ? new Float64Array(m + 1) : undefined;
-  if (logBin) { for (let k = 0; k <= m; k++) logBin[k] = 2 * gamma * logBinomial(m, k); }
+  const score = criterionScore(criterion, n, m, gamma);
   const lambdas = new Float64Array(d), index = new Int32Array(d), B = new Float64Array(m * d);
   let breakpoints = 0;
   // With a progress report, at least ~20 chunks, so that it moves (a core call costs
@@ -122,10 +120,8 @@ export function selectAlongPaths(
           }
           rss = Math.max(v, 0);
         }
-        // As selectByCriterion: RSS can reach 0 (n ≤ df); the floor keeps ln finite.
-        if (s === 0) floor = Math.max(rss, 1e-300) * 1e-15;
-        let crit = n * Math.log(Math.max(rss, floor) / n) + perDf * df;
-        if (logBin) crit += logBin[df];
+        if (s === 0) floor = rssFloor(rss);
+        const crit = score(rss, df, floor);
         if (s === 0 || crit < bestCrit) {
           best = s;
           bestCrit = crit;

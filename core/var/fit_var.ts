@@ -1,193 +1,606 @@
 /**
- * A sparse VAR(p) fitted equation by equation by the lasso path on the shared lagged
- * design (the WASM core on chunks of equations), λ chosen per equation by BIC. Each
- * path's criterion is evaluated as the core produces it and only the chosen breakpoint is
- * kept, so memory stays bounded at any d (512 latents and more).
+ * A sparse VAR(p) on any multivariate series (latents of a trained run, Suite2p traces,
+ * a CSV of signals): order by an information criterion, λ per equation along the lasso
+ * path by BIC, AIC, EBIC or time-series cross-validation, an optional relaxed refit, and
+ * the things a reader wants from it — A_k, intercept, residual covariance, the directed
+ * network, stability, and forecast errors next to baselines.
  *
- * @example
+ *     z_t = c + A_1 z_{t−1} + … + A_p z_{t−p} + ε_t
+ *
+ * How it is computed: one pass over the series builds the sufficient statistics of the
+ * lagged design (G = XᵀX shared by all d equations, C = XᵀY, YᵀY; per block when
+ * cross-validating), then one WASM call gives the lasso paths of all d equations
+ * (`fitVarAsync`: the same model, bit for bit, with the paths and the cross-validation
+ * folds on worker threads). Unless `standardize` is false, each series is divided by its
+ * standard deviation first (the penalty is not scale-free); coefficients, intercept and Σ
+ * are reported in the series' units, λ on the standardised scale (objective
+ * (1/2n)‖y − Xβ‖² + λ‖β‖₁).
+ *
+ * With `select: "none"` (λ = 0, the end of the path) the fit is ordinary least squares with
+ * an intercept: the same coefficients as statsmodels' `VAR(y).fit(p, trend="c")`, and then
+ * `sigma` equals its `sigma_u`.
+ *
+ * @example Fixed order, λ by BIC (what a per-window fit uses)
  * ```ts
  * import { simulateVar } from "../data/synthetic_var.ts";
- * import { fitVarLasso } from "./fit_var.ts";
+ * import { fitVar } from "./fit_var.ts";
  *
- * const sim = simulateVar({ d: 3, p: 1, T: 400, seed: 2 });
- * const fit = fitVarLasso(sim.series, sim.T, sim.d, 1);
- * if (fit.A.length !== 9) throw new Error("A is p×d×d");
+ * const sim = simulateVar({ d: 4, p: 1, T: 500, density: 0.2, seed: 7 });
+ * const model = fitVar(sim.series, sim.T, sim.d, { lags: 1 });
+ * if (model.A.length !== 16 || model.stability.spectralRadius >= 1) throw new Error("stable VAR(1)");
+ * ```
+ *
+ * @example Order by BIC, λ by cross-validation, a held-out tail
+ * ```ts
+ * import { simulateVar } from "../data/synthetic_var.ts";
+ * import { fitVar } from "./fit_var.ts";
+ *
+ * const sim = simulateVar({ d: 3, p: 2, T: 1500, density: 0.3, seed: 8 });
+ * const m = fitVar(sim.series, sim.T, sim.d, { maxLags: 4, select: "cv", holdout: 0.2, horizon: 3 });
+ * const [h1] = m.forecast!.scores;
+ * if (m.order!.table.length !== 4 || !(h1.mse < h1.persistence)) throw new Error("beats persistence");
  * ```
  *
  * @module
  */
-import { varStatistics } from "./design.ts";
-import { shapes } from "./_lasso_inputs.ts";
-import type { PathMethod } from "./lasso_path.ts";
-import { type PathChoices, selectAlongPaths } from "./_path_select.ts";
+import { SparsedynError } from "../errors.ts";
+import {
+  centre,
+  type CentredStats,
+  type LaggedBlocks,
+  laggedBlocks,
+  sumBlocks,
+} from "./_lagged_blocks.ts";
+import { leastSquares, residualCrossProducts } from "./_linalg.ts";
+import { selectAlongPaths } from "./_path_select.ts";
 import { selectAlongPathsParallel } from "./_path_select_parallel.ts";
+import { standardised } from "./_standardise.ts";
+import {
+  crossValidateBlocks,
+  crossValidateBlocksAsync,
+  type CvOptions,
+  foldBounds,
+  type LambdaCv,
+  type TimeSeriesFold,
+  timeSeriesFolds,
+} from "./cross_validate.ts";
+import { evaluateForecasts, type ForecastScore, type VarCoefficients } from "./forecast.ts";
+import type { LambdaCriterion } from "./lambda_criteria.ts";
+import { type LassoPath, lassoPathBatch, pathAt } from "./lasso_path.ts";
+import { lassoPathBatchParallel } from "./lasso_parallel.ts";
+import { type VarNetwork, varNetwork } from "./network.ts";
+import {
+  defaultMaxLags,
+  type OrderCriterion,
+  type OrderFit,
+  type OrderSelection,
+  selectOrder,
+} from "./order.ts";
+import { checkSeries } from "./series_check.ts";
+import { spectralRadiusEstimate } from "./stability.ts";
 
-/** A fitted sparse VAR. */
-export interface VarFit {
-  /** Coefficients p×d×d: `A[(k * d + i) * d + j]` = effect of series j at lag k+1 on i. */
-  A: Float64Array;
-  /** Intercept per series. */
-  intercept: Float64Array;
-  /** Chosen λ per equation. */
+/** How λ is chosen per equation: an information criterion, cross-validation, or λ = 0. */
+export type LambdaSelection = LambdaCriterion | "cv" | "none";
+
+/** Options of {@link fitVar}. */
+export interface FitVarOptions {
+  /** A fixed order p (no order selection). */
+  lags?: number;
+  /**
+   * Largest order compared when `lags` is not given. Default min(8, ⌊T/10⌋, the data
+   * bound), at least 1: the data bound is the largest p at which least squares leaves d
+   * residual degrees of freedom per equation (see `defaultMaxLags`).
+   */
+  maxLags?: number;
+  /** Criterion for the order. Default "bic". */
+  orderCriterion?: OrderCriterion;
+  /** How each order is fitted for its criterion (see `selectOrder`). Default "auto". */
+  orderFit?: OrderFit | "auto";
+  /** How λ is chosen per equation. Default "bic". */
+  select?: LambdaSelection;
+  /** EBIC's γ. Default 0.5. */
+  ebicGamma?: number;
+  /** Cross-validation settings (with `select: "cv"`). */
+  cv?: CvOptions;
+  /** Refit least squares on each equation's selected support. Default false. */
+  relaxed?: boolean;
+  /** Divide each series by its standard deviation before the lasso. Default true. */
+  standardize?: boolean;
+  /**
+   * Fraction of the series, at its end, held out for scoring forecasts (0 ≤ h < 1).
+   * Default 0. When > 0, everything else (order, λ, coefficients) comes from the first
+   * part only, so the scores are honest.
+   */
+  holdout?: number;
+  /** Largest forecast horizon scored on the held-out tail. Default 1. */
+  horizon?: number;
+  /**
+   * Progress of the long stages: `stage` is "order" (orders compared so far of the
+   * largest), "cv" (cross-validation folds done) or "paths" (equations whose λ is chosen,
+   * of d). Called synchronously (`fitVar` only).
+   */
+  onProgress?: (stage: "order" | "cv" | "paths", done: number, total: number) => void;
+}
+
+/** Stability of the fitted VAR. */
+export interface VarStability {
+  /** Spectral radius of the companion matrix (estimate, relative error ≈ 1e-3). */
+  spectralRadius: number;
+  /** spectralRadius < 1. */
+  stable: boolean;
+  /** Present when not stable. */
+  warning?: string;
+}
+
+/** A fitted VAR and its diagnostics. */
+export interface VarModel extends VarCoefficients {
+  /** Time points fitted on (the training part when there is a holdout). */
+  T: number;
+  /** Rows of the lagged design, T − p. */
+  n: number;
+  /**
+   * Residual covariance EᵀE / (n − 1 − df̄), d×d, with df̄ the mean number of non-zero
+   * coefficients per equation: at λ = 0 the denominator is n − (p·d + 1), statsmodels'
+   * `sigma_u`. `sigmaDenominator` holds it (EᵀE / n is `sigma`·denominator / n).
+   */
+  sigma: Float64Array;
+  /** The denominator of `sigma`. */
+  sigmaDenominator: number;
+  /** λ per equation (standardised scale when `standardized`; 0 for "none"). */
   lambdas: Float64Array;
-  /** Breakpoints of all d paths together. */
-  breakpoints: number;
-  /** Milliseconds spent in the path solver (all equations). */
-  pathMs: number;
-  /** Series. */
-  d: number;
-  /** Lags. */
-  p: number;
+  /** λ_max per equation (the smallest λ with an all-zero equation), same scale. */
+  lambdaMax: Float64Array;
+  /** Non-zero coefficients per equation. */
+  df: Int32Array;
+  /** How λ was chosen. */
+  select: LambdaSelection;
+  /** Whether coefficients are least squares on the selected support. */
+  relaxed: boolean;
+  /** Whether the series were standardised for the lasso. */
+  standardized: boolean;
+  /** The standard deviation each series was divided by (ones when not standardised). */
+  scale: Float64Array;
+  /** The order selection, when the order was chosen. */
+  order?: OrderSelection;
+  /** The cross-validation, with `select: "cv"`. */
+  cv?: LambdaCv;
+  /** Who drives whom. */
+  network: VarNetwork;
+  /** Spectral radius and a warning when ≥ 1. */
+  stability: VarStability;
+  /** Forecast scores on the held-out tail, when `holdout` > 0. */
+  forecast?: { testStart: number; horizon: number; scores: ForecastScore[] };
+  /** Things the reader should know (an unstable fit, a refit that could not be done). */
+  warnings: string[];
+}
+
+function bad(argument: string, message: string): never {
+  throw new SparsedynError("INVALID_ARGUMENT", message, { argument });
+}
+
+function intOption(v: number | undefined, name: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < min) bad(name, `${name} must be an integer ≥ ${min}; got ${v}`);
+  return v;
 }
 
 /**
- * Fits a sparse VAR(p) by the lasso path with BIC per equation.
+ * Fits a sparse VAR to a series.
  *
- * @param series T×d row-major.
+ * @param series T×d row-major (`series[t * d + i]`).
  * @param T Time points.
  * @param d Series.
- * @param p Lags.
- * @param options `method` ("lasso" by default, or "lar"); `onProgress(done, d)` after each
- *   chunk of equations.
- * @returns The coefficients, intercepts and chosen λ.
- * @throws {SparsedynError} On a non-finite or degenerate design (from the core).
+ * @param options Order, λ selection, refit, holdout.
+ * @returns The model and its diagnostics.
+ * @throws {SparsedynError} `NON_FINITE` for a NaN/infinity (row and column named);
+ *   `INVALID_ARGUMENT` for a constant column (named), a series too short for the lags,
+ *   the folds or the holdout, or a bad option; `NOT_POSITIVE_DEFINITE` for least squares
+ *   (`select: "none"`) on a singular design.
  */
-export function fitVarLasso(
+export function fitVar(
   series: Float64Array,
   T: number,
   d: number,
-  p: number,
-  options: { method?: PathMethod; onProgress?: (done: number, total: number) => void } = {},
-): VarFit {
-  const s = varStatistics(series, T, d, p);
-  shapes(s.G, s.C, s.n, "C", d);
-  const t0 = performance.now();
-  const sel = selectAlongPaths(s.G, s.C, s.n, s.m, d, {
-    method: options.method === "lar" ? "lar" : "lasso",
-    criterion: "bic",
-    yty: s.yty,
-    onProgress: options.onProgress,
-  });
-  return toFit(s, sel, performance.now() - t0, d, p);
+  options: FitVarOptions = {},
+): VarModel {
+  const ctx = prepareFit(series, T, d, options);
+  const { select, full, lb, folds, lambdaMax, n, m } = ctx;
+  let B: Float64Array; // m×d, standardised units
+  const lambdas = new Float64Array(d);
+  let cv: LambdaCv | undefined;
+  if (select === "none") {
+    B = leastSquares(full.G, full.C, m, d, "series");
+  } else if (select === "cv") {
+    cv = crossValidateBlocks(lb, folds!, lambdaMax, {
+      ...options.cv,
+      onProgress: options.onProgress && ((k, total) => options.onProgress!("cv", k, total)),
+    });
+    const paths = lassoPathBatch(full.G, full.C, n, { lambdaMin: cvPathEnd(cv, lambdaMax) });
+    B = cvCoefficients(paths, cv, lambdas, m, d);
+  } else {
+    // λ per equation along the paths as the core produces them, in chunks of equations:
+    // only the chosen breakpoints are kept (the whole paths of d equations × p·d
+    // coefficients outgrow memory at real sizes).
+    const sel = selectAlongPaths(full.G, full.C, n, m, d, {
+      method: "lasso",
+      criterion: select as LambdaCriterion,
+      gamma: options.ebicGamma,
+      yty: full.yty,
+      onProgress: options.onProgress && ((k, total) => options.onProgress!("paths", k, total)),
+    });
+    B = sel.B;
+    lambdas.set(sel.lambdas);
+  }
+  return finishFit(ctx, B, lambdas, cv);
+}
+
+/** Options of {@link fitVarAsync}: those of {@link FitVarOptions} plus the pool size. */
+export interface FitVarAsyncOptions extends FitVarOptions {
+  /** Worker threads for the lasso paths and the folds; default the machine's cores. */
+  workers?: number;
 }
 
 /**
- * {@link fitVarLasso} with the d equations spread over worker threads (the pool of
- * `lassoPathBatchParallel`; `closeLassoWorkers` ends it): the same fit, bit for bit, in
- * about 1/cores of the time for large d (512 latents after training).
+ * {@link fitVar} with the lasso paths — and, with `select: "cv"`, the folds' paths and
+ * validation errors — computed on worker threads (the pool of `lassoPathBatchParallel`;
+ * `closeLassoWorkers` ends it). The model is identical, bit for bit, to fitVar's: each
+ * equation goes through the same code on the same statistics; only where it runs differs.
+ * Worth it for large d·p (tens of equations and more) on a machine with free cores.
  *
- * @param series T×d row-major.
+ * @param series T×d row-major (`series[t * d + i]`).
  * @param T Time points.
  * @param d Series.
- * @param p Lags.
- * @param options As {@link fitVarLasso}, plus `workers` (default: the machine's cores);
- *   `onProgress(done, d)` as each worker's block finishes.
- * @returns The coefficients, intercepts and chosen λ.
- * @throws {SparsedynError} As {@link fitVarLasso} (rejected promise).
+ * @param options Those of {@link fitVar}, plus `workers`.
+ * @returns The model and its diagnostics.
+ * @throws {SparsedynError} As {@link fitVar} (rejected promise).
  *
  * @example
  * ```ts
  * import { simulateVar } from "../data/synthetic_var.ts";
- * import { fitVarLasso, fitVarLassoAsync } from "./fit_var.ts";
+ * import { fitVar, fitVarAsync } from "./fit_var.ts";
  * import { closeLassoWorkers } from "./lasso_parallel.ts";
  *
- * const sim = simulateVar({ d: 6, p: 1, T: 300, seed: 3 });
- * const par = await fitVarLassoAsync(sim.series, sim.T, sim.d, 1, { workers: 2 });
- * if (par.A.join() !== fitVarLasso(sim.series, sim.T, sim.d, 1).A.join()) throw new Error("same");
+ * const sim = simulateVar({ d: 4, p: 1, T: 400, density: 0.3, seed: 5 });
+ * const par = await fitVarAsync(sim.series, sim.T, sim.d, { lags: 1, select: "cv", workers: 2 });
+ * const seq = fitVar(sim.series, sim.T, sim.d, { lags: 1, select: "cv" });
+ * if (par.A.join() !== seq.A.join()) throw new Error("same coefficients");
  * await closeLassoWorkers();
  * ```
  */
-export async function fitVarLassoAsync(
+export async function fitVarAsync(
   series: Float64Array,
   T: number,
   d: number,
-  p: number,
-  options: {
-    method?: PathMethod;
-    workers?: number;
-    onProgress?: (done: number, total: number) => void;
-  } = {},
-): Promise<VarFit> {
-  const s = varStatistics(series, T, d, p);
-  shapes(s.G, s.C, s.n, "C", d);
-  const t0 = performance.now();
-  const sel = await selectAlongPathsParallel(s.G, s.C, s.n, s.m, d, {
-    method: options.method === "lar" ? "lar" : "lasso",
-    criterion: "bic",
-    yty: s.yty,
-    onProgress: options.onProgress,
-  }, options.workers);
-  return toFit(s, sel, performance.now() - t0, d, p);
+  options: FitVarAsyncOptions = {},
+): Promise<VarModel> {
+  const ctx = prepareFit(series, T, d, options);
+  const { select, full, lb, folds, lambdaMax, n, m } = ctx;
+  const workers = options.workers;
+  let B: Float64Array;
+  const lambdas = new Float64Array(d);
+  let cv: LambdaCv | undefined;
+  if (select === "none") {
+    B = leastSquares(full.G, full.C, m, d, "series");
+  } else if (select === "cv") {
+    cv = await crossValidateBlocksAsync(lb, folds!, lambdaMax, { ...options.cv, workers });
+    const paths = await lassoPathBatchParallel(full.G, full.C, n, {
+      lambdaMin: cvPathEnd(cv, lambdaMax),
+      workers,
+    });
+    B = cvCoefficients(paths, cv, lambdas, m, d);
+  } else {
+    // Each worker chooses λ along the paths of its block of equations (as fitVar does, in
+    // chunks): only the chosen coefficients come back.
+    const sel = await selectAlongPathsParallel(full.G, full.C, n, m, d, {
+      method: "lasso",
+      criterion: select as LambdaCriterion,
+      gamma: options.ebicGamma,
+      yty: full.yty,
+    }, workers);
+    B = sel.B;
+    lambdas.set(sel.lambdas);
+  }
+  return finishFit(ctx, B, lambdas, cv);
 }
 
-function toFit(
-  s: ReturnType<typeof varStatistics>,
-  sel: PathChoices,
-  pathMs: number,
+/** What {@link fitVar} has computed before choosing λ. */
+interface FitContext {
+  series: Float64Array;
+  T: number;
+  d: number;
+  options: FitVarOptions;
+  select: LambdaSelection;
+  holdout: number;
+  horizon: number;
+  standardize: boolean;
+  testRows: number;
+  Tfit: number;
+  warnings: string[];
+  order: OrderSelection | undefined;
+  p: number;
+  scale: Float64Array;
+  n: number;
+  m: number;
+  folds: TimeSeriesFold[] | undefined;
+  lb: LaggedBlocks;
+  full: CentredStats;
+  lambdaMax: Float64Array;
+}
+
+function prepareFit(
+  series: Float64Array,
+  T: number,
   d: number,
-  p: number,
-): VarFit {
+  options: FitVarOptions,
+): FitContext {
+  const lagsOpt = intOption(options.lags, "lags", 1);
+  const maxLagsOpt = intOption(options.maxLags, "maxLags", 1);
+  if (lagsOpt !== undefined && maxLagsOpt !== undefined) {
+    bad("maxLags", "give lags (a fixed order) or maxLags (order selection), not both");
+  }
+  const select = options.select ?? "bic";
+  if (!["bic", "aic", "ebic", "cv", "none"].includes(select)) {
+    bad("select", `select must be "bic", "aic", "ebic", "cv" or "none"; got "${select}"`);
+  }
+  const holdout = options.holdout ?? 0;
+  if (!(holdout >= 0 && holdout < 1)) bad("holdout", `holdout must lie in [0, 1); got ${holdout}`);
+  const horizon = intOption(options.horizon, "horizon", 1) ?? 1;
+  const standardize = options.standardize ?? true;
+  const gamma = options.ebicGamma;
+  if (gamma !== undefined && !(gamma >= 0 && gamma <= 1)) {
+    bad("gamma", `gamma must lie in [0, 1]; got ${gamma}`);
+  }
+
+  checkSeries(series, T, d, {
+    minLength: (lagsOpt ?? maxLagsOpt ?? 1) + 3,
+    minLengthReason: `a VAR(${lagsOpt ?? maxLagsOpt ?? 1}) needs at least p + 3 = ${
+      (lagsOpt ?? maxLagsOpt ?? 1) + 3
+    } time points`,
+  });
+  const testRows = Math.round(holdout * T);
+  if (holdout > 0 && testRows < 1) {
+    bad("holdout", `holdout ${holdout} of T = ${T} leaves no time point to score forecasts on`);
+  }
+  const Tfit = T - testRows;
+  const train = testRows ? series.subarray(0, Tfit * d) : series;
+  const byDefault = lagsOpt === undefined && maxLagsOpt === undefined
+    ? defaultMaxLags(Tfit, d)
+    : undefined;
+  const maxLags = lagsOpt ?? maxLagsOpt ?? byDefault!.maxLags;
+  checkSeries(train, Tfit, d, {
+    name: testRows ? "series (training part)" : "series",
+    minLength: maxLags + 3,
+    minLengthReason: `a VAR(${maxLags}) needs at least p + 3 = ${maxLags + 3} time points${
+      testRows ? ` before the held-out ${testRows}` : ""
+    }`,
+  });
+
+  const warnings: string[] = [];
+  let order: OrderSelection | undefined;
+  let p = maxLags;
+  if (lagsOpt === undefined) {
+    order = selectOrder(train, Tfit, d, maxLags, {
+      criterion: options.orderCriterion,
+      fit: options.orderFit,
+      onProgress: options.onProgress && ((k, total) => options.onProgress!("order", k, total)),
+    });
+    if (byDefault) order.maxLagsReason = byDefault.reason;
+    if (order.warning) warnings.push(order.warning);
+    p = order.p;
+  }
+
+  const { z, scale } = standardize
+    ? standardised(train, Tfit, d)
+    : { z: train, scale: new Float64Array(d).fill(1) };
+  const n = Tfit - p, m = p * d;
+  let folds: TimeSeriesFold[] | undefined;
+  if (select === "cv") folds = timeSeriesFolds(n, options.cv?.folds ?? 5);
+  const lb = laggedBlocks(z, Tfit, d, p, p, folds ? foldBounds(folds) : [0, n]);
+  const full = centre(lb, sumBlocks(lb, 0, lb.blocks.length));
+  const lambdaMax = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let mx = 0;
+    for (let a = 0; a < m; a++) mx = Math.max(mx, Math.abs(full.C[a * d + i]));
+    lambdaMax[i] = mx / n;
+  }
+  return {
+    series,
+    T,
+    d,
+    options,
+    select,
+    holdout,
+    horizon,
+    standardize,
+    testRows,
+    Tfit,
+    warnings,
+    order,
+    p,
+    scale,
+    n,
+    m,
+    folds,
+    lb,
+    full,
+    lambdaMax,
+  };
+}
+
+/** The full-sample path stops just below the smallest chosen λ (λ·n/n may round a hair above it). */
+function cvPathEnd(cv: LambdaCv, lambdaMax: Float64Array): number {
+  let lowest = Infinity;
+  for (let i = 0; i < lambdaMax.length; i++) {
+    if (lambdaMax[i] > 0) lowest = Math.min(lowest, cv.lambda[i]);
+  }
+  return Number.isFinite(lowest) ? lowest * (1 - 1e-9) : 0;
+}
+
+function cvCoefficients(
+  paths: LassoPath[],
+  cv: LambdaCv,
+  lambdas: Float64Array,
+  m: number,
+  d: number,
+): Float64Array {
+  const B = new Float64Array(m * d);
+  for (let i = 0; i < d; i++) {
+    lambdas[i] = cv.lambda[i];
+    const beta = pathAt(paths[i], cv.lambda[i]);
+    for (let a = 0; a < m; a++) B[a * d + i] = beta[a];
+  }
+  return B;
+}
+
+function finishFit(
+  ctx: FitContext,
+  B: Float64Array,
+  lambdas: Float64Array,
+  cv: LambdaCv | undefined,
+): VarModel {
+  const {
+    series,
+    T,
+    d,
+    options,
+    select,
+    horizon,
+    standardize,
+    testRows,
+    Tfit,
+    warnings,
+    order,
+    p,
+    scale,
+    n,
+    m,
+    full,
+    lambdaMax,
+  } = ctx;
+  const relaxed = options.relaxed ?? false;
+  if (relaxed && select !== "none") relaxedRefit(full.G, full.C, B, m, d, warnings);
+
+  const df = new Int32Array(d);
+  for (let i = 0; i < d; i++) for (let a = 0; a < m; a++) if (B[a * d + i] !== 0) df[i]++;
+  const E = residualCrossProducts(full.G, full.C, full.YY, B, m, d);
+  const dfMean = df.reduce((s, v) => s + v, 0) / d;
+  const sigmaDenominator = Math.max(n - 1 - dfMean, 1);
+
+  // Back to the series' units: A_k[i, j] = s_i/s_j · Ã_k[i, j], c_i = s_i · c̃_i, Σ = SΣ̃S.
   const A = new Float64Array(p * d * d), intercept = new Float64Array(d);
   for (let i = 0; i < d; i++) {
-    let b0 = s.meanY[i];
-    for (let col = 0; col < s.m; col++) {
-      const beta = sel.B[col * d + i];
-      const k = Math.floor(col / d), j = col % d;
-      A[(k * d + i) * d + j] = beta;
-      b0 -= beta * s.meanX[col];
+    let c = full.meanY[i];
+    for (let a = 0; a < m; a++) {
+      const b = B[a * d + i];
+      if (b === 0) continue;
+      c -= b * full.meanX[a];
+      const k = Math.floor(a / d), j = a % d;
+      A[(k * d + i) * d + j] = b * scale[i] / scale[j];
     }
-    intercept[i] = b0;
+    intercept[i] = c * scale[i];
   }
-  return { A, intercept, lambdas: sel.lambdas, breakpoints: sel.breakpoints, pathMs, d, p };
-}
+  const sigma = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      sigma[i * d + j] = E[i * d + j] / sigmaDenominator * scale[i] * scale[j];
+    }
+  }
 
-/** Precision and recall of an estimated support against the true one. */
-export interface SupportScore {
-  /** Non-zero in both. */
-  truePositives: number;
-  /** Non-zero in the estimate only. */
-  falsePositives: number;
-  /** Non-zero in the truth only. */
-  falseNegatives: number;
-  /** truePositives / (truePositives + falsePositives); 1 when nothing was selected. */
-  precision: number;
-  /** truePositives / (truePositives + falseNegatives); 1 when the truth is empty. */
-  recall: number;
-  /** Share of true positives whose sign is right. */
-  signAgreement: number;
+  if (
+    sigma.some((v) => !Number.isFinite(v) || (v !== 0 && Math.abs(v) < 2.2250738585072014e-308))
+  ) {
+    warnings.push(
+      `the series' scale (sd from ${Math.min(...scale).toExponential(2)} to ` +
+        `${Math.max(...scale).toExponential(2)}) puts their covariance outside float64's ` +
+        `range: sigma and the raw-scale forecast errors are ${
+          sigma.some((v) => !Number.isFinite(v)) ? "infinite" : "imprecise (subnormal)"
+        }; the coefficients and the standardised errors hold — rescale the series to ` +
+        `read the others`,
+    );
+  }
+  const radius = spectralRadiusEstimate(A, d, p);
+  const stability: VarStability = { spectralRadius: radius, stable: radius < 1 };
+  if (!stability.stable) {
+    stability.warning = `the fitted VAR is not stable: the spectral radius of its companion ` +
+      `matrix is ${radius.toFixed(3)} ≥ 1 (explosive or unit-root dynamics; long forecasts ` +
+      `diverge; consider differencing or detrending the series)`;
+    warnings.push(stability.warning);
+  }
+  const model: VarModel = {
+    A,
+    intercept,
+    d,
+    p,
+    T: Tfit,
+    n,
+    sigma,
+    sigmaDenominator,
+    lambdas,
+    lambdaMax,
+    df,
+    select,
+    relaxed,
+    standardized: standardize,
+    scale,
+    order,
+    cv,
+    network: varNetwork(A, d, p),
+    stability,
+    warnings,
+  };
+  if (testRows) {
+    model.forecast = {
+      testStart: Tfit,
+      horizon,
+      scores: evaluateForecasts(model, series, T, Tfit, horizon),
+    };
+    // Standardised errors: every series weighs the same, and they hold at any scale.
+    const one = model.forecast.scores[0]?.standardised;
+    if (one && one.mse > one.persistence) {
+      warnings.push(
+        `the fitted VAR forecasts the held-out tail worse than persistence (1 step ahead, ` +
+          `standardised MSE ${one.mse.toPrecision(3)} vs ${one.persistence.toPrecision(3)}, ` +
+          `${(one.mse / one.persistence).toFixed(2)}×): its coefficients describe the ` +
+          `training part, not dynamics that carry over`,
+      );
+    }
+  }
+  return model;
 }
 
 /**
- * Compares the non-zero pattern of estimated coefficients with the truth.
- *
- * @param truth True coefficients (any layout).
- * @param estimate Estimated coefficients, same layout.
- * @returns Counts, precision, recall, sign agreement.
- *
- * @example
- * ```ts
- * import { scoreSupport } from "./fit_var.ts";
- *
- * const s = scoreSupport(Float64Array.of(1, 0, -2), Float64Array.of(0.5, 0.1, 0));
- * if (s.precision !== 0.5 || s.recall !== 0.5) throw new Error("one of two found, one of two right");
- * ```
+ * Least squares on each equation's support S (G[S,S] β_S = C[S,i]) in place of the lasso
+ * coefficients: the relaxed lasso with full relaxation, which removes the shrinkage of
+ * the selected coefficients. Where G[S,S] is singular (|S| ≥ n, or collinear columns) the
+ * equation keeps its lasso coefficients and a warning says so.
  */
-export function scoreSupport(truth: Float64Array, estimate: Float64Array): SupportScore {
-  let tp = 0, fp = 0, fn = 0, signs = 0;
-  for (let q = 0; q < truth.length; q++) {
-    const t = truth[q] !== 0, e = estimate[q] !== 0;
-    if (t && e) {
-      tp++;
-      if (Math.sign(truth[q]) === Math.sign(estimate[q])) signs++;
-    } else if (e) fp++;
-    else if (t) fn++;
+export function relaxedRefit(
+  G: Float64Array,
+  C: Float64Array,
+  B: Float64Array,
+  m: number,
+  d: number,
+  warnings: string[] = [],
+): void {
+  for (let i = 0; i < d; i++) {
+    const S: number[] = [];
+    for (let a = 0; a < m; a++) if (B[a * d + i] !== 0) S.push(a);
+    if (!S.length) continue;
+    const k = S.length;
+    const Gs = new Float64Array(k * k), cs = new Float64Array(k);
+    for (let u = 0; u < k; u++) {
+      for (let v = 0; v < k; v++) Gs[u * k + v] = G[S[u] * m + S[v]];
+      cs[u] = C[S[u] * d + i];
+    }
+    try {
+      const beta = leastSquares(Gs, cs, k, 1, `equation ${i}`);
+      S.forEach((a, u) => (B[a * d + i] = beta[u]));
+    } catch (err) {
+      if (!(err instanceof SparsedynError) || err.code !== "NOT_POSITIVE_DEFINITE") throw err;
+      warnings.push(
+        `relaxed refit of equation ${i} skipped: its ${k} selected coefficients are collinear ` +
+          `(or outnumber the samples); it keeps its lasso values`,
+      );
+    }
   }
-  return {
-    truePositives: tp,
-    falsePositives: fp,
-    falseNegatives: fn,
-    precision: tp + fp === 0 ? 1 : tp / (tp + fp),
-    recall: tp + fn === 0 ? 1 : tp / (tp + fn),
-    signAgreement: tp === 0 ? 1 : signs / tp,
-  };
 }

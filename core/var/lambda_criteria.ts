@@ -30,7 +30,6 @@
  */
 import { SparsedynError } from "../errors.ts";
 import type { LassoPath } from "./lasso_path.ts";
-import type { Selection } from "./select.ts";
 
 /** A criterion for λ along one path. */
 export type LambdaCriterion = "bic" | "aic" | "ebic";
@@ -39,6 +38,18 @@ export type LambdaCriterion = "bic" | "aic" | "ebic";
 export interface CriterionOptions {
   /** EBIC's γ in [0, 1]. Default 0.5. */
   gamma?: number;
+}
+
+/** The chosen point of a path. */
+export interface Selection {
+  /** Index of the chosen breakpoint. */
+  index: number;
+  /** Its λ. */
+  lambda: number;
+  /** Coefficients there (length m). */
+  beta: Float64Array;
+  /** The criterion at every breakpoint. */
+  criterion: Float64Array;
 }
 
 /** ln C(m, k), as a sum of k logs (k ≤ m ≤ a few thousand here). */
@@ -84,16 +95,14 @@ export function selectByCriterion(
       argument: "gamma",
     });
   }
-  const perDf = criterion === "aic" ? 2 : Math.log(n);
+  const score = criterionScore(criterion, n, m, gamma);
   const crit = new Float64Array(lambdas.length);
-  // RSS can reach 0 (n ≤ df); the floor keeps ln finite (as in selectByBic).
-  const floor = Math.max(rss[0], 1e-300) * 1e-15;
+  const floor = rssFloor(rss[0]);
   let best = 0;
   for (let k = 0; k < lambdas.length; k++) {
     let df = 0;
     for (let j = 0; j < m; j++) if (coefs[k * m + j] !== 0) df++;
-    crit[k] = n * Math.log(Math.max(rss[k], floor) / n) + perDf * df;
-    if (criterion === "ebic") crit[k] += 2 * gamma * logBinomial(m, df);
+    crit[k] = score(rss[k], df, floor);
     if (crit[k] < crit[best]) best = k;
   }
   return {
@@ -101,5 +110,82 @@ export function selectByCriterion(
     lambda: lambdas[best],
     beta: coefs.slice(best * m, (best + 1) * m),
     criterion: crit,
+  };
+}
+
+/**
+ * The breakpoint with the smallest BIC: {@link selectByCriterion} with "bic".
+ *
+ * @param path A path computed with `yty`, so that it carries the residual sum of squares.
+ * @returns The selection.
+ * @throws {SparsedynError} When the path has no `rss`.
+ *
+ * @example
+ * ```ts
+ * import { lassoPath } from "./lasso_path.ts";
+ * import { selectByBic } from "./lambda_criteria.ts";
+ *
+ * const path = lassoPath(Float64Array.of(1, 0, 0, 1), Float64Array.of(3, 0.1), 10, { yty: 10 });
+ * if (selectByBic(path).beta[1] !== 0) throw new Error("the weak regressor stays out");
+ * ```
+ */
+export function selectByBic(path: LassoPath): Selection {
+  return selectByCriterion(path, "bic");
+}
+
+/**
+ * The lower bound put under a path's RSS before its logarithm: RSS can reach 0 (n ≤ df),
+ * and the floor keeps ln finite while still ranking such fits first only when nothing
+ * else is close, which the df term then settles.
+ *
+ * @param rss0 The RSS at the path's first breakpoint (λ_max: no regressor).
+ * @returns The floor.
+ *
+ * @example
+ * ```ts
+ * import { rssFloor } from "./lambda_criteria.ts";
+ *
+ * if (rssFloor(10) !== 10 * 1e-15 || rssFloor(0) !== 1e-315) throw new Error("floor");
+ * ```
+ */
+export function rssFloor(rss0: number): number {
+  return Math.max(rss0, 1e-300) * 1e-15;
+}
+
+/**
+ * The criterion of one breakpoint from its RSS and df: the one formula every selector in
+ * this package (whole paths here, streamed paths in the WASM path selection) evaluates.
+ *
+ * @param criterion "bic", "aic" or "ebic" (not checked here: callers check it once).
+ * @param n Samples.
+ * @param m Candidate regressors.
+ * @param gamma EBIC's γ.
+ * @returns `(rss, df, floor) => n·ln(max(rss, floor)/n) + penalty(df)`.
+ *
+ * @example
+ * ```ts
+ * import { criterionScore } from "./lambda_criteria.ts";
+ *
+ * const bic = criterionScore("bic", 100, 10, 0.5);
+ * if (Math.abs(bic(50, 2, 0) - (100 * Math.log(0.5) + 2 * Math.log(100))) > 1e-12) {
+ *   throw new Error("bic");
+ * }
+ * ```
+ */
+export function criterionScore(
+  criterion: LambdaCriterion,
+  n: number,
+  m: number,
+  gamma: number,
+): (rss: number, df: number, floor: number) => number {
+  const perDf = criterion === "aic" ? 2 : Math.log(n);
+  if (criterion !== "ebic") {
+    return (rss, df, floor) => n * Math.log(Math.max(rss, floor) / n) + perDf * df;
+  }
+  // 2γ·ln C(m, df), filled as dfs are met (NaN: not yet computed).
+  const extra = new Float64Array(m + 1).fill(NaN);
+  return (rss, df, floor) => {
+    if (Number.isNaN(extra[df])) extra[df] = 2 * gamma * logBinomial(m, df);
+    return n * Math.log(Math.max(rss, floor) / n) + perDf * df + extra[df];
   };
 }

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { simulateVar } from "../data/synthetic_var.ts";
- * import { fitVar } from "./var_model.ts";
+ * import { fitVar } from "./fit_var.ts";
  * import { varModelToJson } from "./var_json.ts";
  *
  * const sim = simulateVar({ d: 2, p: 1, T: 200, seed: 1 });
@@ -21,7 +21,7 @@
 import type { ForecastScore } from "./forecast.ts";
 import type { VarNetwork } from "./network.ts";
 import type { OrderSelection } from "./order.ts";
-import type { LambdaSelection, VarModel, VarStability } from "./var_model.ts";
+import type { LambdaSelection, VarModel, VarStability } from "./fit_var.ts";
 
 /** The JSON form of a {@link VarModel}. */
 export interface VarModelJson {

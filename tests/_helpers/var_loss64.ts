@@ -2,7 +2,7 @@
 // reference its gradient is checked against by finite differences (every backend).
 import { lassoAt, lassoAtBatch } from "../../core/var/lasso_at.ts";
 import { lassoPath } from "../../core/var/lasso_path.ts";
-import { selectByBic } from "../../core/var/select.ts";
+import { selectByBic } from "../../core/var/lambda_criteria.ts";
 
 /** Σ W ⊙ Ŷ(z) in float64, with the same design, centring and λ rule as the layer. */
 export function loss64(

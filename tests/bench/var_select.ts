@@ -13,7 +13,7 @@ import {
   fitVarAsync,
   type LambdaSelection,
   type VarModel,
-} from "../../core/var/var_model.ts";
+} from "../../core/var/fit_var.ts";
 
 function arg(name: string, fallback: number) {
   const i = Deno.args.indexOf(name);

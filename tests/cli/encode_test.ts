@@ -8,7 +8,7 @@ import { writeSynthetic } from "../../core/data/synthetic_write.ts";
 import { decodeNpy } from "../../core/data/npy.ts";
 import { cudaProviderInstalled } from "../../core/export/ort.ts";
 import { assert, assertEquals, maxAbsDiff } from "../_helpers/assert.ts";
-import { fitVarLasso } from "../../core/var/fit_var.ts";
+import { fitVarLasso } from "../../core/var/fit_var_lasso.ts";
 import { cli, cliArgs } from "./_run.ts";
 
 await useBackend("cpu");

@@ -3,7 +3,7 @@
 import { assert, assertAlmostEquals, assertEquals } from "../_helpers/assert.ts";
 import { encodeNpy } from "../../core/data/npy.ts";
 import { simulateVar } from "../../core/data/synthetic_var.ts";
-import { fitVar } from "../../core/var/var_model.ts";
+import { fitVar } from "../../core/var/fit_var.ts";
 import { cli, cliArgs } from "./_run.ts";
 
 const sim = simulateVar({ d: 4, p: 2, T: 600, density: 0.3, seed: 11 });

@@ -17,7 +17,7 @@ import { useBackend } from "../../../core/model/backend.ts";
 import { tf } from "../../../core/model/tf.ts";
 import { encodeAll } from "../../../core/train/evaluate.ts";
 import { trainCae } from "../../../core/train/train.ts";
-import { fitVarLasso } from "../../../core/var/fit_var.ts";
+import { fitVarLasso } from "../../../core/var/fit_var_lasso.ts";
 import { assert } from "../../_helpers/assert.ts";
 
 await useBackend("wasm");

@@ -5,7 +5,7 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../_h
 import { SparsedynError } from "../../../core/errors.ts";
 import { planSynthetic, simulateActivity } from "../../../core/data/synthetic.ts";
 import { simulateVar } from "../../../core/data/synthetic_var.ts";
-import { fitVarLasso } from "../../../core/var/fit_var.ts";
+import { fitVarLasso } from "../../../core/var/fit_var_lasso.ts";
 import { conditionTest, conditionTestWindows } from "../../../core/stats/condition_test.ts";
 import { cutWindows, type SeriesWindow } from "../../../core/stats/series_windows.ts";
 import { fitWindowVars } from "../../../core/stats/window_var.ts";

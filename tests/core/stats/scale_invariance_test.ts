@@ -3,7 +3,7 @@
 // do not vary", p = 1) or collinear. Moments are now taken on power-of-two-scaled values.
 import { simulateVar } from "../../../core/data/synthetic_var.ts";
 import { conditionTest } from "../../../core/stats/condition_test.ts";
-import { fitVar } from "../../../core/var/var_model.ts";
+import { fitVar } from "../../../core/var/fit_var.ts";
 import { selectOrder } from "../../../core/var/order.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 

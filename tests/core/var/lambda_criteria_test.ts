@@ -1,14 +1,13 @@
-// λ by AIC/BIC/EBIC along a path: BIC agrees with selectByBic, EBIC with γ = 0 is BIC,
+// λ by AIC/BIC/EBIC along a path: BIC is n·ln(RSS/n) + ln(n)·df written out here, EBIC with γ = 0 is BIC,
 // EBIC's extra term is 2γ·ln C(m, df), and the O(m) KKT residual sum of squares used by
 // fitVar equals the quadratic form.
 import { assert, assertAlmostEquals, assertEquals } from "../../_helpers/assert.ts";
 import { problem } from "../../_helpers/random.ts";
 import { addKktRss } from "../../../core/var/_path_rss.ts";
-import { logBinomial, selectByCriterion } from "../../../core/var/lambda_criteria.ts";
+import { logBinomial, selectByBic, selectByCriterion } from "../../../core/var/lambda_criteria.ts";
 import { lassoPathBatch } from "../../../core/var/lasso_path.ts";
-import { selectByBic } from "../../../core/var/select.ts";
 
-Deno.test("BIC equals selectByBic; EBIC(γ = 0) equals BIC; EBIC adds 2γ ln C(m, df)", () => {
+Deno.test("BIC is n ln(RSS/n) + ln(n) df; EBIC(γ = 0) equals BIC; EBIC adds 2γ ln C(m, df)", () => {
   const n = 80, m = 12, d = 3;
   const { G, C, Y } = problem(7, n, m, d);
   const yty = new Float64Array(d);
@@ -16,7 +15,18 @@ Deno.test("BIC equals selectByBic; EBIC(γ = 0) equals BIC; EBIC adds 2γ ln C(m
   for (const path of lassoPathBatch(G, C, n, { yty })) {
     const bic = selectByCriterion(path, "bic");
     assertEquals(bic.index, selectByBic(path).index);
-    assertEquals(Array.from(bic.criterion), Array.from(selectByBic(path).criterion));
+    // The formula written out, on the path's own RSS (all positive here: n > m).
+    let best = 0;
+    for (let k = 0; k < path.lambdas.length; k++) {
+      let df = 0;
+      for (let j = 0; j < m; j++) if (path.coefs[k * m + j] !== 0) df++;
+      const want = n * Math.log(path.rss![k] / n) + Math.log(n) * df;
+      assertAlmostEquals(bic.criterion[k], want, 1e-9 * Math.abs(want) + 1e-12);
+      if (want < n * Math.log(path.rss![best] / n) + Math.log(n) * dfAt(path.coefs, best, m)) {
+        best = k;
+      }
+    }
+    assertEquals(bic.index, best);
     assertEquals(
       Array.from(selectByCriterion(path, "ebic", { gamma: 0 }).criterion),
       Array.from(bic.criterion),
@@ -50,3 +60,9 @@ Deno.test("the KKT residual sum of squares equals yᵀy − 2βᵀc + βᵀGβ a
     });
   }
 });
+
+function dfAt(coefs: Float64Array, k: number, m: number): number {
+  let df = 0;
+  for (let j = 0; j < m; j++) if (coefs[k * m + j] !== 0) df++;
+  return df;
+}

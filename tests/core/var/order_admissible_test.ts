@@ -2,7 +2,7 @@
 // leave fewer than d residual degrees of freedom; the default largest order is bounded by
 // the data; a fit that forecasts worse than persistence says so.
 import { defaultMaxLags, selectOrder } from "../../../core/var/order.ts";
-import { fitVar } from "../../../core/var/var_model.ts";
+import { fitVar } from "../../../core/var/fit_var.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 
 /**

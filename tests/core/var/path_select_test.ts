@@ -1,11 +1,11 @@
 // λ chosen along the paths without keeping them (core/var/_path_select.ts): the same
 // models as the full paths and the criteria on them, at 512 latents in bounded memory.
-import { fitVarLasso, fitVarLassoAsync } from "../../../core/var/fit_var.ts";
-import { fitVar, fitVarAsync } from "../../../core/var/var_model.ts";
+import { fitVarLasso, fitVarLassoAsync } from "../../../core/var/fit_var_lasso.ts";
+import { fitVar, fitVarAsync } from "../../../core/var/fit_var.ts";
 import { closeLassoWorkers } from "../../../core/var/lasso_parallel.ts";
 import { varStatistics } from "../../../core/var/design.ts";
 import { larsPathBatch, lassoPath, lassoPathBatch } from "../../../core/var/lasso_path.ts";
-import { selectByBic } from "../../../core/var/select.ts";
+import { selectByBic } from "../../../core/var/lambda_criteria.ts";
 import { selectByCriterion } from "../../../core/var/lambda_criteria.ts";
 import { addKktRss } from "../../../core/var/_path_rss.ts";
 import { selectAlongPaths } from "../../../core/var/_path_select.ts";

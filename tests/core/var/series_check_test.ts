@@ -5,7 +5,7 @@ import { simulateVar } from "../../../core/data/synthetic_var.ts";
 import { SparsedynError } from "../../../core/errors.ts";
 import { selectOrder } from "../../../core/var/order.ts";
 import { checkSeries } from "../../../core/var/series_check.ts";
-import { fitVar } from "../../../core/var/var_model.ts";
+import { fitVar } from "../../../core/var/fit_var.ts";
 
 const { series, T, d } = simulateVar({ d: 3, p: 1, T: 100, seed: 1 });
 

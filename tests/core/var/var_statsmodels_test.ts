@@ -4,7 +4,7 @@ import { assert, assertAlmostEquals, assertEquals } from "../../_helpers/assert.
 import { varStatistics } from "../../../core/var/design.ts";
 import { lassoPathBatch } from "../../../core/var/lasso_path.ts";
 import { type OrderCriterion, selectOrder } from "../../../core/var/order.ts";
-import { fitVar } from "../../../core/var/var_model.ts";
+import { fitVar } from "../../../core/var/fit_var.ts";
 
 interface Case {
   name: string;

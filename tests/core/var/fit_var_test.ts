@@ -4,10 +4,10 @@
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../_helpers/assert.ts";
 import { normals, uniform } from "../../../core/data/random.ts";
 import { simulateVar, simulateVarWith } from "../../../core/data/synthetic_var.ts";
-import { scoreSupport } from "../../../core/var/fit_var.ts";
+import { scoreSupport } from "../../../core/var/fit_var_lasso.ts";
 import { SparsedynError } from "../../../core/errors.ts";
 import { closeLassoWorkers } from "../../../core/var/lasso_parallel.ts";
-import { fitVar, fitVarAsync, type FitVarOptions } from "../../../core/var/var_model.ts";
+import { fitVar, fitVarAsync, type FitVarOptions } from "../../../core/var/fit_var.ts";
 
 Deno.test("BIC recovers the support of a sparse VAR (d = 10, p = 1 and d = 8, p = 2)", () => {
   // Three seeds each; recall must be near 1 every time, precision on average (the lasso
