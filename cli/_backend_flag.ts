@@ -21,6 +21,48 @@ export function backendFlagsUsage(column: number): string {
   ].join("\n");
 }
 
+/** The one list of `--backend` values, as help text: "auto, wasm, …, tensorflow or cpu". */
+export const BACKEND_LIST = `${BACKEND_NAMES.slice(0, -1).join(", ")} or ${BACKEND_NAMES.at(-1)}`;
+
+/**
+ * Checks `--backend` against the one list of backends ({@link BACKEND_NAMES}).
+ *
+ * @param value The flag's value, if given.
+ * @param fallback The command's default.
+ * @returns The backend's name.
+ * @throws {UsageError} Naming `--backend`, when the value is not in the list.
+ */
+export function backendFlag(value: string | undefined, fallback: BackendName): BackendName {
+  const requested = value ?? fallback;
+  if (!BACKEND_NAMES.includes(requested as BackendName)) {
+    throw new UsageError(`--backend must be ${BACKEND_LIST}; got "${requested}"`, "--backend");
+  }
+  return requested as BackendName;
+}
+
+/**
+ * Checks `--backend` and `--device` together, before any work.
+ *
+ * @param values The parsed flags.
+ * @returns The backend's name and torch's device.
+ * @throws {UsageError} Naming the flag, when a value is not allowed.
+ */
+export function checkBackendFlags(
+  values: { backend?: string; device?: string },
+): { backend: BackendName; device?: TorchDevice } {
+  const backend = backendFlag(values.backend, "auto");
+  const device = values.device;
+  if (device !== undefined) {
+    if (device !== "cpu" && device !== "cuda") {
+      throw new UsageError(`--device must be cuda or cpu; got "${device}"`, "--device");
+    }
+    if (backend !== "torch") {
+      throw new UsageError(`--device is for --backend torch`, "--device");
+    }
+  }
+  return { backend, device: device as TorchDevice | undefined };
+}
+
 /**
  * Checks the flags and starts the backend.
  *
@@ -32,25 +74,8 @@ export async function startBackend(
   values: { backend?: string; device?: string },
   quiet = false,
 ): Promise<string> {
-  const requested = values.backend ?? "auto";
-  if (!BACKEND_NAMES.includes(requested as BackendName)) {
-    throw new UsageError(
-      `--backend must be ${BACKEND_NAMES.slice(0, -1).join(", ")} or cpu; got "${requested}"`,
-      "--backend",
-    );
-  }
-  const device = values.device;
-  if (device !== undefined) {
-    if (device !== "cpu" && device !== "cuda") {
-      throw new UsageError(`--device must be cuda or cpu; got "${device}"`, "--device");
-    }
-    if (requested !== "torch") {
-      throw new UsageError(`--device is for --backend torch`, "--device");
-    }
-  }
-  const backend = await useBackend(requested as BackendName, {
-    device: device as TorchDevice | undefined,
-  });
+  const { backend: requested, device } = checkBackendFlags(values);
+  const backend = await useBackend(requested, { device });
   if (backend === "torch" && !quiet) console.error(`sparsedyn: ${torchBackendDescription()}`);
   return backend;
 }

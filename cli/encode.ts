@@ -4,7 +4,7 @@ import type { EngineName } from "../core/encode/engine.ts";
 import type { OrtDevice } from "../core/export/ort.ts";
 import { readRunModel } from "../core/export/run_model.ts";
 import { type WindowVarsResult, windowVarsToFiles } from "../core/encode/window_vars.ts";
-import type { BackendName } from "../core/model/backend.ts";
+import { BACKEND_LIST, backendFlag } from "./_backend_flag.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
 import { printCropNote } from "./_crop_note.ts";
@@ -28,8 +28,8 @@ Options:
   --engine E      ort (default: onnxruntime-node on the exported encoder) or tfjs
   --device D      cpu (default) or cuda (ort with onnxruntime's CUDA provider installed,
                   or tfjs with --backend torch)
-  --backend B     tfjs engine's backend: wasm (default), torch (libtorch; see train), cpu,
-                  webgpu
+  --backend B     tfjs engine's backend: wasm (default), or ${BACKEND_LIST} (torch: libtorch;
+                  see train)
   --chunk N       frames per chunk (default 256)
   --threads N     ort: threads per operator (default: onnxruntime's choice)
   --checkpoint S  seconds between two records of progress on disk (default 1; 0: every chunk)
@@ -87,12 +87,7 @@ export const encode: Command = {
     const backend = values.backend;
     if (backend !== undefined) {
       if (engine !== "tfjs") throw new UsageError("--backend is for --engine tfjs", "--backend");
-      if (!["wasm", "torch", "cpu", "webgpu"].includes(backend)) {
-        throw new UsageError(
-          `--backend must be wasm, torch, cpu or webgpu; got "${backend}"`,
-          "--backend",
-        );
-      }
+      backendFlag(backend, "wasm");
     }
     const chunk = numberFlag(values.chunk, "--chunk", { integer: true, min: 1 }) ?? 256;
     const threads = numberFlag(values.threads, "--threads", { integer: true, min: 1 });
@@ -127,7 +122,7 @@ export const encode: Command = {
       const r = await encodeMovieToNpy(model, movie, outs[i], {
         engine: engine as EngineName,
         device: device as OrtDevice,
-        backend: backend as BackendName | undefined,
+        backend: backend === undefined ? undefined : backendFlag(backend, "wasm"),
         threads,
         chunk,
         checkpointMs: checkpoint * 1000,

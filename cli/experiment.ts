@@ -2,6 +2,7 @@
 // end-to-end against two-stage) on synthetic movies with ground truth, and the method on
 // real recordings against the baselines a scientist would run, as Markdown.
 import { useBackend } from "../core/model/backend.ts";
+import { BACKEND_LIST, backendFlag } from "./_backend_flag.ts";
 import { resultsMarkdown, runExperiment } from "../core/train/experiment.ts";
 import { afterRealSection, realSection, replaceRealSection } from "../core/heldout/real_section.ts";
 import { writeFileAtomic } from "../core/runs/atomic_write.ts";
@@ -25,7 +26,7 @@ Options:
   --frames T        frames per field of view (default 768)
   --fields F        fields of view per seed (default 3)
   --cells K         cells per field (default 8)
-  --backend B       wasm (default), cpu or tensorflow
+  --backend B       wasm (default; the numbers in docs/RESULTS.md), or ${BACKEND_LIST}
   --no-control      skip the control with one field of view per seed
   --data DIR        the real-data part's recordings (the files listed in docs/RESULTS.md);
                     default $SPARSEDYN_DATA, else ../shared/data beside the repository when it
@@ -82,14 +83,7 @@ export const experiment: Command = {
     if (size !== undefined && size % 8 !== 0) {
       throw new UsageError(`--size must be a multiple of 8; got ${size}`, "--size");
     }
-    const backend = values.backend ?? "wasm";
-    if (!["wasm", "cpu", "tensorflow"].includes(backend)) {
-      throw new UsageError(
-        `--backend must be wasm, cpu or tensorflow; got "${backend}"`,
-        "--backend",
-      );
-    }
-    const used = await useBackend(backend as "wasm" | "cpu" | "tensorflow");
+    const used = await useBackend(backendFlag(values.backend, "wasm"));
     if (!values.data && !values["no-real"]) values.data = await defaultDataDir();
     if (values["real-only"] || values.quick) {
       if (!values.data) {

@@ -4,10 +4,10 @@
 // variability; test.json into the run folder or --out.
 import { SparsedynError } from "../core/errors.ts";
 import { readMatrix } from "../core/data/read_matrix.ts";
-import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { conditionTest, type ConditionTestResult } from "../core/stats/condition_test.ts";
 import { type EncodedSeries, modelEncoder } from "../core/stats/encode_for_test.ts";
 import { mapConditionTest } from "../core/stats/map_condition_test.ts";
+import { backendFlagsUsage, checkBackendFlags, startBackend } from "./_backend_flag.ts";
 import { type LoadedModel, loadModel } from "../core/runs/load_model.ts";
 import type { Recording } from "../core/stats/series_windows.ts";
 import { testJson, writeTestJson } from "../core/stats/test_json.ts";
@@ -55,8 +55,8 @@ Test:
   --map-grid N      grid cell size in pixels for --maps (default 4)
   --raw             fit on the raw scale (default: each column divided by its sd pooled
                     over both conditions)
-  --backend B       with <run>: tfjs backend for encoding (auto, wasm, webgpu, tensorflow,
-                    cpu; default auto)
+  with <run>, the backend that encodes:
+${backendFlagsUsage(20)}
 Output:
   --out DIR         write test.json into DIR (created if missing; with <run>, instead of it)
   --json            print the result as JSON on stdout
@@ -233,6 +233,7 @@ export const test: Command = {
       maps: { type: "boolean" },
       "map-grid": { type: "string" },
       backend: { type: "string" },
+      device: { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -246,13 +247,7 @@ export const test: Command = {
     const aFiles = (values.a ?? []) as string[], bFiles = (values.b ?? []) as string[];
     if (aFiles.length === 0) throw new UsageError("give at least one --a FILE", "--a");
     if (bFiles.length === 0) throw new UsageError("give at least one --b FILE", "--b");
-    const backend = values.backend ?? "auto";
-    if (!["auto", "wasm", "webgpu", "tensorflow", "cpu"].includes(backend)) {
-      throw new UsageError(
-        `--backend must be auto, wasm, webgpu, tensorflow or cpu; got "${backend}"`,
-        "--backend",
-      );
-    }
+    checkBackendFlags(values);
     if (values.maps && run === undefined) {
       throw new UsageError("--maps needs a run folder (its model makes the maps)", "--maps");
     }
@@ -297,7 +292,7 @@ export const test: Command = {
           file: run,
         });
       }
-      await useBackend(backend as BackendName);
+      await startBackend(values, values.json ?? false);
       model = await loadModel(run);
       const own = modelEncoder(model);
       encoder = {
