@@ -30,6 +30,14 @@ import { SparsedynError } from "../errors.ts";
 import { concatFits, lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
 import { lassoAdjoint } from "../var/lasso_adjoint.ts";
 import { larsPathBatch, lassoPathBatch } from "../var/lasso_path.ts";
+import { laggedDesign, regressionStatistics } from "../var/design.ts";
+import {
+  addInto,
+  columnMeans,
+  crossProduct,
+  product,
+  productTransposed,
+} from "../var/_dense_products.ts";
 import { selectByBic } from "../var/lambda_criteria.ts";
 import { type Scalar, type Tensor, type Tensor2D, tf } from "./tf.ts";
 
@@ -126,7 +134,7 @@ export function checkVarLayerOptions(L: number, options: VarLayerOptions): void 
 }
 
 /** A window's sufficient statistics in float64 and the lasso fitted on them. */
-export interface VarStatistics {
+export interface WindowLassoFit {
   /** G = XcᵀXc, m×m row-major, made exactly symmetric. */
   G: Float64Array;
   /** C = XcᵀYc, m×d row-major. */
@@ -149,13 +157,13 @@ export interface VarStatistics {
  * @param yty With the rule "bic": YcᵀYc's diagonal (each equation's total sum of squares).
  * @returns The statistics in float64 and the fit.
  */
-export function fitVarStatistics(
+export function fitWindowLasso(
   G32: ArrayLike<number>,
   C32: ArrayLike<number>,
   n: number,
   options: VarLayerOptions,
   yty?: ArrayLike<number>,
-): VarStatistics {
+): WindowLassoFit {
   const G = Float64Array.from(G32), C = Float64Array.from(C32);
   const m = Math.round(Math.sqrt(G.length));
   // Float32 products are symmetric only to rounding: make G exactly symmetric.
@@ -208,7 +216,7 @@ function bicFit(
 }
 
 /**
- * The adjoint of {@link fitVarStatistics}: from dβ, the gradients with respect to G and C,
+ * The adjoint of {@link fitWindowLasso}: from dβ, the gradients with respect to G and C,
  * including the dependence of λ on C under the rule "fraction of λ_max".
  *
  * @param s The statistics and fit.
@@ -216,8 +224,8 @@ function bicFit(
  * @param options The same λ rule.
  * @returns Ḡ + Ḡᵀ (m×m: the gradient of XcᵀXc with respect to Xc is Xc(Ḡ + Ḡᵀ)) and C̄ (m×d).
  */
-export function varStatisticsAdjoint(
-  s: VarStatistics,
+export function windowLassoAdjoint(
+  s: WindowLassoFit,
   dBeta: Float64Array,
   options: VarLayerOptions,
 ): { gradGSym: Float32Array; gradC: Float32Array } {
@@ -234,27 +242,6 @@ export function varStatisticsAdjoint(
     for (let j = 0; j < m; j++) gradGSym[i * m + j] = gradG[i * m + j] + gradG[j * m + i];
   }
   return { gradGSym, gradC: Float32Array.from(gradC) };
-}
-
-/** The lagged design and targets of a window (float64, row-major), centred, and ȳ. */
-function windowDesign(
-  z: ArrayLike<number>,
-  L: number,
-  d: number,
-  p: number,
-): { Xc: Float64Array; Yc: Float64Array; yMean: Float64Array } {
-  const n = L - p, m = p * d;
-  const Xc = new Float64Array(n * m), Yc = new Float64Array(n * d);
-  for (let t = 0; t < n; t++) {
-    for (let k = 1; k <= p; k++) {
-      for (let j = 0; j < d; j++) Xc[t * m + (k - 1) * d + j] = z[(t + p - k) * d + j];
-    }
-    for (let j = 0; j < d; j++) Yc[t * d + j] = z[(t + p) * d + j];
-  }
-  const xMean = columnMeans(Xc, n, m), yMean = columnMeans(Yc, n, d);
-  for (let i = 0; i < n * m; i++) Xc[i] -= xMean[i % m];
-  for (let i = 0; i < n * d; i++) Yc[i] -= yMean[i % d];
-  return { Xc, Yc, yMean };
 }
 
 /**
@@ -291,140 +278,10 @@ export function windowStatistics(
   yty: Float64Array;
 } {
   const n = L - p, m = p * d;
-  const w = windowDesign(z, L, d, p);
-  const yty = new Float64Array(d);
-  for (let i = 0; i < n * d; i++) yty[i % d] += w.Yc[i] * w.Yc[i];
-  return { ...w, G: crossProduct(w.Xc, w.Xc, n, m, m), C: crossProduct(w.Xc, w.Yc, n, m, d), yty };
-}
-
-function columnMeans(A: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += A[r * cols + c];
-  for (let c = 0; c < cols; c++) out[c] /= rows;
-  return out;
-}
-
-/** AᵀB for A (rows×a) and B (rows×b): a×b. */
-function crossProduct(A: Float64Array, B: Float64Array, rows: number, a: number, b: number) {
-  const out = new Float64Array(a * b);
-  // Four rows of B per pass over out: a quarter of the loads and stores of out.
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    for (let i = 0; i < a; i++) {
-      const o = r * a + i;
-      axpy4(out, i * b, A[o], A[o + a], A[o + 2 * a], A[o + 3 * a], B, r * b, b, b);
-    }
-  }
-  for (; r < rows; r++) {
-    for (let i = 0; i < a; i++) axpy4(out, i * b, A[r * a + i], 0, 0, 0, B, r * b, 0, b);
-  }
-  return out;
-}
-
-/** AB for A (rows×k) and B (k×cols): rows×cols. */
-function product(A: Float64Array, B: Float64Array, rows: number, k: number, cols: number) {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * k;
-    let i = 0;
-    for (; i + 4 <= k; i += 4) {
-      axpy4(
-        out,
-        r * cols,
-        A[o + i],
-        A[o + i + 1],
-        A[o + i + 2],
-        A[o + i + 3],
-        B,
-        i * cols,
-        cols,
-        cols,
-      );
-    }
-    for (; i < k; i++) axpy4(out, r * cols, A[o + i], 0, 0, 0, B, i * cols, 0, cols);
-  }
-  return out;
-}
-
-/** ABᵀ for A (rows×k) and B (cols×k): rows×cols. */
-function productTransposed(
-  A: Float64Array,
-  B: Float64Array,
-  rows: number,
-  k: number,
-  cols: number,
-) {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let c = 0;
-    for (; c + 4 <= cols; c += 4) dot4(out, r * cols + c, A, r * k, B, c * k, k, k);
-    for (; c < cols; c++) dot4(out, r * cols + c, A, r * k, B, c * k, 0, k, 1);
-  }
-  return out;
-}
-
-// The inner loops as functions of their own, so that V8 optimises them whole; each works
-// on four rows at once, so that a value loaded once serves four products.
-
-/** y[o + t] += a0·x[i + t] + a1·x[i + s + t] + a2·x[i + 2s + t] + a3·x[i + 3s + t]. */
-function axpy4(
-  y: Float64Array,
-  o: number,
-  a0: number,
-  a1: number,
-  a2: number,
-  a3: number,
-  x: Float64Array,
-  i: number,
-  s: number,
-  n: number,
-) {
-  if (s === 0) {
-    for (let t = 0; t < n; t++) y[o + t] += a0 * x[i + t];
-    return;
-  }
-  for (let t = 0; t < n; t++) {
-    y[o + t] += a0 * x[i + t] + a1 * x[i + s + t] + a2 * x[i + 2 * s + t] + a3 * x[i + 3 * s + t];
-  }
-}
-
-/**
- * out[o + q] = Σ_t x[i + t]·y[j + q·s + t] for q < count (four by default): four dot
- * products sharing x.
- */
-function dot4(
-  out: Float64Array,
-  o: number,
-  x: Float64Array,
-  i: number,
-  y: Float64Array,
-  j: number,
-  s: number,
-  n: number,
-  count = 4,
-) {
-  if (count < 4) {
-    let v = 0;
-    for (let t = 0; t < n; t++) v += x[i + t] * y[j + t];
-    out[o] = v;
-    return;
-  }
-  let v0 = 0, v1 = 0, v2 = 0, v3 = 0;
-  for (let t = 0; t < n; t++) {
-    const a = x[i + t];
-    v0 += a * y[j + t];
-    v1 += a * y[j + s + t];
-    v2 += a * y[j + 2 * s + t];
-    v3 += a * y[j + 3 * s + t];
-  }
-  out[o] = v0;
-  out[o + 1] = v1;
-  out[o + 2] = v2;
-  out[o + 3] = v3;
-}
-
-function addInto(y: Float64Array, x: Float64Array) {
-  for (let i = 0; i < y.length; i++) y[i] += x[i];
+  const { X, Y } = laggedDesign(z, L, d, p);
+  // X and Y are the window's own copies: centred in place, they are Xc and Yc.
+  const s = regressionStatistics(X, Y, n, m, d, { center: true, inPlace: true });
+  return { Xc: X, Yc: Y, yMean: s.meanY, G: s.G, C: s.C, yty: s.yty };
 }
 
 /**
@@ -446,7 +303,7 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
   // (and, with threads, a wake-up of the pool) that cost more than its arithmetic.
   const body = (zIn: Tensor) => {
     const w = windowStatistics(zIn.dataSync(), L, d, p);
-    const stats = fitVarStatistics(w.G, w.C, n, options, options.bic ? w.yty : undefined);
+    const stats = fitWindowLasso(w.G, w.C, n, options, options.bic ? w.yty : undefined);
     fit = stats.fit;
     // Ŷ = Xc β + ȳ.
     const pred = product(w.Xc, fit.beta, n, m, d);
@@ -455,7 +312,7 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
     const gradFunc = (dy: Tensor) => {
       const dY = Float64Array.from(dy.dataSync());
       const dBeta = crossProduct(w.Xc, dY, n, m, d);
-      const adj = varStatisticsAdjoint(stats, dBeta, options);
+      const adj = windowLassoAdjoint(stats, dBeta, options);
       // Float64 throughout: the products' loops then see one array type (mixed float32 and
       // float64 arguments made them 3–4× slower).
       const gradGSym = Float64Array.from(adj.gradGSym), gradC = Float64Array.from(adj.gradC);

@@ -38,11 +38,11 @@ import { type Scalar, type Tensor, type Tensor2D, type Tensor4D, tf } from "../m
 import {
   centredDesign,
   checkVarLayerOptions,
-  fitVarStatistics,
+  fitWindowLasso,
   standardise,
   standardisedLoss,
-  type VarStatistics,
-  varStatisticsAdjoint,
+  windowLassoAdjoint,
+  type WindowLassoFit,
   windowStatistics,
 } from "../model/var_layer.ts";
 import type { LassoFit } from "../var/lasso_at.ts";
@@ -67,7 +67,7 @@ interface Forward {
   mean: Tensor4D;
   maps: Tensor4D;
   staticCode?: Tensor4D;
-  stats?: VarStatistics;
+  stats?: WindowLassoFit;
   beta?: Tensor2D;
 }
 
@@ -87,7 +87,7 @@ async function forward(cae: Cae, frames: Tensor4D, options: ObjectiveOptions): P
   const zs = tf.tidy(() => standardise(latents(cae, maps)).zs);
   const w = windowStatistics(await zs.data(), L, cae.latentSize, p);
   zs.dispose();
-  const stats = fitVarStatistics(w.G, w.C, L - p, options.var, w.yty);
+  const stats = fitWindowLasso(w.G, w.C, L - p, options.var, w.yty);
   const beta = tf.tensor2d(Float32Array.from(stats.fit.beta), [stats.fit.m, stats.fit.d]);
   return { mean, maps, staticCode, stats, beta };
 }
@@ -252,7 +252,7 @@ export async function asyncWindowGradients(
   const loss = readTerms({ ...kept!, total: tape.value as Scalar }, f.stats!.fit);
   // Step 3: the lasso's adjoint.
   const dBeta = Float64Array.from(await gBeta.data());
-  const { gradGSym, gradC } = varStatisticsAdjoint(f.stats!, dBeta, options.var);
+  const { gradGSym, gradC } = windowLassoAdjoint(f.stats!, dBeta, options.var);
   const { m, d } = f.stats!.fit;
   // Step 4: the encoders' gradients, the VAR's fit chained back through G and C.
   const encoderGrads = tf.tidy(() => {

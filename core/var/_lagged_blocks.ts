@@ -62,11 +62,16 @@ export function laggedBlocks(
   p: number,
   t0: number,
   bounds: number[],
+  reference?: Float64Array,
 ): LaggedBlocks {
   const m = p * d, n = T - t0;
-  const ref = new Float64Array(d);
-  for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) ref[j] += z[t * d + j];
-  for (let j = 0; j < d; j++) ref[j] /= T;
+  // The column means unless told otherwise (zeros: the raw, uncentred sums).
+  let ref = reference;
+  if (!ref) {
+    ref = new Float64Array(d);
+    for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) ref[j] += z[t * d + j];
+    for (let j = 0; j < d; j++) ref[j] /= T;
+  }
   // Every sum in a block is a lagged cross-product of the series over a shifted range:
   // Σ_t z_{t−k} z_{t−l}ᵀ (k ≤ l, lags 0 … p, lag 0 being y) = M_h over t − k, where
   // M_h(range) = Σ_{s ∈ range} z_s z_{s−h}ᵀ and h = l − k. So instead of the m×m outer

@@ -4,6 +4,14 @@
  * Y_t = z_t. All d equations share G = XᵀX; C = XᵀY holds one column per equation.
  * Coefficient β[(k−1)·d + j, i] is the effect of series j at lag k on series i.
  *
+ * The one place these statistics are built:
+ * - {@link varStatistics}: a whole series' VAR statistics, without forming X, from the
+ *   lagged products of `_lagged_blocks.ts` — the same sums {@link fitVar}, cross-validation
+ *   and order selection use, so every VAR fit of one series sees the same G and C.
+ * - {@link laggedDesign} and {@link regressionStatistics}: an explicit design and its
+ *   statistics, for a caller that needs X itself (the model's VAR layer differentiates
+ *   through it) or has a design that is not lagged.
+ *
  * @example
  * ```ts
  * import { varStatistics } from "./design.ts";
@@ -16,6 +24,8 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
+import { centre, laggedBlocks } from "./_lagged_blocks.ts";
+import { columnMeans, crossProduct } from "./_dense_products.ts";
 
 /** Sufficient statistics of a VAR(p) design: a regression of z_t on its p lags. */
 export interface VarStatistics extends RegressionStatistics {
@@ -55,39 +65,27 @@ export function varStatistics(
       argument: "p",
     });
   }
-  const n = T - p, m = p * d, center = options.center ?? true;
-  const meanX = new Float64Array(m), meanY = new Float64Array(d);
-  if (center) {
-    for (let t = p; t < T; t++) {
-      for (let i = 0; i < d; i++) meanY[i] += series[t * d + i];
-      for (let k = 1; k <= p; k++) {
-        for (let j = 0; j < d; j++) meanX[(k - 1) * d + j] += series[(t - k) * d + j];
-      }
-    }
-    meanX.forEach((v, i) => (meanX[i] = v / n));
-    meanY.forEach((v, i) => (meanY[i] = v / n));
+  const n = T - p, m = p * d;
+  if (options.center ?? true) {
+    const lb = laggedBlocks(series, T, d, p, p, [0, n]);
+    const { G, C, yty, meanX, meanY } = centre(lb, lb.blocks[0]);
+    return { G, C, yty, n, m, d, p, meanX, meanY };
   }
-  const x = new Float64Array(m), y = new Float64Array(d);
-  const G = new Float64Array(m * m), C = new Float64Array(m * d), yty = new Float64Array(d);
-  for (let t = p; t < T; t++) {
-    for (let k = 1; k <= p; k++) {
-      for (let j = 0; j < d; j++) {
-        x[(k - 1) * d + j] = series[(t - k) * d + j] - meanX[(k - 1) * d + j];
-      }
-    }
-    for (let i = 0; i < d; i++) y[i] = series[t * d + i] - meanY[i];
-    for (let a = 0; a < m; a++) {
-      const xa = x[a];
-      if (xa === 0) continue;
-      const row = a * m;
-      for (let b = a; b < m; b++) G[row + b] += xa * x[b];
-      const crow = a * d;
-      for (let i = 0; i < d; i++) C[crow + i] += xa * y[i];
-    }
-    for (let i = 0; i < d; i++) yty[i] += y[i] * y[i];
-  }
-  for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) G[b * m + a] = G[a * m + b];
-  return { G, C, yty, n, m, d, p, meanX, meanY };
+  // Uncentred: the raw sums (reference 0).
+  const lb = laggedBlocks(series, T, d, p, p, [0, n], new Float64Array(d));
+  const { Sxx, Sxy, Syy } = lb.blocks[0];
+  const yty = new Float64Array(d).map((_, i) => Syy[i * d + i]);
+  return {
+    G: Sxx,
+    C: Sxy,
+    yty,
+    n,
+    m,
+    d,
+    p,
+    meanX: new Float64Array(m),
+    meanY: new Float64Array(d),
+  };
 }
 
 /** Sufficient statistics of a multi-response regression Y ≈ X B. */
@@ -118,7 +116,9 @@ export interface RegressionStatistics {
  * @param n Rows.
  * @param m Columns of X.
  * @param d Columns of Y.
- * @param options `center` (default false).
+ * @param options `center` (default false); `inPlace` (default false): centre X and Y in
+ *   place rather than in copies, for a caller that keeps the centred design (the VAR layer
+ *   differentiates through it) and would otherwise copy it twice.
  * @returns The statistics.
  * @throws {SparsedynError} When the sizes do not fit.
  *
@@ -136,7 +136,7 @@ export function regressionStatistics(
   n: number,
   m: number,
   d: number,
-  options: { center?: boolean } = {},
+  options: { center?: boolean; inPlace?: boolean } = {},
 ): RegressionStatistics {
   if (X.length !== n * m) {
     throw new SparsedynError(
@@ -152,25 +152,52 @@ export function regressionStatistics(
       { argument: "Y" },
     );
   }
-  const meanX = new Float64Array(m), meanY = new Float64Array(d);
+  let Xc = X, Yc = Y;
+  let meanX: Float64Array = new Float64Array(m), meanY: Float64Array = new Float64Array(d);
   if (options.center) {
-    for (let t = 0; t < n; t++) {
-      for (let j = 0; j < m; j++) meanX[j] += X[t * m + j] / n;
-      for (let r = 0; r < d; r++) meanY[r] += Y[t * d + r] / n;
-    }
+    meanX = columnMeans(X, n, m);
+    meanY = columnMeans(Y, n, d);
+    if (!options.inPlace) [Xc, Yc] = [X.slice(), Y.slice()];
+    for (let i = 0; i < n * m; i++) Xc[i] -= meanX[i % m];
+    for (let i = 0; i < n * d; i++) Yc[i] -= meanY[i % d];
   }
-  const G = new Float64Array(m * m), C = new Float64Array(m * d), yty = new Float64Array(d);
-  const x = new Float64Array(m), y = new Float64Array(d);
-  for (let t = 0; t < n; t++) {
-    for (let j = 0; j < m; j++) x[j] = X[t * m + j] - meanX[j];
-    for (let r = 0; r < d; r++) y[r] = Y[t * d + r] - meanY[r];
-    for (let a = 0; a < m; a++) {
-      const xa = x[a];
-      for (let b = a; b < m; b++) G[a * m + b] += xa * x[b];
-      for (let r = 0; r < d; r++) C[a * d + r] += xa * y[r];
-    }
-    for (let r = 0; r < d; r++) yty[r] += y[r] * y[r];
-  }
-  for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) G[b * m + a] = G[a * m + b];
+  const yty = new Float64Array(d);
+  for (let i = 0; i < n * d; i++) yty[i % d] += Yc[i] * Yc[i];
+  const G = crossProduct(Xc, Xc, n, m, m), C = crossProduct(Xc, Yc, n, m, d);
   return { G, C, yty, n, m, d, meanX, meanY };
+}
+
+/**
+ * The explicit lagged design of a series: X (n×m, row r = [z_{r+p−1}, …, z_r]) and
+ * Y (n×d, row r = z_{r+p}), n = T − p, m = p·d, in float64.
+ *
+ * @param z T×d row-major (float32 or float64 values).
+ * @param T Number of time points.
+ * @param d Number of series.
+ * @param p Number of lags, 1 ≤ p < T.
+ * @returns X and Y, uncentred.
+ *
+ * @example
+ * ```ts
+ * import { laggedDesign } from "./design.ts";
+ *
+ * const { X, Y } = laggedDesign([1, 2, 4, 8], 4, 1, 2); // rows t = 2, 3
+ * if (X.join() !== "2,1,4,2" || Y.join() !== "4,8") throw new Error("design");
+ * ```
+ */
+export function laggedDesign(
+  z: ArrayLike<number>,
+  T: number,
+  d: number,
+  p: number,
+): { X: Float64Array; Y: Float64Array } {
+  const n = T - p, m = p * d;
+  const X = new Float64Array(n * m), Y = new Float64Array(n * d);
+  for (let t = 0; t < n; t++) {
+    for (let k = 1; k <= p; k++) {
+      for (let j = 0; j < d; j++) X[t * m + (k - 1) * d + j] = z[(t + p - k) * d + j];
+    }
+    for (let j = 0; j < d; j++) Y[t * d + j] = z[(t + p) * d + j];
+  }
+  return { X, Y };
 }

@@ -3,7 +3,7 @@
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { problem } from "../_helpers/random.ts";
 import { encodeNpy } from "../../core/data/npy.ts";
-import { larsPath, lassoAt, lassoPathBatch } from "../../mod.ts";
+import { larsPath, lassoAt, lassoPathBatch, regressionStatistics } from "../../mod.ts";
 import { cli } from "./_run.ts";
 
 const N = 60, M = 6, D = 2;
@@ -42,7 +42,9 @@ Deno.test("sparsedyn lasso --x --y writes the library's paths to --out", async (
     assertEquals(r.code, 0, r.stderr);
     assert(r.stdout.includes("response 1:"), r.stdout);
     const out = JSON.parse(await Deno.readTextFile(`${dir}/path.json`));
-    const ref = lassoPathBatch(G, C, N);
+    // The library's own statistics of X and Y (the CLI must not build them another way).
+    const s = regressionStatistics(X, Y, N, M, D);
+    const ref = lassoPathBatch(s.G, s.C, N);
     assertEquals(out.d, D);
     for (let r = 0; r < D; r++) {
       assertEquals(out.responses[r].lambdas, Array.from(ref[r].lambdas), `λ of response ${r}`);
@@ -67,7 +69,9 @@ Deno.test("sparsedyn lasso reads CSV with a header, statistics files, and target
       "--json",
     ]);
     assertEquals(lar.code, 0, lar.stderr);
-    const ref = larsPath(G, C.filter((_, k) => k % D === 0), N);
+    const y0 = Y.filter((_, k) => k % D === 0);
+    const s = regressionStatistics(X, y0, N, M, 1);
+    const ref = larsPath(s.G, s.C, N);
     assertEquals(
       JSON.parse(lar.stdout).responses[0].lambdas,
       Array.from(ref.lambdas),
