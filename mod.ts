@@ -37,7 +37,7 @@ export { closeLassoWorkers, lassoPathBatchParallel } from "./core/var/lasso_para
 export type { ParallelPathOptions } from "./core/var/lasso_parallel.ts";
 export { selectByBic } from "./core/var/lambda_criteria.ts";
 export type { Selection } from "./core/var/lambda_criteria.ts";
-export { regressionStatistics, varStatistics } from "./core/var/design.ts";
+export { laggedDesign, regressionStatistics, varStatistics } from "./core/var/design.ts";
 export type { RegressionStatistics, VarStatistics } from "./core/var/design.ts";
 export { fitVarLasso, fitVarLassoAsync, scoreSupport } from "./core/var/fit_var_lasso.ts";
 export type { SupportScore, VarFit } from "./core/var/fit_var_lasso.ts";

@@ -89,7 +89,6 @@ export interface Cae {
   /** Latent dimension d. */
   latentSize: number;
   /** Every trainable variable, by name. */
-  /** Every trainable variable, by name. */
   variables: Record<string, Variable>;
   /** Frames [B, H, W, 1] → latent maps [B, h, w, C]. */
   encode(frames: Tensor4D): Tensor4D;

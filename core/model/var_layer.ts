@@ -1,17 +1,24 @@
 /**
  * The embedded l1-VAR layer: from a window's latent sequence z (L×d), the lagged design
  * X (n×pd, n = L − p) and targets Y (n×d), both centred (the intercept); G = XᵀX and
- * C = XᵀY as matrix products on the TensorFlow.js backend; the lasso solution of all d
- * equations at once in the WASM core; predictions Ŷ = Xβ + ȳ of z_p … z_{L−1}.
+ * C = XᵀY; the lasso solution of all d equations at once in the WASM core; predictions
+ * Ŷ = Xβ + ȳ of z_p … z_{L−1}.
  *
  * Its gradient (`tf.customGrad`): with dβ = Xᵀ dŶ, the WASM adjoint gives Ḡ and C̄; the
- * chain back to X, Y and z runs as matrix products on the backend:
+ * chain back to X, Y and z is
  *
  *     dX = dŶ βᵀ + X(Ḡ + Ḡᵀ) + Y C̄ᵀ,   dY = X C̄ + (1/n)·1·Σ_rows dŶ   (then un-centred, un-lagged)
  *
  * With the λ rule "fraction of λ_max", λ itself depends on C (through its largest entry),
- * and that dependence is in the gradient too. float32 ↔ float64 conversions happen only at
- * the WASM boundary (G, C in; β, Ḡ, C̄ out).
+ * and that dependence is in the gradient too.
+ *
+ * Where it runs: forward and backward alike run in float64 JavaScript on the window's
+ * values (`windowStatistics`, and the products of `core/var/_dense_products.ts`), not as
+ * tfjs ops: a window is a few thousand numbers, and as backend ops the products were ~40
+ * tiny kernels per step, each paying a dispatch that cost more than its arithmetic. The
+ * backend sees the layer only at its ends: z is read once (float32 → float64) and the
+ * prediction and dz are handed back as float32 tensors. (`centredDesign` builds the same
+ * design as backend ops, for the asynchronous webgpu step in `core/train/async_step.ts`.)
  *
  * @example
  * ```ts
@@ -61,7 +68,6 @@ export interface VarLayerOptions {
 /** The layer's output for one window. */
 export interface VarLayerOutput {
   /** Predictions of z_p … z_{L−1}, n×d, differentiable with respect to z. */
-  /** One-step latent prediction error (standardised latents). */
   prediction: Tensor2D;
   /** The lasso fit (β is pd×d, row (k−1)·d + j = effect of latent j at lag k). */
   fit: LassoFit;
@@ -348,12 +354,10 @@ export function varLayer(z: Tensor2D, options: VarLayerOptions): VarLayerOutput 
 /** The one-step prediction loss of a window, on standardised latents. */
 export interface VarLossOutput {
   /** Mean squared one-step prediction error of the standardised latents (scalar). */
-  /** Mean total loss. */
   loss: Scalar;
   /** The VAR layer's output on the standardised latents. */
   layer: VarLayerOutput;
   /** The predicted latents z_p … z_{L−1} back on the original scale (n×d). */
-  /** One-step latent prediction error (standardised latents). */
   prediction: Tensor2D;
 }
 

@@ -64,16 +64,6 @@ function absolute(p: string): string {
   return "/" + parts.join("/");
 }
 
-/**
- * The manifest for a folder of movies and its labels.
- *
- * @param folder The folder of movies.
- * @param labelsCsv The CSV of labels.
- * @param manifestDir The folder the manifest will be written in (paths are relative to it).
- * @param options Training and test choices written with the recordings.
- * @returns The manifest's JSON and the movies the CSV does not name.
- * @throws {SparsedynError} `BAD_FILE` naming the CSV and its line; `IO` for unreadable files.
- */
 /** Choices `study init` writes into the manifest besides the recordings. */
 export interface StudyInitOptions {
   /** One model per animal (default) or one for the study. */
@@ -84,6 +74,16 @@ export interface StudyInitOptions {
   test?: { a: string; b: string };
 }
 
+/**
+ * The manifest for a folder of movies and its labels.
+ *
+ * @param folder The folder of movies.
+ * @param labelsCsv The CSV of labels.
+ * @param manifestDir The folder the manifest will be written in (paths are relative to it).
+ * @param options Training and test choices written with the recordings.
+ * @returns The manifest's JSON and the movies the CSV does not name.
+ * @throws {SparsedynError} `BAD_FILE` naming the CSV and its line; `IO` for unreadable files.
+ */
 export async function studyFromLabels(
   folder: string,
   labelsCsv: string,

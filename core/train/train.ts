@@ -1,7 +1,10 @@
 /**
  * A training loop: Adam over windows of a movie (shuffled by a seeded generator), in the
  * modes "ae" and "end-to-end". Same seed, same backend, same data → identical losses.
- * (Checkpoints, resume, validation and the run folder come with the rest of the model work.)
+ * It also holds out the last frames for validation (with early stopping), and with a
+ * checkpoint folder saves the state after each epoch and resumes from it (the folder's
+ * format and its checks are in `checkpoint.ts`); the run folder is written by
+ * `train_run.ts`.
  *
  * @example
  * ```ts
