@@ -16,7 +16,8 @@ import { useBackend } from "../core/model/backend.ts";
 import { loadRun } from "../core/runs/run_folder.ts";
 import { cellTransition, latentSnrDb, rankInfluences, supportF1 } from "../core/train/evaluate.ts";
 import { trainRun } from "../core/train/train_run.ts";
-import { fitVarLasso, scoreSupport } from "../core/var/fit_var_lasso.ts";
+import { fitVarLasso } from "../core/var/fit_var_lasso.ts";
+import { scoreSupport } from "../core/var/support_score.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
 const usage = `Usage: sparsedyn demo [options]

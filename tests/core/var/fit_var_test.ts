@@ -4,7 +4,7 @@
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../_helpers/assert.ts";
 import { normals, uniform } from "../../../core/data/random.ts";
 import { simulateVar, simulateVarWith } from "../../../core/data/synthetic_var.ts";
-import { scoreSupport } from "../../../core/var/fit_var_lasso.ts";
+import { scoreSupport } from "../../../core/var/support_score.ts";
 import { SparsedynError } from "../../../core/errors.ts";
 import { closeLassoWorkers } from "../../../core/var/lasso_parallel.ts";
 import { fitVar, fitVarAsync, type FitVarOptions } from "../../../core/var/fit_var.ts";
