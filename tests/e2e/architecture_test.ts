@@ -1,7 +1,7 @@
-// The layers of docs/architecture.md hold: Deno's own module graph of the three entry points
-// (mod.ts, cli/main.ts, server/app.ts, and every worker or browser file they load by URL) has no import outside the table's directions, and the
-// check fails on each of the imports that once tangled the parts (shown on synthetic graphs,
-// since the tree no longer has them).
+// The layers of docs/architecture.md hold: Deno's own module graph of the entry points
+// (mod.ts, cli/main.ts, server/app.ts, and the workers and browser code they load by URL) has
+// no import outside the table's directions, and the check fails on each of the imports that
+// once tangled the parts (shown on synthetic graphs, since the tree no longer has them).
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import {
   describeViolation,
