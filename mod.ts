@@ -51,7 +51,7 @@ export { decodeNpy, encodeNpy } from "./core/data/npy.ts";
 export type { NpyArray } from "./core/data/npy.ts";
 export { parseCsv } from "./core/data/csv.ts";
 export type { CsvTable } from "./core/data/csv.ts";
-export { writeFileAtomic } from "./core/runs/atomic_write.ts";
+export { writeFileAtomic } from "./core/files/atomic_write.ts";
 export { VERSION } from "./core/version.ts";
 export {
   planSynthetic,
@@ -121,9 +121,9 @@ export { windowLoss } from "./core/train/window_loss.ts";
 export type { LossWeights, ObjectiveOptions, WindowLoss } from "./core/train/window_loss.ts";
 export { asyncWindowGradients, asyncWindowLoss } from "./core/train/async_step.ts";
 export type { AsyncWindowGradients, AsyncWindowLoss } from "./core/train/async_step.ts";
+export { encodeAll } from "./core/encode/encode_all.ts";
 export {
   cellTransition,
-  encodeAll,
   evaluateModel,
   latentSnrDb,
   rankInfluences,
@@ -155,7 +155,9 @@ export {
 } from "./core/train/predicted_steps.ts";
 export type { PredictedStepsKey } from "./core/train/predicted_steps.ts";
 export { trainCae } from "./core/train/train.ts";
-export type { EpochMetrics, FrameSource, TrainOptions } from "./core/train/train.ts";
+export type { EpochMetrics, TrainOptions } from "./core/train/train.ts";
+export { frameSource } from "./core/data/frame_source.ts";
+export type { FrameSource } from "./core/data/frame_source.ts";
 export { trainRun } from "./core/train/train_run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./core/train/train_run.ts";
 export { parseTrainConfig, readTrainConfig } from "./core/train/train_config.ts";
@@ -202,8 +204,8 @@ export { encodeForTest, runEncoder } from "./core/stats/encode_for_test.ts";
 export { principalComponents, projectRecording } from "./core/stats/principal_components.ts";
 export type { PrincipalComponents } from "./core/stats/principal_components.ts";
 export type { EncodedSeries } from "./core/stats/encode_for_test.ts";
-export { encodeMovie, loadModel, withPreprocessedMovie } from "./core/runs/load_model.ts";
-export type { FramesShape, LoadedModel } from "./core/runs/load_model.ts";
+export { encodeMovie, loadModel, withPreprocessedMovie } from "./core/encode/load_model.ts";
+export type { FramesShape, LoadedModel } from "./core/encode/load_model.ts";
 // Held-out evaluation in pixel space, against the baselines a scientist would run.
 export {
   type CellScores,

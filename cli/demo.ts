@@ -8,7 +8,7 @@ import type { SynthTruth } from "../core/data/synthetic.ts";
 import { writeSynthetic } from "../core/data/synthetic_write.ts";
 import { type FootprintScore, scoreAgainstFootprints } from "../core/maps/footprint_score.ts";
 import { mapsForRun } from "../core/maps/run_maps.ts";
-import { loadModel } from "../core/runs/load_model.ts";
+import { loadModel } from "../core/encode/load_model.ts";
 import { conditionTest, type ConditionTestResult } from "../core/stats/condition_test.ts";
 import { runEncoder } from "../core/stats/encode_for_test.ts";
 import { writeTestJson } from "../core/stats/test_json.ts";

@@ -9,7 +9,7 @@ import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
 import { printCropNote } from "./_crop_note.ts";
 import { progress } from "./_progress.ts";
-import { lockOutput } from "../core/runs/output_lock.ts";
+import { lockOutput } from "../core/files/output_lock.ts";
 
 const usage = `Usage: sparsedyn encode <run> <movie...> [options]
 

@@ -5,7 +5,7 @@ import { useBackend } from "../core/model/backend.ts";
 import { BACKEND_LIST, backendFlag } from "./_backend_flag.ts";
 import { resultsMarkdown, runExperiment } from "../core/train/experiment.ts";
 import { afterRealSection, realSection, replaceRealSection } from "../core/heldout/real_section.ts";
-import { writeFileAtomic } from "../core/runs/atomic_write.ts";
+import { writeFileAtomic } from "../core/files/atomic_write.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 
 const usage = `Usage: sparsedyn experiment [options]

@@ -2,7 +2,7 @@
 // F.npy) or on the latents of a run folder; summaries as tables, --json for scripts.
 import { SparsedynError } from "../core/errors.ts";
 import { readMatrix } from "../core/data/read_matrix.ts";
-import { writeFileAtomic } from "../core/runs/atomic_write.ts";
+import { writeFileAtomic } from "../core/files/atomic_write.ts";
 import type { LambdaSelection } from "../core/var/fit_var.ts";
 import { fitVar, type VarModel } from "../core/var/fit_var.ts";
 import { varModelToJson } from "../core/var/var_json.ts";

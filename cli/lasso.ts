@@ -2,7 +2,7 @@
 // files (X and Y) or from sufficient statistics (G = XᵀX, C = XᵀY and n).
 import { SparsedynError } from "../core/errors.ts";
 import { readMatrix } from "../core/data/read_matrix.ts";
-import { writeFileAtomic } from "../core/runs/atomic_write.ts";
+import { writeFileAtomic } from "../core/files/atomic_write.ts";
 import { regressionStatistics } from "../core/var/design.ts";
 import { lassoAtBatch, type LassoTarget } from "../core/var/lasso_at.ts";
 import {

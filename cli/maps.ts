@@ -4,12 +4,12 @@ import type { MapEdge, MapMethod } from "../core/maps/contribution.ts";
 import { mapsForRun } from "../core/maps/run_maps.ts";
 import { type MapSummary, summarizeMap } from "../core/maps/summary.ts";
 import { backendFlagsUsage, startBackend } from "./_backend_flag.ts";
-import { loadModel } from "../core/runs/load_model.ts";
+import { loadModel } from "../core/encode/load_model.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { printCropNote } from "./_crop_note.ts";
 import { progress } from "./_progress.ts";
-import { lockOutput } from "../core/runs/output_lock.ts";
-import { sweepStale } from "../core/runs/stale_temporaries.ts";
+import { lockOutput } from "../core/files/output_lock.ts";
+import { sweepStale } from "../core/files/stale_temporaries.ts";
 import { tableLines } from "./_table.ts";
 
 const usage = `Usage: sparsedyn maps <run> [<movie>] [options]

@@ -7,7 +7,7 @@ import { parseLabeledInputs, splitWindows } from "../core/data/windows.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { MOVIE_FLAGS, MOVIE_USAGE, movieOptions } from "./_movie_flags.ts";
 import { progress } from "./_progress.ts";
-import { writeNewFolder } from "../core/runs/new_folder.ts";
+import { writeNewFolder } from "../core/files/new_folder.ts";
 
 const usage = `Usage: sparsedyn preprocess [label:]movie... --out DIR [options]
 

@@ -3,14 +3,14 @@
 // pool of processes or on Slurm, skipping what is done; `task` is one task's process (what
 // both executors start).
 import { SparsedynError } from "../core/errors.ts";
-import { writeFileAtomic } from "../core/runs/atomic_write.ts";
+import { writeFileAtomic } from "../core/files/atomic_write.ts";
 import {
   checkManifest,
   readManifest,
   type SlurmResources,
   type StudyManifest,
 } from "../core/study/manifest.ts";
-import { lockOutput } from "../core/runs/output_lock.ts";
+import { lockOutput } from "../core/files/output_lock.ts";
 import { readTrainConfig } from "../core/train/train_config.ts";
 import { studyPlan } from "../core/study/study_plan.ts";
 import { markCancelled, markerPath, readMarker, runTask } from "../core/study/study_task.ts";

@@ -8,7 +8,7 @@ import { conditionTest, type ConditionTestResult } from "../core/stats/condition
 import { type EncodedSeries, modelEncoder } from "../core/stats/encode_for_test.ts";
 import { mapConditionTest } from "../core/stats/map_condition_test.ts";
 import { backendFlagsUsage, checkBackendFlags, startBackend } from "./_backend_flag.ts";
-import { type LoadedModel, loadModel } from "../core/runs/load_model.ts";
+import { type LoadedModel, loadModel } from "../core/encode/load_model.ts";
 import type { Recording } from "../core/stats/series_windows.ts";
 import { testJson, writeTestJson } from "../core/stats/test_json.ts";
 import { type MovieSegment, parseMovieSegment } from "../core/data/movie_segment.ts";

@@ -6,7 +6,7 @@ import { trainRun } from "../core/train/train_run.ts";
 import type { EpochMetrics } from "../core/train/train.ts";
 import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
 import { duration, etaSeconds, progress } from "./_progress.ts";
-import { onInterrupt } from "../core/runs/abort_cleanup.ts";
+import { onInterrupt } from "../core/files/abort_cleanup.ts";
 
 const usage = `Usage: sparsedyn train <movie>[start:end] --out DIR [options]
 

@@ -14,52 +14,14 @@
  */
 import { closest } from "./did_you_mean.ts";
 
-/** What went wrong, for callers that branch on it. */
-export type SparsedynErrorCode =
-  | "INVALID_ARGUMENT"
-  | "NON_FINITE"
-  | "NOT_SYMMETRIC"
-  | "NEGATIVE_DIAGONAL"
-  | "NOT_POSITIVE_DEFINITE"
-  | "OUT_OF_MEMORY"
-  | "CORE_NOT_BUILT"
-  | "BAD_FILE"
-  | "IO";
-
-/** Where an error came from: the argument and/or file it concerns. */
-export interface SparsedynErrorOptions {
-  /** Name of the offending argument, as the caller wrote it (`"G"`, `"--lambda"`). */
-  argument?: string;
-  /** Path of the offending file. */
-  file?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
-
-/** A typed error: `code` for programs, a message that names what and why for people. */
-export class SparsedynError extends Error {
-  /** Machine-readable kind of failure. */
-  readonly code: SparsedynErrorCode;
-  /** The argument the error concerns, if any. */
-  readonly argument?: string;
-  /** The file the error concerns, if any. */
-  readonly file?: string;
-
-  /**
-   * Creates the error.
-   *
-   * @param code What went wrong.
-   * @param message A sentence that quotes the offending value.
-   * @param options The argument or file concerned, and the cause.
-   */
-  constructor(code: SparsedynErrorCode, message: string, options: SparsedynErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = "SparsedynError";
-    this.code = code;
-    this.argument = options.argument;
-    this.file = options.file;
-  }
-}
+// The class lives with the WASM core, the lowest layer, so the core can throw it without
+// importing upwards; re-exported here, where every other part imports it from.
+export {
+  SparsedynError,
+  type SparsedynErrorCode,
+  type SparsedynErrorOptions,
+} from "../wasm/sparsedyn_error.ts";
+import { SparsedynError } from "../wasm/sparsedyn_error.ts";
 
 /**
  * The error for a file that cannot be opened, read or written: code `IO`, the file named,

@@ -27,7 +27,7 @@ import { SparsedynError } from "../core/errors.ts";
 import { buildIslands } from "./bundle.ts";
 import type { AppContext } from "./context.ts";
 import { json } from "./context.ts";
-import type { FrameStore } from "./frames.ts";
+import type { FrameStore } from "../core/encode/frame_store.ts";
 import { RunCache } from "./run_data.ts";
 import { RunIndex } from "./run_index_cache.ts";
 import { message } from "./run_index.ts";
@@ -163,7 +163,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     index: new RunIndex(root),
     bundle,
     css,
-    frames: () => store ??= import("./frames.ts").then((m) => new m.FrameStore()),
+    frames: () => store ??= import("../core/encode/frame_store.ts").then((m) => new m.FrameStore()),
   };
   // Read the runs list while the server starts, so that the first pages find it ready (or
   // in flight) instead of each of them reading every run.

@@ -16,7 +16,7 @@
  * @module
  */
 import type { IslandBundle } from "./bundle.ts";
-import type { FrameStore } from "./frames.ts";
+import type { FrameStore } from "../core/encode/frame_store.ts";
 import type { RunCache } from "./run_data.ts";
 import type { RunIndex } from "./run_index_cache.ts";
 import { CHECKPOINT } from "./run_index.ts";

@@ -28,6 +28,7 @@ import { decodeNpy, parseNpyHeader } from "../core/data/npy.ts";
 import { runStamps, stamp } from "./file_stamps.ts";
 import { runDamage } from "./run_damage.ts";
 import type { RunVar } from "../core/runs/run_folder.ts";
+import { findMovie } from "../core/runs/run_movie.ts";
 import {
   CHECKPOINT,
   checkVar,
@@ -72,24 +73,6 @@ export interface RunData {
   problems: Record<string, string>;
   /** Why a finished run is "damaged" (see run_damage.ts); empty when it is not. */
   damage: string[];
-}
-
-/**
- * Finds a run's recorded movie: an absolute path, or one relative to the working folder,
- * the run's parent or the run.
- *
- * @param dir The run folder.
- * @param movie The path config.json records.
- * @returns The path found, or null.
- */
-export async function findMovie(dir: string, movie: string): Promise<string | null> {
-  const candidates = movie.startsWith("/")
-    ? [movie]
-    : [movie, `${dir}/../${movie}`, `${dir}/${movie}`];
-  for (const c of candidates) {
-    if (await Deno.stat(c).then((s) => s.isFile, () => false)) return c;
-  }
-  return null;
 }
 
 async function framesUnavailable(dir: string, config: Record<string, unknown>) {

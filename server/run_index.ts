@@ -20,7 +20,7 @@
  */
 import { parseNpyHeader } from "../core/data/npy.ts";
 import { runDamage } from "./run_damage.ts";
-import { ownerEnded as processEnded } from "../core/runs/process_owner.ts";
+import { ownerEnded as processEnded } from "../core/files/process_owner.ts";
 
 /**
  * Where a run stands. "damaged": a complete run folder that can be shown, but one of its

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { SparsedynError } from "../core/errors.ts";
+import { SparsedynError } from "./sparsedyn_error.ts";
 import { CORE_WASM_BASE64 } from "./sparsedyn_core.generated.ts";
 
 /** The raw exports of the core (see the C headers for their contracts). */

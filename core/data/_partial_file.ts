@@ -2,7 +2,7 @@
 // when complete: a crash or a failure never leaves a half-written target, and an existing
 // target is replaced only by a finished file.
 import { ioError } from "../errors.ts";
-import { onAbort } from "../runs/abort_cleanup.ts";
+import { onAbort } from "../files/abort_cleanup.ts";
 
 export class PartialFile {
   readonly path: string;

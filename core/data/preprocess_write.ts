@@ -24,7 +24,7 @@ import { encodeNpy } from "./npy.ts";
 import { NpyWriter } from "./npy_writer.ts";
 import type { Movie } from "./movie.ts";
 import { preprocessFrames, type PreprocessSpec, processedShape } from "./preprocess.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 
 /** What was written. */
 export interface PreprocessResult {

@@ -19,7 +19,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { writeNewFolder } from "../runs/new_folder.ts";
+import { writeNewFolder } from "../files/new_folder.ts";
 import { encodeNpy } from "./npy.ts";
 import { NpyWriter } from "./npy_writer.ts";
 import { TiffWriter } from "./tiff_writer.ts";

@@ -31,7 +31,7 @@
  */
 import { ioError, SparsedynError } from "../errors.ts";
 import { npyHeader } from "../data/npy_writer.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 
 /** What the sidecar holds. */
 interface State {

@@ -30,7 +30,7 @@ import { SparsedynError } from "../errors.ts";
 import { openMovie } from "../data/movie.ts";
 import { NpyWriter } from "../data/npy_writer.ts";
 import { parseNpyHeader } from "../data/npy.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 import { fitVarLasso } from "../var/fit_var_lasso.ts";
 
 /** Settings of {@link windowVarsToFiles}. */

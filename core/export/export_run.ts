@@ -24,7 +24,7 @@
  * @module
  */
 import { encodeNpy } from "../data/npy.ts";
-import { writeNewFolder } from "../runs/new_folder.ts";
+import { writeNewFolder } from "../files/new_folder.ts";
 import { VERSION } from "../version.ts";
 import { caeToOnnx } from "./onnx.ts";
 import { OPSET } from "./onnx_graph.ts";

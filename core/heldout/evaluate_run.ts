@@ -36,8 +36,8 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { contributionMaps } from "../maps/contribution.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
-import { type LoadedModel, loadModel } from "../runs/load_model.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
+import { type LoadedModel, loadModel } from "../encode/load_model.ts";
 import { VERSION } from "../version.ts";
 import { parseMovieSegment } from "../data/movie_segment.ts";
 import { type BaselineMeasures, baselineMeasures } from "./baselines.ts";

@@ -43,7 +43,7 @@
 import { SparsedynError } from "../errors.ts";
 import type { Cae } from "../model/cae.ts";
 import { type Tensor4D, tf } from "../model/tf.ts";
-import { encodeAll } from "../train/evaluate.ts";
+import { encodeAll } from "../encode/encode_all.ts";
 import type { VarCoefficients } from "../var/forecast.ts";
 import { coveringWindows, RecentMean, targetForecasts } from "./baselines.ts";
 

@@ -19,7 +19,7 @@
 import { SparsedynError } from "../errors.ts";
 import { type RealMovie, type RealRun, runRealExperiment } from "./real_experiment.ts";
 import { realResultsMarkdown } from "./real_results.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 
 /** The recordings of the real-data part, by their public file names. */
 export const REAL_MOVIES: RealMovie[] = [

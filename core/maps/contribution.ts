@@ -45,7 +45,7 @@ import { SparsedynError } from "../errors.ts";
 import type { Cae } from "../model/cae.ts";
 import { type Tensor, type Tensor4D, tf } from "../model/tf.ts";
 import type { RunVar } from "../runs/run_folder.ts";
-import { type FrameSource, frameSource } from "../train/train.ts";
+import { type FrameSource, frameSource } from "../data/frame_source.ts";
 import { decoderFootprints } from "./footprints.ts";
 import { integratedGradientsTensor, saliencyTensor } from "./gradients.ts";
 

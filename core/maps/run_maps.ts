@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * import { mapsForRun } from "./run_maps.ts";
- * import { loadModel } from "../runs/load_model.ts";
+ * import { loadModel } from "../encode/load_model.ts";
  * import { trainRun } from "../train/train_run.ts";
  * import { writeSynthetic } from "../data/synthetic_write.ts";
  * import { useBackend } from "../model/backend.ts";
@@ -26,7 +26,7 @@
  *
  * @module
  */
-import { type LoadedModel, withPreprocessedMovie } from "../runs/load_model.ts";
+import { type LoadedModel, withPreprocessedMovie } from "../encode/load_model.ts";
 import {
   type ContributionMaps,
   contributionMaps,

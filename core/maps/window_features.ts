@@ -30,8 +30,8 @@
 import { SparsedynError } from "../errors.ts";
 import type { Cae } from "../model/cae.ts";
 import type { RunVar } from "../runs/run_folder.ts";
-import { encodeAll } from "../train/evaluate.ts";
-import { type FrameSource, frameSource } from "../train/train.ts";
+import { encodeAll } from "../encode/encode_all.ts";
+import { type FrameSource, frameSource } from "../data/frame_source.ts";
 import { fitVarLasso } from "../var/fit_var_lasso.ts";
 import { contributionMaps } from "./contribution.ts";
 

@@ -36,9 +36,9 @@ import { npyHeader } from "../data/npy_writer.ts";
 import { type ContributionMaps, edgeMap, type MapMethod } from "./contribution.ts";
 import { renderMap } from "./png.ts";
 import { encodeRgbPng } from "./png_encode.ts";
-import { onAbort } from "../runs/abort_cleanup.ts";
-import { faultPoint } from "../runs/fault_injection.ts";
-import { COMPLETE_MARKER } from "../runs/stale_temporaries.ts";
+import { onAbort } from "../files/abort_cleanup.ts";
+import { faultPoint } from "../files/fault_injection.ts";
+import { COMPLETE_MARKER } from "../files/stale_temporaries.ts";
 import { type MapSummary, summarizeMap } from "./summary.ts";
 
 /** One map in the index. */

@@ -30,7 +30,7 @@
  */
 import { ioError, SparsedynError } from "../errors.ts";
 import { decodeNpy, encodeNpy } from "../data/npy.ts";
-import { writeNewFolder } from "./new_folder.ts";
+import { writeNewFolder } from "../files/new_folder.ts";
 
 /** An array with its shape. */
 export interface Shaped {

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { encodeMovie, type LoadedModel, loadModel } from "../runs/load_model.ts";
+import { encodeMovie, type LoadedModel, loadModel } from "../encode/load_model.ts";
 
 /** A movie's latent series. */
 export interface EncodedSeries {

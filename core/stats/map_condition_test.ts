@@ -14,7 +14,7 @@
  * @example
  * ```ts
  * import { mapConditionTest } from "./map_condition_test.ts";
- * import { loadModel } from "../runs/load_model.ts";
+ * import { loadModel } from "../encode/load_model.ts";
  * import { trainRun } from "../train/train_run.ts";
  * import { writeSynthetic } from "../data/synthetic_write.ts";
  * import { useBackend } from "../model/backend.ts";
@@ -36,8 +36,8 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { windowMapFeatures } from "../maps/window_features.ts";
-import { type LoadedModel, withPreprocessedMovie } from "../runs/load_model.ts";
-import { encodeAll } from "../train/evaluate.ts";
+import { type LoadedModel, withPreprocessedMovie } from "../encode/load_model.ts";
+import { encodeAll } from "../encode/encode_all.ts";
 import { blockPermutationTest, type Condition, conditionMeans } from "./block_permutation.ts";
 import type { ConditionTestOptions, PermutationOutcome } from "./condition_test.ts";
 import { benjaminiHochberg } from "./fdr.ts";

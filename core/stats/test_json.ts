@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 import type { ConditionTestResult } from "./condition_test.ts";
 
 /** Null distributions longer than this are stored as a histogram. */

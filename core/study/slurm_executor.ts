@@ -22,7 +22,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 import type { SlurmResources } from "./manifest.ts";
 import { type Stage, STAGES, type StudyPlan, type StudyTask } from "./study_plan.ts";
 import { logPath, readMarker, type TaskMarker } from "./study_task.ts";

@@ -21,7 +21,7 @@
  * @module
  */
 import { benjaminiHochberg } from "../stats/fdr.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 import { logPath, readMarker } from "./study_task.ts";
 import type { StudyPlan } from "./study_plan.ts";
 

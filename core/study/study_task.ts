@@ -18,7 +18,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
 import { parseMovieSegment } from "../data/movie_segment.ts";
 import { VERSION } from "../version.ts";
 import type { StudyPlan, StudyTask } from "./study_plan.ts";

@@ -38,9 +38,9 @@
  * @module
  */
 import { ioError, SparsedynError } from "../errors.ts";
-import { writeFileAtomic } from "../runs/atomic_write.ts";
-import { faultPoint } from "../runs/fault_injection.ts";
-import { currentOwner } from "../runs/process_owner.ts";
+import { writeFileAtomic } from "../files/atomic_write.ts";
+import { faultPoint } from "../files/fault_injection.ts";
+import { currentOwner } from "../files/process_owner.ts";
 import type { EpochMetrics } from "./train.ts";
 
 /** The manifest's format. */

@@ -35,7 +35,7 @@ import type { VarLayerOptions } from "../model/var_layer.ts";
 import { regressionStatistics } from "../var/design.ts";
 import { fitVarLasso } from "../var/fit_var_lasso.ts";
 import { asyncWindowLoss } from "./async_step.ts";
-import { type FrameSource, frameSource } from "./train.ts";
+import { encodeAll } from "../encode/encode_all.ts";
 
 /** What {@link evaluateModel} measures (see the module's description). */
 export interface ModelEvaluation {
@@ -65,49 +65,6 @@ export interface EvaluationTruth {
   edges: { from: number; to: number }[];
   /** The noiseless frames, T×H×W, on the scale of the input frames (optional). */
   clean?: Float32Array;
-}
-
-/**
- * Encodes frames in chunks: the latents, T×d, float64.
- *
- * @param cae The model.
- * @param frames T×H×W, or a source that reads them on demand.
- * @param T Frames.
- * @param onProgress Called after each chunk of frames: frames done, T.
- * @returns T×d.
- *
- * @example
- * ```ts
- * import { encodeAll } from "./evaluate.ts";
- * import { createCae, defaultCaeConfig } from "../model/cae.ts";
- * import { type Tensor4D, tf } from "../model/tf.ts";
- *
- * await tf.setBackend("cpu");
- * const cae = createCae(defaultCaeConfig(16, 16), 1);
- * const z = await encodeAll(cae, new Float32Array(70 * 256), 70);
- * if (z.length !== 70 * cae.latentSize) throw new Error("T×d");
- * ```
- */
-export async function encodeAll(
-  cae: Cae,
-  frames: Float32Array | FrameSource,
-  T: number,
-  onProgress?: (done: number, total: number) => void,
-): Promise<Float64Array> {
-  const { height: H, width: W } = cae.config;
-  const d = cae.latentSize;
-  const out = new Float64Array(T * d);
-  const source = frameSource(frames, H * W);
-  for (let t = 0; t < T; t += 64) {
-    const n = Math.min(64, T - t);
-    const chunk = await source.read(t, n);
-    const z = tf.tidy(() => cae.encode(tf.tensor4d(chunk, [n, H, W, 1])));
-    // Read asynchronously: the webgpu backend cannot read synchronously.
-    out.set(await z.data(), t * d);
-    z.dispose();
-    onProgress?.(t + n, T);
-  }
-  return out;
 }
 
 /** Columns standardised to mean 0 and variance 1 (constant columns become 0). */

@@ -37,7 +37,8 @@ import { tf } from "../model/tf.ts";
 import { contributionMaps } from "../maps/contribution.ts";
 import { scoreAgainstFootprints } from "../maps/footprint_score.ts";
 import { fitVarLasso } from "../var/fit_var_lasso.ts";
-import { encodeAll, representationMeasures, windowMeasures } from "./evaluate.ts";
+import { representationMeasures, windowMeasures } from "./evaluate.ts";
+import { encodeAll } from "../encode/encode_all.ts";
 import { trainCae } from "./train.ts";
 import { DEFAULT_PREDICTED_FRAMES_STEPS } from "./predicted_steps.ts";
 

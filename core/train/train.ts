@@ -26,6 +26,7 @@
 import { SparsedynError } from "../errors.ts";
 import { uniform } from "../data/random.ts";
 import { splitWindows, windowStarts } from "../data/windows.ts";
+import { type FrameSource, frameSource } from "../data/frame_source.ts";
 import {
   hasCheckpoint,
   readCheckpoint,
@@ -44,21 +45,6 @@ import {
   DEFAULT_PREDICTED_FRAMES_STEPS,
   predictedStepsSample,
 } from "./predicted_steps.ts";
-
-/**
- * Frames read on demand (a `Movie` is one): training then holds a batch of windows in
- * memory, not the movie.
- */
-export interface FrameSource {
-  /** Frames [start, start + count), frame-major. */
-  read(start: number, count: number): Promise<Float32Array>;
-}
-
-/** An array as a source, or the source itself. */
-export function frameSource(frames: Float32Array | FrameSource, px: number): FrameSource {
-  if (!(frames instanceof Float32Array)) return frames;
-  return { read: (s, n) => Promise.resolve(frames.subarray(s * px, (s + n) * px)) };
-}
 
 /**
  * The learning rate of step `step` of `total` under a schedule.

@@ -1,7 +1,7 @@
 // `sparsedyn encode`: latents of whole movies through the run's preprocessing, streamed and
 // resumable. The reference is the tfjs model (loadModel + encodeMovie, cpu backend); the
 // resumed output must equal a one-shot encode bit for bit after a SIGKILL mid-way.
-import { encodeMovie, loadModel } from "../../core/runs/load_model.ts";
+import { encodeMovie, loadModel } from "../../core/encode/load_model.ts";
 import { useBackend } from "../../core/model/backend.ts";
 import { trainRun } from "../../core/train/train_run.ts";
 import { writeSynthetic } from "../../core/data/synthetic_write.ts";

@@ -1,6 +1,6 @@
 // `sparsedyn export`: a trained run's model as ONNX files, read back from disk by
 // onnxruntime-node and compared with the run's tfjs model (loadModel, cpu backend).
-import { loadModel } from "../../core/runs/load_model.ts";
+import { loadModel } from "../../core/encode/load_model.ts";
 import { useBackend } from "../../core/model/backend.ts";
 import { trainRun } from "../../core/train/train_run.ts";
 import { writeSynthetic } from "../../core/data/synthetic_write.ts";

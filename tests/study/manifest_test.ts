@@ -4,7 +4,7 @@ import { checkManifest, readManifest } from "../../core/study/manifest.ts";
 import { studyPlan } from "../../core/study/study_plan.ts";
 import { SparsedynError } from "../../core/errors.ts";
 import { cli } from "../cli/_run.ts";
-import { lockOutput } from "../../core/runs/output_lock.ts";
+import { lockOutput } from "../../core/files/output_lock.ts";
 
 const rec = (animal: string, session: string, condition: string, path = "x.npy") => ({
   path,

@@ -9,7 +9,7 @@ import { SparsedynError } from "../../../core/errors.ts";
 import { evaluateRun } from "../../../core/heldout/evaluate_run.ts";
 import { useBackend } from "../../../core/model/backend.ts";
 import { type Tensor4D, tf } from "../../../core/model/tf.ts";
-import { loadModel } from "../../../core/runs/load_model.ts";
+import { loadModel } from "../../../core/encode/load_model.ts";
 import { trainRun } from "../../../core/train/train_run.ts";
 import { assert, assertAlmostEquals, assertEquals } from "../../_helpers/assert.ts";
 

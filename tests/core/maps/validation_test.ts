@@ -15,7 +15,7 @@ import { scoreAgainstFootprints } from "../../../core/maps/footprint_score.ts";
 import { defaultCaeConfig } from "../../../core/model/cae.ts";
 import { useBackend } from "../../../core/model/backend.ts";
 import { tf } from "../../../core/model/tf.ts";
-import { encodeAll } from "../../../core/train/evaluate.ts";
+import { encodeAll } from "../../../core/encode/encode_all.ts";
 import { trainCae } from "../../../core/train/train.ts";
 import { fitVarLasso } from "../../../core/var/fit_var_lasso.ts";
 import { assert } from "../../_helpers/assert.ts";

@@ -7,7 +7,7 @@ import { preprocessFrames } from "../../../core/data/preprocess.ts";
 import { writeSynthetic } from "../../../core/data/synthetic_write.ts";
 import { decodeNpy } from "../../../core/data/npy.ts";
 import { useBackend } from "../../../core/model/backend.ts";
-import { encodeMovie, loadModel } from "../../../core/runs/load_model.ts";
+import { encodeMovie, loadModel } from "../../../core/encode/load_model.ts";
 import { trainRun } from "../../../core/train/train_run.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 import { maxAbsDiff } from "../../_helpers/assert.ts";

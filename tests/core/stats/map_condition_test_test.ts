@@ -13,7 +13,7 @@ import {
   type SynthPlan,
 } from "../../../core/data/synthetic.ts";
 import { useBackend } from "../../../core/model/backend.ts";
-import { encodeMovie, loadModel } from "../../../core/runs/load_model.ts";
+import { encodeMovie, loadModel } from "../../../core/encode/load_model.ts";
 import { mapConditionTest } from "../../../core/stats/map_condition_test.ts";
 import { trainRun } from "../../../core/train/train_run.ts";
 

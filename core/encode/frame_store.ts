@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { FrameStore } from "./frames.ts";
+ * import { FrameStore } from "./frame_store.ts";
  *
  * const store = new FrameStore();
  * const r = await store.frame("/no/such/run", 0).catch((e) => e);
@@ -17,11 +17,11 @@
  *
  * @module
  */
-import type { Movie } from "../core/data/movie.ts";
-import { type LoadedModel, loadModel, withPreprocessedMovie } from "../core/runs/load_model.ts";
-import { useBackend } from "../core/model/backend.ts";
-import { tf } from "../core/model/tf.ts";
-import { findMovie } from "./run_data.ts";
+import type { Movie } from "../data/movie.ts";
+import { type LoadedModel, loadModel, withPreprocessedMovie } from "./load_model.ts";
+import { useBackend } from "../model/backend.ts";
+import { tf } from "../model/tf.ts";
+import { findMovie } from "../runs/run_movie.ts";
 import type { Tensor4D } from "@tensorflow/tfjs";
 
 /** One frame and its reconstruction. */

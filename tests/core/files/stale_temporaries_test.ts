@@ -1,6 +1,6 @@
 // What killed processes leave is cleaned by the next start, and only theirs: a live
 // process's temporaries stay; a folder complete at the kill is renamed into place.
-import { COMPLETE_MARKER, sweepStale } from "../../../core/runs/stale_temporaries.ts";
+import { COMPLETE_MARKER, sweepStale } from "../../../core/files/stale_temporaries.ts";
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 
 async function deadPid(): Promise<number> {

@@ -3,7 +3,7 @@ import { SparsedynError } from "../../../core/errors.ts";
 import { encodeNpy } from "../../../core/data/npy.ts";
 import { writeSynthetic } from "../../../core/data/synthetic_write.ts";
 import { useBackend } from "../../../core/model/backend.ts";
-import { encodeMovie, loadModel } from "../../../core/runs/load_model.ts";
+import { encodeMovie, loadModel } from "../../../core/encode/load_model.ts";
 import { loadRun } from "../../../core/runs/run_folder.ts";
 import { trainRun } from "../../../core/train/train_run.ts";
 

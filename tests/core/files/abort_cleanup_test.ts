@@ -2,7 +2,7 @@
 // registered nothing listens, and an accepted interrupt leaves the process running.
 import { assert, assertEquals } from "../../_helpers/assert.ts";
 
-const MODULE = new URL("../../../core/runs/abort_cleanup.ts", import.meta.url).href;
+const MODULE = new URL("../../../core/files/abort_cleanup.ts", import.meta.url).href;
 
 /** A child that makes a folder, registers its removal, says "ready" and waits. */
 async function child(dir: string, code: string) {

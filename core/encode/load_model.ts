@@ -32,9 +32,9 @@ import { processedShape } from "../data/preprocess.ts";
 import { preprocessToNpy } from "../data/preprocess_write.ts";
 import { type Cae, type CaeConfig, checkCaeConfig, createCae } from "../model/cae.ts";
 import { tf } from "../model/tf.ts";
-import { encodeAll } from "../train/evaluate.ts";
-import type { RunVar, Shaped } from "./run_folder.ts";
-import { readRunPreprocess } from "./run_preprocess.ts";
+import { encodeAll } from "./encode_all.ts";
+import type { RunVar, Shaped } from "../runs/run_folder.ts";
+import { readRunPreprocess } from "../runs/run_preprocess.ts";
 
 /** A trained model and what it needs to process new movies. */
 export interface LoadedModel {

@@ -1,6 +1,6 @@
 // One writer per output: a live owner (this process, or a child that holds the lock) makes
 // a second taker fail at once with its pid; a lock whose process ended is taken over.
-import { lockOutput, lockPath } from "../../../core/runs/output_lock.ts";
+import { lockOutput, lockPath } from "../../../core/files/output_lock.ts";
 import { SparsedynError } from "../../../core/errors.ts";
 import { assert, assertEquals, assertRejects } from "../../_helpers/assert.ts";
 
@@ -44,7 +44,7 @@ Deno.test("lockOutput() takes over a lock whose process has ended, and refuses o
       args: [
         "eval",
         `const { lockOutput } = await import(${
-          JSON.stringify(new URL("../../../core/runs/output_lock.ts", import.meta.url).href)
+          JSON.stringify(new URL("../../../core/files/output_lock.ts", import.meta.url).href)
         });
          await lockOutput(${JSON.stringify(`${dir}/b`)}); console.log("held");
          await new Promise((r) => setTimeout(r, 60000));`,
