@@ -197,7 +197,21 @@ export {
   writeTestJson,
 } from "./core/stats/test_json.ts";
 export type { NullSummary } from "./core/stats/test_json.ts";
-export { encodeForTest, runEncoder } from "./core/stats/encode_for_test.ts";
+export { encodeForTest, modelEncoder, runEncoder } from "./core/stats/encode_for_test.ts";
+// A condition test's inputs from files: series or movies, FILE[start:end] segments, each
+// file read and encoded once (what `sparsedyn test` does before testing).
+export {
+  cutRecording,
+  nameInputError,
+  readConditionInput,
+  readConditionInputs,
+  segmentOf,
+} from "./core/stats/condition_inputs.ts";
+export type {
+  ConditionInputOptions,
+  ConditionInputs,
+  EncodedRecording,
+} from "./core/stats/condition_inputs.ts";
 export { principalComponents, projectRecording } from "./core/stats/principal_components.ts";
 export type { PrincipalComponents } from "./core/stats/principal_components.ts";
 export type { EncodedSeries } from "./core/stats/encode_for_test.ts";
