@@ -100,6 +100,12 @@ export type {
 } from "./core/data/preprocess.ts";
 export { preprocessToNpy } from "./core/data/preprocess_write.ts";
 export type { PreprocessResult } from "./core/data/preprocess_write.ts";
+export { preprocessFolder } from "./core/data/preprocess_folder.ts";
+export type {
+  PreprocessedInput,
+  PreprocessFolder,
+  PreprocessFolderOptions,
+} from "./core/data/preprocess_folder.ts";
 export { parseLabeledInputs, splitWindows, windowStarts } from "./core/data/windows.ts";
 export type { LabeledInput, WindowSplit } from "./core/data/windows.ts";
 export { TiffWriter } from "./core/data/tiff_writer.ts";
