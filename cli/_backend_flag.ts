@@ -9,6 +9,7 @@ import {
 } from "../core/model/backend.ts";
 import type { TorchDevice } from "../core/model/torch/libtorch.ts";
 import { UsageError } from "./_flags.ts";
+import type { FlagTable } from "./_command.ts";
 
 /** Help text of the two flags, aligned at `column`. */
 export function backendFlagsUsage(column: number): string {
@@ -54,3 +55,21 @@ export async function startBackend(
   if (backend === "torch" && !quiet) console.error(`sparsedyn: ${torchBackendDescription()}`);
   return backend;
 }
+
+/** The two flags as a table for `defineCommand` (cli/_command.ts); `startBackend` checks them. */
+export const BACKEND_TABLE = {
+  backend: {
+    type: "string",
+    arg: "B",
+    help: `auto (default: torch on CUDA where a CUDA build of torch and an
+NVIDIA GPU are there, else wasm), torch (libtorch from python3's
+torch or SPARSEDYN_TORCH), ${
+      BACKEND_NAMES.filter((b) => b !== "auto" && b !== "torch").join(", ")
+    }`,
+  },
+  device: {
+    type: "string",
+    arg: "D",
+    help: "torch's device: cuda or cpu (default: cuda when it can)",
+  },
+} as const satisfies FlagTable;

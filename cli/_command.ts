@@ -6,8 +6,11 @@ import type { Command } from "./_flags.ts";
 
 /** One flag: its type, help line, and for numbers the range it accepts. */
 export interface FlagDef {
-  /** `integer` and `number` are checked against min; `list` may be repeated. */
-  type: "string" | "boolean" | "integer" | "number" | "list";
+  /**
+   * `integer` and `number` are checked against min; `list` may be repeated; `integers` is
+   * a comma-separated list of integers, each checked against min.
+   */
+  type: "string" | "boolean" | "integer" | "number" | "list" | "integers";
   /** One line (or several, joined by "\n") of help. */
   help: string;
   /** The value's placeholder in the help, e.g. "N" (default: none for switches, "X"). */
@@ -29,6 +32,7 @@ export type FlagTable = Record<string, FlagDef>;
 type ValueOf<F extends FlagDef> = F["type"] extends "boolean" ? boolean
   : F["type"] extends "integer" | "number" ? number
   : F["type"] extends "list" ? string[]
+  : F["type"] extends "integers" ? number[]
   : string;
 
 /** The parsed, checked flags: absent ones are undefined unless they have a default. */
@@ -104,6 +108,10 @@ export function readFlags<T extends FlagTable>(
 }
 
 function check(flag: string, d: FlagDef, v: string | string[] | boolean): unknown {
+  if (d.type === "integers") {
+    const parts = (v as string).split(",").map((s) => s.trim());
+    return parts.map((s) => numberFlag(s, flag, { integer: true, min: d.min })!);
+  }
   if (d.type === "integer" || d.type === "number") {
     return numberFlag(v as string, flag, {
       integer: d.type === "integer",
