@@ -46,6 +46,8 @@ export { simulateVar } from "./core/data/synthetic_var.ts";
 export type { SimulatedVar, VarSimulationOptions } from "./core/data/synthetic_var.ts";
 export { readMatrix } from "./core/data/read_matrix.ts";
 export type { Matrix } from "./core/data/read_matrix.ts";
+export { readSeries } from "./core/data/read_series.ts";
+export type { SeriesInput } from "./core/data/read_series.ts";
 export { decodeNpy, encodeNpy } from "./core/data/npy.ts";
 export type { NpyArray } from "./core/data/npy.ts";
 export { parseCsv } from "./core/data/csv.ts";
@@ -330,6 +332,12 @@ export { formatLabel, renderMap, renderMapPng } from "./core/maps/png.ts";
 export type { RgbImage } from "./core/maps/png.ts";
 export { summarizeMap } from "./core/maps/summary.ts";
 export type { MapSummary } from "./core/maps/summary.ts";
+export { summarizeContributionMaps } from "./core/maps/maps_summary.ts";
+export type {
+  ContributionMapsSummary,
+  EdgeMapSummary,
+  LatentMapSummary,
+} from "./core/maps/maps_summary.ts";
 export { checkMapsTarget, writeMaps } from "./core/maps/write_maps.ts";
 export type { MapEntry, MapsIndex, WriteMapsOptions } from "./core/maps/write_maps.ts";
 export { mapsForRun } from "./core/maps/run_maps.ts";
