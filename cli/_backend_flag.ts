@@ -11,17 +11,6 @@ import type { TorchDevice } from "../core/model/torch/libtorch.ts";
 import { UsageError } from "./_flags.ts";
 import type { FlagTable } from "./_command.ts";
 
-/** Help text of the two flags, aligned at `column`. */
-export function backendFlagsUsage(column: number): string {
-  const pad = (s: string) => s.padEnd(column);
-  return [
-    `${pad("  --backend B")}auto (default: torch on CUDA where a CUDA build of torch and an`,
-    `${pad("")}NVIDIA GPU are there, else wasm), torch (libtorch from python3's`,
-    `${pad("")}torch or SPARSEDYN_TORCH), wasm, webgpu, tensorflow or cpu`,
-    `${pad("  --device D")}torch's device: cuda or cpu (default: cuda when it can)`,
-  ].join("\n");
-}
-
 /**
  * Checks the flags and starts the backend.
  *

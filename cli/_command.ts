@@ -120,11 +120,10 @@ function check(flag: string, d: FlagDef, v: string | string[] | boolean): unknow
     });
   }
   if (d.choices && !d.choices.includes(v as string)) {
-    const quoted = d.choices.map((c) => `"${c}"`);
-    throw new UsageError(
-      `${flag} must be ${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}; got "${v}"`,
-      flag,
-    );
+    // The words the messages always used: "--mode must be ae, two-stage or end-to-end".
+    const c = d.choices;
+    const list = c.length === 1 ? c[0] : `${c.slice(0, -1).join(", ")} or ${c.at(-1)}`;
+    throw new UsageError(`${flag} must be ${list}; got "${v}"`, flag);
   }
   return v;
 }

@@ -61,7 +61,7 @@ Deno.test("sparsedyn synth --format tiff writes the movie as TIFF, and a bad for
     assert(!names.includes("movie.npy"), `movie.npy not written: ${names}`);
     const bad = await cli(["synth", "--out", `${dir}/x`, ...args, "--format", "png"]);
     assertEquals(bad.code, 2);
-    assert(bad.stderr.includes(`--format must be "npy", "tiff" or "both"; got "png"`), bad.stderr);
+    assert(bad.stderr.includes(`--format must be npy, tiff or both; got "png"`), bad.stderr);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
