@@ -60,3 +60,10 @@ Deno.test("the help lists every flag of the table, in its section, with its defa
   assert(h.includes("-h, --help"), h);
   assertEquals(defineCommand("demo", def).usage, h);
 });
+
+Deno.test("an integer list is checked item by item", () => {
+  const t = { horizons: { type: "integers", min: 1, arg: "LIST", help: "h" } } as const;
+  assertEquals(readFlags(["--horizons", "1, 2,5"], t).flags.horizons, [1, 2, 5]);
+  const e = usageError(() => readFlags(["--horizons", "1,0"], t));
+  assertEquals(e.message, `--horizons must be an integer ≥ 1 (a positive whole number); got "0"`);
+});
