@@ -37,7 +37,8 @@ type ValueOf<F extends FlagDef> = F["type"] extends "boolean" ? boolean
 
 /** The parsed, checked flags: absent ones are undefined unless they have a default. */
 export type Flags<T extends FlagTable> = {
-  [K in keyof T]: T[K] extends { default: unknown } ? ValueOf<T[K]> : ValueOf<T[K]> | undefined;
+  -readonly [K in keyof T]: T[K] extends { default: unknown } ? ValueOf<T[K]>
+    : ValueOf<T[K]> | undefined;
 };
 
 /** What a command declares. */
