@@ -81,7 +81,23 @@ export function usageText<T extends FlagTable>(name: string, def: CommandDef<T>)
     .filter((s) => s !== undefined && s !== "").join("\n\n");
 }
 
-/** Parses and checks `argv` against `table`: types, ranges, choices, defaults. */
+/**
+ * Parses and checks `argv` against `table`: types, ranges, choices, defaults.
+ *
+ * @example
+ * ```ts
+ * import { readFlags } from "./_command.ts";
+ *
+ * const table = {
+ *   epochs: { type: "integer", min: 1, default: 10, help: "passes" },
+ *   a: { type: "list", help: "a recording (repeat)" },
+ * } as const;
+ * const { flags, positionals } = readFlags(["run", "--a", "x.npy", "--a", "y.npy"], table);
+ * if (flags.epochs !== 10 || flags.a?.length !== 2 || positionals[0] !== "run") {
+ *   throw new Error(JSON.stringify(flags));
+ * }
+ * ```
+ */
 export function readFlags<T extends FlagTable>(
   argv: string[],
   table: T,
