@@ -47,6 +47,8 @@ export { simulateVar } from "./core/data/synthetic_var.ts";
 export type { SimulatedVar, VarSimulationOptions } from "./core/data/synthetic_var.ts";
 export { readMatrix } from "./core/data/read_matrix.ts";
 export type { Matrix } from "./core/data/read_matrix.ts";
+export { readSeries } from "./core/data/read_series.ts";
+export type { SeriesInput } from "./core/data/read_series.ts";
 export { decodeNpy, encodeNpy } from "./core/data/npy.ts";
 export type { NpyArray } from "./core/data/npy.ts";
 export { parseCsv } from "./core/data/csv.ts";
@@ -101,6 +103,12 @@ export type {
 } from "./core/data/preprocess.ts";
 export { preprocessToNpy } from "./core/data/preprocess_write.ts";
 export type { PreprocessResult } from "./core/data/preprocess_write.ts";
+export { preprocessFolder } from "./core/data/preprocess_folder.ts";
+export type {
+  PreprocessedInput,
+  PreprocessFolder,
+  PreprocessFolderOptions,
+} from "./core/data/preprocess_folder.ts";
 export { parseLabeledInputs, splitWindows, windowStarts } from "./core/data/windows.ts";
 export type { LabeledInput, WindowSplit } from "./core/data/windows.ts";
 export { TiffWriter } from "./core/data/tiff_writer.ts";
@@ -200,7 +208,21 @@ export {
   writeTestJson,
 } from "./core/stats/test_json.ts";
 export type { NullSummary } from "./core/stats/test_json.ts";
-export { encodeForTest, runEncoder } from "./core/stats/encode_for_test.ts";
+export { encodeForTest, modelEncoder, runEncoder } from "./core/stats/encode_for_test.ts";
+// A condition test's inputs from files: series or movies, FILE[start:end] segments, each
+// file read and encoded once (what `sparsedyn test` does before testing).
+export {
+  cutRecording,
+  nameInputError,
+  readConditionInput,
+  readConditionInputs,
+  segmentOf,
+} from "./core/stats/condition_inputs.ts";
+export type {
+  ConditionInputOptions,
+  ConditionInputs,
+  EncodedRecording,
+} from "./core/stats/condition_inputs.ts";
 export { principalComponents, projectRecording } from "./core/stats/principal_components.ts";
 export type { PrincipalComponents } from "./core/stats/principal_components.ts";
 export type { EncodedSeries } from "./core/stats/encode_for_test.ts";
@@ -313,6 +335,12 @@ export { formatLabel, renderMap, renderMapPng } from "./core/maps/png.ts";
 export type { RgbImage } from "./core/maps/png.ts";
 export { summarizeMap } from "./core/maps/summary.ts";
 export type { MapSummary } from "./core/maps/summary.ts";
+export { summarizeContributionMaps } from "./core/maps/maps_summary.ts";
+export type {
+  ContributionMapsSummary,
+  EdgeMapSummary,
+  LatentMapSummary,
+} from "./core/maps/maps_summary.ts";
 export { checkMapsTarget, writeMaps } from "./core/maps/write_maps.ts";
 export type { MapEntry, MapsIndex, WriteMapsOptions } from "./core/maps/write_maps.ts";
 export { mapsForRun } from "./core/maps/run_maps.ts";

@@ -9,17 +9,7 @@ import {
 } from "../core/model/backend.ts";
 import type { TorchDevice } from "../core/model/torch/libtorch.ts";
 import { UsageError } from "./_flags.ts";
-
-/** Help text of the two flags, aligned at `column`. */
-export function backendFlagsUsage(column: number): string {
-  const pad = (s: string) => s.padEnd(column);
-  return [
-    `${pad("  --backend B")}auto (default: torch on CUDA where a CUDA build of torch and an`,
-    `${pad("")}NVIDIA GPU are there, else wasm), torch (libtorch from python3's`,
-    `${pad("")}torch or SPARSEDYN_TORCH), wasm, webgpu, tensorflow or cpu`,
-    `${pad("  --device D")}torch's device: cuda or cpu (default: cuda when it can)`,
-  ].join("\n");
-}
+import type { FlagTable } from "./_command.ts";
 
 /** The one list of `--backend` values, as help text: "auto, wasm, …, tensorflow or cpu". */
 export const BACKEND_LIST = `${BACKEND_NAMES.slice(0, -1).join(", ")} or ${BACKEND_NAMES.at(-1)}`;
@@ -79,3 +69,21 @@ export async function startBackend(
   if (backend === "torch" && !quiet) console.error(`sparsedyn: ${torchBackendDescription()}`);
   return backend;
 }
+
+/** The two flags as a table for `defineCommand` (cli/_command.ts); `startBackend` checks them. */
+export const BACKEND_TABLE = {
+  backend: {
+    type: "string",
+    arg: "B",
+    help: `auto (default: torch on CUDA where a CUDA build of torch and an
+NVIDIA GPU are there, else wasm), torch (libtorch from python3's
+torch or SPARSEDYN_TORCH), ${
+      BACKEND_NAMES.filter((b) => b !== "auto" && b !== "torch").join(", ")
+    }`,
+  },
+  device: {
+    type: "string",
+    arg: "D",
+    help: "torch's device: cuda or cpu (default: cuda when it can)",
+  },
+} as const satisfies FlagTable;

@@ -1,36 +1,55 @@
 // The flags that select what a movie file yields (shared by the commands that read movies).
 import type { MovieOptions } from "../core/data/movie.ts";
-import { type FlagSpec, numberFlag } from "./_flags.ts";
+import type { Flags, FlagTable } from "./_command.ts";
 
-export const MOVIE_FLAGS = {
-  channels: { type: "string" },
-  channel: { type: "string" },
-  planes: { type: "string" },
-  plane: { type: "string" },
-  dataset: { type: "string" },
-  height: { type: "string" },
-  width: { type: "string" },
-  rate: { type: "string" },
-} satisfies FlagSpec;
+const MOVIE = "Movie selection";
 
-export const MOVIE_USAGE = `Movie selection:
-  --channels N --channel C   interleaved channels (TIFF; default from the metadata) and the one to read
-  --planes N --plane Z       interleaved planes (TIFF) and the one to read
-  --dataset PATH             NWB / HDF5 dataset (default: the imaging series found)
-  --height H --width W       frame size for (T, H·W) NPY or a Suite2p data.bin without ops.npy
-  --rate HZ                  frame rate, overriding the file's`;
+/** The flags as a table for `defineCommand` (cli/_command.ts), checked as they parse. */
+export const MOVIE_TABLE = {
+  channels: {
+    type: "integer",
+    min: 1,
+    arg: "N",
+    group: MOVIE,
+    help: "interleaved channels (TIFF; default from the metadata)",
+  },
+  channel: { type: "integer", min: 0, arg: "C", group: MOVIE, help: "the channel to read" },
+  planes: { type: "integer", min: 1, arg: "N", group: MOVIE, help: "interleaved planes (TIFF)" },
+  plane: { type: "integer", min: 0, arg: "Z", group: MOVIE, help: "the plane to read" },
+  dataset: {
+    type: "string",
+    arg: "PATH",
+    group: MOVIE,
+    help: "NWB / HDF5 dataset (default: the imaging series found)",
+  },
+  height: {
+    type: "integer",
+    min: 1,
+    arg: "H",
+    group: MOVIE,
+    help: "frame height for (T, H·W) NPY or a Suite2p data.bin without ops.npy",
+  },
+  width: { type: "integer", min: 1, arg: "W", group: MOVIE, help: "frame width, likewise" },
+  rate: {
+    type: "number",
+    min: 0,
+    exclusiveMin: true,
+    arg: "HZ",
+    group: MOVIE,
+    help: "frame rate, overriding the file's",
+  },
+} as const satisfies FlagTable;
 
-export function movieOptions(v: Partial<Record<keyof typeof MOVIE_FLAGS, string>>): MovieOptions {
-  const int = (x: string | undefined, f: string, min: number) =>
-    numberFlag(x, f, { integer: true, min });
+/** The movie options from flags parsed against MOVIE_TABLE. */
+export function movieSelection(f: Partial<Flags<typeof MOVIE_TABLE>>): MovieOptions {
   return {
-    channels: int(v.channels, "--channels", 1),
-    channel: int(v.channel, "--channel", 0),
-    planes: int(v.planes, "--planes", 1),
-    plane: int(v.plane, "--plane", 0),
-    dataset: v.dataset,
-    height: int(v.height, "--height", 1),
-    width: int(v.width, "--width", 1),
-    rate: numberFlag(v.rate, "--rate", { min: 0, exclusiveMin: true }),
+    channels: f.channels,
+    channel: f.channel,
+    planes: f.planes,
+    plane: f.plane,
+    dataset: f.dataset,
+    height: f.height,
+    width: f.width,
+    rate: f.rate,
   };
 }

@@ -1,89 +1,26 @@
 // `sparsedyn experiment`: the evidence for the method's two claims (skip connection;
 // end-to-end against two-stage) on synthetic movies with ground truth, and the method on
 // real recordings against the baselines a scientist would run, as Markdown.
-import { useBackend } from "../core/model/backend.ts";
-import { BACKEND_LIST, backendFlag } from "./_backend_flag.ts";
+import { type BackendName, useBackend } from "../core/model/backend.ts";
 import { resultsMarkdown, runExperiment } from "../core/train/experiment.ts";
 import { afterRealSection, realSection, replaceRealSection } from "../core/heldout/real_section.ts";
 import { writeFileAtomic } from "../core/files/atomic_write.ts";
-import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
+import { UsageError } from "./_flags.ts";
+import { defineCommand } from "./_command.ts";
+import { EXPERIMENT_DESCRIPTION, EXPERIMENT_FLAGS } from "./_experiment_flags.ts";
 
-const usage = `Usage: sparsedyn experiment [options]
-
-Trains the four arms (skip connection mean/none × end-to-end/two-stage) on synthetic
-movies with known dynamics, over several seeds, and reports reconstruction error, latent
-SNR, latent prediction error and VAR support recovery (mean ± sd) with both claims as
-paired differences, then a control with one field of view per seed (about 8 minutes on
-2 cores). Then, where the real recordings are found (--data), the real-data part: each
-recording split in time, every arm judged on the held-out part in pixel space against
-PCA, persistence and mean images (about 30 minutes).
-
-Options:
-  --out FILE        write the Markdown report here (atomically); default: print it
-  --seeds LIST      comma-separated seeds (default 1,2,3)
-  --epochs N        training epochs per arm (default 12)
-  --size S          frame side in pixels, a multiple of 8 (default 32)
-  --frames T        frames per field of view (default 768)
-  --fields F        fields of view per seed (default 3)
-  --cells K         cells per field (default 8)
-  --backend B       wasm (default; the numbers in docs/RESULTS.md), or ${BACKEND_LIST}
-  --no-control      skip the control with one field of view per seed
-  --data DIR        the real-data part's recordings (the files listed in docs/RESULTS.md);
-                    default $SPARSEDYN_DATA, else ../shared/data beside the repository when it
-                    is there. Each movie is split in time, every arm trained on the first 75%
-                    and judged by \`sparsedyn evaluate\` against PCA, persistence and mean and
-                    local-correlation images on the rest (about 30 minutes on 2 cores)
-  --no-real         skip the real-data part
-  --raw FILE        also write the real-data part's runs and evaluations as JSON
-  --real-only       only the real-data part; with --out, replaces that section of the file
-                    and keeps the rest
-  --quick           the real-data part in brief: one seed, three movies, the residual skip
-                    in both modes, a third of the training (about 2 minutes)
-  --json            print every run as a JSON line instead of the report
-  -h, --help        show this help`;
-
-/** $SPARSEDYN_DATA, else ../shared/data beside the repository, when it exists. */
-async function defaultDataDir(): Promise<string | undefined> {
-  const dir = Deno.env.get("SPARSEDYN_DATA") ??
-    new URL("../../shared/data", import.meta.url).pathname;
-  return await Deno.stat(dir).then((s) => (s.isDirectory ? dir : undefined), () => undefined);
-}
-
-export const experiment: Command = {
+export const experiment = defineCommand("experiment", {
   summary: "the evidence: skip vs none, end-to-end vs two-stage, on synthetic ground truth",
-  usage,
-  async run(argv) {
-    const { values, positionals } = parseFlags(argv, {
-      out: { type: "string" },
-      seeds: { type: "string" },
-      epochs: { type: "string" },
-      size: { type: "string" },
-      frames: { type: "string" },
-      fields: { type: "string" },
-      cells: { type: "string" },
-      backend: { type: "string" },
-      "no-control": { type: "boolean" },
-      data: { type: "string" },
-      "no-real": { type: "boolean" },
-      raw: { type: "string" },
-      "real-only": { type: "boolean" },
-      quick: { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      console.log(usage);
-      return 0;
-    }
+  synopsis: "[options]",
+  description: EXPERIMENT_DESCRIPTION,
+  flags: EXPERIMENT_FLAGS,
+  async run(values, positionals) {
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const int = (v: string | undefined, f: string, min: number) =>
-      numberFlag(v, f, { integer: true, min });
-    const seeds = values.seeds?.split(",").map((s) => int(s, "--seeds", 0)!);
-    const size = int(values.size, "--size", 8);
+    const { seeds, size } = values;
     if (size !== undefined && size % 8 !== 0) {
       throw new UsageError(`--size must be a multiple of 8; got ${size}`, "--size");
     }
-    const used = await useBackend(backendFlag(values.backend, "wasm"));
+    const used = await useBackend(values.backend as BackendName);
     if (!values.data && !values["no-real"]) values.data = await defaultDataDir();
     if (values["real-only"] || values.quick) {
       if (!values.data) {
@@ -117,11 +54,11 @@ export const experiment: Command = {
     const t0 = performance.now();
     const result = await runExperiment({
       seeds,
-      epochs: int(values.epochs, "--epochs", 1) ?? 12,
+      epochs: values.epochs,
       size,
-      frames: int(values.frames, "--frames", 64),
-      fields: int(values.fields, "--fields", 1),
-      cells: int(values.cells, "--cells", 2),
+      frames: values.frames,
+      fields: values.fields,
+      cells: values.cells,
       onRun: (r) => {
         if (values.json) console.log(JSON.stringify(r));
         else {
@@ -167,4 +104,11 @@ export const experiment: Command = {
     } else console.log(md);
     return 0;
   },
-};
+});
+
+/** $SPARSEDYN_DATA, else ../shared/data beside the repository, when it exists. */
+async function defaultDataDir(): Promise<string | undefined> {
+  const dir = Deno.env.get("SPARSEDYN_DATA") ??
+    new URL("../../shared/data", import.meta.url).pathname;
+  return await Deno.stat(dir).then((s) => (s.isDirectory ? dir : undefined), () => undefined);
+}

@@ -1,40 +1,32 @@
 // `sparsedyn serve`: the dashboard over a folder of runs, in the browser.
 import { startDashboard } from "../server/app.ts";
-import { type Command, numberFlag, parseFlags, UsageError } from "./_flags.ts";
+import { UsageError } from "./_flags.ts";
+import { defineCommand } from "./_command.ts";
 
-const usage = `Usage: sparsedyn serve [runs-root] [--port P] [--host H]
-
-Serves the dashboard over the run folders under runs-root (default: the current folder):
+export const serve = defineCommand("serve", {
+  summary: "the dashboard: runs, training curves, dynamics, maps and tests in the browser",
+  synopsis: "[runs-root] [--port P] [--host H]",
+  description:
+    `Serves the dashboard over the run folders under runs-root (default: the current folder):
 the runs list, each run (training curves, live while it trains; reconstructions; latent
 traces with one-step VAR predictions; coefficients and network; contribution maps; the
 condition test) and two runs side by side. Read-only; files outside runs-root are never
-served. Stop with Ctrl-C.
-
-Options:
-  --port P     port (default 8787; 0 picks a free one)
-  --host H     interface to listen on (default 127.0.0.1: this machine only; 0.0.0.0
-               shows the runs to the network)
-  --json       print {"url": ...} as JSON instead of a sentence
-  -h, --help   show this help`;
-
-export const serve: Command = {
-  summary: "the dashboard: runs, training curves, dynamics, maps and tests in the browser",
-  usage,
-  async run(argv) {
-    const { values, positionals } = parseFlags(argv, {
-      port: { type: "string" },
-      host: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      console.log(usage);
-      return 0;
-    }
+served. Stop with Ctrl-C.`,
+  flags: {
+    port: { type: "integer", min: 0, arg: "P", help: "port (default 8787; 0 picks a free one)" },
+    host: {
+      type: "string",
+      arg: "H",
+      help: `interface to listen on (default 127.0.0.1: this machine only; 0.0.0.0
+shows the runs to the network)`,
+    },
+    json: { type: "boolean", help: `print {"url": ...} as JSON instead of a sentence` },
+  },
+  async run(values, positionals) {
     if (positionals.length > 1) {
       throw new UsageError(`expected at most one runs root; got ${positionals.join(" ")}`);
     }
-    const port = numberFlag(values.port, "--port", { integer: true, min: 0 });
+    const port = values.port;
     if (port !== undefined && port > 65535) {
       throw new UsageError(`--port must be at most 65535; got ${port}`, "--port");
     }
@@ -62,4 +54,4 @@ export const serve: Command = {
     } catch { /* as above */ }
     return 0;
   },
-};
+});

@@ -47,3 +47,22 @@ Deno.test("sparsedyn synth writes the recording and reports it", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sparsedyn synth --format tiff writes the movie as TIFF, and a bad format is named", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const args = ["--frames", "20", "--height", "16", "--width", "16", "--cells", "2"];
+    const r = await cli(["synth", "--out", `${dir}/rec`, ...args, "--format", "tiff", "--json"]);
+    assertEquals(r.code, 0, r.stderr);
+    const files = Object.values(JSON.parse(r.stdout).files) as string[];
+    assert(files.some((f) => f.endsWith(".tif")), `a TIFF movie: ${files}`);
+    assert(!files.includes("movie.npy"), `no NPY movie: ${files}`);
+    const names = [...Deno.readDirSync(`${dir}/rec`)].map((e) => e.name);
+    assert(!names.includes("movie.npy"), `movie.npy not written: ${names}`);
+    const bad = await cli(["synth", "--out", `${dir}/x`, ...args, "--format", "png"]);
+    assertEquals(bad.code, 2);
+    assert(bad.stderr.includes(`--format must be npy, tiff or both; got "png"`), bad.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

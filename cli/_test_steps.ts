@@ -1,0 +1,95 @@
+// The steps of `sparsedyn test` around the library's test: the checks that need more than
+// one flag, the run's model with an encoder that reports what it does, test.json's folder.
+import { type BackendName, useBackend } from "../core/model/backend.ts";
+import type { ConditionTestResult } from "../core/stats/condition_test.ts";
+import { segmentOf } from "../core/stats/condition_inputs.ts";
+import { modelEncoder } from "../core/stats/encode_for_test.ts";
+import { type LoadedModel, loadModel } from "../core/encode/load_model.ts";
+import { writeTestJson } from "../core/stats/test_json.ts";
+import { SparsedynError } from "../core/errors.ts";
+import { numberFlag, UsageError } from "./_flags.ts";
+import type { Flags } from "./_command.ts";
+import { printCropNote } from "./_crop_note.ts";
+import { progress } from "./_progress.ts";
+import type { TEST_FLAGS } from "./_test_flags.ts";
+
+/** The run's model and an encoder that says what it crops and how far it got. */
+export async function openRun(run: string, backend: string | undefined, json: boolean) {
+  const st = await Deno.stat(run).catch(() => undefined);
+  if (!st?.isDirectory) {
+    throw new SparsedynError("BAD_FILE", `${run}: not a run folder (no such folder)`, {
+      file: run,
+    });
+  }
+  await useBackend((backend ?? "auto") as BackendName);
+  const loaded: LoadedModel = await loadModel(run);
+  const own = modelEncoder(loaded);
+  const encode = async (path: string) => {
+    await printCropNote("test", loaded.preprocess, path, json);
+    return await own.encode(
+      path,
+      progress(`preprocess ${path.slice(path.lastIndexOf("/") + 1)}`, json),
+    );
+  };
+  return { loaded, encode };
+}
+
+/** test.json into `dir` (created if missing). */
+export async function writeInto(dir: string, result: ConditionTestResult): Promise<string> {
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new SparsedynError("IO", `Cannot create "${dir}": ${why}`, { file: dir, cause: err });
+  }
+  return await writeTestJson(dir, result);
+}
+
+/** Usage errors that need more than one flag, caught before any work. */
+export function checkUsage(
+  f: Flags<typeof TEST_FLAGS>,
+  run: string | undefined,
+  a: string[],
+  b: string[],
+) {
+  if (a.length === 0) throw new UsageError("give at least one --a FILE", "--a");
+  if (b.length === 0) throw new UsageError("give at least one --b FILE", "--b");
+  if (f.maps && run === undefined) {
+    throw new UsageError("--maps needs a run folder (its model makes the maps)", "--maps");
+  }
+  const segments = [
+    ...a.map((x) => usageSegment(x, "--a")),
+    ...b.map((x) => usageSegment(x, "--b")),
+  ];
+  if (f.maps && segments.some((s) => s.start !== undefined || s.end !== undefined)) {
+    throw new UsageError("--maps takes whole movies, not FILE[start:end] segments", "--maps");
+  }
+  if (f.backend !== undefined && run === undefined) {
+    throw new UsageError("--backend needs a run folder (it encodes movies)", "--backend");
+  }
+  if (f.alpha !== undefined && f.alpha >= 1) {
+    throw new UsageError(`--alpha must be < 1; got "${f.alpha}"`, "--alpha");
+  }
+}
+
+/** `FILE[start:end]`; an empty range is a usage error. */
+function usageSegment(arg: string, flag: string) {
+  try {
+    return segmentOf(arg, flag);
+  } catch (err) {
+    throw err instanceof SparsedynError ? new UsageError(err.message, flag) : err;
+  }
+}
+
+export function componentsFlag(v: string): number {
+  return numberFlag(v, "--components", { integer: true, min: 1 })!;
+}
+
+/** One progress reporter per stage of the condition test: the window fits, then the null. */
+export function testProgress(json: boolean) {
+  const stages = {
+    windows: progress("VAR per window", json),
+    relabelings: progress("relabelings", json),
+  };
+  return (stage: keyof typeof stages, done: number, total: number) => stages[stage](done, total);
+}
