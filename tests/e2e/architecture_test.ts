@@ -1,5 +1,5 @@
 // The layers of docs/architecture.md hold: Deno's own module graph of the entry points
-// (mod.ts, cli/main.ts, server/app.ts, and the workers and browser code they load by URL) has
+// (mod.ts and the other files deno.json exports, cli/main.ts, server/app.ts, and the workers and browser code they load by URL) has
 // no import outside the table's directions, and the check fails on each of the imports that
 // once tangled the parts (shown on synthetic graphs, since the tree no longer has them).
 import { assert, assertEquals } from "../_helpers/assert.ts";
@@ -15,6 +15,12 @@ import {
 const rootUrl = new URL("../../", import.meta.url).href;
 const root = new URL(rootUrl).pathname;
 const rules = parseLayerRules(await Deno.readTextFile(`${root}docs/architecture.md`));
+// mod.ts and its sub-paths: every file deno.json exports is walked, so a new entry point is
+// checked as soon as it is published.
+const entryPoints = Object.values(
+  (JSON.parse(await Deno.readTextFile(`${root}deno.json`)) as { exports: Record<string, string> })
+    .exports,
+).map((p) => p.replace(/^\.\//, ""));
 
 async function moduleGraph(entry: string): Promise<ModuleGraph> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -94,9 +100,9 @@ Deno.test("architecture: the parts table is read, covers every part, and allows 
   assertEquals(ruleCycles(rules), []);
 });
 
-Deno.test("architecture: no import from mod.ts, cli/main.ts, server/app.ts or any worker crosses the layers", async () => {
+Deno.test("architecture: no import from the exported entry points, cli/main.ts, server/app.ts or any worker crosses the layers", async () => {
   const modules = new Map<string, ModuleGraph["modules"][number]>();
-  for (const entry of ["mod.ts", "cli/main.ts", "server/app.ts"]) {
+  for (const entry of [...entryPoints, "cli/main.ts", "server/app.ts"]) {
     for (const m of (await moduleGraph(entry)).modules) modules.set(m.specifier, m);
   }
   const ours = [...modules.keys()].filter((s) => s.startsWith(rootUrl));
