@@ -6,6 +6,8 @@
  * - The run folder: {@link writeRun} / {@link loadRun} (config, metrics, weights, latents, VAR).
  * - A model applied to a movie: {@link loadModel}, {@link encodeMovie}, {@link encodeAll},
  *   {@link encodeMovieToNpy} (streaming, tfjs or ONNX Runtime), {@link windowVarsToFiles}.
+ * - A run's frames next to its reconstructions, on demand, as the dashboard shows them:
+ *   {@link FrameStore}.
  * - Outside tfjs: {@link exportRun}, {@link caeToOnnx}, {@link ortSession}.
  * - Studies: {@link readManifest}, {@link studyPlan}, {@link writeStudySummary}.
  *
@@ -60,6 +62,8 @@ export {
 export type { EngineName, EngineOptions } from "./core/encode/engine.ts";
 export { windowVarsToFiles } from "./core/encode/window_vars.ts";
 export type { WindowVarsOptions, WindowVarsResult } from "./core/encode/window_vars.ts";
+export { FrameStore } from "./core/encode/frame_store.ts";
+export type { FramePair } from "./core/encode/frame_store.ts";
 export { checkManifest, readManifest } from "./core/study/manifest.ts";
 export type {
   SlurmResources,
