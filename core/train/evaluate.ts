@@ -34,6 +34,7 @@ import { type Tensor4D, tf } from "../model/tf.ts";
 import type { VarLayerOptions } from "../model/var_layer.ts";
 import { regressionStatistics } from "../var/design.ts";
 import { fitVarLasso } from "../var/fit_var_lasso.ts";
+import { ridgeLeastSquares } from "../var/_linalg.ts";
 import { asyncWindowLoss } from "./async_step.ts";
 import { encodeAll } from "../encode/encode_all.ts";
 
@@ -84,40 +85,9 @@ function standardise(x: Float64Array, n: number, m: number): Float64Array {
  * Ridge-stabilised least squares on centred data: B (m×k) minimising ‖Y − XB‖² + ε‖B‖²,
  * with ε a 1e-8 share of the mean diagonal of XᵀX (only to survive collinear columns).
  */
-function leastSquares(X: Float64Array, Y: Float64Array, n: number, m: number, k: number) {
+function ridgeRegression(X: Float64Array, Y: Float64Array, n: number, m: number, k: number) {
   const { G, C } = regressionStatistics(X, Y, n, m, k, { center: true });
-  let trace = 0;
-  for (let i = 0; i < m; i++) trace += G[i * m + i];
-  const ridge = 1e-8 * (trace / m) + 1e-300;
-  // Cholesky of G + ridge·I, in place in the lower triangle.
-  const Lf = Float64Array.from(G);
-  for (let i = 0; i < m; i++) Lf[i * m + i] += ridge;
-  for (let j = 0; j < m; j++) {
-    let s = Lf[j * m + j];
-    for (let q = 0; q < j; q++) s -= Lf[j * m + q] ** 2;
-    const pivot = Math.sqrt(Math.max(s, ridge));
-    Lf[j * m + j] = pivot;
-    for (let i = j + 1; i < m; i++) {
-      let v = Lf[i * m + j];
-      for (let q = 0; q < j; q++) v -= Lf[i * m + q] * Lf[j * m + q];
-      Lf[i * m + j] = v / pivot;
-    }
-  }
-  const B = new Float64Array(m * k);
-  const y = new Float64Array(m);
-  for (let c = 0; c < k; c++) {
-    for (let i = 0; i < m; i++) {
-      let v = C[i * k + c];
-      for (let q = 0; q < i; q++) v -= Lf[i * m + q] * y[q];
-      y[i] = v / Lf[i * m + i];
-    }
-    for (let i = m - 1; i >= 0; i--) {
-      let v = y[i];
-      for (let q = i + 1; q < m; q++) v -= Lf[q * m + i] * B[q * k + c];
-      B[i * k + c] = v / Lf[i * m + i];
-    }
-  }
-  return B;
+  return ridgeLeastSquares(G, C, m, k);
 }
 
 /**
@@ -139,7 +109,7 @@ export function latentSnrDb(
   K: number,
 ): number {
   const Z = standardise(latents, T, d), Cs = standardise(calcium, T, K);
-  const B = leastSquares(Cs, Z, T, K, d);
+  const B = ridgeRegression(Cs, Z, T, K, d);
   let explained = 0, residual = 0;
   for (let t = 0; t < T; t++) {
     for (let j = 0; j < d; j++) {
@@ -220,8 +190,8 @@ export function cellTransition(
 ): Float64Array {
   const Z = standardise(latents, T, d), Cs = standardise(calcium, T, K);
   const A = fitVarLasso(Z, T, d, 1).A; // d×d, row i = effects on latent i
-  const Wt = leastSquares(Z, Cs, T, d, K); // d×K: c ≈ Wtᵀ z
-  const Pt = leastSquares(Cs, Z, T, K, d); // K×d: z ≈ Ptᵀ c
+  const Wt = ridgeRegression(Z, Cs, T, d, K); // d×K: c ≈ Wtᵀ z
+  const Pt = ridgeRegression(Cs, Z, T, K, d); // K×d: z ≈ Ptᵀ c
   // B = W A P with W = Wtᵀ (K×d), P = Ptᵀ (d×K).
   const AP = new Float64Array(d * K);
   for (let i = 0; i < d; i++) {

@@ -55,6 +55,10 @@ export interface CentredStats {
   myRef: Float64Array;
 }
 
+/**
+ * The block statistics of the VAR(p) design with rows at t0 … T−1, blocks cut at `bounds`
+ * (row offsets), all sums taken about `reference` (default: the column means).
+ */
 export function laggedBlocks(
   z: Float64Array,
   T: number,
@@ -66,12 +70,7 @@ export function laggedBlocks(
 ): LaggedBlocks {
   const m = p * d, n = T - t0;
   // The column means unless told otherwise (zeros: the raw, uncentred sums).
-  let ref = reference;
-  if (!ref) {
-    ref = new Float64Array(d);
-    for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) ref[j] += z[t * d + j];
-    for (let j = 0; j < d; j++) ref[j] /= T;
-  }
+  const ref = reference ?? columnMeans(z, T, d);
   // Every sum in a block is a lagged cross-product of the series over a shifted range:
   // Σ_t z_{t−k} z_{t−l}ᵀ (k ≤ l, lags 0 … p, lag 0 being y) = M_h over t − k, where
   // M_h(range) = Σ_{s ∈ range} z_s z_{s−h}ᵀ and h = l − k. So instead of the m×m outer
@@ -79,6 +78,22 @@ export function laggedBlocks(
   // per time point (d²/2 + pd²), on the column-major series, 2×2 register-blocked, over
   // the segments between all shifted block boundaries, each segment added into every
   // block range that contains it.
+  const zc = columnMajorAbout(z, T, d, ref);
+  const sums = shiftedSums(zc, T, d, p, t0, bounds);
+  const blocks = sums.map((s, b) => blockFromSums(s, d, p, bounds[b + 1] - bounds[b]));
+  return { d, p, m, t0, n, bounds, blocks, ref };
+}
+
+/** The mean of each column of z (T×d). */
+function columnMeans(z: Float64Array, T: number, d: number): Float64Array {
+  const ref = new Float64Array(d);
+  for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) ref[j] += z[t * d + j];
+  for (let j = 0; j < d; j++) ref[j] /= T;
+  return ref;
+}
+
+/** z − ref transposed to column-major (d×T), the layout the lagged products stream over. */
+function columnMajorAbout(z: Float64Array, T: number, d: number, ref: Float64Array) {
   const zc = new Float64Array(d * T);
   // Transposed in tiles of 16 time points, so both sides stay in cache.
   for (let t0 = 0; t0 < T; t0 += 16) {
@@ -88,21 +103,48 @@ export function laggedBlocks(
       for (let t = t0; t < t1; t++) zc[col + t] = z[t * d + j] - r;
     }
   }
+  return zc;
+}
+
+/**
+ * One block's sums over its rows shifted by k = 0 … p: `acc[h][k]` is M_h over the shifted
+ * rows (k ≤ p − h) and `sums[k]` is Σ z_s over them.
+ */
+interface ShiftedSums {
+  acc: Float64Array[][];
+  sums: Float64Array[];
+}
+
+/** Zeroed {@link ShiftedSums} for d series and lags up to p. */
+function emptyShiftedSums(d: number, p: number): ShiftedSums {
+  const acc: Float64Array[][] = [], sums: Float64Array[] = [];
+  for (let h = 0; h <= p; h++) {
+    acc.push([]);
+    for (let k = 0; k <= p - h; k++) acc[h].push(new Float64Array(d * d));
+  }
+  for (let k = 0; k <= p; k++) sums.push(new Float64Array(d));
+  return { acc, sums };
+}
+
+/**
+ * The {@link ShiftedSums} of every block, in one pass over the segments between all shifted
+ * block boundaries: each segment's sums and lagged products are formed once and added into
+ * every (block, shift) range that contains it.
+ */
+function shiftedSums(
+  zc: Float64Array,
+  T: number,
+  d: number,
+  p: number,
+  t0: number,
+  bounds: number[],
+): ShiftedSums[] {
   const nb = bounds.length - 1;
   const cutSet = new Set<number>();
   for (const b of bounds) for (let k = 0; k <= p; k++) cutSet.add(t0 + b - k);
   const cuts = [...cutSet].sort((a, b) => a - b);
-  // acc[b][h][k]: M_h over block b's rows shifted by k (k ≤ p − h); sums[b][k]: Σ z_s.
-  const acc: Float64Array[][][] = [], sums: Float64Array[][] = [];
-  for (let b = 0; b < nb; b++) {
-    acc.push([]);
-    sums.push([]);
-    for (let h = 0; h <= p; h++) {
-      acc[b].push([]);
-      for (let k = 0; k <= p - h; k++) acc[b][h].push(new Float64Array(d * d));
-    }
-    for (let k = 0; k <= p; k++) sums[b].push(new Float64Array(d));
-  }
+  const out: ShiftedSums[] = [];
+  for (let b = 0; b < nb; b++) out.push(emptyShiftedSums(d, p));
   const M = new Float64Array(d * d), sz = new Float64Array(d);
   for (let c = 0; c + 1 < cuts.length; c++) {
     const s0 = cuts[c], s1 = cuts[c + 1];
@@ -114,51 +156,65 @@ export function laggedBlocks(
       }
     }
     if (!holders.length) continue;
-    sz.fill(0);
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let t = j * T + s0, e = j * T + s1; t < e; t++) s += zc[t];
-      sz[j] = s;
-    }
-    for (const [b, k] of holders) add(sums[b][k], sz);
+    segmentSum(zc, T, d, s0, s1, sz);
+    for (const [b, k] of holders) add(out[b].sums[k], sz);
     for (let h = 0; h <= p; h++) {
       const users = holders.filter(([, k]) => k <= p - h);
       if (!users.length) continue;
       laggedProduct(zc, T, d, s0, s1, h, M);
-      for (const [b, k] of users) add(acc[b][h][k], M);
+      for (const [b, k] of users) add(out[b].acc[h][k], M);
     }
   }
-  const blocks: Block[] = [];
-  for (let b = 0; b < nb; b++) {
-    const Sxx = new Float64Array(m * m),
-      Sxy = new Float64Array(m * d),
-      Syy = acc[b][0][0].slice(),
-      sx = new Float64Array(m),
-      sy = sums[b][0].slice();
-    for (let k = 1; k <= p; k++) {
-      sx.set(sums[b][k], (k - 1) * d);
-      // Σ_t z_{t−k} z_tᵀ = (M_k unshifted)ᵀ.
-      const Mk = acc[b][k][0];
-      for (let a = 0; a < d; a++) {
-        const row = ((k - 1) * d + a) * d;
-        for (let i = 0; i < d; i++) Sxy[row + i] = Mk[i * d + a];
-      }
-      for (let l = k; l <= p; l++) {
-        // Σ_t z_{t−k} z_{t−l}ᵀ = M_{l−k} shifted by k; its transpose fills the (l, k) block.
-        const Mh = acc[b][l - k][k];
-        for (let i = 0; i < d; i++) {
-          const r1 = ((k - 1) * d + i) * m + (l - 1) * d;
-          for (let j = 0; j < d; j++) {
-            const v = Mh[i * d + j];
-            Sxx[r1 + j] = v;
-            Sxx[((l - 1) * d + j) * m + (k - 1) * d + i] = v;
-          }
+  return out;
+}
+
+/** out[j] = Σ_{s0 ≤ s < s1} z_s[j] on column-major z (d×T). */
+function segmentSum(
+  zc: Float64Array,
+  T: number,
+  d: number,
+  s0: number,
+  s1: number,
+  out: Float64Array,
+) {
+  for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let t = j * T + s0, e = j * T + s1; t < e; t++) s += zc[t];
+    out[j] = s;
+  }
+}
+
+/** A block's design statistics (x lag-major, y lag 0) read off its shifted sums. */
+function blockFromSums(s: ShiftedSums, d: number, p: number, count: number): Block {
+  const { acc, sums } = s;
+  const m = p * d;
+  const Sxx = new Float64Array(m * m),
+    Sxy = new Float64Array(m * d),
+    Syy = acc[0][0].slice(),
+    sx = new Float64Array(m),
+    sy = sums[0].slice();
+  for (let k = 1; k <= p; k++) {
+    sx.set(sums[k], (k - 1) * d);
+    // Σ_t z_{t−k} z_tᵀ = (M_k unshifted)ᵀ.
+    const Mk = acc[k][0];
+    for (let a = 0; a < d; a++) {
+      const row = ((k - 1) * d + a) * d;
+      for (let i = 0; i < d; i++) Sxy[row + i] = Mk[i * d + a];
+    }
+    for (let l = k; l <= p; l++) {
+      // Σ_t z_{t−k} z_{t−l}ᵀ = M_{l−k} shifted by k; its transpose fills the (l, k) block.
+      const Mh = acc[l - k][k];
+      for (let i = 0; i < d; i++) {
+        const r1 = ((k - 1) * d + i) * m + (l - 1) * d;
+        for (let j = 0; j < d; j++) {
+          const v = Mh[i * d + j];
+          Sxx[r1 + j] = v;
+          Sxx[((l - 1) * d + j) * m + (k - 1) * d + i] = v;
         }
       }
     }
-    blocks.push({ count: bounds[b + 1] - bounds[b], sx, sy, Sxx, Sxy, Syy });
   }
-  return { d, p, m, t0, n, bounds, blocks, ref };
+  return { count, sx, sy, Sxx, Sxy, Syy };
 }
 
 /**

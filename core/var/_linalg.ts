@@ -1,5 +1,6 @@
 // Small dense symmetric positive-definite solves for the VAR tools (m ≤ a few hundred):
-// least squares from sufficient statistics, log-determinants of covariances.
+// least squares from sufficient statistics (exact, or ridge-stabilised), log-determinants of
+// covariances.
 import { SparsedynError } from "../errors.ts";
 
 /**
@@ -17,19 +18,34 @@ export function scaledCholesky(
     if (!(v > 0)) return null;
     scale[i] = Math.sqrt(v);
   }
+  const L = choleskyLower(S, n, scale);
+  return L && { L, scale };
+}
+
+/**
+ * The Cholesky factor L (lower, row-major) of D⁻¹ S D⁻¹, D = diag(scale). A pivot ≤ 1e-14
+ * fails (null) unless `floor` is given, which bounds the pivots below instead: L_jj =
+ * √max(pivot, floor), the ridge solve's way through collinear columns.
+ */
+function choleskyLower(
+  S: Float64Array,
+  n: number,
+  scale: Float64Array,
+  floor?: number,
+): Float64Array | null {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let s = S[i * n + j] / (scale[i] * scale[j]);
       const li = i * n, lj = j * n;
       for (let k = 0; k < j; k++) s -= L[li + k] * L[lj + k];
-      if (i === j) {
-        if (!(s > 1e-14)) return null;
-        L[li + i] = Math.sqrt(s);
-      } else L[li + j] = s / L[lj + j];
+      if (i !== j) L[li + j] = s / L[lj + j];
+      else if (floor !== undefined) L[li + i] = Math.sqrt(Math.max(s, floor));
+      else if (!(s > 1e-14)) return null;
+      else L[li + i] = Math.sqrt(s);
     }
   }
-  return { L, scale };
+  return L;
 }
 
 /** Solves S X = B in place of B (n×r row-major) with a factor from {@link scaledCholesky}. */
@@ -95,6 +111,30 @@ export function leastSquares(
   }
   choleskySolve(f, m, R, r);
   for (let q = 0; q < B.length; q++) B[q] += R[q];
+  return B;
+}
+
+/**
+ * Ridge-stabilised least squares: B = (G + εI)⁻¹C (m×r) from G (m×m) and C (m×r), with ε a
+ * 1e-8 share of the mean diagonal of G, only to survive collinear columns (pivots are
+ * floored at ε, never refused). No scaling, no refinement, never throws: for regressions
+ * that must give an answer whatever the data (the evaluation's latents against cells).
+ */
+export function ridgeLeastSquares(
+  G: Float64Array,
+  C: Float64Array,
+  m: number,
+  r: number,
+): Float64Array {
+  let trace = 0;
+  for (let i = 0; i < m; i++) trace += G[i * m + i];
+  const ridge = 1e-8 * (trace / m) + 1e-300;
+  const S = Float64Array.from(G);
+  for (let i = 0; i < m; i++) S[i * m + i] += ridge;
+  // Unit scale: x / (1·1) and x / 1 are exact, so this is the plain Cholesky solve.
+  const scale = new Float64Array(m).fill(1);
+  const B = C.slice();
+  choleskySolve({ L: choleskyLower(S, m, scale, ridge)!, scale }, m, B, r);
   return B;
 }
 

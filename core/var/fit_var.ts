@@ -70,6 +70,7 @@ import { type LassoPath, lassoPathBatch, pathAt } from "./lasso_path.ts";
 import { lassoPathBatchParallel } from "./lasso_parallel.ts";
 import { type VarNetwork, varNetwork } from "./network.ts";
 import {
+  type DefaultMaxLags,
   defaultMaxLags,
   type OrderCriterion,
   type OrderFit,
@@ -327,82 +328,25 @@ interface FitContext {
   lambdaMax: Float64Array;
 }
 
+/**
+ * Everything {@link fitVar} and {@link fitVarAsync} do before choosing λ: the checks, the
+ * training part, the order, and the lasso's statistics.
+ */
 function prepareFit(
   series: Float64Array,
   T: number,
   d: number,
   options: FitVarOptions,
 ): FitContext {
-  const lagsOpt = intOption(options.lags, "lags", 1);
-  const maxLagsOpt = intOption(options.maxLags, "maxLags", 1);
-  if (lagsOpt !== undefined && maxLagsOpt !== undefined) {
-    bad("maxLags", "give lags (a fixed order) or maxLags (order selection), not both");
-  }
-  const select = options.select ?? "bic";
-  if (!["bic", "aic", "ebic", "cv", "none"].includes(select)) {
-    bad("select", `select must be "bic", "aic", "ebic", "cv" or "none"; got "${select}"`);
-  }
-  const holdout = options.holdout ?? 0;
-  if (!(holdout >= 0 && holdout < 1)) bad("holdout", `holdout must lie in [0, 1); got ${holdout}`);
-  const horizon = intOption(options.horizon, "horizon", 1) ?? 1;
-  const standardize = options.standardize ?? true;
-  const gamma = options.ebicGamma;
-  if (gamma !== undefined && !(gamma >= 0 && gamma <= 1)) {
-    bad("gamma", `gamma must lie in [0, 1]; got ${gamma}`);
-  }
-
-  checkSeries(series, T, d, {
-    minLength: (lagsOpt ?? maxLagsOpt ?? 1) + 3,
-    minLengthReason: `a VAR(${lagsOpt ?? maxLagsOpt ?? 1}) needs at least p + 3 = ${
-      (lagsOpt ?? maxLagsOpt ?? 1) + 3
-    } time points`,
-  });
-  const testRows = Math.round(holdout * T);
-  if (holdout > 0 && testRows < 1) {
-    bad("holdout", `holdout ${holdout} of T = ${T} leaves no time point to score forecasts on`);
-  }
-  const Tfit = T - testRows;
-  const train = testRows ? series.subarray(0, Tfit * d) : series;
-  const byDefault = lagsOpt === undefined && maxLagsOpt === undefined
-    ? defaultMaxLags(Tfit, d)
-    : undefined;
-  const maxLags = lagsOpt ?? maxLagsOpt ?? byDefault!.maxLags;
-  checkSeries(train, Tfit, d, {
-    name: testRows ? "series (training part)" : "series",
-    minLength: maxLags + 3,
-    minLengthReason: `a VAR(${maxLags}) needs at least p + 3 = ${maxLags + 3} time points${
-      testRows ? ` before the held-out ${testRows}` : ""
-    }`,
-  });
-
+  const checked = checkFitOptions(options);
+  const { select, holdout, horizon, standardize } = checked;
+  const { testRows, Tfit, train, maxLags, byDefault } = trainingPart(series, T, d, checked);
   const warnings: string[] = [];
-  let order: OrderSelection | undefined;
-  let p = maxLags;
-  if (lagsOpt === undefined) {
-    order = selectOrder(train, Tfit, d, maxLags, {
-      criterion: options.orderCriterion,
-      fit: options.orderFit,
-      onProgress: options.onProgress && ((k, total) => options.onProgress!("order", k, total)),
-    });
-    if (byDefault) order.maxLagsReason = byDefault.reason;
-    if (order.warning) warnings.push(order.warning);
-    p = order.p;
-  }
-
-  const { z, scale } = standardize
-    ? standardised(train, Tfit, d)
-    : { z: train, scale: new Float64Array(d).fill(1) };
-  const n = Tfit - p, m = p * d;
-  let folds: TimeSeriesFold[] | undefined;
-  if (select === "cv") folds = timeSeriesFolds(n, options.cv?.folds ?? 5);
-  const lb = laggedBlocks(z, Tfit, d, p, p, folds ? foldBounds(folds) : [0, n]);
-  const full = centre(lb, sumBlocks(lb, 0, lb.blocks.length));
-  const lambdaMax = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let mx = 0;
-    for (let a = 0; a < m; a++) mx = Math.max(mx, Math.abs(full.C[a * d + i]));
-    lambdaMax[i] = mx / n;
-  }
+  const order = checked.lags === undefined
+    ? chooseOrder(train, Tfit, d, maxLags, byDefault, options, warnings)
+    : undefined;
+  const p = order ? order.p : maxLags;
+  const stats = lassoStatistics(train, Tfit, d, p, checked, options.cv?.folds);
   return {
     series,
     T,
@@ -417,14 +361,148 @@ function prepareFit(
     warnings,
     order,
     p,
-    scale,
-    n,
-    m,
-    folds,
-    lb,
-    full,
-    lambdaMax,
+    ...stats,
   };
+}
+
+/** {@link FitVarOptions} checked, with their defaults. */
+interface CheckedOptions {
+  lags: number | undefined;
+  maxLags: number | undefined;
+  select: LambdaSelection;
+  holdout: number;
+  horizon: number;
+  standardize: boolean;
+}
+
+/** Checks the options that do not depend on the series. */
+function checkFitOptions(options: FitVarOptions): CheckedOptions {
+  const lags = intOption(options.lags, "lags", 1);
+  const maxLags = intOption(options.maxLags, "maxLags", 1);
+  if (lags !== undefined && maxLags !== undefined) {
+    bad("maxLags", "give lags (a fixed order) or maxLags (order selection), not both");
+  }
+  const select = options.select ?? "bic";
+  if (!["bic", "aic", "ebic", "cv", "none"].includes(select)) {
+    bad("select", `select must be "bic", "aic", "ebic", "cv" or "none"; got "${select}"`);
+  }
+  const holdout = options.holdout ?? 0;
+  if (!(holdout >= 0 && holdout < 1)) bad("holdout", `holdout must lie in [0, 1); got ${holdout}`);
+  const horizon = intOption(options.horizon, "horizon", 1) ?? 1;
+  const standardize = options.standardize ?? true;
+  const gamma = options.ebicGamma;
+  if (gamma !== undefined && !(gamma >= 0 && gamma <= 1)) {
+    bad("gamma", `gamma must lie in [0, 1]; got ${gamma}`);
+  }
+  return { lags, maxLags, select, holdout, horizon, standardize };
+}
+
+/** The part of the series fitted on (all but the held-out tail) and the largest order fitted. */
+interface TrainingPart {
+  /** Held-out time points at the end. */
+  testRows: number;
+  /** Time points fitted on. */
+  Tfit: number;
+  /** The first Tfit time points of the series. */
+  train: Float64Array;
+  /** The fixed order, or the largest order compared. */
+  maxLags: number;
+  /** The default largest order and its reason, when neither lags nor maxLags was given. */
+  byDefault: DefaultMaxLags | undefined;
+}
+
+/** Checks the series, whole and without its held-out tail, against the orders asked for. */
+function trainingPart(
+  series: Float64Array,
+  T: number,
+  d: number,
+  checked: CheckedOptions,
+): TrainingPart {
+  const { lags, holdout } = checked;
+  checkSeries(series, T, d, {
+    minLength: (lags ?? checked.maxLags ?? 1) + 3,
+    minLengthReason: `a VAR(${lags ?? checked.maxLags ?? 1}) needs at least p + 3 = ${
+      (lags ?? checked.maxLags ?? 1) + 3
+    } time points`,
+  });
+  const testRows = Math.round(holdout * T);
+  if (holdout > 0 && testRows < 1) {
+    bad("holdout", `holdout ${holdout} of T = ${T} leaves no time point to score forecasts on`);
+  }
+  const Tfit = T - testRows;
+  const train = testRows ? series.subarray(0, Tfit * d) : series;
+  const byDefault = lags === undefined && checked.maxLags === undefined
+    ? defaultMaxLags(Tfit, d)
+    : undefined;
+  const maxLags = lags ?? checked.maxLags ?? byDefault!.maxLags;
+  checkSeries(train, Tfit, d, {
+    name: testRows ? "series (training part)" : "series",
+    minLength: maxLags + 3,
+    minLengthReason: `a VAR(${maxLags}) needs at least p + 3 = ${maxLags + 3} time points${
+      testRows ? ` before the held-out ${testRows}` : ""
+    }`,
+  });
+  return { testRows, Tfit, train, maxLags, byDefault };
+}
+
+/** The order by {@link selectOrder} on the training part; its warning joins `warnings`. */
+function chooseOrder(
+  train: Float64Array,
+  Tfit: number,
+  d: number,
+  maxLags: number,
+  byDefault: DefaultMaxLags | undefined,
+  options: FitVarOptions,
+  warnings: string[],
+): OrderSelection {
+  const order = selectOrder(train, Tfit, d, maxLags, {
+    criterion: options.orderCriterion,
+    fit: options.orderFit,
+    onProgress: options.onProgress && ((k, total) => options.onProgress!("order", k, total)),
+  });
+  if (byDefault) order.maxLagsReason = byDefault.reason;
+  if (order.warning) warnings.push(order.warning);
+  return order;
+}
+
+/** The lasso's inputs at order p: the statistics of the (standardised) design, folds, λ_max. */
+type LassoStatistics = Pick<
+  FitContext,
+  "scale" | "n" | "m" | "folds" | "lb" | "full" | "lambdaMax"
+>;
+
+/**
+ * Standardises the training part (unless told not to) and builds the block statistics of its
+ * VAR(p) design: one block, or one per cross-validation fold.
+ */
+function lassoStatistics(
+  train: Float64Array,
+  Tfit: number,
+  d: number,
+  p: number,
+  checked: CheckedOptions,
+  cvFolds: number | undefined,
+): LassoStatistics {
+  const { z, scale } = checked.standardize
+    ? standardised(train, Tfit, d)
+    : { z: train, scale: new Float64Array(d).fill(1) };
+  const n = Tfit - p, m = p * d;
+  let folds: TimeSeriesFold[] | undefined;
+  if (checked.select === "cv") folds = timeSeriesFolds(n, cvFolds ?? 5);
+  const lb = laggedBlocks(z, Tfit, d, p, p, folds ? foldBounds(folds) : [0, n]);
+  const full = centre(lb, sumBlocks(lb, 0, lb.blocks.length));
+  return { scale, n, m, folds, lb, full, lambdaMax: lambdaMaxes(full.C, n, m, d) };
+}
+
+/** λ_max of each equation, max_a |C[a, i]| / n: the smallest λ with an all-zero equation. */
+function lambdaMaxes(C: Float64Array, n: number, m: number, d: number): Float64Array {
+  const lambdaMax = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let mx = 0;
+    for (let a = 0; a < m; a++) mx = Math.max(mx, Math.abs(C[a * d + i]));
+    lambdaMax[i] = mx / n;
+  }
+  return lambdaMax;
 }
 
 /** The full-sample path stops just below the smallest chosen λ (λ·n/n may round a hair above it). */
@@ -452,80 +530,30 @@ function cvCoefficients(
   return B;
 }
 
+/**
+ * The model from its standardised coefficients: the relaxed refit when asked, Σ, everything
+ * back in the series' units, stability, the network, and the held-out forecast scores.
+ */
 function finishFit(
   ctx: FitContext,
   B: Float64Array,
   lambdas: Float64Array,
   cv: LambdaCv | undefined,
 ): VarModel {
-  const {
-    series,
-    T,
-    d,
-    options,
-    select,
-    horizon,
-    standardize,
-    testRows,
-    Tfit,
-    warnings,
-    order,
-    p,
-    scale,
-    n,
-    m,
-    full,
-    lambdaMax,
-  } = ctx;
+  const { d, options, select, standardize, Tfit, warnings, order, p, scale, n, m, full } = ctx;
   const relaxed = options.relaxed ?? false;
   if (relaxed && select !== "none") relaxedRefit(full.G, full.C, B, m, d, warnings);
 
-  const df = new Int32Array(d);
-  for (let i = 0; i < d; i++) for (let a = 0; a < m; a++) if (B[a * d + i] !== 0) df[i]++;
+  const df = nonZeros(B, m, d);
   const E = residualCrossProducts(full.G, full.C, full.YY, B, m, d);
   const dfMean = df.reduce((s, v) => s + v, 0) / d;
   const sigmaDenominator = Math.max(n - 1 - dfMean, 1);
-
-  // Back to the series' units: A_k[i, j] = s_i/s_j · Ã_k[i, j], c_i = s_i · c̃_i, Σ = SΣ̃S.
-  const A = new Float64Array(p * d * d), intercept = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let c = full.meanY[i];
-    for (let a = 0; a < m; a++) {
-      const b = B[a * d + i];
-      if (b === 0) continue;
-      c -= b * full.meanX[a];
-      const k = Math.floor(a / d), j = a % d;
-      A[(k * d + i) * d + j] = b * scale[i] / scale[j];
-    }
-    intercept[i] = c * scale[i];
-  }
-  const sigma = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) {
-      sigma[i * d + j] = E[i * d + j] / sigmaDenominator * scale[i] * scale[j];
-    }
-  }
-
-  if (
-    sigma.some((v) => !Number.isFinite(v) || (v !== 0 && Math.abs(v) < 2.2250738585072014e-308))
-  ) {
-    warnings.push(
-      `the series' scale (sd from ${Math.min(...scale).toExponential(2)} to ` +
-        `${Math.max(...scale).toExponential(2)}) puts their covariance outside float64's ` +
-        `range: sigma and the raw-scale forecast errors are ${
-          sigma.some((v) => !Number.isFinite(v)) ? "infinite" : "imprecise (subnormal)"
-        }; the coefficients and the standardised errors hold — rescale the series to ` +
-        `read the others`,
-    );
-  }
-  const radius = spectralRadiusEstimate(A, d, p);
-  const stability: VarStability = { spectralRadius: radius, stable: radius < 1 };
-  if (!stability.stable) {
-    stability.warning = `the fitted VAR is not stable: the spectral radius of its companion ` +
-      `matrix is ${radius.toFixed(3)} ≥ 1 (explosive or unit-root dynamics; long forecasts ` +
-      `diverge; consider differencing or detrending the series)`;
-    warnings.push(stability.warning);
-  }
+  const { A, intercept } = seriesCoefficients(B, full, scale, d, m);
+  const sigma = seriesCovariance(E, sigmaDenominator, scale, d);
+  const range = covarianceRangeWarning(sigma, scale);
+  if (range) warnings.push(range);
+  const stability = stabilityOf(A, d, p);
+  if (stability.warning) warnings.push(stability.warning);
   const model: VarModel = {
     A,
     intercept,
@@ -536,7 +564,7 @@ function finishFit(
     sigma,
     sigmaDenominator,
     lambdas,
-    lambdaMax,
+    lambdaMax: ctx.lambdaMax,
     df,
     select,
     relaxed,
@@ -548,24 +576,107 @@ function finishFit(
     stability,
     warnings,
   };
-  if (testRows) {
-    model.forecast = {
-      testStart: Tfit,
-      horizon,
-      scores: evaluateForecasts(model, series, T, Tfit, horizon),
-    };
-    // Standardised errors: every series weighs the same, and they hold at any scale.
-    const one = model.forecast.scores[0]?.standardised;
-    if (one && one.mse > one.persistence) {
-      warnings.push(
-        `the fitted VAR forecasts the held-out tail worse than persistence (1 step ahead, ` +
-          `standardised MSE ${one.mse.toPrecision(3)} vs ${one.persistence.toPrecision(3)}, ` +
-          `${(one.mse / one.persistence).toFixed(2)}×): its coefficients describe the ` +
-          `training part, not dynamics that carry over`,
-      );
+  if (ctx.testRows) model.forecast = scoreHoldout(model, ctx);
+  return model;
+}
+
+/** Non-zero coefficients of each equation (column) of B (m×d). */
+function nonZeros(B: Float64Array, m: number, d: number): Int32Array {
+  const df = new Int32Array(d);
+  for (let i = 0; i < d; i++) for (let a = 0; a < m; a++) if (B[a * d + i] !== 0) df[i]++;
+  return df;
+}
+
+/**
+ * A_k and the intercept in the series' units from the standardised B (m×d):
+ * A_k[i, j] = s_i/s_j · Ã_k[i, j], c_i = s_i · c̃_i, with c̃ = ȳ − B̃ᵀx̄ (the intercept that
+ * the centring left out).
+ */
+function seriesCoefficients(
+  B: Float64Array,
+  full: CentredStats,
+  scale: Float64Array,
+  d: number,
+  m: number,
+): { A: Float64Array; intercept: Float64Array } {
+  const A = new Float64Array(m * d), intercept = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let c = full.meanY[i];
+    for (let a = 0; a < m; a++) {
+      const b = B[a * d + i];
+      if (b === 0) continue;
+      c -= b * full.meanX[a];
+      const k = Math.floor(a / d), j = a % d;
+      A[(k * d + i) * d + j] = b * scale[i] / scale[j];
+    }
+    intercept[i] = c * scale[i];
+  }
+  return { A, intercept };
+}
+
+/** Σ = S (EᵀE / denominator) S in the series' units (S = diag(scale)). */
+function seriesCovariance(
+  E: Float64Array,
+  denominator: number,
+  scale: Float64Array,
+  d: number,
+): Float64Array {
+  const sigma = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      sigma[i * d + j] = E[i * d + j] / denominator * scale[i] * scale[j];
     }
   }
-  return model;
+  return sigma;
+}
+
+/** A warning when Σ in the series' units overflowed or became subnormal; else undefined. */
+function covarianceRangeWarning(sigma: Float64Array, scale: Float64Array): string | undefined {
+  if (
+    !sigma.some((v) => !Number.isFinite(v) || (v !== 0 && Math.abs(v) < 2.2250738585072014e-308))
+  ) return undefined;
+  return `the series' scale (sd from ${Math.min(...scale).toExponential(2)} to ` +
+    `${Math.max(...scale).toExponential(2)}) puts their covariance outside float64's ` +
+    `range: sigma and the raw-scale forecast errors are ${
+      sigma.some((v) => !Number.isFinite(v)) ? "infinite" : "imprecise (subnormal)"
+    }; the coefficients and the standardised errors hold — rescale the series to ` +
+    `read the others`;
+}
+
+/** The spectral radius of the companion matrix, and a warning when it is ≥ 1. */
+function stabilityOf(A: Float64Array, d: number, p: number): VarStability {
+  const radius = spectralRadiusEstimate(A, d, p);
+  const stability: VarStability = { spectralRadius: radius, stable: radius < 1 };
+  if (!stability.stable) {
+    stability.warning = `the fitted VAR is not stable: the spectral radius of its companion ` +
+      `matrix is ${radius.toFixed(3)} ≥ 1 (explosive or unit-root dynamics; long forecasts ` +
+      `diverge; consider differencing or detrending the series)`;
+  }
+  return stability;
+}
+
+/**
+ * The model's forecast scores on the held-out tail; warns (in `ctx.warnings`) when its
+ * one-step forecasts lose to persistence.
+ */
+function scoreHoldout(model: VarModel, ctx: FitContext): NonNullable<VarModel["forecast"]> {
+  const { series, T, Tfit, horizon, warnings } = ctx;
+  const forecast = {
+    testStart: Tfit,
+    horizon,
+    scores: evaluateForecasts(model, series, T, Tfit, horizon),
+  };
+  // Standardised errors: every series weighs the same, and they hold at any scale.
+  const one = forecast.scores[0]?.standardised;
+  if (one && one.mse > one.persistence) {
+    warnings.push(
+      `the fitted VAR forecasts the held-out tail worse than persistence (1 step ahead, ` +
+        `standardised MSE ${one.mse.toPrecision(3)} vs ${one.persistence.toPrecision(3)}, ` +
+        `${(one.mse / one.persistence).toFixed(2)}×): its coefficients describe the ` +
+        `training part, not dynamics that carry over`,
+    );
+  }
+  return forecast;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type CoreTolerances,
   shapes,
 } from "./_lasso_inputs.ts";
-import { runCorePath } from "./_core_path.ts";
+import { type RawPath, runCorePath } from "./_core_path.ts";
 import type { PathMethod, PathStop } from "./lasso_path.ts";
 
 /**
@@ -68,6 +68,7 @@ export interface LassoFit {
 
 const STOPS: PathStop[] = ["end", "lambdaMin", "maxSteps", "maxActive"];
 
+/** The solutions at `target` of one response (`cName` "c") or of d (`cName` "C"): one core call. */
 function fitAt(
   G: Float64Array,
   C: Float64Array,
@@ -77,35 +78,7 @@ function fitAt(
   cName: "c" | "C",
 ): LassoFit {
   const { m, d } = shapes(G, C, n, cName);
-  if (typeof target !== "object" || target === null) {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      "target must be { lambda }, { steps } or { maxActive }",
-      {
-        argument: "target",
-      },
-    );
-  }
-  let lambdaMin = 0, maxSteps: number | undefined, maxActive: number | undefined;
-  let mode: LassoFit["mode"];
-  if ("lambda" in target) {
-    lambdaMin = checkNonNegative("target.lambda", target.lambda)!;
-    mode = "lambda";
-  } else if ("steps" in target) {
-    maxSteps = checkCount("target.steps", target.steps);
-    mode = "breakpoint";
-  } else if ("maxActive" in target) {
-    maxActive = checkCount("target.maxActive", target.maxActive);
-    mode = "breakpoint";
-  } else {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      "target must be { lambda }, { steps } or { maxActive }",
-      {
-        argument: "target",
-      },
-    );
-  }
+  const { mode, lambdaMin, maxSteps, maxActive } = coreStop(target);
   const method = checkMethod(options.method ?? "lasso");
   const raws = runCorePath(G, C, n, m, d, {
     ...options,
@@ -115,6 +88,50 @@ function fitAt(
     maxActive,
     keepPath: false,
   }, cName);
+  return { method, mode, m, d, n, ...endpoints(raws, m, d, n) };
+}
+
+/** Where the core's path stops for a target, and whether λ is fixed or a breakpoint. */
+interface CoreStop {
+  mode: LassoFit["mode"];
+  lambdaMin: number;
+  maxSteps?: number;
+  maxActive?: number;
+}
+
+/** Checks a {@link LassoTarget} and translates it into the core's stopping rules. */
+function coreStop(target: LassoTarget): CoreStop {
+  if (typeof target !== "object" || target === null) throw badTarget();
+  if ("lambda" in target) {
+    return { mode: "lambda", lambdaMin: checkNonNegative("target.lambda", target.lambda)! };
+  }
+  if ("steps" in target) {
+    return { mode: "breakpoint", lambdaMin: 0, maxSteps: checkCount("target.steps", target.steps) };
+  }
+  if ("maxActive" in target) {
+    const maxActive = checkCount("target.maxActive", target.maxActive);
+    return { mode: "breakpoint", lambdaMin: 0, maxActive };
+  }
+  throw badTarget();
+}
+
+/** The error for a target that is none of { lambda }, { steps }, { maxActive }. */
+function badTarget(): SparsedynError {
+  return new SparsedynError(
+    "INVALID_ARGUMENT",
+    "target must be { lambda }, { steps } or { maxActive }",
+    { argument: "target" },
+  );
+}
+
+/** The per-response arrays of a {@link LassoFit}, gathered from the core's endpoints. */
+type Endpoints = Omit<LassoFit, "method" | "mode" | "m" | "d" | "n">;
+
+/**
+ * Gathers the d endpoints the core returned (one breakpoint each) into a fit's arrays: β as
+ * m×d columns, λ back on the 1/n scale, the active sets concatenated with their offsets.
+ */
+function endpoints(raws: RawPath[], m: number, d: number, n: number): Endpoints {
   const beta = new Float64Array(m * d);
   const lambdas = new Float64Array(d);
   const activeStart = new Int32Array(d + 1);
@@ -138,11 +155,6 @@ function fitAt(
     stop.push(STOPS[raw.stop]);
   });
   return {
-    method,
-    mode,
-    m,
-    d,
-    n,
     beta,
     lambdas,
     active,

@@ -41,7 +41,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { centre, laggedBlocks } from "./_lagged_blocks.ts";
+import { centre, type CentredStats, laggedBlocks } from "./_lagged_blocks.ts";
 import { leastSquares, logDetSymmetric, residualCrossProducts } from "./_linalg.ts";
 import { selectAlongPaths } from "./_path_select.ts";
 import type { LambdaCriterion } from "./lambda_criteria.ts";
@@ -170,6 +170,58 @@ export function selectOrder(
   maxLags: number,
   options: OrderOptions = {},
 ): OrderSelection {
+  const { criterion, fit, n } = checkOrderInputs(series, T, d, maxLags, options);
+  // Standardise (a copy): the lasso needs comparable scales; ln det shifts by a constant,
+  // added back so the table is in the series' units.
+  const { z, logScale } = standardised(series, T, d);
+  const lb = laggedBlocks(z, T, d, maxLags, maxLags, [0, n]);
+  const sample: CommonSample = {
+    all: centre(lb, lb.blocks[0]),
+    n,
+    d,
+    M: lb.m,
+    logScale,
+    fit,
+    lambdaCriterion: options.lambdaCriterion ?? "bic",
+  };
+  const table: OrderRow[] = [], logFpe: number[] = [];
+  for (let p = 1; p <= maxLags; p++) {
+    // Never chosen, so not fitted: a lasso path on about as many candidates as rows is
+    // the slowest fit of all (minutes at 128 series × 8 lags) and its criteria mislead.
+    const scored = n - p * d - 1 < d ? notFitted(p, d) : scoreOrder(sample, p);
+    table.push(scored.row);
+    logFpe.push(scored.logFpe);
+    options.onProgress?.(p, maxLags);
+  }
+  const best = bestOrder(table, logFpe, criterion);
+  if (!best) {
+    return {
+      criterion,
+      p: 1,
+      maxLags,
+      nobs: n,
+      fit,
+      table,
+      warning: `no order in 1 … ${maxLags} has finite criteria and leaves d = ${d} ` +
+        `residual degrees of freedom per equation on ${n} rows (n − p·d − 1 ≥ d); p = 1 was ` +
+        `taken: the series is too short for its ${d} dimensions (reduce d or give more ` +
+        `time points)`,
+    };
+  }
+  return { criterion, p: best.p, maxLags, nobs: n, fit, table };
+}
+
+/**
+ * Checks {@link selectOrder}'s inputs; returns the criterion, the fit ("auto" resolved) and
+ * the rows n = T − maxLags of the common sample.
+ */
+function checkOrderInputs(
+  series: Float64Array,
+  T: number,
+  d: number,
+  maxLags: number,
+  options: OrderOptions,
+): { criterion: OrderCriterion; fit: OrderFit; n: number } {
   if (!Number.isInteger(maxLags) || maxLags < 1) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -209,91 +261,116 @@ export function selectOrder(
     );
   }
   const fit: OrderFit = want === "auto" ? (olsDefined ? "ols" : "lasso") : want;
-  // Standardise (a copy): the lasso needs comparable scales; ln det shifts by a constant,
-  // added back so the table is in the series' units.
-  const { z, logScale } = standardised(series, T, d);
-  const lb = laggedBlocks(z, T, d, maxLags, maxLags, [0, n]);
-  const all = centre(lb, lb.blocks[0]);
-  const M = lb.m;
-  const table: OrderRow[] = [], logFpe: number[] = [];
-  for (let p = 1; p <= maxLags; p++) {
-    const m = p * d;
-    if (n - m - 1 < d) {
-      // Never chosen, so not fitted: a lasso path on about as many candidates as rows is
-      // the slowest fit of all (minutes at 128 series × 8 lags) and its criteria mislead.
-      table.push({
-        p,
-        freeParameters: p * d * d + d,
-        logDet: NaN,
-        aic: NaN,
-        bic: NaN,
-        hqic: NaN,
-        fpe: NaN,
-        admissible: false,
-      });
-      logFpe.push(NaN);
-      options.onProgress?.(p, maxLags);
-      continue;
-    }
-    const G = new Float64Array(m * m), C = new Float64Array(m * d);
-    for (let a = 0; a < m; a++) {
-      for (let b = 0; b < m; b++) G[a * m + b] = all.G[a * M + b];
-      for (let i = 0; i < d; i++) C[a * d + i] = all.C[a * d + i];
-    }
-    let B: Float64Array, k: number;
-    if (fit === "ols") {
-      B = leastSquares(G, C, m, d, `VAR(${p})`);
-      k = p * d * d + d;
-    } else {
-      // Only the chosen breakpoint of each path is needed: select along the paths.
-      B = selectAlongPaths(G, C, n, m, d, {
-        method: "lasso",
-        criterion: options.lambdaCriterion ?? "bic",
-        yty: all.yty,
-      }).B;
-      k = d;
-      for (let a = 0; a < B.length; a++) if (B[a] !== 0) k++;
-    }
-    const E = residualCrossProducts(G, C, all.YY, B, m, d);
-    for (let q = 0; q < E.length; q++) E[q] /= n;
-    const ld = logDetSymmetric(E, d) + logScale;
-    // Parameters per equation, the intercept included (FPE's q_p).
-    const q = k / d;
-    const row = {
+  return { criterion, fit, n };
+}
+
+/** The common sample every order is fitted on, and how. */
+interface CommonSample {
+  /** Centred statistics of the VAR(maxLags) design, standardised series. */
+  all: CentredStats;
+  /** Rows, T − maxLags. */
+  n: number;
+  d: number;
+  /** Columns of the VAR(maxLags) design, maxLags·d. */
+  M: number;
+  /** ln det of the standardisation, added back to each ln det. */
+  logScale: number;
+  fit: OrderFit;
+  lambdaCriterion: LambdaCriterion;
+}
+
+/** One order's row of the table, and its FPE in logs (compared in logs: see scoreOrder). */
+interface ScoredOrder {
+  row: OrderRow;
+  logFpe: number;
+}
+
+/** The row of an order that is not admissible: NaN criteria and least squares' k_p. */
+function notFitted(p: number, d: number): ScoredOrder {
+  return {
+    row: {
       p,
-      freeParameters: k,
-      logDet: ld,
-      aic: ld + (2 / n) * k,
-      bic: ld + (Math.log(n) / n) * k,
-      hqic: ld + ((2 * Math.log(Math.log(n))) / n) * k,
-      fpe: n > q ? ((n + q) / (n - q)) ** d * Math.exp(ld) : Infinity,
+      freeParameters: p * d * d + d,
+      logDet: NaN,
+      aic: NaN,
+      bic: NaN,
+      hqic: NaN,
+      fpe: NaN,
       admissible: false,
-    };
-    // ln det of the standardised residuals decides (in the series' units it, and FPE,
-    // may leave float64's range at extreme scales: FPE is compared in logs below).
-    row.admissible = n - m - 1 >= d && Number.isFinite(ld - logScale);
-    logFpe.push(n > q ? d * Math.log((n + q) / (n - q)) + ld : Infinity);
-    table.push(row);
-    options.onProgress?.(p, maxLags);
+    },
+    logFpe: NaN,
+  };
+}
+
+/** Fits order p on the common sample (its leading p·d columns) and computes its criteria. */
+function scoreOrder(sample: CommonSample, p: number): ScoredOrder {
+  const { all, n, d, logScale } = sample;
+  const m = p * d;
+  const { G, C } = leadingStatistics(sample, m);
+  const { B, k } = fitOrder(sample, G, C, p);
+  const E = residualCrossProducts(G, C, all.YY, B, m, d);
+  for (let q = 0; q < E.length; q++) E[q] /= n;
+  const ld = logDetSymmetric(E, d) + logScale;
+  // Parameters per equation, the intercept included (FPE's q_p).
+  const q = k / d;
+  const row = {
+    p,
+    freeParameters: k,
+    logDet: ld,
+    aic: ld + (2 / n) * k,
+    bic: ld + (Math.log(n) / n) * k,
+    hqic: ld + ((2 * Math.log(Math.log(n))) / n) * k,
+    fpe: n > q ? ((n + q) / (n - q)) ** d * Math.exp(ld) : Infinity,
+    admissible: false,
+  };
+  // ln det of the standardised residuals decides (in the series' units it, and FPE,
+  // may leave float64's range at extreme scales: FPE is compared in logs below).
+  row.admissible = n - m - 1 >= d && Number.isFinite(ld - logScale);
+  return { row, logFpe: n > q ? d * Math.log((n + q) / (n - q)) + ld : Infinity };
+}
+
+/** G and C of the design's first m columns (the lags 1 … m/d of a smaller order). */
+function leadingStatistics(sample: CommonSample, m: number) {
+  const { all, d, M } = sample;
+  const G = new Float64Array(m * m), C = new Float64Array(m * d);
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b < m; b++) G[a * m + b] = all.G[a * M + b];
+    for (let i = 0; i < d; i++) C[a * d + i] = all.C[a * d + i];
   }
+  return { G, C };
+}
+
+/** The coefficients of order p (least squares or the lasso by its λ criterion) and k_p. */
+function fitOrder(
+  sample: CommonSample,
+  G: Float64Array,
+  C: Float64Array,
+  p: number,
+): { B: Float64Array; k: number } {
+  const { all, n, d } = sample;
+  const m = p * d;
+  if (sample.fit === "ols") return { B: leastSquares(G, C, m, d, `VAR(${p})`), k: p * d * d + d };
+  // Only the chosen breakpoint of each path is needed: select along the paths.
+  const B = selectAlongPaths(G, C, n, m, d, {
+    method: "lasso",
+    criterion: sample.lambdaCriterion,
+    yty: all.yty,
+  }).B;
+  let k = d;
+  for (let a = 0; a < B.length; a++) if (B[a] !== 0) k++;
+  return { B, k };
+}
+
+/** The admissible order with the smallest criterion (the first on ties); undefined if none. */
+function bestOrder(
+  table: OrderRow[],
+  logFpe: number[],
+  criterion: OrderCriterion,
+): OrderRow | undefined {
   const key = (r: OrderRow) => criterion === "fpe" ? logFpe[r.p - 1] : r[criterion];
   let best: OrderRow | undefined;
   for (const row of table) {
     if (row.admissible && (!best || key(row) < key(best))) best = row;
   }
-  if (!best) {
-    return {
-      criterion,
-      p: 1,
-      maxLags,
-      nobs: n,
-      fit,
-      table,
-      warning: `no order in 1 … ${maxLags} has finite criteria and leaves d = ${d} ` +
-        `residual degrees of freedom per equation on ${n} rows (n − p·d − 1 ≥ d); p = 1 was ` +
-        `taken: the series is too short for its ${d} dimensions (reduce d or give more ` +
-        `time points)`,
-    };
-  }
-  return { criterion, p: best.p, maxLags, nobs: n, fit, table };
+  return best;
 }

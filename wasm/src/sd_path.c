@@ -306,10 +306,25 @@ typedef struct {
   double tie, degen;
 } sd_opts;
 
-static int run_one(sd_result *R, int m, const double *G, const sd_opts *o) {
-  int nA = 0, steps = 0;
+/* The walk along one response's path: the current breakpoint l, the event found there
+ * (applied at the start of the next step), and what the last step changed (the next
+ * event search must not re-find it). */
+typedef struct {
+  int nA;               /* size of the active set */
+  int steps;            /* breakpoints after the first */
+  double l;             /* the current breakpoint, correlation scale */
+  double zero_tol;      /* events this close to l = 0 are at 0 */
+  int kind, var, esign; /* the event at l */
+  int just_joined, just_dropped, dropped_sign;
+} sd_walk;
+
+/* What a step of the walk says: memory ran out, go on, or the path has ended. */
+enum { WALK_FAILED = 0, WALK_ON = 1, WALK_ENDED = 2 };
+
+/* Resets the workspace for a new response -- every regressor free, a = c, b = 0 -- and
+ * returns l0 = max |c_j| over the regressors that may enter. */
+static double start_response(int m, const double *G) {
   double l0 = 0.0;
-  int j0 = -1;
   nfree = m;
   for (int j = 0; j < m; j++) {
     pos[j] = -1;
@@ -319,131 +334,159 @@ static int run_one(sd_result *R, int m, const double *G, const sd_opts *o) {
     bv[j] = 0.0;
     if (state[j] == ST_FREE && fabs(cv[j]) > l0) l0 = fabs(cv[j]);
   }
-  /* First variable: the largest |c_j|, the lowest index among ties. */
-  for (int j = 0; j < m && j0 < 0; j++)
-    if (state[j] == ST_FREE && fabs(cv[j]) >= l0 * (1 - o->tie) && l0 > 0) j0 = j;
-  if (j0 < 0 || l0 <= o->lmin) {
-    if (!record(R, m, o->keep_path, o->lmin > l0 ? o->lmin : l0, 0, SD_EV_NONE, -1, 0)) return 0;
-    R->stop = o->lmin > 0 ? SD_STOP_LAMBDA : SD_STOP_END;
-    R->nactive = 0;
-    return 1;
-  }
-  double zero_tol = o->tie * l0; /* events this close to l = 0 are at 0 */
-  double l = l0;
-  int kind = SD_EV_JOIN, var = j0, esign = cv[j0] > 0 ? 1 : -1;
-  if (!record(R, m, o->keep_path, l, 0, kind, var, esign)) return 0;
-  int just_joined = -1, just_dropped = -1, dropped_sign = 0;
-  for (;;) {
-    if (steps >= o->max_steps) {
-      R->stop = SD_STOP_STEPS;
-      break;
-    }
-    just_joined = just_dropped = -1;
-    if (kind == SD_EV_JOIN) {
-      if (nA >= o->max_active) {
-        R->stop = SD_STOP_ACTIVE;
-        break;
-      }
-      if (chol_add(m, G, nA, var, esign, o->degen)) {
-        nA++;
-        just_joined = var;
-      } else {
-        /* Degenerate: j is (numerically) a combination of the active columns.
-         * It stays out until the active set shrinks; the breakpoint that announced
-         * it is withdrawn and the next event is sought from the same l. */
-        state[var] = ST_EXCLUDED;
-        R->ndegenerate++;
-        if (o->keep_path) R->nbp--;
-        steps--;
-      }
-    } else if (kind == SD_EV_DROP) {
-      dropped_sign = (int)sgn[pos[var]];
-      chol_delete(m, nA, pos[var]);
-      nA--;
-      just_dropped = var;
-      for (int j = 0; j < m; j++)
-        if (state[j] == ST_EXCLUDED) state[j] = ST_FREE;
-      refresh(m, nA);
-    }
+  return l0;
+}
 
-    /* Next join: the largest admissible l_j = a_j / (sigma - b_j) <= l. */
-    double best = -1.0;
-    for (int sl = 0; sl < nfree; sl++) {
-      int j = var_of[sl];
-      cand[sl] = -1.0;
-      if (state[j] != ST_FREE) continue;
-      for (int sg = 1; sg >= -1; sg -= 2) {
-        /* A variable that just left meets the level on its old side at the current l
-         * (r_j is linear, so that is its only root there); it may come back only on
-         * the other side, which happens when r_j sweeps across in a short interval. */
-        if (j == just_dropped && sg == dropped_sign) continue;
-        double den = sg - bv[sl];
-        if (fabs(den) <= SD_PARALLEL_TOL) continue;
-        double e = av[sl] / den;
-        if (e > l * (1 + o->tie)) continue; /* met above l: not ahead of us */
-        if (e < zero_tol) {
-          if (e < -zero_tol) continue;
-          e = 0.0;
-        }
-        if (e > l) e = l;
-        if (e > cand[sl]) {
-          cand[sl] = e;
-          candsig[sl] = sg;
-        }
-      }
-      if (cand[sl] > best) best = cand[sl];
-    }
-    int jn = -1, jsl = -1;
-    if (best >= 0) {
-      /* Ties within tie * l: the lowest index, so results do not depend on rounding. */
-      for (int sl = 0; sl < nfree; sl++)
-        if (cand[sl] >= 0 && cand[sl] >= best - o->tie * l && (jn < 0 || var_of[sl] < jn)) {
-          jn = var_of[sl];
-          jsl = sl;
-        }
-    }
-    double ejoin = jn >= 0 ? cand[jsl] : -1.0;
-    /* Next drop (lasso): the largest l_i = t_i / w_i < l. */
-    double edrop = -1.0;
-    int in = -1;
-    if (o->lasso) {
-      for (int k = 0; k < nA; k++) {
-        if (A[k] == just_joined || wv[k] == 0.0) continue;
-        double e = tv[k] / wv[k];
-        if (!(e < l) || e < 0) continue;
-        if (e < zero_tol) e = 0.0;
-        if (e > edrop) {
-          edrop = e;
-          in = A[k];
-        }
-      }
-    }
-    int nk;
-    double e;
-    if (in >= 0 && edrop > ejoin) {
-      nk = SD_EV_DROP;
-      e = edrop;
-    } else if (jn >= 0) {
-      nk = SD_EV_JOIN;
-      e = ejoin;
-    } else {
-      nk = SD_EV_NONE;
-      e = -1.0;
-    }
-    if (nk == SD_EV_NONE || e <= o->lmin) {
-      /* Last segment: move to lambda_min and stop. */
-      l = o->lmin;
-      if (!record(R, m, o->keep_path, l, nA, SD_EV_NONE, -1, 0)) return 0;
-      R->stop = o->lmin > 0 ? SD_STOP_LAMBDA : SD_STOP_END;
-      break;
-    }
-    l = e;
-    kind = nk;
-    var = nk == SD_EV_JOIN ? jn : in;
-    esign = nk == SD_EV_JOIN ? candsig[jsl] : (int)sgn[pos[in]];
-    steps++;
-    if (!record(R, m, o->keep_path, l, nA, kind, var, esign)) return 0;
+/* First variable: the largest |c_j|, the lowest index among ties; -1 when there is none. */
+static int first_variable(int m, double l0, double tie) {
+  for (int j = 0; j < m; j++)
+    if (state[j] == ST_FREE && fabs(cv[j]) >= l0 * (1 - tie) && l0 > 0) return j;
+  return -1;
+}
+
+/* Takes the join announced at the current breakpoint. Returns 0 when the active set is
+ * full (the path stops at this breakpoint), 1 otherwise. */
+static int take_join(sd_result *R, int m, const double *G, const sd_opts *o, sd_walk *w) {
+  if (w->nA >= o->max_active) {
+    R->stop = SD_STOP_ACTIVE;
+    return 0;
   }
+  if (chol_add(m, G, w->nA, w->var, w->esign, o->degen)) {
+    w->nA++;
+    w->just_joined = w->var;
+  } else {
+    /* Degenerate: j is (numerically) a combination of the active columns.
+     * It stays out until the active set shrinks; the breakpoint that announced
+     * it is withdrawn and the next event is sought from the same l. */
+    state[w->var] = ST_EXCLUDED;
+    R->ndegenerate++;
+    if (o->keep_path) R->nbp--;
+    w->steps--;
+  }
+  return 1;
+}
+
+/* Takes the drop announced at the current breakpoint: the variable leaves, the ones refused
+ * as degenerate may be candidates again (the active span shrank), and a, b, t, w are
+ * recomputed from the downdated factor. */
+static void take_drop(int m, sd_walk *w) {
+  w->dropped_sign = (int)sgn[pos[w->var]];
+  chol_delete(m, w->nA, pos[w->var]);
+  w->nA--;
+  w->just_dropped = w->var;
+  for (int j = 0; j < m; j++)
+    if (state[j] == ST_EXCLUDED) state[j] = ST_FREE;
+  refresh(m, w->nA);
+}
+
+/* The level at which the variable in free slot sl joins: the largest admissible
+ * l_j = a_j / (sigma - b_j) <= l over both signs sigma, kept in cand[sl] with its sign in
+ * candsig[sl]; -1 when it cannot join. */
+static double join_level(int sl, const sd_opts *o, const sd_walk *w) {
+  int j = var_of[sl];
+  cand[sl] = -1.0;
+  if (state[j] != ST_FREE) return cand[sl];
+  for (int sg = 1; sg >= -1; sg -= 2) {
+    /* A variable that just left meets the level on its old side at the current l
+     * (r_j is linear, so that is its only root there); it may come back only on
+     * the other side, which happens when r_j sweeps across in a short interval. */
+    if (j == w->just_dropped && sg == w->dropped_sign) continue;
+    double den = sg - bv[sl];
+    if (fabs(den) <= SD_PARALLEL_TOL) continue;
+    double e = av[sl] / den;
+    if (e > w->l * (1 + o->tie)) continue; /* met above l: not ahead of us */
+    if (e < w->zero_tol) {
+      if (e < -w->zero_tol) continue;
+      e = 0.0;
+    }
+    if (e > w->l) e = w->l;
+    if (e > cand[sl]) {
+      cand[sl] = e;
+      candsig[sl] = sg;
+    }
+  }
+  return cand[sl];
+}
+
+/* Next join: the largest admissible l_j = a_j / (sigma - b_j) <= l. Returns that level and
+ * sets *jslot to the joining variable's free slot, or returns -1 with *jslot = -1. */
+static double next_join(const sd_opts *o, const sd_walk *w, int *jslot) {
+  double best = -1.0;
+  for (int sl = 0; sl < nfree; sl++) {
+    double e = join_level(sl, o, w);
+    if (e > best) best = e;
+  }
+  int jn = -1, jsl = -1;
+  if (best >= 0) {
+    /* Ties within tie * l: the lowest index, so results do not depend on rounding. */
+    for (int sl = 0; sl < nfree; sl++)
+      if (cand[sl] >= 0 && cand[sl] >= best - o->tie * w->l && (jn < 0 || var_of[sl] < jn)) {
+        jn = var_of[sl];
+        jsl = sl;
+      }
+  }
+  *jslot = jsl;
+  return jn >= 0 ? cand[jsl] : -1.0;
+}
+
+/* Next drop (lasso): the largest l_i = t_i / w_i < l over the active set, the variable
+ * that has just joined excepted. Returns that level and sets *ivar to the leaving
+ * variable, or returns -1 with *ivar = -1. */
+static double next_drop(const sd_walk *w, int *ivar) {
+  double edrop = -1.0;
+  int in = -1;
+  for (int k = 0; k < w->nA; k++) {
+    if (A[k] == w->just_joined || wv[k] == 0.0) continue;
+    double e = tv[k] / wv[k];
+    if (!(e < w->l) || e < 0) continue;
+    if (e < w->zero_tol) e = 0.0;
+    if (e > edrop) {
+      edrop = e;
+      in = A[k];
+    }
+  }
+  *ivar = in;
+  return edrop;
+}
+
+/* Moves to the next event below l -- a drop when it comes before the next join -- and
+ * records its breakpoint; when there is none above lambda_min, records the end of the
+ * last segment at lambda_min instead. Returns WALK_ON, WALK_ENDED, or WALK_FAILED when
+ * memory ran out. */
+static int advance(sd_result *R, int m, const sd_opts *o, sd_walk *w) {
+  int jsl, in = -1;
+  double ejoin = next_join(o, w, &jsl);
+  double edrop = o->lasso ? next_drop(w, &in) : -1.0;
+  int nk;
+  double e;
+  if (in >= 0 && edrop > ejoin) {
+    nk = SD_EV_DROP;
+    e = edrop;
+  } else if (jsl >= 0) {
+    nk = SD_EV_JOIN;
+    e = ejoin;
+  } else {
+    nk = SD_EV_NONE;
+    e = -1.0;
+  }
+  if (nk == SD_EV_NONE || e <= o->lmin) {
+    /* Last segment: move to lambda_min and stop. */
+    w->l = o->lmin;
+    if (!record(R, m, o->keep_path, w->l, w->nA, SD_EV_NONE, -1, 0)) return WALK_FAILED;
+    R->stop = o->lmin > 0 ? SD_STOP_LAMBDA : SD_STOP_END;
+    return WALK_ENDED;
+  }
+  w->l = e;
+  w->kind = nk;
+  w->var = nk == SD_EV_JOIN ? var_of[jsl] : in;
+  w->esign = nk == SD_EV_JOIN ? candsig[jsl] : (int)sgn[pos[in]];
+  w->steps++;
+  if (!record(R, m, o->keep_path, w->l, w->nA, w->kind, w->var, w->esign)) return WALK_FAILED;
+  return WALK_ON;
+}
+
+/* Copies the active set in force at the last breakpoint, and its signs, into the result. */
+static int save_active_set(sd_result *R, int nA) {
   R->nactive = nA;
   R->active = malloc(sizeof(int) * (size_t)(nA ? nA : 1));
   R->sign = malloc(sizeof(int) * (size_t)(nA ? nA : 1));
@@ -453,6 +496,43 @@ static int run_one(sd_result *R, int m, const double *G, const sd_opts *o) {
     R->sign[k] = (int)sgn[k];
   }
   return 1;
+}
+
+/* The path of one response (c in cv): its first breakpoint, then one event per step until
+ * lambda_min, max_steps or max_active stops it. Returns 0 when memory ran out. */
+static int run_one(sd_result *R, int m, const double *G, const sd_opts *o) {
+  double l0 = start_response(m, G);
+  int j0 = first_variable(m, l0, o->tie);
+  if (j0 < 0 || l0 <= o->lmin) {
+    /* Nothing enters above lambda_min: one breakpoint, the empty model. */
+    if (!record(R, m, o->keep_path, o->lmin > l0 ? o->lmin : l0, 0, SD_EV_NONE, -1, 0)) return 0;
+    R->stop = o->lmin > 0 ? SD_STOP_LAMBDA : SD_STOP_END;
+    R->nactive = 0;
+    return 1;
+  }
+  sd_walk w = {0};
+  w.zero_tol = o->tie * l0;
+  w.l = l0;
+  w.kind = SD_EV_JOIN;
+  w.var = j0;
+  w.esign = cv[j0] > 0 ? 1 : -1;
+  if (!record(R, m, o->keep_path, w.l, 0, w.kind, w.var, w.esign)) return 0;
+  for (;;) {
+    if (w.steps >= o->max_steps) {
+      R->stop = SD_STOP_STEPS;
+      break;
+    }
+    w.just_joined = w.just_dropped = -1;
+    if (w.kind == SD_EV_JOIN) {
+      if (!take_join(R, m, G, o, &w)) break;
+    } else if (w.kind == SD_EV_DROP) {
+      take_drop(m, &w);
+    }
+    int next = advance(R, m, o, &w);
+    if (next == WALK_FAILED) return 0;
+    if (next == WALK_ENDED) break;
+  }
+  return save_active_set(R, w.nA);
 }
 
 /*
