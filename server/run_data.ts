@@ -270,7 +270,10 @@ async function readFinishedRun(
   return { data, z: lat.data };
 }
 
-/** Reads var.json into `data.var` and the one-step predictions from `z`; a failure is the var problem. */
+/**
+ * Reads var.json into `data.var` and computes the one-step predictions from `z`; a var.json
+ * that cannot be read or used becomes `data.problems.var`.
+ */
 async function readVar(data: RunData, z: Float32Array | Float64Array): Promise<void> {
   try {
     const v = await readJsonObject(`${data.dir}/var.json`, "var.json");

@@ -132,9 +132,7 @@ function mapsViewerProps(run: RunData): MapsViewerProps {
   const maps = run.maps!;
   return {
     name: run.name,
-    maps: (maps.maps as MapItem[]).map((
-      { file, png, kind, method, latent, edge },
-    ) => ({
+    maps: (maps.maps as MapItem[]).map(({ file, png, kind, method, latent, edge }) => ({
       file,
       png,
       kind,
