@@ -184,86 +184,129 @@ export class RunCache {
 
   async #load(name: string, dir: string): Promise<RunData> {
     const exists = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
-    const problems: Record<string, string> = {};
-    if (!exists) {
-      const text = await Deno.readTextFile(`${dir}${CHECKPOINT}/metrics.jsonl`).catch(() => null);
-      if (text === null) throw new Error(`no run "${name}" under the root`);
-      const ended = await ownerEnded(`${dir}${CHECKPOINT}`);
-      return {
-        name,
-        dir,
-        status: ended ? "stopped" : "running",
-        config: {},
-        metrics: parseMetrics(text, `${name}${CHECKPOINT}/metrics.jsonl`),
-        T: 0,
-        d: 0,
-        noFrames: ended
-          ? `the training stopped before the run was written: ${ended}`
-          : "the run is training",
-        problems,
-        damage: [],
-      };
-    }
-    const config = await readJsonObject(`${dir}/config.json`, "config.json");
-    const metrics = parseMetrics(
-      await Deno.readTextFile(`${dir}/metrics.jsonl`).catch(() => {
-        throw new Error("metrics.jsonl is missing");
-      }),
-      "metrics.jsonl",
+    if (!exists) return await checkpointRun(name, dir);
+    const { data, z } = await readFinishedRun(name, dir);
+    await readVar(data, z);
+    await readOptionalPart(
+      data,
+      "test",
+      `${dir}/test.json`,
+      () => readJsonObject(`${dir}/test.json`, "test.json"),
     );
-    const bytes = await Deno.readFile(`${dir}/latents.npy`).catch(() => {
-      throw new Error("latents.npy is missing");
-    });
-    const lat = decodeLatents(bytes);
-    if (lat.shape.length !== 2) {
-      throw new Error(`latents.npy has shape (${lat.shape}); expected T × d`);
-    }
-    const [T, d] = lat.shape;
-    const damage = await runDamage(dir);
-    const data: RunData = {
-      name,
-      dir,
-      status: damage.length ? "damaged" : "finished",
-      damage,
-      config,
-      metrics,
-      T,
-      d,
-      latents: lat.data instanceof Float32Array ? lat.data : Float32Array.from(lat.data),
-      noFrames: await framesUnavailable(dir, config),
-      problems,
-    };
-    try {
-      const v = await readJsonObject(`${dir}/var.json`, "var.json");
-      checkVar(v, d);
-      data.var = v as unknown as RunVar;
-      data.predictions = oneStepPredictions(lat.data, T, d, data.var);
-    } catch (err) {
-      problems.var = message(err);
-    }
-    if (await Deno.stat(`${dir}/test.json`).then(() => true, () => false)) {
-      try {
-        data.test = await readJsonObject(`${dir}/test.json`, "test.json");
-      } catch (err) {
-        problems.test = message(err);
-      }
-    }
-    if (await Deno.stat(`${dir}/evaluation.json`).then(() => true, () => false)) {
-      try {
-        data.evaluation = await readJsonObject(`${dir}/evaluation.json`, "evaluation.json");
-      } catch (err) {
-        problems.evaluation = message(err);
-      }
-    }
-    if (await Deno.stat(`${dir}/maps`).then(() => true, () => false)) {
-      try {
-        const m = await readJsonObject(`${dir}/maps/maps.json`, "maps/maps.json");
-        if (!Array.isArray(m.maps)) throw new Error("maps/maps.json lists no maps");
-        data.maps = m;
-      } catch (err) {
-        problems.maps = message(err);
-      }
-    }
+    await readOptionalPart(
+      data,
+      "evaluation",
+      `${dir}/evaluation.json`,
+      () => readJsonObject(`${dir}/evaluation.json`, "evaluation.json"),
+    );
+    await readOptionalPart(data, "maps", `${dir}/maps`, () => readMapsJson(dir));
     return data;
   }
+}
+
+/**
+ * A run whose folder is not written yet: a training in progress, or one that stopped before
+ * writing it. Its checkpoint's metrics are all there is to show.
+ */
+async function checkpointRun(name: string, dir: string): Promise<RunData> {
+  const text = await Deno.readTextFile(`${dir}${CHECKPOINT}/metrics.jsonl`).catch(() => null);
+  if (text === null) throw new Error(`no run "${name}" under the root`);
+  const ended = await ownerEnded(`${dir}${CHECKPOINT}`);
+  return {
+    name,
+    dir,
+    status: ended ? "stopped" : "running",
+    config: {},
+    metrics: parseMetrics(text, `${name}${CHECKPOINT}/metrics.jsonl`),
+    T: 0,
+    d: 0,
+    noFrames: ended
+      ? `the training stopped before the run was written: ${ended}`
+      : "the run is training",
+    problems: {},
+    damage: [],
+  };
+}
+
+/**
+ * The files a finished run cannot be shown without (config.json, metrics.jsonl, latents.npy),
+ * its damage and whether reconstructions can be shown; throws naming the file that cannot be
+ * read. Also returns the latents as decoded (`z`, float32 or float64), which the VAR's
+ * predictions are computed from.
+ */
+async function readFinishedRun(
+  name: string,
+  dir: string,
+): Promise<{ data: RunData; z: Float32Array | Float64Array }> {
+  const config = await readJsonObject(`${dir}/config.json`, "config.json");
+  const metrics = parseMetrics(
+    await Deno.readTextFile(`${dir}/metrics.jsonl`).catch(() => {
+      throw new Error("metrics.jsonl is missing");
+    }),
+    "metrics.jsonl",
+  );
+  const bytes = await Deno.readFile(`${dir}/latents.npy`).catch(() => {
+    throw new Error("latents.npy is missing");
+  });
+  const lat = decodeLatents(bytes);
+  if (lat.shape.length !== 2) {
+    throw new Error(`latents.npy has shape (${lat.shape}); expected T × d`);
+  }
+  const [T, d] = lat.shape;
+  const damage = await runDamage(dir);
+  const data: RunData = {
+    name,
+    dir,
+    status: damage.length ? "damaged" : "finished",
+    damage,
+    config,
+    metrics,
+    T,
+    d,
+    latents: lat.data instanceof Float32Array ? lat.data : Float32Array.from(lat.data),
+    noFrames: await framesUnavailable(dir, config),
+    problems: {},
+  };
+  return { data, z: lat.data };
+}
+
+/**
+ * Reads var.json into `data.var` and computes the one-step predictions from `z`; a var.json
+ * that cannot be read or used becomes `data.problems.var`.
+ */
+async function readVar(data: RunData, z: Float32Array | Float64Array): Promise<void> {
+  try {
+    const v = await readJsonObject(`${data.dir}/var.json`, "var.json");
+    checkVar(v, data.d);
+    data.var = v as unknown as RunVar;
+    data.predictions = oneStepPredictions(z, data.T, data.d, data.var);
+  } catch (err) {
+    data.problems.var = message(err);
+  }
+}
+
+/**
+ * Reads an optional part of a run into `data[part]` when `marker` exists (no marker: the part
+ * was never made, which is not a problem). A part that cannot be read becomes
+ * `data.problems[part]`, shown as an error panel in its section.
+ */
+async function readOptionalPart(
+  data: RunData,
+  part: "test" | "evaluation" | "maps",
+  marker: string,
+  read: () => Promise<Record<string, unknown>>,
+): Promise<void> {
+  if (!(await Deno.stat(marker).then(() => true, () => false))) return;
+  try {
+    data[part] = await read();
+  } catch (err) {
+    data.problems[part] = message(err);
+  }
+}
+
+/** maps/maps.json, which must list its maps. */
+async function readMapsJson(dir: string): Promise<Record<string, unknown>> {
+  const m = await readJsonObject(`${dir}/maps/maps.json`, "maps/maps.json");
+  if (!Array.isArray(m.maps)) throw new Error("maps/maps.json lists no maps");
+  return m;
 }

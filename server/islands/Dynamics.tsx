@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { ColorBar, niceTicks } from "./_colorbar.tsx";
 import { diverging } from "./_colors.ts";
@@ -318,12 +318,15 @@ export function coefficientsFromNpy(a: { shape: number[]; data: Float32Array }, 
   return A as number[][][];
 }
 
-/** The island. */
-export function Dynamics(props: DynamicsProps) {
+/**
+ * The coefficients: `props.A`, or fetched from `/api/run/var` by `props.name` (null while
+ * loading or when the fetch failed; `error` says why).
+ */
+function useCoefficients(
+  props: DynamicsProps,
+): { A: number[][][] | null; error: Signal<string> } {
   const fetched = useSignal<number[][][] | null>(null);
   const error = useSignal("");
-  const threshold = useSignal(props.threshold ?? 0);
-  const k = useSignal(props.k ?? 20);
   useEffect(() => {
     if (props.A || !props.name) return;
     const url = `/api/run/var?name=${encodeURIComponent(props.name)}`;
@@ -336,19 +339,16 @@ export function Dynamics(props: DynamicsProps) {
       fetched.value = coefficientsFromNpy(parseNpyF32(await res.arrayBuffer()), shape);
     }).catch((err) => error.value = err instanceof Error ? err.message : String(err));
   }, [props.name]);
-  const A = props.A ?? fetched.value;
-  if (!A) {
-    return (
-      <div class="dynamics" data-loading="1">
-        {error.value
-          ? <div class="error-panel">{error.value}</div>
-          : <p class="note">loading the coefficients…</p>}
-      </div>
-    );
-  }
-  // Self-effects (the diagonal) are often several times the effects between latents; a colour
-  // scale up to them leaves every edge near white. The colours end at the strongest effect
-  // between latents, and the diagonal saturates (the caption says so).
+  return { A: props.A ?? fetched.value, error };
+}
+
+/**
+ * The largest |A| (`max`) and the colour scale's end (`scale`). Self-effects (the diagonal)
+ * are often several times the effects between latents; a colour scale up to them leaves every
+ * edge near white. The colours end at the strongest effect between latents, and the diagonal
+ * saturates (the caption says so).
+ */
+function colourScale(A: number[][][]): { max: number; scale: number } {
   let max = 0, offMax = 0;
   for (const m of A) {
     m.forEach((r, i) =>
@@ -358,7 +358,87 @@ export function Dynamics(props: DynamicsProps) {
       })
     );
   }
-  const scale = offMax > 0 ? offMax : max;
+  return { max, scale: offMax > 0 ? offMax : max };
+}
+
+/** The threshold slider, the number of edges shown, and what they leave. */
+function DynamicsControls(
+  { threshold, k, max, above, edges, nonZero }: {
+    threshold: Signal<number>;
+    k: Signal<number>;
+    max: number;
+    above: NetworkEdge[];
+    edges: NetworkEdge[];
+    nonZero: number;
+  },
+) {
+  return (
+    <div class="controls">
+      <label>
+        threshold |A| &gt; <b>{threshold.value.toPrecision(3)}</b>{" "}
+        <input
+          type="range"
+          min={0}
+          max={max}
+          step={max / 200 || 1}
+          value={threshold.value}
+          onInput={(e) => threshold.value = Number((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <label>
+        strongest edges shown{" "}
+        <input
+          class="topk"
+          type="number"
+          min={0}
+          max={Math.max(1, above.length)}
+          value={k.value}
+          onInput={(e) => {
+            const v = Math.floor(Number((e.target as HTMLInputElement).value));
+            if (Number.isFinite(v) && v >= 0) k.value = v;
+          }}
+        />
+      </label>
+      <span class="note">
+        {nonZero} coefficients above the threshold · {above.length}{" "}
+        edges between latents · showing the {edges.length} strongest
+      </span>
+    </div>
+  );
+}
+
+/** The network of the edges shown, with its caption. */
+function NetworkFigure({ d, edges }: { d: number; edges: NetworkEdge[] }) {
+  return (
+    <figure class="network-figure">
+      <Network
+        d={d}
+        edges={edges}
+        max={edges.reduce((m, e) => Math.max(m, Math.abs(e.weight)), 0)}
+      />
+      <figcaption>
+        {d > 24 ? `the ${edges.length} strongest edges and the latents they join; ` : ""}
+        j → i, red positive, blue negative, width |A| relative to the strongest shown
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The island. */
+export function Dynamics(props: DynamicsProps) {
+  const { A, error } = useCoefficients(props);
+  const threshold = useSignal(props.threshold ?? 0);
+  const k = useSignal(props.k ?? 20);
+  if (!A) {
+    return (
+      <div class="dynamics" data-loading="1">
+        {error.value
+          ? <div class="error-panel">{error.value}</div>
+          : <p class="note">loading the coefficients…</p>}
+      </div>
+    );
+  }
+  const { max, scale } = colourScale(A);
   const d = A[0]?.length ?? 0;
   const above = networkEdges(A, threshold.value);
   const edges = above.slice(0, Math.max(0, k.value));
@@ -370,37 +450,14 @@ export function Dynamics(props: DynamicsProps) {
       data-threshold={threshold.value}
       data-k={k.value}
     >
-      <div class="controls">
-        <label>
-          threshold |A| &gt; <b>{threshold.value.toPrecision(3)}</b>{" "}
-          <input
-            type="range"
-            min={0}
-            max={max}
-            step={max / 200 || 1}
-            value={threshold.value}
-            onInput={(e) => threshold.value = Number((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <label>
-          strongest edges shown{" "}
-          <input
-            class="topk"
-            type="number"
-            min={0}
-            max={Math.max(1, above.length)}
-            value={k.value}
-            onInput={(e) => {
-              const v = Math.floor(Number((e.target as HTMLInputElement).value));
-              if (Number.isFinite(v) && v >= 0) k.value = v;
-            }}
-          />
-        </label>
-        <span class="note">
-          {nonZero} coefficients above the threshold · {above.length}{" "}
-          edges between latents · showing the {edges.length} strongest
-        </span>
-      </div>
+      <DynamicsControls
+        threshold={threshold}
+        k={k}
+        max={max}
+        above={above}
+        edges={edges}
+        nonZero={nonZero}
+      />
       <div class="row">
         {A.map((m, lag) => (
           <Heatmap key={lag} A={m} max={scale} threshold={threshold.value} lag={lag + 1} />
@@ -422,17 +479,7 @@ export function Dynamics(props: DynamicsProps) {
         )
         : null}
       <div class="row">
-        <figure class="network-figure">
-          <Network
-            d={d}
-            edges={edges}
-            max={edges.reduce((m, e) => Math.max(m, Math.abs(e.weight)), 0)}
-          />
-          <figcaption>
-            {d > 24 ? `the ${edges.length} strongest edges and the latents they join; ` : ""}
-            j → i, red positive, blue negative, width |A| relative to the strongest shown
-          </figcaption>
-        </figure>
+        <NetworkFigure d={d} edges={edges} />
         <EdgeList edges={edges} />
       </div>
     </div>

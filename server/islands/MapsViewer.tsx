@@ -23,7 +23,8 @@
  *
  * @module
  */
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
+import type { RefObject } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { colormap } from "../../core/maps/colormap.ts";
 import { ColorBar } from "./_colorbar.tsx";
@@ -124,24 +125,61 @@ function rgb(t: number): string {
   return `rgb(${r},${g},${b})`;
 }
 
-/** The island. */
-export function MapsViewer(props: MapsViewerProps) {
-  const methods = [...new Set(props.maps.map((m) => m.method).filter((m) => m))] as string[];
+/** The maps offered and chosen: methods, kinds, the pick among the choices, the map shown. */
+interface MapChoice {
+  /** The methods of the maps (ig, saliency). */
+  methods: string[];
+  /** The method chosen. */
+  method: Signal<string>;
+  /** The kinds of the maps. */
+  kinds: string[];
+  /** The kind chosen. */
+  kind: Signal<string>;
+  /** The index chosen among `choices`. */
+  pick: Signal<number>;
+  /** The maps of the chosen kind and method (footprints have no method). */
+  choices: MapItem[];
+  /** The map shown (undefined: none of this kind). */
+  current: MapItem | undefined;
+}
+
+/** The choice of map: integrated gradients and all latents first, where there are such maps. */
+function useMapChoice(maps: MapItem[]): MapChoice {
+  const methods = [...new Set(maps.map((m) => m.method).filter((m) => m))] as string[];
   const method = useSignal(methods.includes("ig") ? "ig" : methods[0] ?? "");
-  const kinds = [...new Set(props.maps.map((m) => m.kind))];
+  const kinds = [...new Set(maps.map((m) => m.kind))];
   const kind = useSignal(kinds.includes("all") ? "all" : kinds[0]);
   const pick = useSignal(0);
-  const hover = useSignal("");
+  const choices = maps.filter((m) =>
+    m.kind === kind.value && (m.kind === "footprint" || m.method === method.value)
+  );
+  const current = choices[Math.min(pick.value, choices.length - 1)];
+  return { methods, method, kinds, kind, pick, choices, current };
+}
+
+/** The drawn map: its values, the colour bar's range, the canvas it is drawn on. */
+interface MapDrawing {
+  /** The map's values (null while loading). */
+  values: Signal<Float32Array | null>;
+  /** The magnitudes' minimum and maximum once drawn. */
+  range: Signal<[number, number] | null>;
+  /** The canvas. */
+  canvas: RefObject<HTMLCanvasElement | null>;
+}
+
+/**
+ * Fetches the run's mean image and the map shown (a stale fetch is dropped when the choice
+ * changes), and draws the map over the mean image when either arrives.
+ */
+function useMapDrawing(
+  props: MapsViewerProps,
+  current: MapItem | undefined,
+  runBase: string,
+): MapDrawing {
   const values = useSignal<Float32Array | null>(null);
   const mean = useSignal<Float32Array | null>(null);
   const range = useSignal<[number, number] | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const choices = props.maps.filter((m) =>
-    m.kind === kind.value && (m.kind === "footprint" || m.method === method.value)
-  );
-  const current = choices[Math.min(pick.value, choices.length - 1)];
-  const runBase = `/files/${props.name.split("/").map(encodeURIComponent).join("/")}`;
-  const base = `${runBase}/maps/`;
   useEffect(() => {
     // The background; a run without it draws maps over flat grey.
     fetchNpy(`${runBase}/mean_image.npy`).then((a) => mean.value = a.data).catch(() => {});
@@ -156,100 +194,144 @@ export function MapsViewer(props: MapsViewerProps) {
     values.value = null;
     if (!current) return;
     let stale = false;
-    fetchNpy(base + encodeURIComponent(current.file)).then((a) => {
+    fetchNpy(`${runBase}/maps/` + encodeURIComponent(current.file)).then((a) => {
       if (!stale) values.value = a.data;
     }).catch(() => {});
     return () => {
       stale = true;
     };
   }, [current?.file]);
+  return { values, range, canvas };
+}
+
+/**
+ * Many latents: goes to one by number (or to an edge joining it) rather than scrolling a long
+ * list.
+ */
+function MapSearch({ choices, pick }: { choices: MapItem[]; pick: Signal<number> }) {
+  return (
+    <input
+      type="search"
+      class="map-search"
+      placeholder={choices[0]?.edge ? "latent in the edge, e.g. 12" : "latent, e.g. 12"}
+      onInput={(e) => {
+        const q = (e.target as HTMLInputElement).value.trim();
+        const j = Number(q);
+        if (q === "" || !Number.isInteger(j)) return;
+        const k = choices.findIndex((m) =>
+          m.latent === j || m.edge?.from === j || m.edge?.to === j
+        );
+        if (k >= 0) pick.value = k;
+      }}
+    />
+  );
+}
+
+/** The method, kind and map selects (and the search, for many maps). */
+function MapControls({ c }: { c: MapChoice }) {
+  return (
+    <div class="controls">
+      {c.methods.length > 1
+        ? (
+          <select
+            value={c.method.value}
+            onChange={(e) => c.method.value = (e.target as HTMLSelectElement).value}
+          >
+            {c.methods.map((m) => <option key={m} value={m}>{m}</option>)}
+          </select>
+        )
+        : null}
+      <select
+        class="map-kind"
+        value={c.kind.value}
+        onChange={(e) => {
+          c.kind.value = (e.target as HTMLSelectElement).value;
+          c.pick.value = 0;
+        }}
+      >
+        {c.kinds.map((k) => <option key={k} value={k}>{k}</option>)}
+      </select>
+      <select
+        class="map-pick"
+        value={String(c.pick.value)}
+        onChange={(e) => c.pick.value = Number((e.target as HTMLSelectElement).value)}
+      >
+        {c.choices.map((m, i) => <option key={m.file} value={String(i)}>{label(m)}</option>)}
+      </select>
+      {c.choices.length > 12 ? <MapSearch choices={c.choices} pick={c.pick} /> : null}
+    </div>
+  );
+}
+
+/** The map drawn large with its colour bar; hovering reads the value under the cursor. */
+function MapFigure(
+  { props, current, drawing, hover, base }: {
+    props: MapsViewerProps;
+    current: MapItem;
+    drawing: MapDrawing;
+    hover: Signal<string>;
+    base: string;
+  },
+) {
   const scale = LONG_SIDE / Math.max(props.height, props.width);
   const shownH = Math.round(props.height * scale), shownW = Math.round(props.width * scale);
+  const range = drawing.range.value;
   return (
-    <div class="maps" data-map={current?.png ?? ""}>
-      <div class="controls">
-        {methods.length > 1
-          ? (
-            <select
-              value={method.value}
-              onChange={(e) => method.value = (e.target as HTMLSelectElement).value}
-            >
-              {methods.map((m) => <option key={m} value={m}>{m}</option>)}
-            </select>
-          )
-          : null}
-        <select
-          class="map-kind"
-          value={kind.value}
-          onChange={(e) => {
-            kind.value = (e.target as HTMLSelectElement).value;
-            pick.value = 0;
+    <figure>
+      <div class="maps-plot">
+        <canvas
+          ref={drawing.canvas}
+          width={props.width}
+          height={props.height}
+          style={{ width: `${shownW}px`, height: `${shownH}px` }}
+          aria-label={`${current.kind} map ${label(current)}`}
+          onMouseMove={(e) => {
+            const r = (e.target as HTMLCanvasElement).getBoundingClientRect();
+            const x = Math.floor(((e.clientX - r.left) / r.width) * props.width);
+            const y = Math.floor(((e.clientY - r.top) / r.height) * props.height);
+            const v = drawing.values.value?.[y * props.width + x];
+            hover.value = v === undefined ? "" : `(${y}, ${x}): ${v.toPrecision(3)}`;
           }}
-        >
-          {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
-        </select>
-        <select
-          class="map-pick"
-          value={String(pick.value)}
-          onChange={(e) => pick.value = Number((e.target as HTMLSelectElement).value)}
-        >
-          {choices.map((m, i) => <option key={m.file} value={String(i)}>{label(m)}</option>)}
-        </select>
-        {choices.length > 12
+        />
+        {range
           ? (
-            // Many latents: go to one by number rather than scrolling a long list.
-            <input
-              type="search"
-              class="map-search"
-              placeholder={choices[0]?.edge ? "latent in the edge, e.g. 12" : "latent, e.g. 12"}
-              onInput={(e) => {
-                const q = (e.target as HTMLInputElement).value.trim();
-                const j = Number(q);
-                if (q === "" || !Number.isInteger(j)) return;
-                const k = choices.findIndex((m) =>
-                  m.latent === j || m.edge?.from === j || m.edge?.to === j
-                );
-                if (k >= 0) pick.value = k;
-              }}
+            <ColorBar
+              min={range[0]}
+              max={range[1]}
+              color={rgb}
+              label={mapUnit(current)}
+              height={Math.min(shownH - 16, 360)}
             />
           )
           : null}
       </div>
+      <figcaption>
+        {current.kind} · {label(current)} · {props.height} × {props.width} pixels{" "}
+        <a href={base + encodeURIComponent(current.png)} target="_blank">PNG</a> {hover.value}
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The island. */
+export function MapsViewer(props: MapsViewerProps) {
+  const choice = useMapChoice(props.maps);
+  const hover = useSignal("");
+  const runBase = `/files/${props.name.split("/").map(encodeURIComponent).join("/")}`;
+  const drawing = useMapDrawing(props, choice.current, runBase);
+  const current = choice.current;
+  return (
+    <div class="maps" data-map={current?.png ?? ""}>
+      <MapControls c={choice} />
       {current
         ? (
-          <figure>
-            <div class="maps-plot">
-              <canvas
-                ref={canvas}
-                width={props.width}
-                height={props.height}
-                style={{ width: `${shownW}px`, height: `${shownH}px` }}
-                aria-label={`${current.kind} map ${label(current)}`}
-                onMouseMove={(e) => {
-                  const r = (e.target as HTMLCanvasElement).getBoundingClientRect();
-                  const x = Math.floor(((e.clientX - r.left) / r.width) * props.width);
-                  const y = Math.floor(((e.clientY - r.top) / r.height) * props.height);
-                  const v = values.value?.[y * props.width + x];
-                  hover.value = v === undefined ? "" : `(${y}, ${x}): ${v.toPrecision(3)}`;
-                }}
-              />
-              {range.value
-                ? (
-                  <ColorBar
-                    min={range.value[0]}
-                    max={range.value[1]}
-                    color={rgb}
-                    label={mapUnit(current)}
-                    height={Math.min(shownH - 16, 360)}
-                  />
-                )
-                : null}
-            </div>
-            <figcaption>
-              {current.kind} · {label(current)} · {props.height} × {props.width} pixels{" "}
-              <a href={base + encodeURIComponent(current.png)} target="_blank">PNG</a> {hover.value}
-            </figcaption>
-          </figure>
+          <MapFigure
+            props={props}
+            current={current}
+            drawing={drawing}
+            hover={hover}
+            base={`${runBase}/maps/`}
+          />
         )
         : <p class="note">no maps of this kind</p>}
     </div>

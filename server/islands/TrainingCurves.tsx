@@ -45,6 +45,99 @@ export function curveKeys(metrics: Record<string, number>[]): string[] {
   return keys;
 }
 
+/** The chart's columns: the epochs, then each key's values (non-positive ones left out: log scale). */
+function curvesData(records: Record<string, number>[], keys: string[]): uPlot.AlignedData {
+  return [
+    records.map((m, i) => m.epoch ?? i),
+    ...keys.map((k) => records.map((m) => (m[k] > 0 ? m[k] : null))),
+  ] as uPlot.AlignedData;
+}
+
+/** uPlot's options for the curves of `keys`, `width` pixels wide. */
+function curvesOptions(keys: string[], width: number): uPlot.Options {
+  return {
+    width,
+    height: 240,
+    scales: { x: { time: false }, y: { distr: 3 } },
+    // Epochs are whole numbers: ticks only at integer steps.
+    axes: [
+      { label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
+      { label: "loss (log)", size: 60 },
+    ],
+    series: [
+      { label: "epoch" },
+      ...keys.map((k, i) => ({
+        label: k,
+        stroke: seriesColor(i),
+        width: 2,
+        points: { show: true, size: 5 },
+      })),
+    ],
+  };
+}
+
+/** The chart of `records` in `el`, and how to redraw it after `records` changed. */
+interface CurvesChart {
+  /** Redraws: anew when the records bring new keys, else with the new data. */
+  update(): void;
+  /** Removes the chart. */
+  destroy(): void;
+}
+
+/** Draws the curves of `records` (read again on each update) in `el`. */
+function curvesChart(el: HTMLDivElement, records: Record<string, number>[]): CurvesChart {
+  let keys = curveKeys(records);
+  let plot: uPlot | null = null;
+  const make = () => {
+    plot?.destroy();
+    plot = new uPlot(
+      curvesOptions(keys, Math.max(300, el.clientWidth)),
+      curvesData(records, keys),
+      el,
+    );
+  };
+  make();
+  return {
+    update() {
+      const k = curveKeys(records);
+      if (k.join() !== keys.join()) {
+        keys = k;
+        make();
+      } else plot!.setData(curvesData(records, keys));
+    },
+    destroy: () => plot?.destroy(),
+  };
+}
+
+/**
+ * Follows the run's metrics stream from epoch `records.length`: new epochs are appended to
+ * `records`, a reset replaces them, and each calls `changed`; `done` is called when the
+ * training ends, and the stream is closed.
+ */
+function followMetrics(
+  name: string,
+  records: Record<string, number>[],
+  changed: () => void,
+  done: () => void,
+): EventSource {
+  const es = new EventSource(
+    `/api/run/live?name=${encodeURIComponent(name)}&from=${records.length}`,
+  );
+  es.addEventListener("metrics", (e) => {
+    records.push(...JSON.parse((e as MessageEvent).data));
+    changed();
+  });
+  es.addEventListener("reset", (e) => {
+    records.splice(0, records.length, ...JSON.parse((e as MessageEvent).data));
+    changed();
+  });
+  es.addEventListener("done", () => {
+    done();
+    es.close();
+  });
+  return es;
+}
+
 /** The island. */
 export function TrainingCurves(props: TrainingCurvesProps) {
   const count = useSignal(props.metrics.length);
@@ -53,68 +146,16 @@ export function TrainingCurves(props: TrainingCurvesProps) {
   useEffect(() => {
     const el = box.current!;
     const records = [...props.metrics];
-    let keys = curveKeys(records);
-    let plot: uPlot | null = null;
-    const data = () =>
-      [
-        records.map((m, i) => m.epoch ?? i),
-        ...keys.map((k) => records.map((m) => (m[k] > 0 ? m[k] : null))),
-      ] as uPlot.AlignedData;
-    const make = () => {
-      plot?.destroy();
-      plot = new uPlot(
-        {
-          width: Math.max(300, el.clientWidth),
-          height: 240,
-          scales: { x: { time: false }, y: { distr: 3 } },
-          // Epochs are whole numbers: ticks only at integer steps.
-          axes: [
-            { label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
-            { label: "loss (log)", size: 60 },
-          ],
-          series: [
-            { label: "epoch" },
-            ...keys.map((k, i) => ({
-              label: k,
-              stroke: seriesColor(i),
-              width: 2,
-              points: { show: true, size: 5 },
-            })),
-          ],
-        },
-        data(),
-        el,
-      );
-    };
-    make();
+    const chart = curvesChart(el, records);
     el.dataset.ready = "1";
-    if (!props.live) return () => plot?.destroy();
-    const es = new EventSource(
-      `/api/run/live?name=${encodeURIComponent(props.name)}&from=${records.length}`,
-    );
-    const update = () => {
-      const k = curveKeys(records);
-      if (k.join() !== keys.join()) {
-        keys = k;
-        make();
-      } else plot!.setData(data());
+    if (!props.live) return () => chart.destroy();
+    const es = followMetrics(props.name, records, () => {
+      chart.update();
       count.value = records.length;
-    };
-    es.addEventListener("metrics", (e) => {
-      records.push(...JSON.parse((e as MessageEvent).data));
-      update();
-    });
-    es.addEventListener("reset", (e) => {
-      records.splice(0, records.length, ...JSON.parse((e as MessageEvent).data));
-      update();
-    });
-    es.addEventListener("done", () => {
-      status.value = "finished";
-      es.close();
-    });
+    }, () => status.value = "finished");
     return () => {
       es.close();
-      plot?.destroy();
+      chart.destroy();
     };
   }, []);
   return (

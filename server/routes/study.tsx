@@ -36,92 +36,121 @@ const num = (v: number | null | undefined, digits = 4) =>
     ? v.toExponential(2)
     : v.toFixed(digits);
 
-/** A study's summary as tables. */
-export function StudyTable({ id, summary }: { id: string; summary: StudySummary }) {
-  const fileLink = (rel: string) =>
-    `/files/${id.split("/").map(encodeURIComponent).join("/")}/${rel}`;
+/** The link to a file of the study `id` (`rel` relative to its folder). */
+function studyFileLink(id: string, rel: string): string {
+  return `/files/${id.split("/").map(encodeURIComponent).join("/")}/${rel}`;
+}
+
+/** How far the study got and how to read its columns (q, effect z, between / within). */
+function StudyNote({ summary }: { summary: StudySummary }) {
   return (
-    <div>
-      <p class="note">
-        {summary.tasks.done} of {summary.tasks.total} tasks done
-        {summary.tasks.failed ? `, ${summary.tasks.failed} failed` : ""}; q: Benjamini–Hochberg
-        across the animals of a comparison, differs at q ≤ α
-        {summary.comparisons.length
-          ? ` (${summary.comparisons.map((c) => `${c.b} vs ${c.a}: ${c.alpha}`).join("; ")})`
-          : ""}; effect z: the statistic's distance from its null in null standard deviations;
-        between / within: coefficient distances (1: no difference)
-      </p>
-      <table class="grid study">
+    <p class="note">
+      {summary.tasks.done} of {summary.tasks.total} tasks done
+      {summary.tasks.failed ? `, ${summary.tasks.failed} failed` : ""}; q: Benjamini–Hochberg across
+      the animals of a comparison, differs at q ≤ α
+      {summary.comparisons.length
+        ? ` (${summary.comparisons.map((c) => `${c.b} vs ${c.a}: ${c.alpha}`).join("; ")})`
+        : ""}; effect z: the statistic's distance from its null in null standard deviations; between
+      / within: coefficient distances (1: no difference)
+    </p>
+  );
+}
+
+type AnimalResult = StudySummary["animals"][number];
+
+/** One animal's row: its test, linked to its trained run when there is one. */
+function AnimalRow({ id, r }: { id: string; r: AnimalResult }) {
+  return (
+    <tr>
+      <td>
+        {r.run
+          ? <a href={`/run?name=${encodeURIComponent(`${id}/${r.run}`)}`}>{r.animal}</a>
+          : r.animal}
+      </td>
+      <td>
+        {r.a} vs {r.b}
+      </td>
+      <td>{r.recordingsA === undefined ? "—" : `${r.recordingsA} + ${r.recordingsB}`}</td>
+      <td>{num(r.p)}</td>
+      <td>{num(r.q)}</td>
+      <td>{r.error ? "—" : r.differs ? "yes" : "no"}</td>
+      <td>{num(r.effectZ, 2)}</td>
+      <td>{num(r.betweenWithin, 3)}</td>
+      <td class={r.error ? "error-text" : undefined}>
+        {r.error ? `not tested: ${r.error}` : ""}
+        {r.excluded?.length ? `left out: ${r.excluded.join(", ")}` : ""}
+      </td>
+    </tr>
+  );
+}
+
+/** The summary over animals, one row each. */
+function AnimalsTable({ id, summary }: { id: string; summary: StudySummary }) {
+  return (
+    <table class="grid study">
+      <thead>
+        <tr>
+          <th>animal</th>
+          <th>a vs b</th>
+          <th>recordings</th>
+          <th>p</th>
+          <th>q</th>
+          <th>differs</th>
+          <th>effect z</th>
+          <th>between / within</th>
+          <th>notes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {summary.animals.map((r) => <AnimalRow key={r.animal} id={id} r={r} />)}
+      </tbody>
+    </table>
+  );
+}
+
+/** The failed tasks, each with the file it failed on and a link to its log. */
+function FailedTasks({ id, failed }: { id: string; failed: StudySummary["failed"] }) {
+  return (
+    <section>
+      <h2>Failed tasks</h2>
+      <table class="grid">
         <thead>
           <tr>
-            <th>animal</th>
-            <th>a vs b</th>
-            <th>recordings</th>
-            <th>p</th>
-            <th>q</th>
-            <th>differs</th>
-            <th>effect z</th>
-            <th>between / within</th>
-            <th>notes</th>
+            <th>task</th>
+            <th>file</th>
+            <th>reason</th>
+            <th>log</th>
           </tr>
         </thead>
         <tbody>
-          {summary.animals.map((r) => (
-            <tr key={r.animal}>
+          {failed.map((f) => (
+            <tr key={f.task}>
               <td>
-                {r.run
-                  ? <a href={`/run?name=${encodeURIComponent(`${id}/${r.run}`)}`}>{r.animal}</a>
-                  : r.animal}
+                <code>{f.task}</code>
               </td>
+              <td>{f.file ?? ""}</td>
+              <td class="error-text">{f.error}</td>
               <td>
-                {r.a} vs {r.b}
-              </td>
-              <td>{r.recordingsA === undefined ? "—" : `${r.recordingsA} + ${r.recordingsB}`}</td>
-              <td>{num(r.p)}</td>
-              <td>{num(r.q)}</td>
-              <td>{r.error ? "—" : r.differs ? "yes" : "no"}</td>
-              <td>{num(r.effectZ, 2)}</td>
-              <td>{num(r.betweenWithin, 3)}</td>
-              <td class={r.error ? "error-text" : undefined}>
-                {r.error ? `not tested: ${r.error}` : ""}
-                {r.excluded?.length ? `left out: ${r.excluded.join(", ")}` : ""}
+                <a href={studyFileLink(id, f.log)}>{f.log}</a>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {summary.failed.length > 0 && (
-        <section>
-          <h2>Failed tasks</h2>
-          <table class="grid">
-            <thead>
-              <tr>
-                <th>task</th>
-                <th>file</th>
-                <th>reason</th>
-                <th>log</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.failed.map((f) => (
-                <tr key={f.task}>
-                  <td>
-                    <code>{f.task}</code>
-                  </td>
-                  <td>{f.file ?? ""}</td>
-                  <td class="error-text">{f.error}</td>
-                  <td>
-                    <a href={fileLink(f.log)}>{f.log}</a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+    </section>
+  );
+}
+
+/** A study's summary as tables. */
+export function StudyTable({ id, summary }: { id: string; summary: StudySummary }) {
+  return (
+    <div>
+      <StudyNote summary={summary} />
+      <AnimalsTable id={id} summary={summary} />
+      {summary.failed.length > 0 && <FailedTasks id={id} failed={summary.failed} />}
       <p>
-        <a href={fileLink("summary.csv")}>summary.csv</a> ·{" "}
-        <a href={fileLink("summary.json")}>summary.json</a>
+        <a href={studyFileLink(id, "summary.csv")}>summary.csv</a> ·{" "}
+        <a href={studyFileLink(id, "summary.json")}>summary.json</a>
       </p>
     </div>
   );
