@@ -3,9 +3,9 @@
 // thread (see nwb_movie.ts), which a call on the caller's own thread could not be.
 import { parentPort } from "node:worker_threads";
 import { SparsedynError } from "../errors.ts";
+import { attr, findDataset, type H5Kinds } from "./_hdf5_find_dataset.ts";
 import { hdf5Cause, hdf5FileError, openHdf5 } from "./hdf5_open.ts";
 
-const SERIES = new Set(["TwoPhotonSeries", "OnePhotonSeries", "ImageSeries"]);
 const DTYPES: Record<string, string> = {
   B: "uint8",
   b: "int8",
@@ -34,6 +34,7 @@ export interface Hdf5Info {
 const open = new Map<number, { file: H5; data: H5; shape: number[] }>();
 let nextHandle = 1;
 
+/** Opens a file's movie dataset, checks it, and keeps it open under a new handle. */
 async function openDataset(
   path: string,
   options: { dataset?: string; rate?: number },
@@ -41,122 +42,18 @@ async function openDataset(
   const bad = (why: string) => new SparsedynError("BAD_FILE", `${path}: ${why}`, { file: path });
   const { h5wasm, file } = await openHdf5(path);
   try {
-    const isDataset = (x: H5) => x instanceof h5wasm.Dataset;
-    const isGroup = (x: H5) => x instanceof h5wasm.Group;
-    const attr = (x: H5, name: string) => {
-      try {
-        return x?.attrs?.[name]?.value;
-      } catch {
-        return undefined;
-      }
+    const kinds: H5Kinds = {
+      isDataset: (x: H5) => x instanceof h5wasm.Dataset,
+      isGroup: (x: H5) => x instanceof h5wasm.Group,
     };
-    let dataPath: string | undefined, series: H5 | undefined, neurodataType: string | undefined;
-    if (options.dataset !== undefined) {
-      const d = file.get(options.dataset);
-      if (!d) throw bad(`no dataset "${options.dataset}"`);
-      if (isGroup(d) && isDataset(d.get("data"))) {
-        series = d;
-        dataPath = `${options.dataset.replace(/\/$/, "")}/data`;
-      } else if (isDataset(d)) dataPath = options.dataset;
-      else throw bad(`"${options.dataset}" is not a dataset`);
-      neurodataType = series ? attr(series, "neurodata_type") : undefined;
-    } else {
-      const found: { path: string; group: H5; type: string }[] = [];
-      const walk = (g: H5, at: string, depth: number) => {
-        for (const k of g.keys()) {
-          const item = g.get(k);
-          const p = `${at}/${k}`;
-          if (!isGroup(item)) continue;
-          const t = attr(item, "neurodata_type");
-          const data = item.keys().includes("data") ? item.get("data") : undefined;
-          if (t && SERIES.has(t) && isDataset(data) && data.shape?.length === 3) {
-            found.push({ path: p, group: item, type: t });
-          } else if (depth < 3) walk(item, p, depth + 1);
-        }
-      };
-      for (const root of ["acquisition", "processing"]) {
-        if (file.keys().includes(root)) walk(file.get(root), `/${root}`, 0);
-      }
-      const twoP = found.find((f) => f.type !== "ImageSeries") ?? found[0];
-      if (twoP) {
-        series = twoP.group;
-        dataPath = `${twoP.path}/data`;
-        neurodataType = twoP.type;
-      } else if (
-        attr(file, "neurodata_type") === "NWBFile" || file.keys().includes("acquisition")
-      ) {
-        throw bad(
-          "an NWB file without an imaging series (TwoPhotonSeries, OnePhotonSeries or ImageSeries)",
-        );
-      } else {
-        // Plain HDF5: the one 3-D dataset, if there is exactly one.
-        const cubes: string[] = [];
-        const walk = (g: H5, at: string, depth: number) => {
-          for (const k of g.keys()) {
-            const item = g.get(k);
-            if (isDataset(item) && item.shape?.length === 3) cubes.push(`${at}/${k}`);
-            else if (isGroup(item) && depth < 3) walk(item, `${at}/${k}`, depth + 1);
-          }
-        };
-        walk(file, "", 0);
-        if (cubes.length !== 1) {
-          throw bad(
-            cubes.length
-              ? `several 3-D datasets (${cubes.join(", ")}): choose one with the dataset option`
-              : "no 3-D dataset (frames × height × width)",
-          );
-        }
-        dataPath = cubes[0];
-      }
-    }
-    const data = file.get(dataPath!);
-    const shape: number[] = data.shape ?? [];
-    if (shape.length !== 3) {
-      throw bad(
-        `dataset ${dataPath} has shape (${shape.join(", ")}), expected (frames, height, width)`,
-      );
-    }
-    const T = shape[0];
-    if (T === 0) throw bad(`dataset ${dataPath} has no frames`);
-    const code = String(data.dtype ?? "").replace(/^[<>|=]/, "");
-    const dtype = DTYPES[code];
-    if (!dtype) {
-      throw bad(
-        `dataset ${dataPath} has element type "${data.dtype}", expected integers or floats`,
-      );
-    }
-
-    let rate: number | undefined = options.rate;
-    if (rate === undefined && series) {
-      const keys: string[] = series.keys();
-      if (keys.includes("starting_time")) {
-        rate = Number(attr(series.get("starting_time"), "rate")) || undefined;
-      }
-      if (rate === undefined && keys.includes("timestamps")) {
-        const ts = series.get("timestamps");
-        const n = Math.min(ts.shape?.[0] ?? 0, 1001);
-        if (n > 1) {
-          const t = Array.from(ts.slice([[0, n]]) as ArrayLike<number>);
-          const diffs = t.slice(1).map((v, i) => v - t[i]).sort((a, b) => a - b);
-          const med = diffs[Math.floor(diffs.length / 2)];
-          if (med > 0) rate = 1 / med;
-        }
-      }
-      if (rate === undefined && keys.includes("imaging_plane")) {
-        try {
-          const r = Number(series.get("imaging_plane/imaging_rate")?.value);
-          if (r > 0) rate = r;
-        } catch { /* a link to a missing plane: no rate */ }
-      }
-    }
-    if (rate === undefined && file.keys().includes("ops")) {
-      try {
-        const fs = Number(JSON.parse(String(file.get("ops").value)).fs);
-        if (fs > 0) rate = fs;
-      } catch { /* not Suite2p's ops */ }
-    }
+    const { dataPath, series, neurodataType } = findDataset(file, options.dataset, kinds, bad);
+    const data = file.get(dataPath);
+    const { shape, dtype } = movieShape(data, dataPath, bad);
+    let rate = options.rate;
+    if (rate === undefined) rate = seriesRate(series);
+    if (rate === undefined) rate = opsRate(file);
     const metadata: Record<string, unknown> = {
-      dataset: dataPath!.startsWith("/") ? dataPath : `/${dataPath}`,
+      dataset: dataPath.startsWith("/") ? dataPath : `/${dataPath}`,
       neurodataType,
       chunks: data.metadata?.chunks ?? null,
       filters: (data.filters ?? []).map((f: { name?: string; id?: number }) => f.name ?? f.id),
@@ -182,17 +79,86 @@ async function openDataset(
     try {
       file.close();
     } catch { /* closing after a failure */ }
-    if (err instanceof SparsedynError) throw err;
-    if (err instanceof Error && err.name === "NotCapable") {
-      throw new SparsedynError(
-        "IO",
-        `${path}: the HDF5 library needs a permission: ${err.message}`,
-        { file: path, cause: err },
-      );
-    }
-    // A corrupt file can make the HDF5 library fail anywhere; say so, with its root cause.
-    throw hdf5FileError(path, err, "read");
+    throw openFailure(path, err);
   }
+}
+
+/** The dataset's shape, checked to be frames × height × width with frames, and its element type. */
+function movieShape(
+  data: H5,
+  dataPath: string,
+  bad: (why: string) => SparsedynError,
+): { shape: number[]; dtype: string } {
+  const shape: number[] = data.shape ?? [];
+  if (shape.length !== 3) {
+    throw bad(
+      `dataset ${dataPath} has shape (${shape.join(", ")}), expected (frames, height, width)`,
+    );
+  }
+  const T = shape[0];
+  if (T === 0) throw bad(`dataset ${dataPath} has no frames`);
+  const code = String(data.dtype ?? "").replace(/^[<>|=]/, "");
+  const dtype = DTYPES[code];
+  if (!dtype) {
+    throw bad(
+      `dataset ${dataPath} has element type "${data.dtype}", expected integers or floats`,
+    );
+  }
+  return { shape, dtype };
+}
+
+/**
+ * An NWB series' frame rate: its `starting_time` rate, else the median interval of its
+ * first 1001 timestamps, else its imaging plane's rate; undefined when none says.
+ */
+function seriesRate(series: H5 | undefined): number | undefined {
+  if (!series) return undefined;
+  let rate: number | undefined;
+  const keys: string[] = series.keys();
+  if (keys.includes("starting_time")) {
+    rate = Number(attr(series.get("starting_time"), "rate")) || undefined;
+  }
+  if (rate === undefined && keys.includes("timestamps")) {
+    const ts = series.get("timestamps");
+    const n = Math.min(ts.shape?.[0] ?? 0, 1001);
+    if (n > 1) {
+      const t = Array.from(ts.slice([[0, n]]) as ArrayLike<number>);
+      const diffs = t.slice(1).map((v, i) => v - t[i]).sort((a, b) => a - b);
+      const med = diffs[Math.floor(diffs.length / 2)];
+      if (med > 0) rate = 1 / med;
+    }
+  }
+  if (rate === undefined && keys.includes("imaging_plane")) {
+    try {
+      const r = Number(series.get("imaging_plane/imaging_rate")?.value);
+      if (r > 0) rate = r;
+    } catch { /* a link to a missing plane: no rate */ }
+  }
+  return rate;
+}
+
+/** Suite2p's frame rate, from the `ops` JSON it stores beside the movie; undefined when absent. */
+function opsRate(file: H5): number | undefined {
+  if (!file.keys().includes("ops")) return undefined;
+  try {
+    const fs = Number(JSON.parse(String(file.get("ops").value)).fs);
+    if (fs > 0) return fs;
+  } catch { /* not Suite2p's ops */ }
+  return undefined;
+}
+
+/** The error for a failed open: our own as it is, a missing permission as `IO`, else `BAD_FILE`. */
+function openFailure(path: string, err: unknown): SparsedynError {
+  if (err instanceof SparsedynError) return err;
+  if (err instanceof Error && err.name === "NotCapable") {
+    return new SparsedynError(
+      "IO",
+      `${path}: the HDF5 library needs a permission: ${err.message}`,
+      { file: path, cause: err },
+    );
+  }
+  // A corrupt file can make the HDF5 library fail anywhere; say so, with its root cause.
+  return hdf5FileError(path, err, "read");
 }
 
 function readFrames(path: string, handle: number, start: number, count: number): Float32Array {

@@ -351,38 +351,53 @@ export async function* preprocessFrames(
   spec: PreprocessSpec = {},
 ): AsyncGenerator<FrameChunk> {
   const shape = processedShape(movie, spec);
-  const px = shape.height * shape.width;
   const normalize = spec.normalize ?? "none";
-  if (normalize === "none") {
-    yield* spatialAndBinned(movie, spec, shape);
-    return;
+  if (normalize === "none") yield* spatialAndBinned(movie, spec, shape);
+  else if (normalize === "scale") yield* scaled(movie, spec, shape);
+  else if (normalize === "zscore") yield* zScored(movie, spec, shape);
+  else yield* deltaFOverF(movie, spec, shape);
+}
+
+/** "scale": every pixel less one mean, over one standard deviation (given, or the movie's own). */
+async function* scaled(
+  movie: Movie,
+  spec: PreprocessSpec,
+  shape: ProcessedShape,
+): AsyncGenerator<FrameChunk> {
+  const { mean: mu, sd } = spec.scale ?? await movieScale(movie, spec);
+  for await (const c of spatialAndBinned(movie, spec, shape)) {
+    for (let i = 0; i < c.frames.length; i++) c.frames[i] = sd > 0 ? (c.frames[i] - mu) / sd : 0;
+    yield c;
   }
-  if (normalize === "scale") {
-    const { mean: mu, sd } = spec.scale ?? await movieScale(movie, spec);
-    for await (const c of spatialAndBinned(movie, spec, shape)) {
-      for (let i = 0; i < c.frames.length; i++) c.frames[i] = sd > 0 ? (c.frames[i] - mu) / sd : 0;
-      yield c;
-    }
-    return;
+}
+
+/** "zscore": each pixel less its mean, over its standard deviation (given, or the movie's own). */
+async function* zScored(
+  movie: Movie,
+  spec: PreprocessSpec,
+  shape: ProcessedShape,
+): AsyncGenerator<FrameChunk> {
+  const px = shape.height * shape.width;
+  const { mean, std } = spec.pixelStats ?? await pixelStats(movie, spec);
+  if (mean.length !== px || std.length !== px) {
+    bad("pixelStats", `pixelStats hold ${mean.length} pixels; the frames have ${px}`);
   }
-  if (normalize === "zscore") {
-    const { mean, std } = spec.pixelStats ?? await pixelStats(movie, spec);
-    if (mean.length !== px || std.length !== px) {
-      bad("pixelStats", `pixelStats hold ${mean.length} pixels; the frames have ${px}`);
-    }
-    for await (const c of spatialAndBinned(movie, spec, shape)) {
-      for (let f = 0; f < c.count; f++) {
-        for (let q = 0; q < px; q++) {
-          const i = f * px + q;
-          c.frames[i] = std[q] > 0 ? (c.frames[i] - mean[q]) / std[q] : 0;
-        }
+  for await (const c of spatialAndBinned(movie, spec, shape)) {
+    for (let f = 0; f < c.count; f++) {
+      for (let q = 0; q < px; q++) {
+        const i = f * px + q;
+        c.frames[i] = std[q] > 0 ? (c.frames[i] - mean[q]) / std[q] : 0;
       }
-      yield c;
     }
-    return;
+    yield c;
   }
-  // ΔF/F with a ring of frames around the next anchor.
-  const T = shape.frames;
+}
+
+/** ΔF/F's settings, defaults filled in and checked. */
+function dffSettings(
+  spec: PreprocessSpec,
+  T: number,
+): { window: number; q: number; stride: number; floor: number } {
   const window = spec.dff?.window ?? Math.min(T, 300);
   const q = spec.dff?.percentile ?? 8;
   const stride = spec.dff?.stride ?? Math.max(1, Math.floor(window / 10));
@@ -395,40 +410,115 @@ export async function* preprocessFrames(
   }
   if (!(q >= 0 && q <= 100)) bad("dff.percentile", `dff.percentile must be in [0, 100]; got ${q}`);
   if (!(floor > 0)) bad("dff.floor", `dff.floor must be > 0; got ${floor}`);
+  return { window, q, stride, floor };
+}
+
+/** The frames around the next anchor, pulled from the source in time order and dropped when done. */
+class FrameRing {
+  /** Frame index → frame. */
+  readonly frames = new Map<number, Float32Array>();
+  /** Frames pulled from the source. */
+  #loaded = 0;
+
+  constructor(private source: AsyncGenerator<FrameChunk>, private px: number) {}
+
+  /** Pulls chunks until frame `upTo` is held (or the source ends). */
+  async pull(upTo: number): Promise<void> {
+    const px = this.px;
+    while (this.#loaded <= upTo) {
+      const { value, done } = await this.source.next();
+      if (done) break;
+      for (let f = 0; f < value.count; f++) {
+        this.frames.set(this.#loaded + f, value.frames.subarray(f * px, (f + 1) * px));
+      }
+      this.#loaded += value.count;
+    }
+  }
+
+  /** Drops the frames before `t`. */
+  dropBefore(t: number): void {
+    for (const k of this.frames.keys()) if (k < t) this.frames.delete(k);
+  }
+}
+
+/** Collects frames into chunks of `size`; the last chunk may be shorter. */
+class ChunkPacker {
+  #pending: Float32Array[] = [];
+  #start = 0;
+
+  constructor(private size: number, private px: number) {}
+
+  /** Adds a frame; returns the chunk it completes, if it does. */
+  add(frame: Float32Array): FrameChunk | undefined {
+    this.#pending.push(frame);
+    if (this.#pending.length !== this.size) return undefined;
+    return this.rest();
+  }
+
+  /** The frames added since the last chunk, as a chunk (undefined when none). */
+  rest(): FrameChunk | undefined {
+    if (this.#pending.length === 0) return undefined;
+    const chunk = pack(this.#pending, this.#start, this.px);
+    this.#start += this.#pending.length;
+    this.#pending = [];
+    return chunk;
+  }
+}
+
+/** The baseline at anchor `a`: per pixel, the q-th percentile of the frames within `h` of it. */
+function baselineAt(
+  ring: FrameRing,
+  a: number,
+  { h, T, q, px }: { h: number; T: number; q: number; px: number },
+  scratch: Float64Array,
+): Float64Array {
+  const lo = Math.max(0, a - h), hi = Math.min(T - 1, a + h), n = hi - lo + 1;
+  const b = new Float64Array(px);
+  for (let p = 0; p < px; p++) {
+    for (let t = lo; t <= hi; t++) scratch[t - lo] = ring.frames.get(t)![p];
+    b[p] = percentile(scratch, n, q);
+  }
+  return b;
+}
+
+/** (F − F0) / max(F0, floor), F0 interpolated a fraction `w` of the way from baseline `B0` to `B1`. */
+function dffFrame(
+  F: Float32Array,
+  B0: Float64Array,
+  B1: Float64Array,
+  w: number,
+  floor: number,
+): Float32Array {
+  const px = F.length;
+  const out = new Float32Array(px);
+  for (let p = 0; p < px; p++) {
+    const f0 = B0[p] + w * (B1[p] - B0[p]);
+    out[p] = (F[p] - f0) / Math.max(f0, floor);
+  }
+  return out;
+}
+
+/** "dff": ΔF/F over a running percentile baseline, with a ring of frames around the next anchor. */
+async function* deltaFOverF(
+  movie: Movie,
+  spec: PreprocessSpec,
+  shape: ProcessedShape,
+): AsyncGenerator<FrameChunk> {
+  const px = shape.height * shape.width;
+  const T = shape.frames;
+  const { window, q, stride, floor } = dffSettings(spec, T);
   const h = Math.floor(window / 2);
   const anchors: number[] = [];
   for (let a = 0; a < T - 1; a += stride) anchors.push(a);
   anchors.push(T - 1);
-  const buffer = new Map<number, Float32Array>(); // frame index → frame
+  const ring = new FrameRing(spatialAndBinned(movie, spec, shape), px);
   const scratch = new Float64Array(2 * h + 1);
-  const baselineAt = (a: number) => {
-    const lo = Math.max(0, a - h), hi = Math.min(T - 1, a + h), n = hi - lo + 1;
-    const b = new Float64Array(px);
-    for (let p = 0; p < px; p++) {
-      for (let t = lo; t <= hi; t++) scratch[t - lo] = buffer.get(t)![p];
-      b[p] = percentile(scratch, n, q);
-    }
-    return b;
-  };
-  const source = spatialAndBinned(movie, spec, shape);
-  let loaded = 0; // frames pulled from the source
-  const pull = async (upTo: number) => {
-    while (loaded <= upTo) {
-      const { value, done } = await source.next();
-      if (done) break;
-      for (let f = 0; f < value.count; f++) {
-        buffer.set(loaded + f, value.frames.subarray(f * px, (f + 1) * px));
-      }
-      loaded += value.count;
-    }
-  };
-  const chunk = Math.max(1, spec.chunk ?? 64);
-  let pending: Float32Array[] = [], pendingStart = 0, emitted = 0;
+  const packer = new ChunkPacker(Math.max(1, spec.chunk ?? 64), px);
   let prevB: Float64Array | undefined;
   for (let k = 0; k < anchors.length; k++) {
     const a = anchors[k];
-    await pull(Math.min(T - 1, a + h));
-    const B = baselineAt(a);
+    await ring.pull(Math.min(T - 1, a + h));
+    const B = baselineAt(ring, a, { h, T, q, px }, scratch);
     if (k === 0) {
       prevB = B;
       continue;
@@ -437,31 +527,23 @@ export async function* preprocessFrames(
     const a0 = anchors[k - 1], last = k === anchors.length - 1 ? a : a - 1;
     for (let t = a0; t <= last; t++) {
       const w = a === a0 ? 0 : (t - a0) / (a - a0);
-      const F = buffer.get(t)!;
-      const out = new Float32Array(px);
-      for (let p = 0; p < px; p++) {
-        const f0 = prevB![p] + w * (B[p] - prevB![p]);
-        out[p] = (F[p] - f0) / Math.max(f0, floor);
-      }
-      pending.push(out);
-      if (pending.length === chunk) {
-        yield pack(pending, pendingStart, px);
-        emitted += pending.length;
-        pendingStart = emitted;
-        pending = [];
-      }
+      const chunk = packer.add(dffFrame(ring.frames.get(t)!, prevB!, B, w, floor));
+      if (chunk) yield chunk;
     }
     prevB = B;
     // Frames no later anchor's window or output needs any more.
-    const keepFrom = Math.min(last + 1, Math.max(0, (anchors[k + 1] ?? T) - h));
-    for (const t of buffer.keys()) if (t < keepFrom) buffer.delete(t);
+    ring.dropBefore(Math.min(last + 1, Math.max(0, (anchors[k + 1] ?? T) - h)));
   }
   if (T === 1) {
-    pending.push(new Float32Array(px)); // one frame: it is its own baseline
+    // One frame: it is its own baseline.
+    const chunk = packer.add(new Float32Array(px));
+    if (chunk) yield chunk;
   }
-  if (pending.length) yield pack(pending, pendingStart, px);
+  const rest = packer.rest();
+  if (rest) yield rest;
 }
 
+/** Frames (px values each) as one chunk starting at frame `start`. */
 function pack(frames: Float32Array[], start: number, px: number): FrameChunk {
   const out = new Float32Array(frames.length * px);
   frames.forEach((f, i) => out.set(f, i * px));

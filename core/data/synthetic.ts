@@ -28,6 +28,7 @@ import { SparsedynError } from "../errors.ts";
 import { spectralRadiusEstimate } from "../var/stability.ts";
 import { poisson } from "./poisson.ts";
 import { normals, uniform } from "./random.ts";
+import { backgroundImage, footprintImages, placeCells } from "./_synthetic_field.ts";
 import { simulateVarWith, sparseStableCoefficients } from "./synthetic_var.ts";
 
 /** Settings of the generator (every one has a default). */
@@ -134,7 +135,10 @@ export interface SynthActivity {
   calcium: Float64Array;
 }
 
-const DEFAULTS: Required<Omit<SynthOptions, "conditions">> = {
+/** The settings with every default filled in (the conditions apart). */
+type Settings = Required<Omit<SynthOptions, "conditions">>;
+
+const DEFAULTS: Settings = {
   height: 64,
   width: 64,
   frames: 1000,
@@ -156,10 +160,7 @@ function bad(argument: string, message: string): never {
   throw new SparsedynError("INVALID_ARGUMENT", message, { argument });
 }
 
-function checkOptions(
-  o: Required<Omit<SynthOptions, "conditions">>,
-  c: SynthOptions["conditions"],
-) {
+function checkOptions(o: Settings, c: SynthOptions["conditions"]) {
   const int = (name: keyof typeof o, min: number) => {
     const v = o[name] as number;
     if (!Number.isInteger(v) || v < min) bad(name, `${name} must be an integer ≥ ${min}; got ${v}`);
@@ -238,129 +239,29 @@ export function planSynthetic(options: SynthOptions = {}): SynthPlan {
   const o = {
     ...DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-  } as Required<
-    Omit<SynthOptions, "conditions">
-  >;
+  } as Settings;
   const cond = options.conditions;
   checkOptions(o, cond);
-  const { height: H, width: W, cells: K, lags: p } = o;
+  const { cells: K, lags: p } = o;
   // Separate streams for layout, coefficients and each condition's dynamics and noise,
   // so that changing one setting (say the noise) leaves the others' draws unchanged.
   const layout = uniform(o.seed * 7 + 1);
   const coef = uniform(o.seed * 7 + 2);
-
-  // Cells: centres away from the border, not on top of each other when there is room.
-  const centers: [number, number][] = [], radii: number[] = [];
-  for (let k = 0; k < K; k++) {
-    const r = o.cellRadius[0] + (o.cellRadius[1] - o.cellRadius[0]) * layout();
-    let best: [number, number] = [H / 2, W / 2], bestGap = -Infinity;
-    for (let tries = 0; tries < 50; tries++) {
-      const c: [number, number] = [r + (H - 2 * r) * layout(), r + (W - 2 * r) * layout()];
-      let gap = Infinity;
-      for (let q = 0; q < centers.length; q++) {
-        gap = Math.min(gap, Math.hypot(c[0] - centers[q][0], c[1] - centers[q][1]) - r - radii[q]);
-      }
-      if (gap > bestGap) {
-        best = c;
-        bestGap = gap;
-      }
-      if (gap >= 1) break;
-    }
-    centers.push(best);
-    radii.push(r);
-  }
-  const footprints = new Float32Array(K * H * W);
-  const boxes: [number, number, number, number][] = [];
-  for (let k = 0; k < K; k++) {
-    const [cy, cx] = centers[k], r = radii[k];
-    const reach = o.footprint === "gaussian" ? 1.5 * r : r + 2; // σ = r/2: 3σ; disk: edge + 2 px
-    const y0 = Math.max(0, Math.floor(cy - reach)), y1 = Math.min(H, Math.ceil(cy + reach) + 1);
-    const x0 = Math.max(0, Math.floor(cx - reach)), x1 = Math.min(W, Math.ceil(cx + reach) + 1);
-    boxes.push([y0, y1, x0, x1]);
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        const d = Math.hypot(y - cy, x - cx);
-        const v = o.footprint === "gaussian"
-          ? Math.exp(-(d * d) / (2 * (r / 2) ** 2))
-          : 1 / (1 + Math.exp((d - r) / 0.5));
-        footprints[(k * H + y) * W + x] = v;
-      }
-    }
-  }
-  // Background: neuropil as a sum of smooth random cosines, vessels as dark bands.
-  const background = new Float32Array(H * W);
-  const waves = Array.from(
-    { length: 6 },
-    () => [layout() * 3, layout() * 3, layout() * 2 * Math.PI, 0.5 + layout()],
-  );
-  const vessels = Array.from({ length: 2 + Math.floor(layout() * 2) }, () => ({
-    horizontal: layout() < 0.5,
-    offset: 0.15 + 0.7 * layout(),
-    amp: 0.05 + 0.1 * layout(),
-    freq: 0.5 + 1.5 * layout(),
-    phase: layout() * 2 * Math.PI,
-    width: 1 + 1.5 * layout(),
-  }));
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      let s = 0;
-      for (const [fy, fx, ph, a] of waves) {
-        s += a * Math.cos(2 * Math.PI * (fy * y / H + fx * x / W) + ph);
-      }
-      let v = 80 + 6 * s;
-      for (const ve of vessels) {
-        const along = ve.horizontal ? x / W : y / H,
-          across = ve.horizontal ? y : x,
-          size = ve.horizontal ? H : W;
-        const centre = size *
-          (ve.offset + ve.amp * Math.sin(2 * Math.PI * ve.freq * along + ve.phase));
-        v *= 1 - 0.6 * Math.exp(-((across - centre) ** 2) / (2 * ve.width ** 2));
-      }
-      background[y * W + x] = v;
-    }
-  }
+  const { centers, radii } = placeCells(o, layout);
+  const { footprints, boxes } = footprintImages(o, centers, radii);
+  const background = backgroundImage(o, layout);
   const baseline = Array.from({ length: K }, () => 20 + 20 * layout());
   const amplitude = Array.from({ length: K }, () => 15 + 15 * layout());
 
-  // Coefficients.
   const { A, spectralRadius } = sparseStableCoefficients(K, p, coef, o.density, o.radius);
   const coefficients: Record<string, Float64Array> = { a: A };
   const rho: Record<string, number> = { a: spectralRadius };
-  const changed: SynthTruth["changed"] = [];
+  let changed: SynthTruth["changed"] = [];
   if (cond) {
-    // Prefer existing edges (a change of strength); add new ones if there are too few.
-    const slots: number[] = [], empty: number[] = [];
-    for (let k = 0; k < p; k++) {
-      for (let i = 0; i < K; i++) {
-        for (let j = 0; j < K; j++) {
-          if (i !== j) (A[(k * K + i) * K + j] !== 0 ? slots : empty).push((k * K + i) * K + j);
-        }
-      }
-    }
-    const shuffle = (xs: number[]) => {
-      for (let q = xs.length - 1; q > 0; q--) {
-        const r = Math.floor(coef() * (q + 1));
-        [xs[q], xs[r]] = [xs[r], xs[q]];
-      }
-      return xs;
-    };
-    const pick = [...shuffle(slots), ...shuffle(empty)].slice(0, cond.edges);
-    const B = A.slice();
-    for (const q of pick) {
-      B[q] = A[q] + cond.effect * (A[q] < 0 ? -1 : 1);
-      const k = Math.floor(q / (K * K)), i = Math.floor((q % (K * K)) / K), j = q % K;
-      changed.push({ lag: k + 1, to: i, from: j, a: A[q], b: B[q] });
-    }
-    rho.b = spectralRadiusEstimate(B, K, p);
-    if (!(rho.b < 0.999)) {
-      bad(
-        "conditions.effect",
-        `effect ${cond.effect} on ${cond.edges} edges makes condition B unstable (spectral radius ${
-          rho.b.toFixed(3)
-        }); use a smaller effect or fewer edges`,
-      );
-    }
-    coefficients.b = B;
+    const b = conditionB(A, K, p, cond, coef);
+    rho.b = b.spectralRadius;
+    coefficients.b = b.B;
+    changed = b.changed;
   }
   const names = cond ? ["a", "b"] : ["a"];
   const truth: SynthTruth = {
@@ -386,6 +287,55 @@ export function planSynthetic(options: SynthOptions = {}): SynthPlan {
     boxes,
     noiseGenerator: (c) => uniform(o.seed * 7 + streams[c] + 1),
   };
+}
+
+/**
+ * Condition B's coefficients: `cond.edges` of A's off-diagonal coefficients changed by
+ * `cond.effect` (away from zero), chosen at random from the coefficient stream.
+ *
+ * @throws {SparsedynError} `INVALID_ARGUMENT` when the change makes the VAR unstable.
+ */
+function conditionB(
+  A: Float64Array,
+  K: number,
+  p: number,
+  cond: NonNullable<SynthOptions["conditions"]>,
+  coef: () => number,
+): { B: Float64Array; changed: SynthTruth["changed"]; spectralRadius: number } {
+  // Prefer existing edges (a change of strength); add new ones if there are too few.
+  const slots: number[] = [], empty: number[] = [];
+  for (let k = 0; k < p; k++) {
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        if (i !== j) (A[(k * K + i) * K + j] !== 0 ? slots : empty).push((k * K + i) * K + j);
+      }
+    }
+  }
+  const shuffle = (xs: number[]) => {
+    for (let q = xs.length - 1; q > 0; q--) {
+      const r = Math.floor(coef() * (q + 1));
+      [xs[q], xs[r]] = [xs[r], xs[q]];
+    }
+    return xs;
+  };
+  const pick = [...shuffle(slots), ...shuffle(empty)].slice(0, cond.edges);
+  const B = A.slice();
+  const changed: SynthTruth["changed"] = [];
+  for (const q of pick) {
+    B[q] = A[q] + cond.effect * (A[q] < 0 ? -1 : 1);
+    const k = Math.floor(q / (K * K)), i = Math.floor((q % (K * K)) / K), j = q % K;
+    changed.push({ lag: k + 1, to: i, from: j, a: A[q], b: B[q] });
+  }
+  const rho = spectralRadiusEstimate(B, K, p);
+  if (!(rho < 0.999)) {
+    bad(
+      "conditions.effect",
+      `effect ${cond.effect} on ${cond.edges} edges makes condition B unstable (spectral radius ${
+        rho.toFixed(3)
+      }); use a smaller effect or fewer edges`,
+    );
+  }
+  return { B, changed, spectralRadius: rho };
 }
 
 /**

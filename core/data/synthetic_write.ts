@@ -27,7 +27,9 @@ import {
   planSynthetic,
   renderFrames,
   simulateActivity,
+  type SynthActivity,
   type SynthOptions,
+  type SynthPlan,
   type SynthTruth,
 } from "./synthetic.ts";
 
@@ -62,85 +64,8 @@ export async function writeSynthetic(
     );
   }
   const plan = planSynthetic(options);
-  const { truth } = plan;
-  const { height: H, width: W, cells: K, frames: T, jitter } = truth.options;
-  const two = truth.conditions.length > 1;
-  const name = (base: string, c: string) => (two ? `${base}_${c}.npy` : `${base}.npy`);
   try {
-    return await writeNewFolder(dir, async (tmp) => {
-      await Deno.writeFile(
-        `${tmp}/footprints.npy`,
-        encodeNpy(Float64Array.from(plan.footprints), [K, H, W]),
-      );
-      await Deno.writeFile(
-        `${tmp}/background.npy`,
-        encodeNpy(Float64Array.from(plan.background), [H, W]),
-      );
-      truth.files = { footprints: "footprints.npy", background: "background.npy" };
-      let done = 0;
-      const total = T * truth.conditions.length;
-      for (const c of truth.conditions) {
-        const act = simulateActivity(plan, c);
-        await Deno.writeFile(`${tmp}/${name("activity", c)}`, encodeNpy(act.z, [T, K]));
-        await Deno.writeFile(
-          `${tmp}/${name("innovations", c)}`,
-          encodeNpy(act.innovations, [T, K]),
-        );
-        await Deno.writeFile(`${tmp}/${name("calcium", c)}`, encodeNpy(act.calcium, [T, K]));
-        const npy = format !== "tiff"
-          ? await NpyWriter.create(`${tmp}/${name("movie", c)}`, [T, H, W], "<f4")
-          : undefined;
-        const tif = format !== "npy"
-          ? await TiffWriter.create(`${tmp}/${name("movie", c).replace(/\.npy$/, ".tif")}`, {
-            frames: T,
-            height: H,
-            width: W,
-            type: "uint16",
-          })
-          : undefined;
-        const shifts = jitter > 0 ? new Int32Array(2 * T) : undefined;
-        const u = plan.noiseGenerator(c);
-        try {
-          for (let t = 0; t < T; t += CHUNK) {
-            const n = Math.min(CHUNK, T - t);
-            const frames = renderFrames(plan, act, t, n, u, shifts?.subarray(2 * t, 2 * (t + n)));
-            await npy?.write(frames);
-            if (tif) {
-              for (let f = 0; f < n; f++) {
-                const src = frames.subarray(f * H * W, (f + 1) * H * W);
-                await tif.write(
-                  Uint16Array.from(src, (v) => Math.min(65535, Math.max(0, Math.round(v)))),
-                );
-              }
-            }
-            done += n;
-            onProgress?.(done, total);
-          }
-          await npy?.close();
-          await tif?.close();
-        } catch (err) {
-          await npy?.abort();
-          await tif?.abort();
-          throw err;
-        }
-        if (shifts) {
-          await Deno.writeFile(
-            `${tmp}/${name("shifts", c)}`,
-            encodeNpy(Float64Array.from(shifts), [T, 2]),
-          );
-          truth.files[`shifts_${c}`] = name("shifts", c);
-        }
-        if (npy) truth.files[`movie_${c}`] = name("movie", c);
-        if (tif) truth.files[`movie_${c}_tiff`] = name("movie", c).replace(/\.npy$/, ".tif");
-        Object.assign(truth.files, {
-          [`activity_${c}`]: name("activity", c),
-          [`innovations_${c}`]: name("innovations", c),
-          [`calcium_${c}`]: name("calcium", c),
-        });
-      }
-      await Deno.writeTextFile(`${tmp}/truth.json`, JSON.stringify(truth, null, 1) + "\n");
-      return truth;
-    });
+    return await writeNewFolder(dir, (tmp) => writeRecording(tmp, plan, format, onProgress));
   } catch (err) {
     if (err instanceof SparsedynError) throw err;
     throw new SparsedynError(
@@ -152,4 +77,121 @@ export async function writeSynthetic(
       },
     );
   }
+}
+
+/** The movie formats written. */
+type MovieFormat = "npy" | "tiff" | "both";
+
+/** File names of a recording: `base.npy`, or `base_c.npy` per condition when there are two. */
+function fileNamer(truth: SynthTruth): (base: string, c: string) => string {
+  const two = truth.conditions.length > 1;
+  return (base, c) => (two ? `${base}_${c}.npy` : `${base}.npy`);
+}
+
+/** Writes the whole recording into the (temporary) folder `tmp`; truth.json last. */
+async function writeRecording(
+  tmp: string,
+  plan: SynthPlan,
+  format: MovieFormat,
+  onProgress?: SynthProgress,
+): Promise<SynthTruth> {
+  const { truth } = plan;
+  const { height: H, width: W, cells: K, frames: T } = truth.options;
+  const name = fileNamer(truth);
+  await Deno.writeFile(
+    `${tmp}/footprints.npy`,
+    encodeNpy(Float64Array.from(plan.footprints), [K, H, W]),
+  );
+  await Deno.writeFile(
+    `${tmp}/background.npy`,
+    encodeNpy(Float64Array.from(plan.background), [H, W]),
+  );
+  truth.files = { footprints: "footprints.npy", background: "background.npy" };
+  let done = 0;
+  const total = T * truth.conditions.length;
+  const advance = (n: number) => {
+    done += n;
+    onProgress?.(done, total);
+  };
+  for (const c of truth.conditions) {
+    const act = simulateActivity(plan, c);
+    await Deno.writeFile(`${tmp}/${name("activity", c)}`, encodeNpy(act.z, [T, K]));
+    await Deno.writeFile(
+      `${tmp}/${name("innovations", c)}`,
+      encodeNpy(act.innovations, [T, K]),
+    );
+    await Deno.writeFile(`${tmp}/${name("calcium", c)}`, encodeNpy(act.calcium, [T, K]));
+    const movie = await writeMovie(tmp, plan, act, c, format, advance);
+    if (movie.shifts) truth.files[`shifts_${c}`] = name("shifts", c);
+    if (movie.npy) truth.files[`movie_${c}`] = name("movie", c);
+    if (movie.tif) truth.files[`movie_${c}_tiff`] = name("movie", c).replace(/\.npy$/, ".tif");
+    Object.assign(truth.files, {
+      [`activity_${c}`]: name("activity", c),
+      [`innovations_${c}`]: name("innovations", c),
+      [`calcium_${c}`]: name("calcium", c),
+    });
+  }
+  await Deno.writeTextFile(`${tmp}/truth.json`, JSON.stringify(truth, null, 1) + "\n");
+  return truth;
+}
+
+/**
+ * Renders condition `c`'s movie in chunks of frames and streams it to NPY (float32) and/or
+ * TIFF (uint16, rounded and clipped like a camera's counts), then the motion shifts when
+ * there is jitter. A failed write aborts the movie files.
+ *
+ * @returns Which files were written.
+ */
+async function writeMovie(
+  tmp: string,
+  plan: SynthPlan,
+  act: SynthActivity,
+  c: string,
+  format: MovieFormat,
+  advance: (frames: number) => void,
+): Promise<{ npy: boolean; tif: boolean; shifts: boolean }> {
+  const { height: H, width: W, frames: T, jitter } = plan.truth.options;
+  const name = fileNamer(plan.truth);
+  const npy = format !== "tiff"
+    ? await NpyWriter.create(`${tmp}/${name("movie", c)}`, [T, H, W], "<f4")
+    : undefined;
+  const tif = format !== "npy"
+    ? await TiffWriter.create(`${tmp}/${name("movie", c).replace(/\.npy$/, ".tif")}`, {
+      frames: T,
+      height: H,
+      width: W,
+      type: "uint16",
+    })
+    : undefined;
+  const shifts = jitter > 0 ? new Int32Array(2 * T) : undefined;
+  const u = plan.noiseGenerator(c);
+  try {
+    for (let t = 0; t < T; t += CHUNK) {
+      const n = Math.min(CHUNK, T - t);
+      const frames = renderFrames(plan, act, t, n, u, shifts?.subarray(2 * t, 2 * (t + n)));
+      await npy?.write(frames);
+      if (tif) {
+        for (let f = 0; f < n; f++) {
+          const src = frames.subarray(f * H * W, (f + 1) * H * W);
+          await tif.write(
+            Uint16Array.from(src, (v) => Math.min(65535, Math.max(0, Math.round(v)))),
+          );
+        }
+      }
+      advance(n);
+    }
+    await npy?.close();
+    await tif?.close();
+  } catch (err) {
+    await npy?.abort();
+    await tif?.abort();
+    throw err;
+  }
+  if (shifts) {
+    await Deno.writeFile(
+      `${tmp}/${name("shifts", c)}`,
+      encodeNpy(Float64Array.from(shifts), [T, 2]),
+    );
+  }
+  return { npy: npy !== undefined, tif: tif !== undefined, shifts: shifts !== undefined };
 }
