@@ -225,30 +225,25 @@ function addPrediction(acc: Tensor, A: Tensor, a: Tensor): Tensor {
   });
 }
 
+/** The checked settings of {@link contributionMaps}. */
+interface MapSettings {
+  method: MapMethod | "both";
+  steps: number;
+  nSample: number;
+  baseline: Float32Array;
+}
+
 /**
- * Saliency and integrated-gradient maps of a model's VAR prediction, and its decoder
- * footprints (see the module description).
- *
- * @param cae The trained model.
- * @param frames T×H×W preprocessed as for training, or a source that reads them.
- * @param T Frames.
- * @param v The VAR fitted on the model's latents (A[k][i][j]).
- * @param meanImage H×W mean image of the preprocessed movie (IG baseline, static code).
- * @param options Method, IG steps, frames sampled.
- * @returns The maps.
- * @throws {SparsedynError} `INVALID_ARGUMENT` for a VAR, mean image or option that does
- *   not fit the model.
+ * Checks the VAR, the method, the IG steps and frames, and the images against the model
+ * (d latents, P pixels), in that order; fills in the defaults.
  */
-export async function contributionMaps(
-  cae: Cae,
-  frames: Float32Array | FrameSource,
-  T: number,
+function checkMapSettings(
   v: Pick<RunVar, "A" | "lags">,
+  d: number,
+  P: number,
   meanImage: Float32Array,
-  options: ContributionOptions = {},
-): Promise<ContributionMaps> {
-  const { height: H, width: W } = cae.config;
-  const d = cae.latentSize, P = H * W;
+  options: ContributionOptions,
+): MapSettings {
   checkVar(v, d);
   const method = options.method ?? "both";
   if (!["saliency", "ig", "both"].includes(method)) {
@@ -277,100 +272,210 @@ export async function contributionMaps(
       );
     }
   }
-  const doSal = method !== "ig", doIg = method !== "saliency";
+  return { method, steps, nSample, baseline };
+}
+
+/** What stays fixed while the frames are attributed: the model, the VAR, the IG path. */
+interface AttributionRun {
+  cae: Cae;
+  H: number;
+  W: number;
+  d: number;
+  P: number;
+  /** Each lag's A_k as a d×d tensor. */
+  As: Tensor[];
+  /** Lags whose A_k is all zero (they add nothing to the prediction maps). */
+  zeroLag: boolean[];
+  /** The IG baseline, [1, H, W, 1]. */
+  base: Tensor4D;
+  steps: number;
+  doSal: boolean;
+  doIg: boolean;
+  /** The baseline's latents (IG only). */
+  zBase?: Float32Array;
+}
+
+/** One method's running sums, [d, P] each: Σ_frames of the prediction and encoder maps. */
+interface MethodSums {
+  pred: Tensor;
+  enc: Tensor;
+}
+
+/** Everything summed over the sampled frames. */
+interface MapSums {
+  sal: MethodSums;
+  ig: MethodSums;
+  /** Σ z_j and Σ z_j² per latent. */
+  zSum: Float64Array;
+  zSq: Float64Array;
+  /** Σ |Σ_pixels IG_j(x) − (z_j(x) − z_j(x̄))| and Σ |z_j(x) − z_j(x̄)|. */
+  compErr: number;
+  compChange: number;
+}
+
+/** Adds one chunk's attributions a [n, d, P] to a method's encoder and prediction sums. */
+function addAttribution(sums: MethodSums, a: Tensor, run: AttributionRun): void {
+  const next = tf.tidy(() => tf.add(sums.enc, tf.sum(tf.abs(a), 0)));
+  sums.enc.dispose();
+  sums.enc = next;
+  for (let k = 0; k < run.As.length; k++) {
+    if (run.zeroLag[k]) continue;
+    const acc = addPrediction(sums.pred, run.As[k], a);
+    sums.pred.dispose();
+    sums.pred = acc;
+  }
+}
+
+/** Adds n frames' latents z [n, d] to the sums of the latent mean and sd. */
+function addLatentMoments(sums: MapSums, z: Float32Array, n: number, d: number): void {
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < d; j++) {
+      sums.zSum[j] += z[r * d + j];
+      sums.zSq[j] += z[r * d + j] ** 2;
+    }
+  }
+}
+
+/** Adds n frames' IG completeness gaps (IG sums per frame and latent, [n, d]). */
+function addCompleteness(
+  sums: MapSums,
+  igSums: Float32Array,
+  z: Float32Array,
+  zBase: Float32Array,
+  n: number,
+  d: number,
+): void {
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < d; j++) {
+      const change = z[r * d + j] - zBase[j];
+      sums.compErr += Math.abs(igSums[r * d + j] - change);
+      sums.compChange += Math.abs(change);
+    }
+  }
+}
+
+/** Reads the frames `idx` and adds their latents and attributions to the sums. */
+async function addChunk(
+  run: AttributionRun,
+  sums: MapSums,
+  source: FrameSource,
+  idx: number[],
+): Promise<void> {
+  const { cae, H, W, d, P } = run, n = idx.length;
+  const buf = new Float32Array(n * P);
+  for (let r = 0; r < n; r++) buf.set(await source.read(idx[r], 1), r * P);
+  const x = tf.tensor4d(buf, [n, H, W, 1]);
+  try {
+    const z = await take(tf.tidy(() => cae.encode(x).reshape([n, d])));
+    addLatentMoments(sums, z, n, d);
+    if (run.doSal) {
+      const g = saliencyTensor(cae, x as Tensor4D);
+      addAttribution(sums.sal, g, run);
+      g.dispose();
+    }
+    if (run.doIg) {
+      const ig = integratedGradientsTensor(cae, x as Tensor4D, run.base, run.steps);
+      addAttribution(sums.ig, ig, run);
+      const igSums = await take(tf.tidy(() => tf.sum(ig, 2))); // [n, d]
+      ig.dispose();
+      addCompleteness(sums, igSums, z, run.zBase!, n, d);
+    }
+  } finally {
+    x.dispose();
+  }
+}
+
+/** The sums divided by the N frames sampled: the maps, latent moments and completeness. */
+async function averagedMaps(
+  run: AttributionRun,
+  sums: MapSums,
+  sampled: number[],
+  v: Pick<RunVar, "A" | "lags">,
+  meanImage: Float32Array,
+  footprints: boolean | undefined,
+): Promise<ContributionMaps> {
+  const { d, doSal, doIg } = run;
+  const N = sampled.length;
+  const read = async (t: Tensor) => Float32Array.from(await t.data(), (a) => a / N);
+  const latentMean = sums.zSum.map((s) => s / N);
+  const latentSd = sums.zSq.map((s, j) => Math.sqrt(Math.max(0, s / N - latentMean[j] ** 2)));
+  const { compErr, compChange } = sums;
+  return {
+    height: run.H,
+    width: run.W,
+    latents: d,
+    lags: run.As.length,
+    sampled,
+    steps: doIg ? run.steps : 0,
+    ...(doSal
+      ? { saliency: { prediction: await read(sums.sal.pred), encoder: await read(sums.sal.enc) } }
+      : {}),
+    ...(doIg
+      ? { ig: { prediction: await read(sums.ig.pred), encoder: await read(sums.ig.enc) } }
+      : {}),
+    edges: varEdges(v),
+    footprint: footprints === false
+      ? new Float32Array(0)
+      : await decoderFootprints(run.cae, meanImage, latentMean, latentSd),
+    latentMean,
+    latentSd,
+    ...(doIg
+      ? { completeness: { meanAbsError: compErr / (N * d), meanAbsChange: compChange / (N * d) } }
+      : {}),
+  };
+}
+
+/**
+ * Saliency and integrated-gradient maps of a model's VAR prediction, and its decoder
+ * footprints (see the module description).
+ *
+ * @param cae The trained model.
+ * @param frames T×H×W preprocessed as for training, or a source that reads them.
+ * @param T Frames.
+ * @param v The VAR fitted on the model's latents (A[k][i][j]).
+ * @param meanImage H×W mean image of the preprocessed movie (IG baseline, static code).
+ * @param options Method, IG steps, frames sampled.
+ * @returns The maps.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` for a VAR, mean image or option that does
+ *   not fit the model.
+ */
+export async function contributionMaps(
+  cae: Cae,
+  frames: Float32Array | FrameSource,
+  T: number,
+  v: Pick<RunVar, "A" | "lags">,
+  meanImage: Float32Array,
+  options: ContributionOptions = {},
+): Promise<ContributionMaps> {
+  const { height: H, width: W } = cae.config;
+  const d = cae.latentSize, P = H * W;
+  const { method, steps, nSample, baseline } = checkMapSettings(v, d, P, meanImage, options);
   const sampled = sampleFrames(T, nSample);
   const source = frameSource(frames, P);
-  const p = v.A.length;
   const As = v.A.map((Ak) => tf.tensor2d(Ak.flat(), [d, d]));
   const zeroLag = v.A.map((Ak) => Ak.every((row) => row.every((a) => a === 0)));
-  let salPred = tf.zeros([d, P]), salEnc = tf.zeros([d, P]);
-  let igPred = tf.zeros([d, P]), igEnc = tf.zeros([d, P]);
+  const sums: MapSums = {
+    sal: { pred: tf.zeros([d, P]), enc: tf.zeros([d, P]) },
+    ig: { pred: tf.zeros([d, P]), enc: tf.zeros([d, P]) },
+    zSum: new Float64Array(d),
+    zSq: new Float64Array(d),
+    compErr: 0,
+    compChange: 0,
+  };
   const base = tf.tensor4d(baseline, [1, H, W, 1]);
-  const zSum = new Float64Array(d), zSq = new Float64Array(d);
-  let compErr = 0, compChange = 0;
+  const doSal = method !== "ig", doIg = method !== "saliency";
+  const run: AttributionRun = { cae, H, W, d, P, As, zeroLag, base, steps, doSal, doIg };
   // Frames per chunk: bounds the [n, d, P] attribution tensors to ~16 MB each.
   const chunk = Math.max(1, Math.min(64, Math.floor((1 << 22) / (d * P))));
   try {
-    const zBase = doIg ? await take(tf.tidy(() => cae.encode(base).reshape([d]))) : undefined;
+    if (doIg) run.zBase = await take(tf.tidy(() => cae.encode(base).reshape([d])));
     options.onProgress?.(0, sampled.length); // the clock of the ETA starts here
     for (let q0 = 0; q0 < sampled.length; q0 += chunk) {
-      const idx = sampled.slice(q0, q0 + chunk), n = idx.length;
-      const buf = new Float32Array(n * P);
-      for (let r = 0; r < n; r++) buf.set(await source.read(idx[r], 1), r * P);
-      const x = tf.tensor4d(buf, [n, H, W, 1]);
-      try {
-        const z = await take(tf.tidy(() => cae.encode(x).reshape([n, d])));
-        for (let r = 0; r < n; r++) {
-          for (let j = 0; j < d; j++) {
-            zSum[j] += z[r * d + j];
-            zSq[j] += z[r * d + j] ** 2;
-          }
-        }
-        if (doSal) {
-          const g = saliencyTensor(cae, x as Tensor4D);
-          const next = tf.tidy(() => tf.add(salEnc, tf.sum(tf.abs(g), 0)));
-          salEnc.dispose();
-          salEnc = next;
-          for (let k = 0; k < p; k++) {
-            if (zeroLag[k]) continue;
-            const acc = addPrediction(salPred, As[k], g);
-            salPred.dispose();
-            salPred = acc;
-          }
-          g.dispose();
-        }
-        if (doIg) {
-          const ig = integratedGradientsTensor(cae, x as Tensor4D, base, steps);
-          const next = tf.tidy(() => tf.add(igEnc, tf.sum(tf.abs(ig), 0)));
-          igEnc.dispose();
-          igEnc = next;
-          for (let k = 0; k < p; k++) {
-            if (zeroLag[k]) continue;
-            const acc = addPrediction(igPred, As[k], ig);
-            igPred.dispose();
-            igPred = acc;
-          }
-          const sums = await take(tf.tidy(() => tf.sum(ig, 2))); // [n, d]
-          ig.dispose();
-          for (let r = 0; r < n; r++) {
-            for (let j = 0; j < d; j++) {
-              const change = z[r * d + j] - zBase![j];
-              compErr += Math.abs(sums[r * d + j] - change);
-              compChange += Math.abs(change);
-            }
-          }
-        }
-      } finally {
-        x.dispose();
-      }
+      await addChunk(run, sums, source, sampled.slice(q0, q0 + chunk));
       options.onProgress?.(Math.min(q0 + chunk, sampled.length), sampled.length);
     }
-    const N = sampled.length;
-    const read = async (t: Tensor) => Float32Array.from(await t.data(), (a) => a / N);
-    const latentMean = zSum.map((s) => s / N);
-    const latentSd = zSq.map((s, j) => Math.sqrt(Math.max(0, s / N - latentMean[j] ** 2)));
-    return {
-      height: H,
-      width: W,
-      latents: d,
-      lags: p,
-      sampled,
-      steps: doIg ? steps : 0,
-      ...(doSal
-        ? { saliency: { prediction: await read(salPred), encoder: await read(salEnc) } }
-        : {}),
-      ...(doIg ? { ig: { prediction: await read(igPred), encoder: await read(igEnc) } } : {}),
-      edges: varEdges(v),
-      footprint: options.footprints === false
-        ? new Float32Array(0)
-        : await decoderFootprints(cae, meanImage, latentMean, latentSd),
-      latentMean,
-      latentSd,
-      ...(doIg
-        ? { completeness: { meanAbsError: compErr / (N * d), meanAbsChange: compChange / (N * d) } }
-        : {}),
-    };
+    return await averagedMaps(run, sums, sampled, v, meanImage, options.footprints);
   } finally {
-    tf.dispose([...As, salPred, salEnc, igPred, igEnc, base]);
+    tf.dispose([...As, sums.sal.pred, sums.sal.enc, sums.ig.pred, sums.ig.enc, base]);
   }
 }

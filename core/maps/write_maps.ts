@@ -128,6 +128,124 @@ function npyF32(data: Float32Array, shape: number[]): Uint8Array {
   return out;
 }
 
+/** Where and how the maps are written, and the index entries so far. */
+interface MapWriter {
+  /** The temporary folder, renamed to `maps/` when complete. */
+  tmp: string;
+  H: number;
+  W: number;
+  /** The grey background of the PNGs. */
+  meanImage: Float32Array;
+  entries: MapEntry[];
+  /** Maps to write in all (for progress). */
+  total: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Writes one map as `<name>.npy` and `<name>.png`, adds its index entry and reports progress. */
+async function putMap(
+  w: MapWriter,
+  name: string,
+  data: Float32Array,
+  e: Omit<MapEntry, "file" | "png" | "summary">,
+): Promise<void> {
+  const { H, W } = w;
+  await Deno.writeFile(`${w.tmp}/${name}.npy`, npyF32(data, [H, W]));
+  const img = renderMap(data, w.meanImage, H, W);
+  await Deno.writeFile(`${w.tmp}/${name}.png`, await encodeRgbPng(img.data, img.width, img.height));
+  w.entries.push({
+    file: `${name}.npy`,
+    png: `${name}.png`,
+    ...e,
+    summary: summarizeMap(data, H, W),
+  });
+  w.onProgress?.(w.entries.length, w.total);
+}
+
+/** One method's maps: the sum over latents, each latent's prediction and encoder map, the edges. */
+async function putMethodMaps(
+  w: MapWriter,
+  maps: ContributionMaps,
+  method: MapMethod,
+  edges: boolean | undefined,
+): Promise<void> {
+  const d = maps.latents, P = w.H * w.W;
+  const mm = maps[method]!;
+  const all = new Float32Array(P);
+  for (let i = 0; i < d; i++) for (let q = 0; q < P; q++) all[q] += mm.prediction[i * P + q];
+  await putMap(w, `all_${method}`, all, { kind: "all", method });
+  for (let i = 0; i < d; i++) {
+    await putMap(w, `latent_${i}_${method}`, mm.prediction.slice(i * P, (i + 1) * P), {
+      kind: "latent",
+      method,
+      latent: i,
+    });
+    await putMap(w, `encoder_${i}_${method}`, mm.encoder.slice(i * P, (i + 1) * P), {
+      kind: "encoder",
+      method,
+      latent: i,
+    });
+  }
+  if (edges) {
+    for (const edge of maps.edges) {
+      await putMap(
+        w,
+        `edge_${edge.from}_${edge.to}_lag${edge.lag}_${method}`,
+        edgeMap(mm, edge, P),
+        {
+          kind: "edge",
+          method,
+          edge,
+        },
+      );
+    }
+  }
+}
+
+/** `maps.json` for the maps written. */
+function mapsIndex(
+  maps: ContributionMaps,
+  methods: MapMethod[],
+  entries: MapEntry[],
+  source: Record<string, unknown> | undefined,
+): MapsIndex {
+  return {
+    version: 1,
+    height: maps.height,
+    width: maps.width,
+    latents: maps.latents,
+    lags: maps.lags,
+    methods: [...methods],
+    steps: maps.steps,
+    frames: maps.sampled.length,
+    baseline: "the preprocessed movie's mean image",
+    completeness: maps.completeness ?? null,
+    source: source ?? {},
+    maps: entries,
+  };
+}
+
+/** Marks the complete folder `tmp` and renames it to `out`, replacing an existing `out`. */
+async function moveIntoPlace(tmp: string, out: string): Promise<void> {
+  // Complete from here: a kill during the swap below leaves a folder the next start
+  // renames into place (stale_temporaries.ts), never a run without maps.
+  await faultPoint(`mark ${tmp} complete`);
+  await Deno.writeFile(`${tmp}/${COMPLETE_MARKER}`, new Uint8Array());
+  if (await Deno.lstat(out).then(() => true, () => false)) {
+    // force: move the old folder aside, put the new one in place, then drop the old.
+    const old = `${out}.old-${Deno.pid}`;
+    await faultPoint(`rename ${out} → ${old}`);
+    await Deno.rename(out, old);
+    await faultPoint(`rename ${tmp} → ${out}`);
+    await Deno.rename(tmp, out);
+    await faultPoint(`remove ${old}`);
+    await Deno.remove(old, { recursive: true });
+  } else {
+    await faultPoint(`rename ${tmp} → ${out}`);
+    await Deno.rename(tmp, out);
+  }
+}
+
 /**
  * Writes the maps into `<runDir>/maps/` (see the module description).
  *
@@ -146,97 +264,25 @@ export async function writeMaps(
 ): Promise<MapsIndex> {
   const out = await checkMapsTarget(runDir, options.force);
   const { height: H, width: W, latents: d } = maps;
-  const P = H * W;
   const tmp = `${out}.partial-${Deno.pid}`;
-  const entries: MapEntry[] = [];
-  const methodCount = (["saliency", "ig"] as const).filter((m) => maps[m]).length;
-  const total = methodCount * (1 + 2 * d + (options.edges ? maps.edges.length : 0)) + d;
-  const put = async (
-    name: string,
-    data: Float32Array,
-    e: Omit<MapEntry, "file" | "png" | "summary">,
-  ) => {
-    await Deno.writeFile(`${tmp}/${name}.npy`, npyF32(data, [H, W]));
-    const img = renderMap(data, meanImage, H, W);
-    await Deno.writeFile(`${tmp}/${name}.png`, await encodeRgbPng(img.data, img.width, img.height));
-    entries.push({
-      file: `${name}.npy`,
-      png: `${name}.png`,
-      ...e,
-      summary: summarizeMap(data, H, W),
-    });
-    options.onProgress?.(entries.length, total);
-  };
   const methods = (["saliency", "ig"] as const).filter((m) => maps[m]);
+  const total = methods.length * (1 + 2 * d + (options.edges ? maps.edges.length : 0)) + d;
+  const w: MapWriter = { tmp, H, W, meanImage, entries: [], total, onProgress: options.onProgress };
+  const P = H * W;
   const stopAbort = onAbort(() => Deno.removeSync(tmp, { recursive: true }));
   try {
     await Deno.mkdir(tmp, { recursive: true });
     options.onProgress?.(0, total);
-    for (const method of methods) {
-      const mm = maps[method]!;
-      const all = new Float32Array(P);
-      for (let i = 0; i < d; i++) for (let q = 0; q < P; q++) all[q] += mm.prediction[i * P + q];
-      await put(`all_${method}`, all, { kind: "all", method });
-      for (let i = 0; i < d; i++) {
-        await put(`latent_${i}_${method}`, mm.prediction.slice(i * P, (i + 1) * P), {
-          kind: "latent",
-          method,
-          latent: i,
-        });
-        await put(`encoder_${i}_${method}`, mm.encoder.slice(i * P, (i + 1) * P), {
-          kind: "encoder",
-          method,
-          latent: i,
-        });
-      }
-      if (options.edges) {
-        for (const edge of maps.edges) {
-          await put(`edge_${edge.from}_${edge.to}_lag${edge.lag}_${method}`, edgeMap(mm, edge, P), {
-            kind: "edge",
-            method,
-            edge,
-          });
-        }
-      }
-    }
+    for (const method of methods) await putMethodMaps(w, maps, method, options.edges);
     for (let i = 0; i < d; i++) {
-      await put(`footprint_${i}`, maps.footprint.slice(i * P, (i + 1) * P), {
+      await putMap(w, `footprint_${i}`, maps.footprint.slice(i * P, (i + 1) * P), {
         kind: "footprint",
         latent: i,
       });
     }
-    const index: MapsIndex = {
-      version: 1,
-      height: H,
-      width: W,
-      latents: d,
-      lags: maps.lags,
-      methods: [...methods],
-      steps: maps.steps,
-      frames: maps.sampled.length,
-      baseline: "the preprocessed movie's mean image",
-      completeness: maps.completeness ?? null,
-      source: options.source ?? {},
-      maps: entries,
-    };
+    const index = mapsIndex(maps, methods, w.entries, options.source);
     await Deno.writeTextFile(`${tmp}/maps.json`, JSON.stringify(index, null, 1) + "\n");
-    // Complete from here: a kill during the swap below leaves a folder the next start
-    // renames into place (stale_temporaries.ts), never a run without maps.
-    await faultPoint(`mark ${tmp} complete`);
-    await Deno.writeFile(`${tmp}/${COMPLETE_MARKER}`, new Uint8Array());
-    if (await Deno.lstat(out).then(() => true, () => false)) {
-      // force: move the old folder aside, put the new one in place, then drop the old.
-      const old = `${out}.old-${Deno.pid}`;
-      await faultPoint(`rename ${out} → ${old}`);
-      await Deno.rename(out, old);
-      await faultPoint(`rename ${tmp} → ${out}`);
-      await Deno.rename(tmp, out);
-      await faultPoint(`remove ${old}`);
-      await Deno.remove(old, { recursive: true });
-    } else {
-      await faultPoint(`rename ${tmp} → ${out}`);
-      await Deno.rename(tmp, out);
-    }
+    await moveIntoPlace(tmp, out);
     stopAbort();
     await Deno.remove(`${out}/${COMPLETE_MARKER}`).catch(() => {});
     return index;

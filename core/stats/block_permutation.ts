@@ -36,7 +36,7 @@
  */
 import { SparsedynError } from "../errors.ts";
 import { countLabelings, enumerateLabelings, randomLabelings } from "./block_labelings.ts";
-import { welchEvaluator } from "./welch_statistic.ts";
+import { type WelchEvaluator, welchEvaluator } from "./welch_statistic.ts";
 
 /** A window's condition. */
 export type Condition = "a" | "b";
@@ -96,31 +96,16 @@ function bad(argument: string, message: string): never {
 // but its sums may round differently; it must count as a tie.
 const atLeast = (x: number, obs: number) => x >= obs - 1e-9 * Math.abs(obs);
 
-/**
- * Block permutation test of a difference between two conditions' windows.
- *
- * @param features N×q row-major: window n's features at `features[n * q + j]`.
- * @param N Windows.
- * @param q Features per window.
- * @param conditions Each window's condition.
- * @param blocks Each window's block id (any integers; windows of a block share a condition).
- * @param options Relabelings, seed, exact enumeration.
- * @returns Global and per-feature statistics and p-values, and the null distribution.
- * @throws {SparsedynError} `INVALID_ARGUMENT` naming the input: sizes that do not fit,
- *   non-finite features, a block in both conditions, fewer than 2 blocks in a condition,
- *   fewer than 999 permutations.
- */
-export function blockPermutationTest(
+/** Checks the sizes, values and settings of {@link blockPermutationTest}, in the order it reports them. */
+function checkArguments(
   features: Float64Array,
   N: number,
   q: number,
   conditions: readonly Condition[],
   blocks: ArrayLike<number>,
-  options: BlockPermutationOptions = {},
-): BlockPermutationResult {
-  const permutations = options.permutations ?? 999;
-  const seed = options.seed ?? 1;
-  const exactMode = options.exact ?? "auto";
+  settings: { permutations: number; seed: number; exactMode: string },
+): void {
+  const { permutations, seed, exactMode } = settings;
   if (!Number.isInteger(N) || N < 1 || !Number.isInteger(q) || q < 1) {
     bad("features", `N and q must be integers ≥ 1; got N = ${N}, q = ${q}`);
   }
@@ -147,8 +132,30 @@ export function blockPermutationTest(
   if (exactMode !== "auto" && exactMode !== "always" && exactMode !== "never") {
     bad("exact", `exact must be "auto", "always" or "never"; got "${exactMode}"`);
   }
+}
 
-  // Blocks in order of first appearance; each must lie in one condition.
+/** The windows' blocks and the observed labeling of the blocks. */
+interface BlockDesign {
+  /** Each window's block, 0 … blocks − 1 in order of first appearance. */
+  blockOf: Int32Array;
+  /** The observed labeling: 1 for a block of condition A, 0 for B. */
+  observed: Uint8Array;
+  /** Blocks of condition A. */
+  nbA: number;
+  /** Blocks of condition B. */
+  nbB: number;
+}
+
+/**
+ * Numbers the blocks in order of first appearance and labels each with its condition;
+ * refuses a block in both conditions, and fewer than 2 blocks in a condition (relabelings
+ * could then not change the groups).
+ */
+function blockDesign(
+  N: number,
+  conditions: readonly Condition[],
+  blocks: ArrayLike<number>,
+): BlockDesign {
   const index = new Map<number, number>();
   const blockOf = new Int32Array(N);
   const blockCond: Condition[] = [];
@@ -181,54 +188,68 @@ export function blockPermutationTest(
       `each condition needs at least 2 blocks for relabelings to change the groups; got ${nbA} in a and ${nbB} in b`,
     );
   }
-  let nA = 0;
-  for (let n = 0; n < N; n++) if (conditions[n] === "a") nA++;
+  return { blockOf, observed, nbA, nbB };
+}
 
-  const ev = welchEvaluator(features, N, q, blockOf);
-  const tObs = new Float64Array(q);
-  const statistic = ev.evaluate(observed, tObs);
-  const t2Obs = tObs.map((t) => t * t);
+/** What the relabelings gave: the null distribution and the counts of T* ≥ T. */
+interface NullTally {
+  /** The statistic under each relabeling. */
+  nullValues: Float64Array;
+  /** Relabelings with T* ≥ T. */
+  above: number;
+  /** Per feature: relabelings with t_j*² ≥ t_j². */
+  exceed: Float64Array;
+  /** Relabelings that give the observed partition back (or its mirror). */
+  identical: number;
+}
 
-  const labelings = countLabelings(nb, nbA);
-  const exact = exactMode === "always" || (exactMode === "auto" && labelings <= permutations + 1);
-  if (exact && labelings > EXACT_LIMIT) {
-    bad(
-      "exact",
-      `${labelings} labelings are too many to enumerate (limit ${EXACT_LIMIT}); sample instead`,
-    );
-  }
-  const count = exact ? labelings : permutations;
+/**
+ * Evaluates the statistic under every labeling (exact) or `count` random ones drawn from
+ * `seed`, tallying those that reach the observed statistic, globally and per feature.
+ */
+function tallyRelabelings(
+  ev: WelchEvaluator,
+  design: BlockDesign,
+  observed: { statistic: number; t2: Float64Array },
+  run: { exact: boolean; count: number; seed: number; onProgress?: (d: number, t: number) => void },
+): NullTally {
+  const { count } = run, q = observed.t2.length;
+  const nb = design.nbA + design.nbB;
   const nullValues = new Float64Array(count);
   const exceed = new Float64Array(q);
   const tPerm = new Float64Array(q);
   let above = 0, identical = 0;
-  const mirrorCounts = nbA === nbB;
+  const mirrorCounts = design.nbA === design.nbB;
   const visit = (flags: Uint8Array, k: number) => {
     const T = ev.evaluate(flags, tPerm);
     nullValues[k] = T;
-    if (atLeast(T, statistic)) above++;
-    for (let j = 0; j < q; j++) if (atLeast(tPerm[j] * tPerm[j], t2Obs[j])) exceed[j]++;
-    let same = true, mirror = mirrorCounts;
-    for (let b = 0; b < nb && (same || mirror); b++) {
-      if (flags[b] !== observed[b]) same = false;
-      else mirror = false;
-    }
-    if (same || mirror) identical++;
-    options.onProgress?.(k + 1, count);
+    if (atLeast(T, observed.statistic)) above++;
+    for (let j = 0; j < q; j++) if (atLeast(tPerm[j] * tPerm[j], observed.t2[j])) exceed[j]++;
+    if (samePartition(flags, design.observed, mirrorCounts)) identical++;
+    run.onProgress?.(k + 1, count);
   };
-  if (exact) {
+  if (run.exact) {
     let k = 0;
-    for (const flags of enumerateLabelings(nb, nbA)) visit(flags, k++);
+    for (const flags of enumerateLabelings(nb, design.nbA)) visit(flags, k++);
   } else {
-    const next = randomLabelings(observed, seed);
+    const next = randomLabelings(design.observed, run.seed);
     for (let k = 0; k < count; k++) visit(next(), k);
   }
-  const denom = exact ? count : count + 1;
-  const plus = exact ? 0 : 1;
-  const pValue = (plus + above) / denom;
-  const featurePValues = exceed.map((e) => (plus + e) / denom);
-  const minPValue = exact ? (mirrorCounts ? 2 : 1) / count : 1 / denom;
+  return { nullValues, above, exceed, identical };
+}
 
+/** Whether a labeling is the observed one, or (when `mirrorCounts`) its mirror image. */
+function samePartition(flags: Uint8Array, observed: Uint8Array, mirrorCounts: boolean): boolean {
+  let same = true, mirror = mirrorCounts;
+  for (let b = 0; b < observed.length && (same || mirror); b++) {
+    if (flags[b] !== observed[b]) same = false;
+    else mirror = false;
+  }
+  return same || mirror;
+}
+
+/** The caveat when every relabeling gave the same statistic (a test that cannot reject). */
+function degenerateNullWarnings(nullValues: Float64Array): string[] {
   const warnings: string[] = [];
   let lo = Infinity, hi = -Infinity;
   for (const v of nullValues) {
@@ -240,20 +261,79 @@ export function blockPermutationTest(
       "every relabeling gives the same statistic (the features do not vary between windows): the test cannot reject",
     );
   }
+  return warnings;
+}
+
+/**
+ * Block permutation test of a difference between two conditions' windows.
+ *
+ * @param features N×q row-major: window n's features at `features[n * q + j]`.
+ * @param N Windows.
+ * @param q Features per window.
+ * @param conditions Each window's condition.
+ * @param blocks Each window's block id (any integers; windows of a block share a condition).
+ * @param options Relabelings, seed, exact enumeration.
+ * @returns Global and per-feature statistics and p-values, and the null distribution.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` naming the input: sizes that do not fit,
+ *   non-finite features, a block in both conditions, fewer than 2 blocks in a condition,
+ *   fewer than 999 permutations.
+ */
+export function blockPermutationTest(
+  features: Float64Array,
+  N: number,
+  q: number,
+  conditions: readonly Condition[],
+  blocks: ArrayLike<number>,
+  options: BlockPermutationOptions = {},
+): BlockPermutationResult {
+  const permutations = options.permutations ?? 999;
+  const seed = options.seed ?? 1;
+  const exactMode = options.exact ?? "auto";
+  checkArguments(features, N, q, conditions, blocks, { permutations, seed, exactMode });
+  const design = blockDesign(N, conditions, blocks);
+  const { nbA, nbB } = design;
+  let nA = 0;
+  for (let n = 0; n < N; n++) if (conditions[n] === "a") nA++;
+
+  const ev = welchEvaluator(features, N, q, design.blockOf);
+  const tObs = new Float64Array(q);
+  const statistic = ev.evaluate(design.observed, tObs);
+  const t2Obs = tObs.map((t) => t * t);
+
+  const labelings = countLabelings(nbA + nbB, nbA);
+  const exact = exactMode === "always" || (exactMode === "auto" && labelings <= permutations + 1);
+  if (exact && labelings > EXACT_LIMIT) {
+    bad(
+      "exact",
+      `${labelings} labelings are too many to enumerate (limit ${EXACT_LIMIT}); sample instead`,
+    );
+  }
+  const count = exact ? labelings : permutations;
+  const tally = tallyRelabelings(ev, design, { statistic, t2: t2Obs }, {
+    exact,
+    count,
+    seed,
+    onProgress: options.onProgress,
+  });
+  const denom = exact ? count : count + 1;
+  const plus = exact ? 0 : 1;
+  const pValue = (plus + tally.above) / denom;
+  const featurePValues = tally.exceed.map((e) => (plus + e) / denom);
+  const minPValue = exact ? (nbA === nbB ? 2 : 1) / count : 1 / denom;
   return {
     statistic,
     pValue,
     featureStatistics: tObs,
     featurePValues,
-    null: nullValues,
+    null: tally.nullValues,
     permutations: count,
     exact,
     labelings,
-    identicalToObserved: identical,
+    identicalToObserved: tally.identical,
     minPValue,
     blocks: { a: nbA, b: nbB },
     windows: { a: nA, b: N - nA },
-    warnings,
+    warnings: degenerateNullWarnings(tally.nullValues),
   };
 }
 

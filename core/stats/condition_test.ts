@@ -37,7 +37,12 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { blockPermutationTest, type Condition, conditionMeans } from "./block_permutation.ts";
+import {
+  type BlockPermutationResult,
+  blockPermutationTest,
+  type Condition,
+  conditionMeans,
+} from "./block_permutation.ts";
 import { benjaminiHochberg } from "./fdr.ts";
 import type { MapConditionTestResult } from "./map_condition_test.ts";
 import {
@@ -52,7 +57,7 @@ import {
   type SeriesWindow,
 } from "./series_windows.ts";
 import { conditionVariability, type Variability } from "./variability.ts";
-import { fitWindowVars } from "./window_var.ts";
+import { fitWindowVars, type WindowVars } from "./window_var.ts";
 
 /** Settings of {@link conditionTest}; every one has a default. */
 export interface ConditionTestOptions {
@@ -125,6 +130,62 @@ export interface PermutationOutcome {
   permutations: number;
   /** Whether every labeling was enumerated (exact test) rather than sampled. */
   exact: boolean;
+}
+
+/**
+ * The {@link PermutationOutcome} of a block permutation test at level α.
+ *
+ * @param statisticName Which statistic, in words.
+ * @param test The test's result.
+ * @param alpha The level.
+ * @returns The statistic, its p-value and the decision, in the order `test.json` lists them.
+ *
+ * @example
+ * ```ts
+ * import { blockPermutationTest } from "./block_permutation.ts";
+ * import { permutationOutcome } from "./condition_test.ts";
+ *
+ * const x = Float64Array.of(0.1, -0.2, 0.05, 0, 2.1, 1.9, 2.3, 2);
+ * const test = blockPermutationTest(x, 8, 1, ["a", "a", "a", "a", "b", "b", "b", "b"], [0, 1, 2, 3, 4, 5, 6, 7]);
+ * if (!permutationOutcome("t²", test, 0.05).rejected) throw new Error("2/70 ≤ 0.05");
+ * ```
+ */
+export function permutationOutcome(
+  statisticName: string,
+  test: BlockPermutationResult,
+  alpha: number,
+): PermutationOutcome {
+  return {
+    statisticName,
+    statistic: test.statistic,
+    pValue: test.pValue,
+    alpha,
+    rejected: test.pValue <= alpha,
+    permutations: test.permutations,
+    exact: test.exact,
+  };
+}
+
+/**
+ * Windows and blocks per condition, as the results report them.
+ *
+ * @param test The test's result.
+ * @returns Windows and blocks of A and of B.
+ *
+ * @example
+ * ```ts
+ * import { blockPermutationTest } from "./block_permutation.ts";
+ * import { windowCounts } from "./condition_test.ts";
+ *
+ * const x = Float64Array.of(0.1, -0.2, 0.05, 0, 2.1, 1.9, 2.3, 2);
+ * const test = blockPermutationTest(x, 8, 1, ["a", "a", "a", "a", "b", "b", "b", "b"], [0, 0, 1, 1, 2, 2, 3, 3]);
+ * if (windowCounts(test).blocksA !== 2) throw new Error("2 blocks of 2 windows in A");
+ * ```
+ */
+export function windowCounts(
+  test: BlockPermutationResult,
+): { a: number; b: number; blocksA: number; blocksB: number } {
+  return { a: test.windows.a, b: test.windows.b, blocksA: test.blocks.a, blocksB: test.blocks.b };
 }
 
 /** The outcome of a condition test (what `test.json` holds). */
@@ -213,12 +274,69 @@ export function conditionTestWindows(
   const permutations = options.permutations ?? 999, seed = options.seed ?? 1;
   const standardize = options.standardize ?? true, exact = options.exact ?? "auto";
   if (!(alpha > 0 && alpha < 1)) bad("alpha", `alpha must lie in (0, 1); got ${alpha}`);
-  const progress = options.onProgress;
-  const fits = fitWindowVars(windows, lags, {
+  const { fits, conditions, test } = testWindowVars(windows, options, {
+    lags,
+    permutations,
+    seed,
     standardize,
-    onProgress: progress && ((done, total) => progress("windows", done, total)),
+    exact,
   });
   const { features, N, q, d } = fits;
+  const coefficients = coefficientTests(test, conditionMeans(features, N, q, conditions), d, alpha);
+  const significant = coefficients.filter((c) => c.significant).sort((x, y) =>
+    x.q - y.q || x.p - y.p
+  );
+  const L = windows[0].T;
+  return {
+    ...permutationOutcome("sum over coefficients of squared Welch t", test, alpha),
+    labelings: test.labelings,
+    identicalToObserved: test.identicalToObserved,
+    minPValue: test.minPValue,
+    null: test.null,
+    coefficients,
+    significant,
+    variability: conditionVariability(features, N, q, conditions),
+    windows: { ...windowCounts(test), length: L, stride: null, blockWindows: null },
+    settings: {
+      lags,
+      d,
+      permutations,
+      alpha,
+      seed,
+      standardize,
+      exact,
+      lambda: "BIC per window and equation along the lasso path",
+    },
+    scale: Array.from(fits.scale),
+    inputs: { a: inputNames(windows, "a"), b: inputNames(windows, "b") },
+    warnings: designWarnings(test, alpha, { L, lags, d }),
+  };
+}
+
+/** The settings a condition test runs with (its options with their defaults). */
+interface TestSettings {
+  lags: number;
+  permutations: number;
+  seed: number;
+  standardize: boolean;
+  exact: "auto" | "always" | "never";
+}
+
+/**
+ * Fits one sparse VAR per window and runs the block permutation test on the windows'
+ * coefficients, reporting the progress of both stages.
+ */
+function testWindowVars(
+  windows: readonly SeriesWindow[],
+  options: ConditionTestOptions,
+  s: TestSettings,
+): { fits: WindowVars; conditions: Condition[]; test: BlockPermutationResult } {
+  const progress = options.onProgress;
+  const fits = fitWindowVars(windows, s.lags, {
+    standardize: s.standardize,
+    onProgress: progress && ((done, total) => progress("windows", done, total)),
+  });
+  const { features, N, q } = fits;
   const conditions: Condition[] = windows.map((w) => w.condition);
   const test = blockPermutationTest(
     features,
@@ -227,16 +345,29 @@ export function conditionTestWindows(
     conditions,
     windows.map((w) => w.block),
     {
-      permutations,
-      seed,
-      exact,
+      permutations: s.permutations,
+      seed: s.seed,
+      exact: s.exact,
       onProgress: progress && ((done, total) => progress("relabelings", done, total)),
     },
   );
+  return { fits, conditions, test };
+}
+
+/**
+ * Each VAR coefficient's test (feature c is `A[(k * d + i) * d + j]`: lag k + 1, from j
+ * to i), its Benjamini–Hochberg q-value over all coefficients, and whether q ≤ α.
+ */
+function coefficientTests(
+  test: BlockPermutationResult,
+  means: { a: Float64Array; b: Float64Array },
+  d: number,
+  alpha: number,
+): CoefficientTest[] {
   const qValues = benjaminiHochberg(test.featurePValues);
-  const { a: meanA, b: meanB } = conditionMeans(features, N, q, conditions);
+  const { a: meanA, b: meanB } = means;
   const coefficients: CoefficientTest[] = [];
-  for (let c = 0; c < q; c++) {
+  for (let c = 0; c < qValues.length; c++) {
     coefficients.push({
       lag: Math.floor(c / (d * d)) + 1,
       from: c % d,
@@ -249,9 +380,19 @@ export function conditionTestWindows(
       significant: qValues[c] <= alpha,
     });
   }
-  const significant = coefficients.filter((c) => c.significant).sort((x, y) =>
-    x.q - y.q || x.p - y.p
-  );
+  return coefficients;
+}
+
+/**
+ * The test's own caveats, then the design's: too few blocks to ever reject at α, and
+ * windows too short for the coefficients of each equation.
+ */
+function designWarnings(
+  test: BlockPermutationResult,
+  alpha: number,
+  shape: { L: number; lags: number; d: number },
+): string[] {
+  const { L, lags, d } = shape;
   const warnings = [...test.warnings];
   if (test.minPValue > alpha) {
     warnings.push(
@@ -261,7 +402,6 @@ export function conditionTestWindows(
         "more blocks per condition are needed to ever reject",
     );
   }
-  const L = windows[0].T;
   if (L - lags < lags * d) {
     warnings.push(
       `windows of ${L} give ${L - lags} samples per equation, fewer than its ${
@@ -270,47 +410,14 @@ export function conditionTestWindows(
         "per-window fits are weak; use longer windows",
     );
   }
-  const names = (c: Condition) => [
+  return warnings;
+}
+
+/** The distinct sources of a condition's windows, in order (`a[k]` for a window without one). */
+function inputNames(windows: readonly SeriesWindow[], c: Condition): string[] {
+  return [
     ...new Set(windows.filter((w) => w.condition === c).map((w, k) => w.source ?? `${c}[${k}]`)),
   ];
-  return {
-    statisticName: "sum over coefficients of squared Welch t",
-    statistic: test.statistic,
-    pValue: test.pValue,
-    alpha,
-    rejected: test.pValue <= alpha,
-    permutations: test.permutations,
-    exact: test.exact,
-    labelings: test.labelings,
-    identicalToObserved: test.identicalToObserved,
-    minPValue: test.minPValue,
-    null: test.null,
-    coefficients,
-    significant,
-    variability: conditionVariability(features, N, q, conditions),
-    windows: {
-      a: test.windows.a,
-      b: test.windows.b,
-      blocksA: test.blocks.a,
-      blocksB: test.blocks.b,
-      length: L,
-      stride: null,
-      blockWindows: null,
-    },
-    settings: {
-      lags,
-      d,
-      permutations,
-      alpha,
-      seed,
-      standardize,
-      exact,
-      lambda: "BIC per window and equation along the lasso path",
-    },
-    scale: Array.from(fits.scale),
-    inputs: { a: names("a"), b: names("b") },
-    warnings,
-  };
 }
 
 /**

@@ -38,8 +38,18 @@ import { SparsedynError } from "../errors.ts";
 import { windowMapFeatures } from "../maps/window_features.ts";
 import { type LoadedModel, withPreprocessedMovie } from "../encode/load_model.ts";
 import { encodeAll } from "../encode/encode_all.ts";
-import { blockPermutationTest, type Condition, conditionMeans } from "./block_permutation.ts";
-import type { ConditionTestOptions, PermutationOutcome } from "./condition_test.ts";
+import {
+  type BlockPermutationResult,
+  blockPermutationTest,
+  type Condition,
+  conditionMeans,
+} from "./block_permutation.ts";
+import {
+  type ConditionTestOptions,
+  type PermutationOutcome,
+  permutationOutcome,
+  windowCounts,
+} from "./condition_test.ts";
 import { benjaminiHochberg } from "./fdr.ts";
 import { cutWindows } from "./series_windows.ts";
 import { conditionVariability, type Variability } from "./variability.ts";
@@ -108,6 +118,146 @@ export interface MapConditionTestResult extends PermutationOutcome {
   warnings: string[];
 }
 
+/** The windows' map features gathered over the movies, one row per window. */
+interface WindowRows {
+  /** Each window's features (q grid cells). */
+  rows: Float64Array[];
+  /** Each window's condition. */
+  conditions: Condition[];
+  /** Each window's block. */
+  blocks: number[];
+  /** Features per window. */
+  q: number;
+  /** Grid height. */
+  height: number;
+  /** Grid width. */
+  width: number;
+  /** The next unused block id: a movie's blocks follow the previous movie's. */
+  nextBlock: number;
+}
+
+/** What every movie's windows are cut and mapped with. */
+interface MovieSettings {
+  lags: number;
+  length: number;
+  stride: number;
+  downsample: number;
+  options: MapConditionTestOptions;
+}
+
+/** One movie of a condition: its path, condition and index in that condition's list. */
+interface ConditionMovie {
+  path: string;
+  condition: Condition;
+  index: number;
+}
+
+/**
+ * Preprocesses one movie, encodes it (or takes its known latents), cuts it into the
+ * coefficient test's windows and appends each window's map features to `acc`.
+ */
+async function addMovieWindows(
+  model: LoadedModel,
+  movie: ConditionMovie,
+  acc: WindowRows,
+  s: MovieSettings,
+): Promise<void> {
+  const { path, condition } = movie;
+  await withPreprocessedMovie(model, path, async (frames, shape, meanImage) => {
+    const known = s.options.latents?.get(path);
+    const latents = known?.length === shape.frames * model.cae.latentSize
+      ? known
+      : await encodeAll(model.cae, frames, shape.frames);
+    // The same windows and blocks as the coefficient test.
+    const cut = cutWindows(
+      [{ series: latents, T: shape.frames, d: model.cae.latentSize, name: path }],
+      condition,
+      { length: s.length, stride: s.stride, blockWindows: s.options.blockWindows },
+      acc.nextBlock,
+      s.lags,
+    );
+    const f = await windowMapFeatures(
+      model.cae,
+      frames,
+      cut.map((w) => ({ start: w.start ?? 0, length: w.T })),
+      meanImage,
+      {
+        steps: s.options.steps,
+        framesPerWindow: s.options.framesPerWindow,
+        downsample: s.downsample,
+        lags: s.lags,
+      },
+    );
+    ({ q: acc.q, height: acc.height, width: acc.width } = f);
+    for (const [n, w] of cut.entries()) {
+      acc.rows.push(f.features.slice(n * f.q, (n + 1) * f.q));
+      acc.conditions.push(condition);
+      acc.blocks.push(w.block);
+      acc.nextBlock = Math.max(acc.nextBlock, w.block + 1);
+    }
+  }).catch((err) => {
+    throw namingMovie(err, movie);
+  });
+}
+
+/** The error with the movie's path and place (`b[1]`) in front, unless it names the path already. */
+function namingMovie(err: unknown, movie: ConditionMovie): unknown {
+  const { path, condition, index: i } = movie;
+  if (err instanceof SparsedynError && !err.message.includes(path)) {
+    return new SparsedynError(err.code, `${path} (${condition}[${i}]): ${err.message}`, {
+      argument: `${condition}[${i}]`,
+      file: path,
+      cause: err,
+    });
+  }
+  return err;
+}
+
+/** Every window's map features over condition A's movies, then B's, reporting each movie done. */
+async function gatherWindowRows(
+  model: LoadedModel,
+  a: readonly string[],
+  b: readonly string[],
+  settings: MovieSettings,
+): Promise<WindowRows> {
+  const acc: WindowRows = {
+    rows: [],
+    conditions: [],
+    blocks: [],
+    q: 0,
+    height: 0,
+    width: 0,
+    nextBlock: 0,
+  };
+  let done = 0;
+  const total = a.length + b.length;
+  for (const [condition, movies] of [["a", a], ["b", b]] as const) {
+    for (const [index, path] of movies.entries()) {
+      await addMovieWindows(model, { path, condition, index }, acc, settings);
+      settings.options.onProgress?.(++done, total);
+    }
+  }
+  return acc;
+}
+
+/** Each grid cell's test, row-major: its means, t, p and Benjamini–Hochberg q over all cells. */
+function mapCellTests(
+  test: BlockPermutationResult,
+  means: { a: number[]; b: number[] },
+  width: number,
+): MapCellTest[] {
+  const qValues = benjaminiHochberg(test.featurePValues);
+  return Array.from({ length: qValues.length }, (_, j) => ({
+    y: Math.floor(j / width),
+    x: j % width,
+    meanA: means.a[j],
+    meanB: means.b[j],
+    t: test.featureStatistics[j],
+    p: test.featurePValues[j],
+    q: qValues[j],
+  }));
+}
+
 /**
  * The condition test on contribution maps of a run's model.
  *
@@ -133,96 +283,28 @@ export async function mapConditionTest(
       argument: "alpha",
     });
   }
-  const rows: Float64Array[] = [], conditions: Condition[] = [], blocks: number[] = [];
-  let q = 0, gh = 0, gw = 0, nextBlock = 0, done = 0;
-  const total = a.length + b.length;
-  for (const [condition, movies] of [["a", a], ["b", b]] as const) {
-    for (const [i, path] of movies.entries()) {
-      await withPreprocessedMovie(model, path, async (frames, shape, meanImage) => {
-        const known = options.latents?.get(path);
-        const latents = known?.length === shape.frames * model.cae.latentSize
-          ? known
-          : await encodeAll(model.cae, frames, shape.frames);
-        // The same windows and blocks as the coefficient test.
-        const cut = cutWindows(
-          [{ series: latents, T: shape.frames, d: model.cae.latentSize, name: path }],
-          condition,
-          { length, stride, blockWindows: options.blockWindows },
-          nextBlock,
-          lags,
-        );
-        const f = await windowMapFeatures(
-          model.cae,
-          frames,
-          cut.map((w) => ({ start: w.start ?? 0, length: w.T })),
-          meanImage,
-          {
-            steps: options.steps,
-            framesPerWindow: options.framesPerWindow,
-            downsample,
-            lags,
-          },
-        );
-        ({ q, height: gh, width: gw } = f);
-        for (const [n, w] of cut.entries()) {
-          rows.push(f.features.slice(n * f.q, (n + 1) * f.q));
-          conditions.push(condition);
-          blocks.push(w.block);
-          nextBlock = Math.max(nextBlock, w.block + 1);
-        }
-      }).catch((err) => {
-        if (err instanceof SparsedynError && !err.message.includes(path)) {
-          throw new SparsedynError(err.code, `${path} (${condition}[${i}]): ${err.message}`, {
-            argument: `${condition}[${i}]`,
-            file: path,
-            cause: err,
-          });
-        }
-        throw err;
-      });
-      options.onProgress?.(++done, total);
-    }
-  }
+  const settings: MovieSettings = { lags, length, stride, downsample, options };
+  const acc = await gatherWindowRows(model, a, b, settings);
+  const { rows, conditions, q } = acc;
   const N = rows.length;
   const features = new Float64Array(N * q);
   rows.forEach((r, n) => features.set(r, n * q));
-  const test = blockPermutationTest(features, N, q, conditions, blocks, {
+  const test = blockPermutationTest(features, N, q, conditions, acc.blocks, {
     permutations: options.permutations,
     seed: options.seed,
   });
-  const qValues = benjaminiHochberg(test.featurePValues);
   const means = conditionMeans(features, N, q, conditions);
   const meanA = Array.from(means.a), meanB = Array.from(means.b);
-  const cells: MapCellTest[] = Array.from({ length: q }, (_, j) => ({
-    y: Math.floor(j / gw),
-    x: j % gw,
-    meanA: meanA[j],
-    meanB: meanB[j],
-    t: test.featureStatistics[j],
-    p: test.featurePValues[j],
-    q: qValues[j],
-  }));
+  const cells = mapCellTests(test, { a: meanA, b: meanB }, acc.width);
   return {
-    statisticName: "sum over map grid cells of squared Welch t",
-    statistic: test.statistic,
-    pValue: test.pValue,
-    alpha,
-    rejected: test.pValue <= alpha,
-    permutations: test.permutations,
-    exact: test.exact,
-    grid: { height: gh, width: gw, downsample },
+    ...permutationOutcome("sum over map grid cells of squared Welch t", test, alpha),
+    grid: { height: acc.height, width: acc.width, downsample },
     meanA,
     meanB,
     significant: cells.filter((c) => c.q <= alpha).sort((x, y) => x.q - y.q || x.p - y.p),
     cells,
     variability: conditionVariability(features, N, q, conditions),
-    windows: {
-      a: test.windows.a,
-      b: test.windows.b,
-      blocksA: test.blocks.a,
-      blocksB: test.blocks.b,
-      length,
-    },
+    windows: { ...windowCounts(test), length },
     null: test.null,
     warnings: test.warnings,
   };

@@ -157,33 +157,36 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
   if (!isObject(json)) throw bad(file, "the manifest", "must be a JSON object");
   onlyKeys(json, ["recordings", "train", "analyses", "slurm"], file, "");
   const base = file.slice(0, Math.max(0, file.lastIndexOf("/"))) || "/";
-  if (!Array.isArray(json.recordings) || json.recordings.length === 0) {
+  const recordings = checkRecordings(json.recordings, file, base);
+  const { trainPer, trainConfig, trainOn, backend } = checkTraining(
+    json.train,
+    recordings,
+    file,
+    base,
+  );
+  const { fit, tests } = checkAnalyses(json.analyses, recordings, file);
+  const slurm = checkSlurm(json.slurm, file);
+  return {
+    file,
+    recordings,
+    trainPer,
+    trainConfig,
+    trainOn,
+    ...(backend ? { backend } : {}),
+    fit,
+    tests,
+    slurm,
+  };
+}
+
+/** `recordings`: a non-empty list, each recording checked, no id twice. */
+function checkRecordings(v: unknown, file: string, base: string): StudyRecording[] {
+  if (!Array.isArray(v) || v.length === 0) {
     throw bad(file, "recordings", "must be a non-empty list of recordings");
   }
-  const recordings: StudyRecording[] = json.recordings.map((r: unknown, i: number) => {
-    const where = `recordings[${i}]`;
-    if (!isObject(r)) {
-      throw bad(file, where, "must be an object with path, animal, session, condition");
-    }
-    onlyKeys(r, ["id", "path", "animal", "session", "condition"], file, where);
-    const path = label(r.path, file, `${where}.path`);
-    try {
-      parseMovieSegment(path);
-    } catch (err) {
-      throw bad(file, `${where}.path`, `"${path}": ${(err as Error).message}`);
-    }
-    const animal = label(r.animal, file, `${where}.animal`);
-    const session = label(r.session, file, `${where}.session`);
-    const condition = label(r.condition, file, `${where}.condition`);
-    // A derived id becomes file names: characters a path would mangle become "_".
-    const id = r.id === undefined
-      ? `${animal}_${session}_${condition}`.replace(/[^\w.-]/g, "_")
-      : label(r.id, file, `${where}.id`);
-    if (!/^[\w.-]+$/.test(id)) {
-      throw bad(file, `${where}.id`, `"${id}" must use only letters, digits, "_", "-" and "."`);
-    }
-    return { id, path: resolvePath(base, path), animal, session, condition };
-  });
+  const recordings: StudyRecording[] = v.map((r: unknown, i: number) =>
+    checkRecording(r, `recordings[${i}]`, file, base)
+  );
   const seen = new Map<string, number>();
   recordings.forEach((r, i) => {
     if (seen.has(r.id)) {
@@ -197,8 +200,45 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
     }
     seen.set(r.id, i);
   });
+  return recordings;
+}
 
-  const train = json.train ?? {};
+/** One recording: its keys, a path `parseMovieSegment` reads, its labels and its id. */
+function checkRecording(r: unknown, where: string, file: string, base: string): StudyRecording {
+  if (!isObject(r)) {
+    throw bad(file, where, "must be an object with path, animal, session, condition");
+  }
+  onlyKeys(r, ["id", "path", "animal", "session", "condition"], file, where);
+  const path = label(r.path, file, `${where}.path`);
+  try {
+    parseMovieSegment(path);
+  } catch (err) {
+    throw bad(file, `${where}.path`, `"${path}": ${(err as Error).message}`);
+  }
+  const animal = label(r.animal, file, `${where}.animal`);
+  const session = label(r.session, file, `${where}.session`);
+  const condition = label(r.condition, file, `${where}.condition`);
+  // A derived id becomes file names: characters a path would mangle become "_".
+  const id = r.id === undefined
+    ? `${animal}_${session}_${condition}`.replace(/[^\w.-]/g, "_")
+    : label(r.id, file, `${where}.id`);
+  if (!/^[\w.-]+$/.test(id)) {
+    throw bad(file, `${where}.id`, `"${id}" must use only letters, digits, "_", "-" and "."`);
+  }
+  return { id, path: resolvePath(base, path), animal, session, condition };
+}
+
+/** The manifest's training choices, checked. */
+type Training = Pick<StudyManifest, "trainPer" | "trainConfig" | "trainOn" | "backend">;
+
+/** `train`: one model per animal or for the study, each group's config and recording. */
+function checkTraining(
+  v: unknown,
+  recordings: StudyRecording[],
+  file: string,
+  base: string,
+): Training {
+  const train = v ?? {};
   if (!isObject(train)) throw bad(file, "train", "must be an object");
   onlyKeys(train, ["per", "config", "groups", "recording", "backend"], file, "train");
   // Checked by `sparsedyn train` itself (the backends it knows depend on what is installed).
@@ -211,26 +251,7 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
   }
   const animals = [...new Set(recordings.map((r) => r.animal))];
   const groups = trainPer === "animal" ? animals : ["study"];
-  const configOf = (v: unknown, where: string): TrainConfig => {
-    if (v === undefined) return {};
-    if (typeof v === "string") {
-      let text: string;
-      const p = resolvePath(base, v);
-      try {
-        text = Deno.readTextFileSync(p);
-      } catch (err) {
-        throw bad(file, where, `names "${p}", which cannot be read (${(err as Error).message})`);
-      }
-      return parseTrainConfig(text, p);
-    }
-    if (!isObject(v)) throw bad(file, where, "must be a training config object or a file name");
-    try {
-      return parseTrainConfig(JSON.stringify(v), `${file} (${where})`);
-    } catch (err) {
-      throw new SparsedynError("BAD_FILE", (err as Error).message, { file, cause: err });
-    }
-  };
-  const shared = configOf(train.config, "train.config");
+  const shared = trainConfigOf(train.config, "train.config", file, base);
   const perGroup = train.groups ?? {};
   if (!isObject(perGroup)) throw bad(file, "train.groups", "must map a group to its config");
   for (const g of Object.keys(perGroup)) {
@@ -242,10 +263,44 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
       );
     }
   }
-  const trainConfig = Object.fromEntries(
-    groups.map((g) => [g, { ...shared, ...configOf(perGroup[g], `train.groups.${g}`) }]),
-  );
-  const on = train.recording ?? {};
+  const trainConfig = Object.fromEntries(groups.map((g) => {
+    const own = trainConfigOf(perGroup[g], `train.groups.${g}`, file, base);
+    return [g, { ...shared, ...own }];
+  }));
+  const trainOn = trainRecordings(train.recording, groups, recordings, trainPer, file);
+  return { trainPer, trainConfig, trainOn, backend };
+}
+
+/** A training config given inline (an object) or as a file name relative to the manifest. */
+function trainConfigOf(v: unknown, where: string, file: string, base: string): TrainConfig {
+  if (v === undefined) return {};
+  if (typeof v === "string") {
+    let text: string;
+    const p = resolvePath(base, v);
+    try {
+      text = Deno.readTextFileSync(p);
+    } catch (err) {
+      throw bad(file, where, `names "${p}", which cannot be read (${(err as Error).message})`);
+    }
+    return parseTrainConfig(text, p);
+  }
+  if (!isObject(v)) throw bad(file, where, "must be a training config object or a file name");
+  try {
+    return parseTrainConfig(JSON.stringify(v), `${file} (${where})`);
+  } catch (err) {
+    throw new SparsedynError("BAD_FILE", (err as Error).message, { file, cause: err });
+  }
+}
+
+/** `train.recording`: the recording each group's model is trained on (default its first). */
+function trainRecordings(
+  v: unknown,
+  groups: string[],
+  recordings: StudyRecording[],
+  trainPer: "animal" | "study",
+  file: string,
+): Record<string, string> {
+  const on = v ?? {};
   if (!isObject(on)) throw bad(file, "train.recording", "must map a group to a recording id");
   const trainOn: Record<string, string> = {};
   for (const g of groups) {
@@ -262,8 +317,16 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
       );
     } else trainOn[g] = chosen;
   }
+  return trainOn;
+}
 
-  const analyses = json.analyses ?? {};
+/** `analyses`: whether to fit, and the condition tests (each comparison once). */
+function checkAnalyses(
+  v: unknown,
+  recordings: StudyRecording[],
+  file: string,
+): { fit: boolean; tests: StudyTest[] } {
+  const analyses = v ?? {};
   if (!isObject(analyses)) throw bad(file, "analyses", "must be an object");
   onlyKeys(analyses, ["fit", "test"], file, "analyses");
   if (analyses.fit !== undefined && typeof analyses.fit !== "boolean") {
@@ -284,8 +347,12 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
       tests.push(test);
     });
   }
+  return { fit: analyses.fit !== false, tests };
+}
 
-  const slurmJson = json.slurm ?? {};
+/** `slurm`: resources by default and per stage. */
+function checkSlurm(v: unknown, file: string): Record<string, SlurmResources> {
+  const slurmJson = v ?? {};
   if (!isObject(slurmJson)) throw bad(file, "slurm", "must be an object");
   const slurm: Record<string, SlurmResources> = {};
   for (const [stage, res] of Object.entries(slurmJson)) {
@@ -298,17 +365,7 @@ export function checkManifest(json: unknown, file: string): StudyManifest {
     }
     slurm[stage] = checkResources(res, file, `slurm.${stage}`);
   }
-  return {
-    file,
-    recordings,
-    trainPer,
-    trainConfig,
-    trainOn,
-    ...(backend ? { backend } : {}),
-    fit: analyses.fit !== false,
-    tests,
-    slurm,
-  };
+  return slurm;
 }
 
 /** One comparison of `analyses.test`, checked. */

@@ -74,22 +74,8 @@ export interface StudyInitOptions {
   test?: { a: string; b: string };
 }
 
-/**
- * The manifest for a folder of movies and its labels.
- *
- * @param folder The folder of movies.
- * @param labelsCsv The CSV of labels.
- * @param manifestDir The folder the manifest will be written in (paths are relative to it).
- * @param options Training and test choices written with the recordings.
- * @returns The manifest's JSON and the movies the CSV does not name.
- * @throws {SparsedynError} `BAD_FILE` naming the CSV and its line; `IO` for unreadable files.
- */
-export async function studyFromLabels(
-  folder: string,
-  labelsCsv: string,
-  manifestDir: string,
-  options: StudyInitOptions = {},
-): Promise<{ manifest: Record<string, unknown>; unlisted: string[] }> {
+/** The CSV's non-empty lines: a header and at least one row. */
+async function readLabelLines(labelsCsv: string): Promise<string[]> {
   let text: string;
   try {
     text = await Deno.readTextFile(labelsCsv);
@@ -106,7 +92,21 @@ export async function studyFromLabels(
       file: labelsCsv,
     });
   }
-  const head = csvCells(lines[0]).map((h) => h.toLowerCase());
+  return lines;
+}
+
+/** The column of each label in the CSV (`id` is optional: −1 when absent). */
+interface LabelColumns {
+  file: number;
+  animal: number;
+  session: number;
+  condition: number;
+  id: number;
+}
+
+/** Finds the label columns in the header line; refuses a header without a required one. */
+function labelColumns(header: string, labelsCsv: string): LabelColumns {
+  const head = csvCells(header).map((h) => h.toLowerCase());
   const col = (name: string, required: boolean) => {
     const i = head.indexOf(name);
     if (i < 0 && required) {
@@ -120,55 +120,106 @@ export async function studyFromLabels(
     }
     return i;
   };
-  const [fi, ai, si, ci, ii] = [
-    col("file", true),
-    col("animal", true),
-    col("session", true),
-    col("condition", true),
-    col("id", false),
-  ];
-  const listed = new Set<string>();
-  const recordings = [];
-  for (let n = 1; n < lines.length; n++) {
-    const cells = csvCells(lines[n]);
-    const where = `${labelsCsv}, line ${n + 1}`;
-    const get = (i: number, name: string) => {
-      const v = cells[i];
-      if (v === undefined || v === "") {
-        throw new SparsedynError("BAD_FILE", `${where}: the ${name} is empty`, { file: labelsCsv });
-      }
-      return v;
-    };
-    const file = get(fi, "file");
-    const seg = parseMovieSegment(file);
-    const full = `${folder.replace(/\/+$/, "")}/${seg.path}`;
-    try {
-      await Deno.stat(full);
-    } catch {
-      throw new SparsedynError("BAD_FILE", `${where}: "${full}" does not exist`, {
-        file: full,
-      });
+  return {
+    file: col("file", true),
+    animal: col("animal", true),
+    session: col("session", true),
+    condition: col("condition", true),
+    id: col("id", false),
+  };
+}
+
+/** Where the rows' movies are and where the manifest will be. */
+interface LabelPlaces {
+  folder: string;
+  labelsCsv: string;
+  manifestDir: string;
+}
+
+/**
+ * One CSV row (line `n`, 0-based) as a manifest recording, its path relative to the
+ * manifest's folder; refuses an empty label and a movie that does not exist.
+ * @returns The recording and its movie's path within the folder.
+ */
+async function labelledRecording(
+  line: string,
+  n: number,
+  columns: LabelColumns,
+  places: LabelPlaces,
+): Promise<{ recording: Record<string, string>; movie: string }> {
+  const { folder, labelsCsv, manifestDir } = places;
+  const cells = csvCells(line);
+  const where = `${labelsCsv}, line ${n + 1}`;
+  const get = (i: number, name: string) => {
+    const v = cells[i];
+    if (v === undefined || v === "") {
+      throw new SparsedynError("BAD_FILE", `${where}: the ${name} is empty`, { file: labelsCsv });
     }
-    listed.add(seg.path);
-    const path = relative(absolute(manifestDir), absolute(full)) + file.slice(seg.path.length);
-    recordings.push({
-      ...(ii >= 0 && cells[ii] ? { id: cells[ii] } : {}),
-      path,
-      animal: get(ai, "animal"),
-      session: get(si, "session"),
-      condition: get(ci, "condition"),
+    return v;
+  };
+  const file = get(columns.file, "file");
+  const seg = parseMovieSegment(file);
+  const full = `${folder.replace(/\/+$/, "")}/${seg.path}`;
+  try {
+    await Deno.stat(full);
+  } catch {
+    throw new SparsedynError("BAD_FILE", `${where}: "${full}" does not exist`, {
+      file: full,
     });
   }
+  const path = relative(absolute(manifestDir), absolute(full)) + file.slice(seg.path.length);
+  const ii = columns.id;
+  const recording = {
+    ...(ii >= 0 && cells[ii] ? { id: cells[ii] } : {}),
+    path,
+    animal: get(columns.animal, "animal"),
+    session: get(columns.session, "session"),
+    condition: get(columns.condition, "condition"),
+  };
+  return { recording, movie: seg.path };
+}
+
+/** The movies in the folder that the CSV does not name, sorted. */
+async function unlistedMovies(folder: string, listed: Set<string>): Promise<string[]> {
   const unlisted: string[] = [];
   for await (const e of Deno.readDir(folder)) {
     if (e.isFile && MOVIE_EXT.test(e.name) && !listed.has(e.name)) unlisted.push(e.name);
   }
+  return unlisted.sort();
+}
+
+/**
+ * The manifest for a folder of movies and its labels.
+ *
+ * @param folder The folder of movies.
+ * @param labelsCsv The CSV of labels.
+ * @param manifestDir The folder the manifest will be written in (paths are relative to it).
+ * @param options Training and test choices written with the recordings.
+ * @returns The manifest's JSON and the movies the CSV does not name.
+ * @throws {SparsedynError} `BAD_FILE` naming the CSV and its line; `IO` for unreadable files.
+ */
+export async function studyFromLabels(
+  folder: string,
+  labelsCsv: string,
+  manifestDir: string,
+  options: StudyInitOptions = {},
+): Promise<{ manifest: Record<string, unknown>; unlisted: string[] }> {
+  const lines = await readLabelLines(labelsCsv);
+  const columns = labelColumns(lines[0], labelsCsv);
+  const listed = new Set<string>();
+  const recordings = [];
+  for (let n = 1; n < lines.length; n++) {
+    const row = await labelledRecording(lines[n], n, columns, { folder, labelsCsv, manifestDir });
+    listed.add(row.movie);
+    recordings.push(row.recording);
+  }
+  const unlisted = await unlistedMovies(folder, listed);
   return {
     manifest: {
       recordings,
       train: { per: options.per ?? "animal", config: options.config ?? { epochs: 10 } },
       analyses: { fit: true, ...(options.test ? { test: options.test } : {}) },
     },
-    unlisted: unlisted.sort(),
+    unlisted,
   };
 }
