@@ -204,70 +204,142 @@ export async function asyncWindowGradients(
   frames: Tensor4D,
   options: ObjectiveOptions,
 ): Promise<AsyncWindowGradients> {
-  const names = Object.keys(cae.variables);
-  const vars = names.map((k) => cae.variables[k]);
-  const byName = (grads: (Tensor | undefined)[]) => {
-    const out: Record<string, Tensor> = {};
-    names.forEach((k, i) => {
-      if (grads[i]) out[k] = grads[i]!;
-    });
-    return out;
-  };
-  let kept: ReturnType<typeof terms> | undefined;
-  // The tape's function; inputs come as a thunk so that in mode "ae" the encoders run on it.
-  const objective = (inputs: () => [Tensor4D, Tensor4D?], beta?: Tensor2D) => () => {
-    const t = terms(cae, frames, ...inputs(), options, beta);
-    kept = t;
-    tf.keep(t.reconstruction);
-    if (t.prediction) tf.keep(t.prediction);
-    if (t.predictedFrames) tf.keep(t.predictedFrames);
-    return t.total;
-  };
-  if (options.mode === "ae") {
-    const mean = tf.mean(frames, 0, true) as Tensor4D;
-    const { value, grads } = tf.engine().gradients(
-      objective(() => [cae.encode(frames), cae.encodeStatic?.(mean)]),
-      vars,
-      undefined,
-      true,
-    );
-    mean.dispose();
-    const loss = await readTerms({ ...kept!, total: value as Scalar });
-    return { ...loss, grads: byName(grads) };
-  }
+  return options.mode === "ae"
+    ? await autoencoderGradients(cae, frames, options)
+    : await endToEndGradients(cae, frames, options);
+}
 
-  const f = await forward(cae, frames, options);
-  const leaves = [f.maps, f.staticCode, f.beta!].filter((t) => t !== undefined);
-  // Step 2: the decoder's gradients and those of the leaves.
-  const tape = tf.engine().gradients(
-    objective(() => [f.maps, f.staticCode], f.beta),
-    [...vars, ...leaves],
+/** The objective's function for a tape, and the terms it computed there. */
+interface TapedObjective {
+  /** The tape's function: the total (the other terms are kept, for the metrics). */
+  run: () => Scalar;
+  /** The terms of the last run. */
+  kept?: ReturnType<typeof terms>;
+}
+
+/**
+ * The objective as a tape's function. Its inputs (the maps and the static code) come as a
+ * thunk, so that in mode "ae" the encoders run on the tape.
+ */
+function tapedObjective(
+  cae: Cae,
+  frames: Tensor4D,
+  options: ObjectiveOptions,
+  inputs: () => [Tensor4D, Tensor4D?],
+  beta?: Tensor2D,
+): TapedObjective {
+  const objective: TapedObjective = {
+    run: () => {
+      const t = terms(cae, frames, ...inputs(), options, beta);
+      objective.kept = t;
+      tf.keep(t.reconstruction);
+      if (t.prediction) tf.keep(t.prediction);
+      if (t.predictedFrames) tf.keep(t.predictedFrames);
+      return t.total;
+    },
+  };
+  return objective;
+}
+
+/** Mode "ae": nothing needs reading mid-step, so the gradients come from one tape. */
+async function autoencoderGradients(
+  cae: Cae,
+  frames: Tensor4D,
+  options: ObjectiveOptions,
+): Promise<AsyncWindowGradients> {
+  const names = Object.keys(cae.variables);
+  const mean = tf.mean(frames, 0, true) as Tensor4D;
+  const objective = tapedObjective(
+    cae,
+    frames,
+    options,
+    () => [cae.encode(frames), cae.encodeStatic?.(mean)],
+  );
+  const { value, grads } = tf.engine().gradients(
+    objective.run,
+    names.map((k) => cae.variables[k]),
     undefined,
     true,
   );
+  mean.dispose();
+  const loss = await readTerms({ ...objective.kept!, total: value as Scalar });
+  return { ...loss, grads: byName(names, grads) };
+}
+
+/** End to end: the tape split at the VAR's fit, steps 1 to 4 of the module notes. */
+async function endToEndGradients(
+  cae: Cae,
+  frames: Tensor4D,
+  options: ObjectiveOptions,
+): Promise<AsyncWindowGradients> {
+  const names = Object.keys(cae.variables);
+  const vars = names.map((k) => cae.variables[k]);
+  const f = await forward(cae, frames, options);
+  const leaves = [f.maps, f.staticCode, f.beta!].filter((t) => t !== undefined);
+  // Step 2: the decoder's gradients and those of the leaves.
+  const objective = tapedObjective(cae, frames, options, () => [f.maps, f.staticCode], f.beta);
+  const tape = tf.engine().gradients(objective.run, [...vars, ...leaves], undefined, true);
   const decoderGrads = tape.grads.slice(0, vars.length);
   const gMaps = tape.grads[vars.length] as Tensor4D;
   const gStatic = f.staticCode ? tape.grads[vars.length + 1] as Tensor4D : undefined;
   const gBeta = tape.grads[vars.length + leaves.length - 1];
-  const loss = readTerms({ ...kept!, total: tape.value as Scalar }, f.stats!.fit);
+  const loss = readTerms({ ...objective.kept!, total: tape.value as Scalar }, f.stats!.fit);
   // Step 3: the lasso's adjoint.
   const dBeta = Float64Array.from(await gBeta.data());
   const { gradGSym, gradC } = windowLassoAdjoint(f.stats!, dBeta, options.var);
-  const { m, d } = f.stats!.fit;
   // Step 4: the encoders' gradients, the VAR's fit chained back through G and C.
-  const encoderGrads = tf.tidy(() => {
-    const gG = tf.mul(tf.tensor2d(gradGSym, [m, m]), 0.5);
-    const gC = tf.tensor2d(gradC, [m, d]);
+  const encoderGrads = encoderGradients(cae, frames, options, f, {
+    gMaps,
+    gStatic,
+    gradGSym,
+    gradC,
+  });
+  const grads = sumByName(names, byName(names, decoderGrads), byName(names, encoderGrads));
+  tf.dispose(tape.grads.slice(vars.length).filter((g) => g !== undefined));
+  disposeForward(f);
+  return { ...(await loss), grads };
+}
+
+/** The gradients of the total with respect to the encoders' outputs and the VAR's G and C. */
+interface EncoderCotangents {
+  /** ∂total/∂maps. */
+  gMaps: Tensor4D;
+  /** ∂total/∂static code (with a static code). */
+  gStatic?: Tensor4D;
+  /** Ḡ, symmetrised, m×m. */
+  gradGSym: Float32Array;
+  /** C̄, m×d. */
+  gradC: Float32Array;
+}
+
+/**
+ * Step 4: the encoders' gradients, from one tape through the encoders (their forward again)
+ * of Σ maps ⊙ ∂maps + Σ code ⊙ ∂code + ½Σ (Ḡ + Ḡᵀ) ⊙ XcᵀXc + Σ C̄ ⊙ XcᵀYc.
+ *
+ * @returns By the order of `cae.variables` (undefined for a variable not on the tape).
+ */
+function encoderGradients(
+  cae: Cae,
+  frames: Tensor4D,
+  options: ObjectiveOptions,
+  f: Forward,
+  bar: EncoderCotangents,
+): Tensor[] {
+  const vars = Object.keys(cae.variables).map((k) => cae.variables[k]);
+  const { m, d } = f.stats!.fit;
+  return tf.tidy(() => {
+    const gG = tf.mul(tf.tensor2d(bar.gradGSym, [m, m]), 0.5);
+    const gC = tf.tensor2d(bar.gradC, [m, d]);
     return tf.engine().gradients(
       () => {
         const maps = cae.encode(frames);
         const { Xc, Yc } = centredDesign(standardise(latents(cae, maps)).zs, options.var.lags);
         const parts = [
-          tf.sum(tf.mul(maps, gMaps)),
+          tf.sum(tf.mul(maps, bar.gMaps)),
           tf.sum(tf.mul(tf.matMul(Xc, Xc, true, false), gG)),
           tf.sum(tf.mul(tf.matMul(Xc, Yc, true, false), gC)),
         ];
-        if (f.staticCode) parts.push(tf.sum(tf.mul(cae.encodeStatic!(f.mean), gStatic!)));
+        if (f.staticCode) parts.push(tf.sum(tf.mul(cae.encodeStatic!(f.mean), bar.gStatic!)));
         return tf.addN(parts) as Scalar;
       },
       vars,
@@ -275,8 +347,24 @@ export async function asyncWindowGradients(
       true,
     ).grads;
   });
+}
+
+/** Gradients by variable name, leaving out the variables a tape did not reach. */
+function byName(names: string[], grads: (Tensor | undefined)[]): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  names.forEach((k, i) => {
+    if (grads[i]) out[k] = grads[i]!;
+  });
+  return out;
+}
+
+/** The decoder's tape's gradients plus the encoders' tape's, by name (disposing the addends). */
+function sumByName(
+  names: string[],
+  dec: Record<string, Tensor>,
+  enc: Record<string, Tensor>,
+): Record<string, Tensor> {
   const grads: Record<string, Tensor> = {};
-  const dec = byName(decoderGrads), enc = byName(encoderGrads);
   for (const k of names) {
     // The encoders' variables are not on the first tape (the maps were leaves there), nor
     // the decoder's on the second; a sum covers either without a list of which is which.
@@ -285,7 +373,5 @@ export async function asyncWindowGradients(
       tf.dispose([dec[k], enc[k]]);
     } else if (dec[k] || enc[k]) grads[k] = dec[k] ?? enc[k];
   }
-  tf.dispose(tape.grads.slice(vars.length).filter((g) => g !== undefined));
-  disposeForward(f);
-  return { ...(await loss), grads };
+  return grads;
 }

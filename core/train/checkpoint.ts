@@ -223,21 +223,38 @@ export async function readCheckpoint(
   settings: string,
   shapes: Record<string, number[]>,
 ): Promise<Checkpoint> {
+  const m = await readManifest(dir, settings);
+  const all = await readTensorsFile(dir, m);
+  return unpackCheckpoint(dir, m, all, shapes);
+}
+
+/**
+ * The error that refuses a damaged checkpoint: the file, what is wrong with it, and how to
+ * start again.
+ */
+function refusal(dir: string, file: string, why: string): SparsedynError {
+  return new SparsedynError(
+    "BAD_FILE",
+    `${file}: ${why}; the checkpoint cannot be resumed: remove ${dir} to train from the start`,
+    { file },
+  );
+}
+
+/**
+ * Reads the manifest and checks that it is one of this format, of a training with these
+ * settings, naming a tensors file of this folder.
+ */
+async function readManifest(dir: string, settings: string): Promise<Manifest> {
   const statePath = `${dir}/state.json`;
-  const refuse = (file: string, why: string) =>
-    new SparsedynError(
-      "BAD_FILE",
-      `${file}: ${why}; the checkpoint cannot be resumed: remove ${dir} to train from the start`,
-      { file },
-    );
   let m: Manifest;
   try {
     m = JSON.parse(await Deno.readTextFile(statePath));
   } catch (err) {
-    throw refuse(statePath, `unreadable (${err instanceof Error ? err.message : err})`);
+    throw refusal(dir, statePath, `unreadable (${err instanceof Error ? err.message : err})`);
   }
   if (m?.version !== VERSION || typeof m.tensors?.file !== "string") {
-    throw refuse(
+    throw refusal(
+      dir,
       statePath,
       `not a checkpoint manifest of version ${VERSION} (written by an older sparsedyn, whose ` +
         `checkpoints cannot be verified)`,
@@ -253,25 +270,52 @@ export async function readCheckpoint(
     );
   }
   if (!/^tensors-[\w-]+\.f32$/.test(m.tensors.file)) {
-    throw refuse(statePath, `names an unexpected tensors file "${m.tensors.file}"`);
+    throw refusal(dir, statePath, `names an unexpected tensors file "${m.tensors.file}"`);
   }
+  return m;
+}
+
+/** Reads the tensors file the manifest names, checking its size and SHA-256. */
+async function readTensorsFile(dir: string, m: Manifest): Promise<Float32Array> {
   const tensorsPath = `${dir}/${m.tensors.file}`;
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(tensorsPath);
   } catch (err) {
-    throw refuse(
+    throw refusal(
+      dir,
       tensorsPath,
       `missing or unreadable (${err instanceof Error ? err.message : err})`,
     );
   }
   if (bytes.length !== m.tensors.bytes) {
-    throw refuse(tensorsPath, `holds ${bytes.length} bytes, the manifest says ${m.tensors.bytes}`);
+    throw refusal(
+      dir,
+      tensorsPath,
+      `holds ${bytes.length} bytes, the manifest says ${m.tensors.bytes}`,
+    );
   }
   if ((await sha256(bytes)) !== m.tensors.sha256) {
-    throw refuse(tensorsPath, `its SHA-256 differs from the manifest's (the file is damaged)`);
+    throw refusal(
+      dir,
+      tensorsPath,
+      `its SHA-256 differs from the manifest's (the file is damaged)`,
+    );
   }
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+}
+
+/**
+ * The training state from the manifest and the tensors' values, each tensor checked against
+ * the model's shapes and the file's bounds, and the state of every variable there.
+ */
+function unpackCheckpoint(
+  dir: string,
+  m: Manifest,
+  all: Float32Array,
+  shapes: Record<string, number[]>,
+): Checkpoint {
+  const statePath = `${dir}/state.json`;
   const ck: Checkpoint = {
     weights: {},
     t: m.t,
@@ -287,10 +331,10 @@ export async function readCheckpoint(
     const want = shapes[p.name];
     const size = p.shape.reduce((a, b) => a * b, 1);
     if (!want || want.join() !== p.shape.join() || size !== p.length) {
-      throw refuse(statePath, `its tensor "${p.name}" does not fit the model`);
+      throw refusal(dir, statePath, `its tensor "${p.name}" does not fit the model`);
     }
     if (p.offset < 0 || p.offset + p.length > all.length) {
-      throw refuse(statePath, `its tensor "${p.name}" lies outside ${m.tensors.file}`);
+      throw refusal(dir, statePath, `its tensor "${p.name}" lies outside ${m.tensors.file}`);
     }
     const data = all.slice(p.offset, p.offset + p.length);
     if (p.kind === "w") ck.weights[p.name] = { data, shape: p.shape };
@@ -300,12 +344,12 @@ export async function readCheckpoint(
   }
   for (const name of Object.keys(shapes)) {
     if (!ck.weights[name] || !ck.m[name] || !ck.v[name]) {
-      throw refuse(statePath, `the state of "${name}" is missing`);
+      throw refusal(dir, statePath, `the state of "${name}" is missing`);
     }
   }
   const bests = Object.keys(ck.best).length;
   if (bests !== 0 && bests !== Object.keys(shapes).length) {
-    throw refuse(statePath, `it holds the best weights of only some variables`);
+    throw refusal(dir, statePath, `it holds the best weights of only some variables`);
   }
   return ck;
 }

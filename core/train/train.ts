@@ -2,9 +2,16 @@
  * A training loop: Adam over windows of a movie (shuffled by a seeded generator), in the
  * modes "ae" and "end-to-end". Same seed, same backend, same data → identical losses.
  * It also holds out the last frames for validation (with early stopping), and with a
- * checkpoint folder saves the state after each epoch and resumes from it (the folder's
- * format and its checks are in `checkpoint.ts`); the run folder is written by
- * `train_run.ts`.
+ * checkpoint folder saves the state after each epoch and resumes from it; the run folder is
+ * written by `train_run.ts`.
+ *
+ * `trainCae` reads as its steps: check the settings, split the windows, make the model,
+ * resume, loop over the epochs (each: shuffle, a step per batch at the schedule's learning
+ * rate, validation, early stopping, checkpoint), then keep the best weights. The pieces that
+ * are concepts of their own live beside it: the step on a batch in its fused and
+ * asynchronous forms (`_train_step.ts`), early stopping (`_early_stopping.ts`), what the
+ * checkpoint saves and a resume restores (`_train_checkpoint.ts`; the folder's format and
+ * its checks are in `checkpoint.ts`).
  *
  * @example
  * ```ts
@@ -27,24 +34,27 @@ import { SparsedynError } from "../errors.ts";
 import { uniform } from "../data/random.ts";
 import { splitWindows, windowStarts } from "../data/windows.ts";
 import { type FrameSource, frameSource } from "../data/frame_source.ts";
-import {
-  hasCheckpoint,
-  readCheckpoint,
-  settingsKey,
-  writeCheckpoint,
-  writeCheckpointOwner,
-} from "./checkpoint.ts";
+import { settingsKey, writeCheckpointOwner } from "./checkpoint.ts";
 import { type Cae, type CaeConfig, createCae } from "../model/cae.ts";
-import { type Tensor, tf } from "../model/tf.ts";
+import { type Tensor4D, tf } from "../model/tf.ts";
 import type { ObjectiveOptions } from "./window_loss.ts";
-import { windowLoss } from "./window_loss.ts";
-import { asyncWindowGradients, asyncWindowLoss } from "./async_step.ts";
+import { asyncWindowLoss } from "./async_step.ts";
 import { Adam } from "./adam.ts";
+import { checkPredictedFramesSteps, DEFAULT_PREDICTED_FRAMES_STEPS } from "./predicted_steps.ts";
+import { freshEarlyStopping, restoreBestWeights, shouldStopEarly } from "./_early_stopping.ts";
 import {
-  checkPredictedFramesSteps,
-  DEFAULT_PREDICTED_FRAMES_STEPS,
-  predictedStepsSample,
-} from "./predicted_steps.ts";
+  type CheckpointedTraining,
+  type ResumePoint,
+  resumeTraining,
+  saveTraining,
+} from "./_train_checkpoint.ts";
+import {
+  asyncStep,
+  batchObjectives,
+  type BatchStep,
+  fusedStep,
+  type StepParts,
+} from "./_train_step.ts";
 
 /**
  * The learning rate of step `step` of `total` under a schedule.
@@ -177,7 +187,59 @@ export async function trainCae(
   shape: [number, number, number],
   options: TrainOptions,
 ): Promise<{ cae: Cae; history: EpochMetrics[]; stoppedEarly: boolean }> {
-  const [T, H, W] = shape;
+  const sizes = checkTrainOptions(shape, options);
+  const split = trainingWindows(shape[0], options);
+  const t = await newTraining(frames, shape, options, sizes, split);
+  const from = await resumeTraining(options.checkpoint, options.resume, t);
+  if (options.checkpoint) await writeCheckpointOwner(options.checkpoint);
+  await trainEpochs(t, from);
+  restoreBestWeights(t.early, t.cae.variables, t.names);
+  const stoppedEarly = from.finished ? from.stoppedEarly : t.early.stoppedEarly;
+  // The final weights on disk before the caller does anything with them: whatever fails
+  // later (encoding, the VAR's fit, writing the run) loses no training.
+  if (!from.finished && options.checkpoint && stoppedEarly) {
+    await saveTraining(options.checkpoint, t, true, true);
+  }
+  t.optimizer.dispose();
+  return { cae: t.cae, history: t.history, stoppedEarly };
+}
+
+/** One training while it runs: its settings, the model, the windows, and what a checkpoint keeps. */
+interface Training extends CheckpointedTraining {
+  /** The caller's settings. */
+  options: TrainOptions;
+  /** Frame height. */
+  height: number;
+  /** Frame width. */
+  width: number;
+  /** Where the frames are read from. */
+  source: FrameSource;
+  /** Window starts for training, and those held out for validation. */
+  split: { train: number[]; validation: number[] };
+  /** Windows per step. */
+  batchSize: number;
+  /** Predicted steps decoded per window and step (end to end). */
+  predictedSteps: number;
+  /** Steps per epoch (the last batch may be smaller). */
+  stepsPerEpoch: number;
+  /** Whether each step is the asynchronous one (webgpu). */
+  readsAsync: boolean;
+  /** The seeded generator of the window order. */
+  draw: () => number;
+}
+
+/**
+ * Checks the settings that the movie, the batches, the clipping, the predicted steps and the
+ * schedule must fit.
+ *
+ * @returns The batch size and the predicted steps per window, with their defaults.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` naming the setting that does not fit.
+ */
+function checkTrainOptions(
+  shape: [number, number, number],
+  options: TrainOptions,
+): { batchSize: number; predictedSteps: number } {
+  const [, H, W] = shape;
   if (H !== options.cae.height || W !== options.cae.width) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -209,18 +271,41 @@ export async function trainCae(
       { argument: "schedule" },
     );
   }
+  return { batchSize: B, predictedSteps: K };
+}
+
+/**
+ * The starts of the training windows and, with `validationFraction`, of the validation
+ * windows held out at the end of the movie.
+ *
+ * @throws {SparsedynError} `INVALID_ARGUMENT` when no training window fits.
+ */
+function trainingWindows(
+  T: number,
+  options: TrainOptions,
+): { train: number[]; validation: number[] } {
   const split = options.validationFraction
     ? splitWindows(T, options.windowLength, options.stride, options.validationFraction)
     : { train: windowStarts(T, options.windowLength, options.stride), validation: [] as number[] };
-  const starts = split.train;
-  const stepsPerEpoch = Math.ceil(starts.length / B);
-  if (starts.length === 0) {
+  if (split.train.length === 0) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
       `no window of ${options.windowLength} frames in ${T}`,
       { argument: "windowLength" },
     );
   }
+  return split;
+}
+
+/** A training before its first step: the seeded model and window order, a fresh Adam. */
+async function newTraining(
+  frames: Float32Array | FrameSource,
+  shape: [number, number, number],
+  options: TrainOptions,
+  sizes: { batchSize: number; predictedSteps: number },
+  split: { train: number[]; validation: number[] },
+): Promise<Training> {
+  const [, H, W] = shape;
   // webgpu reads only asynchronously: its step splits the tape at the VAR's fit (one more
   // encoder forward). The other backends keep the fused step through the VAR layer's
   // customGrad, the one the rest of the project (bench, tests) measures.
@@ -228,13 +313,33 @@ export async function trainCae(
   const cae = createCae(options.cae, options.seed);
   const optimizer = new Adam(options.learningRate, cae.variables);
   optimizer.clipNorm = options.clipNorm;
-  const u = uniform(options.seed + 1);
-  let history: EpochMetrics[] = [];
-  const px = H * W;
-  const names = Object.keys(cae.variables).sort();
-  let first = 0;
+  const draw = uniform(options.seed + 1);
+  return {
+    options,
+    height: H,
+    width: W,
+    cae,
+    optimizer,
+    names: Object.keys(cae.variables).sort(),
+    settings: await checkpointSettings(shape, options),
+    history: [],
+    early: freshEarlyStopping(),
+    source: frameSource(frames, H * W),
+    split,
+    ...sizes,
+    stepsPerEpoch: Math.ceil(split.train.length / sizes.batchSize),
+    readsAsync,
+    draw,
+  };
+}
+
+/** The checkpoint's settings key ("" without a checkpoint). */
+async function checkpointSettings(
+  shape: [number, number, number],
+  options: TrainOptions,
+): Promise<string> {
   // Everything that decides the result, so that a resume continues the same training.
-  const settings = options.checkpoint
+  return options.checkpoint
     ? await settingsKey({
       ...options,
       shape,
@@ -242,218 +347,121 @@ export async function trainCae(
       resume: undefined,
     })
     : "";
-  let finished = false, resumedStoppedEarly = false;
-  // Early stopping's state: in the checkpoint too, so that a resume stops where a whole run does.
-  let best = Infinity,
-    bestWeights: Record<string, tf.Tensor> | undefined,
-    since = 0,
-    stoppedEarly = false;
-  if (options.checkpoint && (await hasCheckpoint(options.checkpoint))) {
-    if (!options.resume) {
-      throw new SparsedynError(
-        "INVALID_ARGUMENT",
-        `${options.checkpoint} holds the state of an earlier training; continue it with ` +
-          `resume (--resume), or remove it to train from the start`,
-        { file: options.checkpoint },
-      );
-    }
-    const ck = await readCheckpoint(
-      options.checkpoint,
-      settings,
-      Object.fromEntries(names.map((k) => [k, cae.variables[k].shape])),
-    );
-    for (const name of names) {
-      cae.variables[name].assign(tf.tensor(ck.weights[name].data, ck.weights[name].shape));
-    }
-    optimizer.restore(ck.t, ck.m, ck.v);
-    history = ck.history;
-    first = history.length;
-    finished = ck.finished;
-    resumedStoppedEarly = ck.stoppedEarly;
-    best = ck.early.best ?? Infinity;
-    since = ck.early.since;
-    if (Object.keys(ck.best).length) {
-      bestWeights = Object.fromEntries(
-        names.map((k) => [k, tf.tensor(ck.best[k].data, ck.best[k].shape)]),
-      );
-    }
-  }
-  if (options.checkpoint) await writeCheckpointOwner(options.checkpoint);
-  const save = async (done: boolean, early = false) => {
-    const st = optimizer.state();
-    const tensors = [];
-    for (const name of names) {
-      tensors.push({
-        name,
-        kind: "w" as const,
-        shape: cae.variables[name].shape,
-        data: (await cae.variables[name].data()) as Float32Array,
-      });
-    }
-    for (const name of Object.keys(st.m).sort()) {
-      tensors.push({
-        name,
-        kind: "m" as const,
-        shape: st.m[name].shape,
-        data: (await st.m[name].data()) as Float32Array,
-      });
-      tensors.push({
-        name,
-        kind: "v" as const,
-        shape: st.v[name].shape,
-        data: (await st.v[name].data()) as Float32Array,
-      });
-    }
-    if (bestWeights && !done) {
-      for (const name of names) {
-        tensors.push({
-          name,
-          kind: "b" as const,
-          shape: bestWeights[name].shape,
-          data: (await bestWeights[name].data()) as Float32Array,
-        });
-      }
-    }
-    await writeCheckpoint(options.checkpoint!, {
-      tensors,
-      t: st.t,
-      history,
-      settings,
-      finished: done,
-      stoppedEarly: early,
-      early: { best: Number.isFinite(best) ? best : null, since },
-    });
-  };
-  const source = frameSource(frames, px);
-  const window = async (s: number) =>
-    tf.tensor4d(await source.read(s, options.windowLength), [options.windowLength, H, W, 1]);
-  options.onStep?.(first * stepsPerEpoch, options.epochs * stepsPerEpoch);
-  for (let epoch = 0; epoch < options.epochs && !finished; epoch++) {
-    const order = [...starts];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(u() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    if (epoch < first) continue; // replayed: the order of finished epochs, from the seed
-    const sums = { loss: 0, reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
-    const t0 = performance.now();
-    for (let b = 0; b < order.length; b += B) {
-      optimizer.learningRate = learningRateAt(
-        options.learningRate,
-        options.schedule ?? "cosine",
-        epoch * stepsPerEpoch + b / B,
-        options.epochs * stepsPerEpoch,
-      );
-      // One step on the mean loss of a batch of windows (the last batch may be smaller).
-      const batch = order.slice(b, b + B);
-      const wins = await Promise.all(batch.map(window));
-      // Each window's own predicted steps, from (seed, epoch, start) only: the same for the
-      // fused and the async step, and for a resumed run.
-      const objectives = batch.map((start): ObjectiveOptions =>
-        options.mode === "end-to-end"
-          ? {
-            ...options,
-            predictedFramesSubset: predictedStepsSample(
-              options.windowLength - options.var.lags,
-              K,
-              { seed: options.seed, epoch, start },
-            ),
-          }
-          : options
-      );
-      const parts = { reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
-      const addParts = (p: typeof parts) => {
-        for (const k of Object.keys(parts) as (keyof typeof parts)[]) parts[k] += p[k];
-      };
-      let loss = 0;
-      if (readsAsync) {
-        let sum: Record<string, Tensor> | undefined;
-        for (const [i, win] of wins.entries()) {
-          const r = await asyncWindowGradients(cae, win, objectives[i]);
-          loss += r.total / wins.length;
-          addParts(r.parts);
-          if (!sum) sum = r.grads;
-          else {
-            for (const k of Object.keys(sum)) {
-              const next = tf.add(sum[k], r.grads[k]);
-              tf.dispose([sum[k], r.grads[k]]);
-              sum[k] = next;
-            }
-          }
-        }
-        const mean = Object.fromEntries(
-          Object.entries(sum!).map(([k, g]) => [k, tf.div(g, wins.length)]),
-        );
-        optimizer.applyGradients(mean);
-        tf.dispose([...Object.values(sum!), ...Object.values(mean)]);
-      } else {
-        loss = optimizer.step(() => {
-          const totals = wins.map((win, i) => {
-            const l = windowLoss(cae, win, objectives[i]);
-            addParts(l.parts);
-            return l.total;
-          });
-          return tf.div(tf.addN(totals), wins.length) as tf.Scalar;
-        });
-      }
-      tf.dispose(wins);
-      sums.loss += loss * wins.length;
-      for (const k of ["reconstruction", "prediction", "predictedFrames", "activeMean"] as const) {
-        sums[k] += parts[k];
-      }
-      options.onStep?.(epoch * stepsPerEpoch + b / B + 1, options.epochs * stepsPerEpoch);
-      await Promise.resolve(); // let progress and signals through between steps
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const n = order.length;
-    let validation: number | undefined;
-    if (split.validation.length) {
-      validation = 0;
-      for (const s of split.validation) {
-        const win = await window(s);
-        // The exact term (no subset): comparable across epochs and settings.
-        validation += (await asyncWindowLoss(cae, win, options)).total;
-        win.dispose();
-      }
-      validation /= split.validation.length;
-    }
-    const m: EpochMetrics = {
-      epoch,
-      loss: sums.loss / n,
-      reconstruction: sums.reconstruction / n,
-      prediction: sums.prediction / n,
-      predictedFrames: sums.predictedFrames / n,
-      activeMean: sums.activeMean / n,
-      framesPerSecond: (n * options.windowLength) / seconds,
-      ...(validation === undefined ? {} : { validation }),
-    };
-    history.push(m);
+}
+
+/**
+ * The loop over the epochs: those a resume skips are replayed (only their window order is
+ * drawn); each one trained is followed by early stopping's check, the checkpoint and
+ * `shouldStop`.
+ */
+async function trainEpochs(t: Training, from: ResumePoint): Promise<void> {
+  const { options } = t;
+  options.onStep?.(from.first * t.stepsPerEpoch, options.epochs * t.stepsPerEpoch);
+  for (let epoch = 0; epoch < options.epochs && !from.finished; epoch++) {
+    const order = shuffledWindows(t.split.train, t.draw);
+    if (epoch < from.first) continue; // replayed: the order of finished epochs, from the seed
+    const m = await trainEpoch(t, epoch, order);
+    t.history.push(m);
     options.onEpoch?.(m);
-    if (validation !== undefined && options.patience !== undefined) {
-      if (validation < best) {
-        best = validation;
-        since = 0;
-        if (bestWeights) tf.dispose(Object.values(bestWeights));
-        bestWeights = Object.fromEntries(names.map((k) => [k, tf.clone(cae.variables[k])]));
-      } else if (++since >= options.patience) {
-        stoppedEarly = true;
-        break; // the final checkpoint, with the best weights, is written below
-      }
+    if (shouldStopEarly(t.early, m.validation, options.patience, t.cae.variables, t.names)) {
+      break; // the final checkpoint, with the best weights, is written after the loop
     }
     // The last epoch's checkpoint is the final one.
-    if (options.checkpoint) await save(history.length >= options.epochs);
+    if (options.checkpoint) {
+      await saveTraining(options.checkpoint, t, t.history.length >= options.epochs);
+    }
     if (options.shouldStop?.()) break;
   }
-  if (stoppedEarly && bestWeights) {
-    for (const k of names) {
-      cae.variables[k].assign(bestWeights[k]);
-    }
+}
+
+/** The window starts in a new order (Fisher–Yates, from the seeded generator). */
+function shuffledWindows(starts: number[], draw: () => number): number[] {
+  const order = [...starts];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(draw() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
   }
-  if (bestWeights) tf.dispose(Object.values(bestWeights));
-  // The final weights on disk before the caller does anything with them: whatever fails
-  // later (encoding, the VAR's fit, writing the run) loses no training.
-  if (finished) stoppedEarly = resumedStoppedEarly;
-  else if (options.checkpoint && stoppedEarly) await save(true, true);
-  optimizer.dispose();
-  return { cae, history, stoppedEarly };
+  return order;
+}
+
+/** One epoch: a step on each batch of windows in `order`, then the validation loss. */
+async function trainEpoch(t: Training, epoch: number, order: number[]): Promise<EpochMetrics> {
+  const t0 = performance.now();
+  const sums = await trainBatches(t, epoch, order);
+  const seconds = (performance.now() - t0) / 1000;
+  const n = order.length;
+  const validation = await validationLoss(t);
+  return {
+    epoch,
+    loss: sums.loss / n,
+    reconstruction: sums.reconstruction / n,
+    prediction: sums.prediction / n,
+    predictedFrames: sums.predictedFrames / n,
+    activeMean: sums.activeMean / n,
+    framesPerSecond: (n * t.options.windowLength) / seconds,
+    ...(validation === undefined ? {} : { validation }),
+  };
+}
+
+/**
+ * The steps of an epoch, each at the schedule's learning rate, reporting progress after each.
+ *
+ * @returns The losses summed over the windows.
+ */
+async function trainBatches(
+  t: Training,
+  epoch: number,
+  order: number[],
+): Promise<StepParts & { loss: number }> {
+  const { options, batchSize: B } = t;
+  const total = options.epochs * t.stepsPerEpoch;
+  const sums = { loss: 0, reconstruction: 0, prediction: 0, predictedFrames: 0, activeMean: 0 };
+  for (let b = 0; b < order.length; b += B) {
+    const step = epoch * t.stepsPerEpoch + b / B;
+    t.optimizer.learningRate = learningRateAt(
+      options.learningRate,
+      options.schedule ?? "cosine",
+      step,
+      total,
+    );
+    const batch = order.slice(b, b + B);
+    const { loss, parts } = await stepBatch(t, epoch, batch);
+    sums.loss += loss * batch.length;
+    for (const k of ["reconstruction", "prediction", "predictedFrames", "activeMean"] as const) {
+      sums[k] += parts[k];
+    }
+    options.onStep?.(step + 1, total);
+    await Promise.resolve(); // let progress and signals through between steps
+  }
+  return sums;
+}
+
+/** One step on the mean loss of a batch of windows (the last batch may be smaller). */
+async function stepBatch(t: Training, epoch: number, batch: number[]): Promise<BatchStep> {
+  const wins = await Promise.all(batch.map((s) => readWindow(t, s)));
+  const objectives = batchObjectives(t.options, t.predictedSteps, epoch, batch);
+  const r = t.readsAsync
+    ? await asyncStep(t.cae, t.optimizer, wins, objectives)
+    : fusedStep(t.cae, t.optimizer, wins, objectives);
+  tf.dispose(wins);
+  return r;
+}
+
+/** The mean total loss of the validation windows (undefined when none are held out). */
+async function validationLoss(t: Training): Promise<number | undefined> {
+  if (!t.split.validation.length) return undefined;
+  let validation = 0;
+  for (const s of t.split.validation) {
+    const win = await readWindow(t, s);
+    // The exact term (no subset): comparable across epochs and settings.
+    validation += (await asyncWindowLoss(t.cae, win, t.options)).total;
+    win.dispose();
+  }
+  return validation / t.split.validation.length;
+}
+
+/** The window of `windowLength` frames from `start`, as an [L, H, W, 1] tensor. */
+async function readWindow(t: Training, start: number): Promise<Tensor4D> {
+  const L = t.options.windowLength;
+  return tf.tensor4d(await t.source.read(start, L), [L, t.height, t.width, 1]);
 }
