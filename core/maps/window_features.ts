@@ -33,6 +33,7 @@ import type { RunVar } from "../runs/run_folder.ts";
 import { encodeAll } from "../encode/encode_all.ts";
 import { type FrameSource, frameSource } from "../data/frame_source.ts";
 import { fitVarLasso } from "../var/fit_var_lasso.ts";
+import { lagMatrices } from "../var/var_json.ts";
 import { contributionMaps } from "./contribution.ts";
 
 /** A window of the (preprocessed) movie. */
@@ -128,15 +129,7 @@ export async function windowMapFeatures(
     if (!v) {
       const z = await encodeAll(cae, sub, w.length);
       const fit = fitVarLasso(z, w.length, d, lags);
-      const A = Array.from(
-        { length: lags },
-        (_, k) =>
-          Array.from(
-            { length: d },
-            (_, i) => Array.from(fit.A.subarray((k * d + i) * d, (k * d + i + 1) * d)),
-          ),
-      );
-      v = { A, lags };
+      v = { A: lagMatrices(fit.A, lags, d), lags };
     }
     const maps = await contributionMaps(cae, sub, w.length, v, meanImage, {
       method: "ig",

@@ -38,6 +38,7 @@ import { faultPoint } from "../files/fault_injection.ts";
 import { hasCheckpoint } from "./checkpoint.ts";
 import { writeRun } from "../runs/run_folder.ts";
 import { fitVarLasso, type VarFit } from "../var/fit_var_lasso.ts";
+import { lagMatrices } from "../var/var_json.ts";
 import { tf } from "../model/tf.ts";
 import { encodeAll } from "../encode/encode_all.ts";
 import { type EpochMetrics, trainCae, type TrainOptions } from "./train.ts";
@@ -604,14 +605,7 @@ async function weightsOf(
 
 /** The run's `var.json`: the fit's coefficients as A[lag][i][j], its intercepts and λs. */
 function varOf(fit: VarFit, lags: number, d: number) {
-  const A = Array.from(
-    { length: lags },
-    (_, k) =>
-      Array.from(
-        { length: d },
-        (_, i) => Array.from(fit.A.subarray((k * d + i) * d, (k * d + i + 1) * d)),
-      ),
-  );
+  const A = lagMatrices(fit.A, lags, d);
   return { lags, A, intercept: Array.from(fit.intercept), lambda: Array.from(fit.lambdas) };
 }
 

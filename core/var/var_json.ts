@@ -70,6 +70,35 @@ export interface VarModelJson {
 }
 
 /**
+ * A VAR's coefficients as nested arrays, `A[k][i][j]` (lag k + 1, target i, source j), from
+ * the flat lag-major layout the fits return (`A[(k·d + i)·d + j]`): the form run folders and
+ * JSON files hold.
+ *
+ * @example
+ * ```ts
+ * import { lagMatrices } from "./var_json.ts";
+ *
+ * const A = lagMatrices(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), 2, 2);
+ * if (A[1][0][1] !== 6) throw new Error("lag 2, target 0, source 1");
+ * ```
+ *
+ * @param A The coefficients, p·d·d values.
+ * @param p The lag order.
+ * @param d The number of series.
+ * @returns p matrices of d rows of d values.
+ */
+export function lagMatrices(A: ArrayLike<number>, p: number, d: number): number[][][] {
+  return Array.from(
+    { length: p },
+    (_, k) =>
+      Array.from(
+        { length: d },
+        (_, i) => Array.from({ length: d }, (_, j) => A[(k * d + i) * d + j]),
+      ),
+  );
+}
+
+/**
  * Converts a model to JSON-ready objects.
  *
  * @param model A model from `fitVar`.
@@ -77,14 +106,7 @@ export interface VarModelJson {
  */
 export function varModelToJson(model: VarModel): VarModelJson {
   const { d, p } = model;
-  const A = Array.from(
-    { length: p },
-    (_, k) =>
-      Array.from(
-        { length: d },
-        (_, i) => Array.from(model.A.subarray((k * d + i) * d, (k * d + i + 1) * d)),
-      ),
-  );
+  const A = lagMatrices(model.A, p, d);
   const sigma = Array.from(
     { length: d },
     (_, i) => Array.from(model.sigma.subarray(i * d, (i + 1) * d)),
