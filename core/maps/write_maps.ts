@@ -249,7 +249,7 @@ async function moveIntoPlace(tmp: string, out: string): Promise<void> {
 /**
  * Writes the maps into `<runDir>/maps/` (see the module description).
  *
- * @param runDir The run folder (must exist).
+ * @param runDir The run folder (created, with its `maps/`, when it does not exist yet).
  * @param maps What `contributionMaps` computed.
  * @param meanImage H×W grey background of the PNGs.
  * @param options Force, edges, extra facts.

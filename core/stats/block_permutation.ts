@@ -275,8 +275,8 @@ function degenerateNullWarnings(nullValues: Float64Array): string[] {
  * @param options Relabelings, seed, exact enumeration.
  * @returns Global and per-feature statistics and p-values, and the null distribution.
  * @throws {SparsedynError} `INVALID_ARGUMENT` naming the input: sizes that do not fit,
- *   non-finite features, a block in both conditions, fewer than 2 blocks in a condition,
- *   fewer than 999 permutations.
+ *   a block in both conditions, fewer than 2 blocks in a condition, fewer than 999
+ *   permutations; `NON_FINITE` for a feature that is NaN or infinite.
  */
 export function blockPermutationTest(
   features: Float64Array,

@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { dirname, resolve } from "node:path";
 import { SparsedynError } from "../errors.ts";
 import { parseTrainConfig, type TrainConfig } from "../train/train_config.ts";
 import { parseMovieSegment } from "../data/movie_segment.ts";
@@ -142,7 +143,7 @@ function positiveInt(v: unknown, file: string, where: string, min = 1): number |
 }
 
 function resolvePath(base: string, p: string): string {
-  return p.startsWith("/") ? p : `${base}/${p}`;
+  return p.startsWith("/") ? p : `${base.replace(/\/$/, "")}/${p}`;
 }
 
 /**
@@ -156,7 +157,9 @@ function resolvePath(base: string, p: string): string {
 export function checkManifest(json: unknown, file: string): StudyManifest {
   if (!isObject(json)) throw bad(file, "the manifest", "must be a JSON object");
   onlyKeys(json, ["recordings", "train", "analyses", "slurm"], file, "");
-  const base = file.slice(0, Math.max(0, file.lastIndexOf("/"))) || "/";
+  // A bare or relative name is the user's folder's (`dirname` alone would make "study.json"'s
+  // folder "." and "/study.json"'s "/", and paths then read "//x.npy").
+  const base = dirname(resolve(file));
   const recordings = checkRecordings(json.recordings, file, base);
   const { trainPer, trainConfig, trainOn, backend } = checkTraining(
     json.train,

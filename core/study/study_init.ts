@@ -136,6 +136,16 @@ interface LabelPlaces {
   manifestDir: string;
 }
 
+/** The file column's `FILE[a:b]`, refused as a `BAD_FILE` naming the CSV and its line. */
+function segmentOf(file: string, where: string, labelsCsv: string) {
+  try {
+    return parseMovieSegment(file);
+  } catch (e) {
+    if (!(e instanceof SparsedynError)) throw e;
+    throw new SparsedynError("BAD_FILE", `${where}: ${e.message}`, { file: labelsCsv });
+  }
+}
+
 /**
  * One CSV row (line `n`, 0-based) as a manifest recording, its path relative to the
  * manifest's folder; refuses an empty label and a movie that does not exist.
@@ -158,7 +168,7 @@ async function labelledRecording(
     return v;
   };
   const file = get(columns.file, "file");
-  const seg = parseMovieSegment(file);
+  const seg = segmentOf(file, where, labelsCsv);
   const full = `${folder.replace(/\/+$/, "")}/${seg.path}`;
   try {
     await Deno.stat(full);

@@ -74,7 +74,10 @@ export async function resumeTraining(
     Object.fromEntries(names.map((k) => [k, cae.variables[k].shape])),
   );
   for (const name of names) {
-    cae.variables[name].assign(tf.tensor(ck.weights[name].data, ck.weights[name].shape));
+    // assign copies the values: the temporary tensor is ours to free (one per variable).
+    const w = tf.tensor(ck.weights[name].data, ck.weights[name].shape);
+    cae.variables[name].assign(w);
+    w.dispose();
   }
   t.optimizer.restore(ck.t, ck.m, ck.v);
   t.history = ck.history;

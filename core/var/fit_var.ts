@@ -392,7 +392,7 @@ function checkFitOptions(options: FitVarOptions): CheckedOptions {
   const standardize = options.standardize ?? true;
   const gamma = options.ebicGamma;
   if (gamma !== undefined && !(gamma >= 0 && gamma <= 1)) {
-    bad("gamma", `gamma must lie in [0, 1]; got ${gamma}`);
+    bad("ebicGamma", `ebicGamma must lie in [0, 1]; got ${gamma}`);
   }
   return { lags, maxLags, select, holdout, horizon, standardize };
 }

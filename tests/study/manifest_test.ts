@@ -109,6 +109,45 @@ Deno.test("manifest: a missing file is an IO error naming it", async () => {
   assertEquals(e.file, "/no/such/study.json");
 });
 
+Deno.test("manifest: a bare or root-level file name resolves paths without a doubled slash", () => {
+  const body = { recordings: [rec("m1", "1", "a"), rec("m1", "2", "b", "movies/y.npy")] };
+  assertEquals(checkManifest(body, "/study.json").recordings.map((r) => r.path), [
+    "/x.npy",
+    "/movies/y.npy",
+  ]);
+  assertEquals(
+    checkManifest(body, "study.json").recordings.map((r) => r.path),
+    [`${Deno.cwd()}/x.npy`, `${Deno.cwd()}/movies/y.npy`],
+  );
+});
+
+Deno.test("study init: a bad FILE[a:b] in the CSV is a BAD_FILE naming the CSV and its line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/movies`);
+    await Deno.writeTextFile(`${dir}/movies/d1.npy`, "");
+    await Deno.writeTextFile(
+      `${dir}/labels.csv`,
+      "condition,file,animal,session\nfamiliar,d1.npy,m1,1\nnovel,d1.npy[5:2],m1,2\n",
+    );
+    const r = await cli([
+      "study",
+      "init",
+      `${dir}/movies`,
+      "--labels",
+      `${dir}/labels.csv`,
+      "--out",
+      `${dir}/study.json`,
+    ]);
+    assertEquals(r.code, 1, r.stderr);
+    assert(r.stderr.includes(`${dir}/labels.csv, line 3:`), r.stderr);
+    assert(r.stderr.includes("d1.npy[5:2]"), r.stderr);
+    await assertRejects(() => Deno.stat(`${dir}/study.json`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("study init: a manifest from a folder and a CSV; a missing movie is named with its line", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -93,6 +93,9 @@ Deno.test("empty and mis-sized series, conflicting options", () => {
   });
   assertThrows(() => fitVar(series, T, d, { lags: 0 }), SparsedynError, { argument: "lags" });
   assertThrows(() => fitVar(series, T, d, { holdout: 1 }), SparsedynError, { argument: "holdout" });
+  assertThrows(() => fitVar(series, T, d, { ebicGamma: 2 }), SparsedynError, {
+    argument: "ebicGamma",
+  });
   assertThrows(
     // deno-lint-ignore no-explicit-any
     () => fitVar(series, T, d, { select: "lars" as any }),
