@@ -331,19 +331,52 @@ function encoderBody(
   return conv(g, y, wt, bt, 1, hh, ww, `${prefix}.out`);
 }
 
+/** What distinguishes the encoder's graph from the static branch's: names and channels. */
+interface EncoderGraphSpec {
+  /** The graph's name. */
+  graph: string;
+  /** The input's name and doc (N×1×H×W). */
+  input: [string, string];
+  /** The weights' prefix ("encoder", "static"). */
+  prefix: string;
+  /** Channels of the output. */
+  outC: number;
+  /** The output's name and doc (N×outC×h×w). */
+  output: [string, string];
+}
+
+/**
+ * A graph holding one encoder body, from its input to its first output; the graph and the
+ * body's value (what the output is an Identity of, for further nodes to take).
+ */
+function encoderGraph(
+  ctx: ExportContext,
+  spec: EncoderGraphSpec,
+): { g: GraphBuilder; out: string } {
+  const { H, W, h, w } = ctx;
+  const g = new GraphBuilder(spec.graph);
+  const out = encoderBody(
+    ctx,
+    g,
+    g.input(spec.input[0], ["N", 1, H, W], spec.input[1]),
+    spec.prefix,
+    spec.outC,
+  );
+  g.output(out, spec.output[0], ["N", spec.outC, h, w], spec.output[1]);
+  return { g, out };
+}
+
 /** The encoder graph: frames → latent, and latent_flat in sparsedyn's order. */
 function encoderModel(ctx: ExportContext): Uint8Array {
   const { H, W, h, w } = ctx;
   const C = ctx.c.latentChannels, d = h * w * C;
-  const enc = new GraphBuilder("sparsedyn_encoder");
-  const latent = encoderBody(
-    ctx,
-    enc,
-    enc.input("frames", ["N", 1, H, W], "preprocessed frames, NCHW (one channel)"),
-    "encoder",
-    C,
-  );
-  enc.output(latent, "latent", ["N", C, h, w], "latent maps, NCHW");
+  const { g: enc, out: latent } = encoderGraph(ctx, {
+    graph: "sparsedyn_encoder",
+    input: ["frames", "preprocessed frames, NCHW (one channel)"],
+    prefix: "encoder",
+    outC: C,
+    output: ["latent", "latent maps, NCHW"],
+  });
   const flat = enc.node("Reshape", [
     enc.node("Transpose", [latent], { perm: [0, 2, 3, 1] }),
     enc.int64("flat_shape", [0, d]),
@@ -359,15 +392,13 @@ function encoderModel(ctx: ExportContext): Uint8Array {
 function staticModel(ctx: ExportContext): Uint8Array {
   const { H, W, h, w } = ctx;
   const S = ctx.c.staticChannels;
-  const st = new GraphBuilder("sparsedyn_static");
-  const code = encoderBody(
-    ctx,
-    st,
-    st.input("mean_image", ["N", 1, H, W], "temporal mean of the preprocessed frames, NCHW"),
-    "static",
-    S,
-  );
-  st.output(code, "static_code", ["N", S, h, w], "static code of the mean image, NCHW");
+  const { g: st } = encoderGraph(ctx, {
+    graph: "sparsedyn_static",
+    input: ["mean_image", "temporal mean of the preprocessed frames, NCHW"],
+    prefix: "static",
+    outC: S,
+    output: ["static_code", "static code of the mean image, NCHW"],
+  });
   return encodeOnnxModel(st.model({
     doc: `sparsedyn static branch: mean image [N,1,${H},${W}] -> static code [N,${S},${h},${w}]`,
     metadata: ctx.metadata("static"),
