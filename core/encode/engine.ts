@@ -23,7 +23,7 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import type { CaeConfig } from "../model/cae.ts";
+import type { Cae, CaeConfig } from "../model/cae.ts";
 import { createCae } from "../model/cae.ts";
 import { type BackendName, useBackend } from "../model/backend.ts";
 import { type Tensor4D, tf } from "../model/tf.ts";
@@ -152,61 +152,71 @@ async function rewrittenSession(
   return undefined;
 }
 
+/** A model given by its config and weights, as {@link createEngine} takes it. */
+type EngineModel = { config: CaeConfig; weights: Record<string, WeightArray> };
+
 /**
- * Builds an encoder for a model given by its config and weights.
- *
- * @param model Architecture and weights (e.g. from `readRunModel`).
- * @param options Runtime and device.
- * @returns The engine.
- * @throws {SparsedynError} `INVALID_ARGUMENT` ("--device") for CUDA where it is not
- *   installed, or with the tfjs engine.
+ * The ort engine: the exported encoder in an onnxruntime session (on the CPU, the
+ * rewritten graph where it agrees), run in batches of `options.batch` frames.
  */
-export async function createEngine(
-  model: { config: CaeConfig; weights: Record<string, WeightArray> },
-  options: EngineOptions = {},
-): Promise<Engine> {
-  const c = model.config;
-  const down = c.stride ** c.channels.length;
-  const d = (c.height / down) * (c.width / down) * c.latentChannels;
-  const { height: H, width: W } = c;
-  if ((options.engine ?? "ort") === "ort") {
-    const batch = options.batch ?? defaultOrtBatch(H, W);
-    if (!Number.isInteger(batch) || batch < 1) {
-      throw new SparsedynError("INVALID_ARGUMENT", `batch must be an integer ≥ 1; got ${batch}`, {
-        argument: "batch",
-      });
-    }
-    // Only the encoder is needed; building all three graphs also checks every weight.
-    const graph = caeToOnnx(c, model.weights, {}, { eluAsExp: true }).encoder;
-    let session = await ortSession(graph, { device: options.device, threads: options.threads });
-    let graphRewrites = 0;
-    if (session.device === "cpu" && (options.rewrite ?? true)) {
-      const fast = await rewrittenSession(graph, session, [Math.min(batch, 4), 1, H, W], options);
-      if (fast) {
-        await session.release();
-        ({ session, skipped: graphRewrites } = fast);
-      }
-    }
-    return {
-      name: "ort",
-      device: session.device,
-      latentSize: d,
-      graphRewrites,
-      async encode(frames, n) {
-        const out = new Float32Array(n * d);
-        for (let t = 0; t < n; t += batch) {
-          const k = Math.min(batch, n - t);
-          const r = await session.run(
-            { frames: { data: frames.subarray(t * H * W, (t + k) * H * W), dims: [k, 1, H, W] } },
-            ["latent_flat"],
-          );
-          out.set(r.latent_flat.data, t * d);
-        }
-        return out;
-      },
-      close: () => session.release(),
-    };
+async function ortEngine(model: EngineModel, options: EngineOptions, d: number): Promise<Engine> {
+  const { height: H, width: W } = model.config;
+  const batch = options.batch ?? defaultOrtBatch(H, W);
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new SparsedynError("INVALID_ARGUMENT", `batch must be an integer ≥ 1; got ${batch}`, {
+      argument: "batch",
+    });
   }
+  // Only the encoder is needed; building all three graphs also checks every weight.
+  const graph = caeToOnnx(model.config, model.weights, {}, { eluAsExp: true }).encoder;
+  let session = await ortSession(graph, { device: options.device, threads: options.threads });
+  let graphRewrites = 0;
+  if (session.device === "cpu" && (options.rewrite ?? true)) {
+    const fast = await rewrittenSession(graph, session, [Math.min(batch, 4), 1, H, W], options);
+    if (fast) {
+      await session.release();
+      ({ session, skipped: graphRewrites } = fast);
+    }
+  }
+  return {
+    name: "ort",
+    device: session.device,
+    latentSize: d,
+    graphRewrites,
+    async encode(frames, n) {
+      const out = new Float32Array(n * d);
+      for (let t = 0; t < n; t += batch) {
+        const k = Math.min(batch, n - t);
+        const r = await session.run(
+          { frames: { data: frames.subarray(t * H * W, (t + k) * H * W), dims: [k, 1, H, W] } },
+          ["latent_flat"],
+        );
+        out.set(r.latent_flat.data, t * d);
+      }
+      return out;
+    },
+    close: () => session.release(),
+  };
+}
+
+/** Sets every variable of `cae` to its weight, which must be there and of its shape. */
+function assignWeights(cae: Cae, weights: Record<string, WeightArray>): void {
+  for (const [name, v] of Object.entries(cae.variables)) {
+    const w = weights[name];
+    if (!w || w.shape.join() !== v.shape.join()) {
+      throw new SparsedynError(
+        "INVALID_ARGUMENT",
+        `weight '${name}' is missing or misshapen (the architecture needs [${v.shape}])`,
+        { argument: name },
+      );
+    }
+    v.assign(tf.tensor(w.data, v.shape));
+  }
+}
+
+/** The tfjs engine: the model itself on a tfjs backend (wasm unless told otherwise). */
+async function tfjsEngine(model: EngineModel, options: EngineOptions, d: number): Promise<Engine> {
+  const { height: H, width: W } = model.config;
   if (options.device === "cuda" && options.backend !== "torch") {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -220,18 +230,8 @@ export async function createEngine(
     options.backend ?? "wasm",
     options.backend === "torch" ? { device: options.device ?? "cpu" } : {},
   );
-  const cae = createCae(c, 1);
-  for (const [name, v] of Object.entries(cae.variables)) {
-    const w = model.weights[name];
-    if (!w || w.shape.join() !== v.shape.join()) {
-      throw new SparsedynError(
-        "INVALID_ARGUMENT",
-        `weight '${name}' is missing or misshapen (the architecture needs [${v.shape}])`,
-        { argument: name },
-      );
-    }
-    v.assign(tf.tensor(w.data, v.shape));
-  }
+  const cae = createCae(model.config, 1);
+  assignWeights(cae, model.weights);
   return {
     name: "tfjs",
     device: backend,
@@ -250,4 +250,24 @@ export async function createEngine(
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Builds an encoder for a model given by its config and weights.
+ *
+ * @param model Architecture and weights (e.g. from `readRunModel`).
+ * @param options Runtime and device.
+ * @returns The engine.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` ("--device") for CUDA where it is not
+ *   installed, or with the tfjs engine.
+ */
+export async function createEngine(
+  model: { config: CaeConfig; weights: Record<string, WeightArray> },
+  options: EngineOptions = {},
+): Promise<Engine> {
+  const c = model.config;
+  const down = c.stride ** c.channels.length;
+  const d = (c.height / down) * (c.width / down) * c.latentChannels;
+  if ((options.engine ?? "ort") === "ort") return await ortEngine(model, options, d);
+  return await tfjsEngine(model, options, d);
 }

@@ -258,108 +258,164 @@ function convTranspose(
   );
 }
 
-/**
- * Builds the ONNX models of a CAE from its config and weights.
- *
- * @param config The architecture (as `createCae` takes it).
- * @param weights Every weight of the model, by variable name (see {@link caeWeights}).
- * @param info The preprocessing spec and other facts to record as metadata.
- * @param options How to write the graphs (e.g. ELU for onnxruntime's CPU provider).
- * @returns The `.onnx` files' bytes: encoder, static branch (skip "mean") and decoder.
- * @throws {SparsedynError} `INVALID_ARGUMENT` naming the config key, activation or weight
- *   the exporter cannot translate exactly (an unknown key, a missing, misshapen or unused
- *   weight).
- */
-export function caeToOnnx(
-  config: CaeConfig,
-  weights: Record<string, WeightArray>,
-  info: OnnxExportInfo = {},
-  options: CaeToOnnxOptions = {},
-): OnnxModels {
-  const eluAsExp = options.eluAsExp ?? false;
+/** Refuses a config key the exporter does not know, rather than give a different graph. */
+function checkKnownKeys(config: CaeConfig): void {
   for (const key of Object.keys(config)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
       unsupported(key, `config key '${key}' is not something the exporter can translate`);
     }
   }
-  const c = checkCaeConfig(config);
-  const table = new WeightTable(weights);
-  const { height: H, width: W, kernel: k, stride: s } = c;
-  const L = c.channels.length;
-  const h = H / s ** L, w = W / s ** L;
-  const metadata = (role: string): Record<string, string> => {
-    const m: Record<string, string> = {
-      "sparsedyn.version": VERSION,
-      "sparsedyn.role": role,
-      "sparsedyn.config": JSON.stringify(c),
-      "sparsedyn.layout": "NCHW; latent_flat[n, (y*w + x)*C + c] = latent[n, c, y, x]",
-    };
-    if (info.preprocess !== undefined) m["sparsedyn.preprocess"] = JSON.stringify(info.preprocess);
-    for (const [key, v] of Object.entries(info.extra ?? {})) {
-      m[`sparsedyn.${key}`] = JSON.stringify(v);
-    }
-    return m;
-  };
+}
 
-  // One encoder body (hidden strided convolutions, then a stride-1 convolution).
-  const encoderBody = (g: GraphBuilder, x: string, prefix: string, outC: number) => {
-    let y = x, inC = 1, hh = H, ww = W;
-    c.channels.forEach((ch, i) => {
-      const wt = table.take(`${prefix}.conv${i}.w`, [k, k, inC, ch]);
-      const bt = table.take(`${prefix}.conv${i}.b`, [ch]);
-      y = activation(
-        g,
-        conv(g, y, wt, bt, s, hh, ww, `${prefix}.conv${i}`),
-        c.activation,
-        eluAsExp,
-      );
-      inC = ch;
-      hh /= s;
-      ww /= s;
-    });
-    const wt = table.take(`${prefix}.out.w`, [k, k, inC, outC]);
-    const bt = table.take(`${prefix}.out.b`, [outC]);
-    return conv(g, y, wt, bt, 1, hh, ww, `${prefix}.out`);
-  };
+/** What every graph of one export shares: the checked config, its sizes and its weights. */
+interface ExportContext {
+  /** The checked config. */
+  c: CaeConfig;
+  /** The weights, taken by name as the graphs need them. */
+  table: WeightTable;
+  /** Frame height. */
+  H: number;
+  /** Frame width. */
+  W: number;
+  /** Latent grid height. */
+  h: number;
+  /** Latent grid width. */
+  w: number;
+  /** ELU written with Exp (see {@link CaeToOnnxOptions.eluAsExp}). */
+  eluAsExp: boolean;
+  /** The metadata of the graph of a role ("encoder", "static", "decoder"). */
+  metadata(role: string): Record<string, string>;
+}
 
-  const C = c.latentChannels, d = h * w * C;
-  const enc = new GraphBuilder("sparsedyn_encoder");
-  const latent = encoderBody(
-    enc,
-    enc.input("frames", ["N", 1, H, W], "preprocessed frames, NCHW (one channel)"),
-    "encoder",
-    C,
+/** The `sparsedyn.*` metadata of one exported graph: version, role, config, layout, info. */
+function onnxMetadata(c: CaeConfig, info: OnnxExportInfo, role: string): Record<string, string> {
+  const m: Record<string, string> = {
+    "sparsedyn.version": VERSION,
+    "sparsedyn.role": role,
+    "sparsedyn.config": JSON.stringify(c),
+    "sparsedyn.layout": "NCHW; latent_flat[n, (y*w + x)*C + c] = latent[n, c, y, x]",
+  };
+  if (info.preprocess !== undefined) m["sparsedyn.preprocess"] = JSON.stringify(info.preprocess);
+  for (const [key, v] of Object.entries(info.extra ?? {})) {
+    m[`sparsedyn.${key}`] = JSON.stringify(v);
+  }
+  return m;
+}
+
+/** One encoder body (hidden strided convolutions, then a stride-1 convolution). */
+function encoderBody(
+  ctx: ExportContext,
+  g: GraphBuilder,
+  x: string,
+  prefix: string,
+  outC: number,
+): string {
+  const { c, table } = ctx;
+  const { kernel: k, stride: s } = c;
+  let y = x, inC = 1, hh = ctx.H, ww = ctx.W;
+  c.channels.forEach((ch, i) => {
+    const wt = table.take(`${prefix}.conv${i}.w`, [k, k, inC, ch]);
+    const bt = table.take(`${prefix}.conv${i}.b`, [ch]);
+    y = activation(
+      g,
+      conv(g, y, wt, bt, s, hh, ww, `${prefix}.conv${i}`),
+      c.activation,
+      ctx.eluAsExp,
+    );
+    inC = ch;
+    hh /= s;
+    ww /= s;
+  });
+  const wt = table.take(`${prefix}.out.w`, [k, k, inC, outC]);
+  const bt = table.take(`${prefix}.out.b`, [outC]);
+  return conv(g, y, wt, bt, 1, hh, ww, `${prefix}.out`);
+}
+
+/** What distinguishes the encoder's graph from the static branch's: names and channels. */
+interface EncoderGraphSpec {
+  /** The graph's name. */
+  graph: string;
+  /** The input's name and doc (N×1×H×W). */
+  input: [string, string];
+  /** The weights' prefix ("encoder", "static"). */
+  prefix: string;
+  /** Channels of the output. */
+  outC: number;
+  /** The output's name and doc (N×outC×h×w). */
+  output: [string, string];
+}
+
+/**
+ * A graph holding one encoder body, from its input to its first output; the graph and the
+ * body's value (what the output is an Identity of, for further nodes to take).
+ */
+function encoderGraph(
+  ctx: ExportContext,
+  spec: EncoderGraphSpec,
+): { g: GraphBuilder; out: string } {
+  const { H, W, h, w } = ctx;
+  const g = new GraphBuilder(spec.graph);
+  const out = encoderBody(
+    ctx,
+    g,
+    g.input(spec.input[0], ["N", 1, H, W], spec.input[1]),
+    spec.prefix,
+    spec.outC,
   );
-  enc.output(latent, "latent", ["N", C, h, w], "latent maps, NCHW");
+  g.output(out, spec.output[0], ["N", spec.outC, h, w], spec.output[1]);
+  return { g, out };
+}
+
+/** The encoder graph: frames → latent, and latent_flat in sparsedyn's order. */
+function encoderModel(ctx: ExportContext): Uint8Array {
+  const { H, W, h, w } = ctx;
+  const C = ctx.c.latentChannels, d = h * w * C;
+  const { g: enc, out: latent } = encoderGraph(ctx, {
+    graph: "sparsedyn_encoder",
+    input: ["frames", "preprocessed frames, NCHW (one channel)"],
+    prefix: "encoder",
+    outC: C,
+    output: ["latent", "latent maps, NCHW"],
+  });
   const flat = enc.node("Reshape", [
     enc.node("Transpose", [latent], { perm: [0, 2, 3, 1] }),
     enc.int64("flat_shape", [0, d]),
   ]);
   enc.output(flat, "latent_flat", ["N", d], "latents in sparsedyn's order: (y*w + x)*C + c");
-  const encoder = encodeOnnxModel(enc.model({
+  return encodeOnnxModel(enc.model({
     doc: `sparsedyn encoder: frames [N,1,${H},${W}] -> latent [N,${C},${h},${w}]`,
-    metadata: metadata("encoder"),
+    metadata: ctx.metadata("encoder"),
   }));
+}
 
-  let staticModel: Uint8Array | undefined;
-  const S = c.skip !== "none" ? c.staticChannels : 0;
-  if (c.skip !== "none") {
-    const st = new GraphBuilder("sparsedyn_static");
-    const code = encoderBody(
-      st,
-      st.input("mean_image", ["N", 1, H, W], "temporal mean of the preprocessed frames, NCHW"),
-      "static",
-      S,
-    );
-    st.output(code, "static_code", ["N", S, h, w], "static code of the mean image, NCHW");
-    staticModel = encodeOnnxModel(st.model({
-      doc: `sparsedyn static branch: mean image [N,1,${H},${W}] -> static code [N,${S},${h},${w}]`,
-      metadata: metadata("static"),
-    }));
-  }
+/** The static branch's graph: mean_image → static_code (skip "mean" or "residual"). */
+function staticModel(ctx: ExportContext): Uint8Array {
+  const { H, W, h, w } = ctx;
+  const S = ctx.c.staticChannels;
+  const { g: st } = encoderGraph(ctx, {
+    graph: "sparsedyn_static",
+    input: ["mean_image", "temporal mean of the preprocessed frames, NCHW"],
+    prefix: "static",
+    outC: S,
+    output: ["static_code", "static code of the mean image, NCHW"],
+  });
+  return encodeOnnxModel(st.model({
+    doc: `sparsedyn static branch: mean image [N,1,${H},${W}] -> static code [N,${S},${h},${w}]`,
+    metadata: ctx.metadata("static"),
+  }));
+}
 
-  const dec = new GraphBuilder("sparsedyn_decoder");
-  let x = dec.input("latent", ["N", C, h, w], "latent maps, NCHW");
+/**
+ * The decoder graph's inputs: the latent, joined by the static code broadcast over its
+ * batch (skip), and the mean image to add to the output (skip "residual").
+ */
+function decoderInputs(
+  ctx: ExportContext,
+  dec: GraphBuilder,
+  S: number,
+): { x: string; meanInput?: string } {
+  const { c, H, W, h, w } = ctx;
+  let x = dec.input("latent", ["N", c.latentChannels, h, w], "latent maps, NCHW");
   // Residual skip: the decoder's output is added to the mean image, its own input here.
   const meanInput = c.skip === "residual"
     ? dec.input(
@@ -379,8 +435,18 @@ export function caeToOnnx(
     const shape = dec.node("Concat", [batch, dec.int64("ones", [1, 1, 1])], { axis: 0 });
     x = dec.node("Concat", [x, dec.node("Expand", [code, shape])], { axis: 1 });
   }
+  return { x, meanInput };
+}
+
+/**
+ * The decoder's layers on its input `x`: a stride-1 convolution from the latent (+ static)
+ * channels, transposed convolutions mirroring the encoder, a convolution to one channel.
+ */
+function decoderLayers(ctx: ExportContext, dec: GraphBuilder, x: string, S: number): string {
+  const { c, table, H, W, h, w, eluAsExp } = ctx;
+  const { kernel: k, stride: s } = c;
   const rev = [...c.channels].reverse();
-  const inDec = C + S;
+  const inDec = c.latentChannels + S;
   let y = activation(
     dec,
     conv(
@@ -411,7 +477,7 @@ export function caeToOnnx(
     );
   });
   const lastC = rev[rev.length - 1];
-  y = conv(
+  return conv(
     dec,
     y,
     table.take("decoder.out.w", [k, k, lastC, 1]),
@@ -421,14 +487,63 @@ export function caeToOnnx(
     W,
     "decoder.out",
   );
+}
+
+/** The decoder graph: latent (+ static_code, + mean_image) → frames. */
+function decoderModel(ctx: ExportContext): Uint8Array {
+  const { c, H, W, h, w } = ctx;
+  const C = c.latentChannels;
+  const S = c.skip !== "none" ? c.staticChannels : 0;
+  const dec = new GraphBuilder("sparsedyn_decoder");
+  const { x, meanInput } = decoderInputs(ctx, dec, S);
+  let y = decoderLayers(ctx, dec, x, S);
   if (meanInput) y = dec.node("Add", [y, meanInput]);
   dec.output(y, "frames", ["N", 1, H, W], "reconstructed frames, NCHW");
-  const decoder = encodeOnnxModel(dec.model({
+  return encodeOnnxModel(dec.model({
     doc: `sparsedyn decoder: latent [N,${C},${h},${w}]${
       S ? ` + static code [1,${S},${h},${w}]` : ""
     }${meanInput ? ` + mean image [1,1,${H},${W}]` : ""} -> frames [N,1,${H},${W}]`,
-    metadata: metadata("decoder"),
+    metadata: ctx.metadata("decoder"),
   }));
-  table.checkAllUsed();
-  return { encoder, ...(staticModel ? { static: staticModel } : {}), decoder };
+}
+
+/**
+ * Builds the ONNX models of a CAE from its config and weights.
+ *
+ * @param config The architecture (as `createCae` takes it).
+ * @param weights Every weight of the model, by variable name (see {@link caeWeights}).
+ * @param info The preprocessing spec and other facts to record as metadata.
+ * @param options How to write the graphs (e.g. ELU for onnxruntime's CPU provider).
+ * @returns The `.onnx` files' bytes: encoder, static branch (skip "mean") and decoder.
+ * @throws {SparsedynError} `INVALID_ARGUMENT` naming the config key, activation or weight
+ *   the exporter cannot translate exactly (an unknown key, a missing, misshapen or unused
+ *   weight).
+ */
+export function caeToOnnx(
+  config: CaeConfig,
+  weights: Record<string, WeightArray>,
+  info: OnnxExportInfo = {},
+  options: CaeToOnnxOptions = {},
+): OnnxModels {
+  const eluAsExp = options.eluAsExp ?? false;
+  checkKnownKeys(config);
+  const c = checkCaeConfig(config);
+  const { height: H, width: W, stride: s } = c;
+  const L = c.channels.length;
+  const ctx: ExportContext = {
+    c,
+    table: new WeightTable(weights),
+    H,
+    W,
+    h: H / s ** L,
+    w: W / s ** L,
+    eluAsExp,
+    metadata: (role) => onnxMetadata(c, info, role),
+  };
+  // The graphs take their weights in this order: a missing one is named as before.
+  const encoder = encoderModel(ctx);
+  const staticBytes = c.skip !== "none" ? staticModel(ctx) : undefined;
+  const decoder = decoderModel(ctx);
+  ctx.table.checkAllUsed();
+  return { encoder, ...(staticBytes ? { static: staticBytes } : {}), decoder };
 }

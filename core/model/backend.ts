@@ -164,22 +164,14 @@ export function wasmThreads(option?: number): { threads: number; explicit: boole
   return { threads: value as number, explicit: true };
 }
 
-/**
- * Makes the requested backend the active one.
- *
- * @param requested "cpu", "wasm", "webgpu", "tensorflow", "torch" or "auto".
- * @param options `wasmThreads`: threads of the `wasm` backend (see {@link wasmThreads});
- *   `device`: the `torch` backend's device.
- * @returns The backend now active.
- * @throws {SparsedynError} When the backend cannot start (webgpu: no adapter; tensorflow:
- *   tfjs-node not loaded; wasm: another thread count than the one it started with; torch:
- *   no torch, a torch older than 2.10, a CPU-only build or no GPU for `device: "cuda"`, or
- *   another device than the one it started with).
- */
-export async function useBackend(
-  requested: BackendName,
-  options: BackendOptions = {},
-): Promise<"cpu" | "wasm" | "webgpu" | "tensorflow" | "torch"> {
+/** A backend that tfjs starts by itself (every one but torch). */
+type TfjsBackendName = "cpu" | "wasm" | "webgpu" | "tensorflow";
+
+/** The `wasm` thread count and whether the caller or the environment chose it. */
+type ThreadChoice = { threads: number; explicit: boolean };
+
+/** Refuses what cannot work whatever the machine: tensorflow not loaded, a wrong device. */
+function checkRequest(requested: BackendName, options: BackendOptions): void {
   if (requested === "tensorflow" && !tf.findBackendFactory("tensorflow")) {
     throw new SparsedynError("INVALID_ARGUMENT", TENSORFLOW_UNAVAILABLE, { argument: "backend" });
   }
@@ -197,74 +189,96 @@ export async function useBackend(
       { argument: "device" },
     );
   }
-  if (requested === "torch" || (requested === "auto" && mayHaveNvidia())) {
-    // auto: torch only on CUDA (its CPU path is for machines without wasm's SIMD threads
-    // and for the tests); where it cannot run there, wasm.
-    const devices: TorchDevice[] = options.device
-      ? [options.device]
-      : requested === "auto"
-      ? ["cuda"]
-      : mayHaveNvidia()
-      ? ["cuda", "cpu"]
-      : ["cpu"];
-    let lastError: unknown;
-    for (const device of devices) {
-      try {
-        torchDescription = registerTorchBackend(device);
-        registerMissingKernels();
-        if (!(await tf.setBackend("torch"))) throw new Error("TensorFlow.js refused it");
-        return "torch";
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    if (requested === "torch") {
-      throw lastError instanceof SparsedynError ? lastError : new SparsedynError(
-        "INVALID_ARGUMENT",
-        `Backend "torch" could not start: ${
-          lastError instanceof Error ? lastError.message : lastError
-        }`,
-        { argument: "backend", cause: lastError },
-      );
+}
+
+/**
+ * Starts the torch backend on the first device that works. auto: torch only on CUDA (its
+ * CPU path is for machines without wasm's SIMD threads and for the tests); where it cannot
+ * run there, undefined, and the caller falls back to wasm.
+ *
+ * @throws {SparsedynError} With `requested` "torch", when no device worked.
+ */
+async function startTorch(
+  requested: "torch" | "auto",
+  options: BackendOptions,
+): Promise<"torch" | undefined> {
+  const devices: TorchDevice[] = options.device
+    ? [options.device]
+    : requested === "auto"
+    ? ["cuda"]
+    : mayHaveNvidia()
+    ? ["cuda", "cpu"]
+    : ["cpu"];
+  let lastError: unknown;
+  for (const device of devices) {
+    try {
+      torchDescription = registerTorchBackend(device);
+      registerMissingKernels();
+      if (!(await tf.setBackend("torch"))) throw new Error("TensorFlow.js refused it");
+      return "torch";
+    } catch (err) {
+      lastError = err;
     }
   }
-  const name: "cpu" | "wasm" | "webgpu" | "tensorflow" = requested === "auto"
-    ? "wasm"
-    : requested as "cpu" | "wasm" | "webgpu" | "tensorflow";
-  if (requested === "webgpu") {
-    const a = await webgpuAdapter();
-    if (a.kind === "none") {
+  if (requested === "torch") {
+    throw lastError instanceof SparsedynError ? lastError : new SparsedynError(
+      "INVALID_ARGUMENT",
+      `Backend "torch" could not start: ${
+        lastError instanceof Error ? lastError.message : lastError
+      }`,
+      { argument: "backend", cause: lastError },
+    );
+  }
+  return undefined;
+}
+
+/** Refuses webgpu where there is no adapter, and loads its backend where there is one. */
+async function prepareWebgpu(): Promise<void> {
+  const a = await webgpuAdapter();
+  if (a.kind === "none") {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `Backend "webgpu" is not available: ${a.description}`,
+      { argument: "backend" },
+    );
+  }
+  await loadWebgpuBackend();
+}
+
+/** The argument that chose the wasm thread count: the option, else the environment. */
+function threadsArgument(options: BackendOptions): string {
+  return options.wasmThreads === undefined ? WASM_THREADS_ENV : "wasmThreads";
+}
+
+/**
+ * Sets the `wasm` backend's thread count before it starts: the one asked for, or, where
+ * wasm already runs with another and none was asked for explicitly, the one it runs.
+ */
+function prepareWasmThreads(options: BackendOptions): ThreadChoice {
+  let threads = wasmThreads(options.wasmThreads);
+  // tfjs keeps one wasm backend per process: another count would start a second module
+  // and lose every tensor of the first.
+  if ("wasm" in tf.engine().registry && wasmThreadsConfigured() !== threads.threads) {
+    if (threads.explicit) {
       throw new SparsedynError(
         "INVALID_ARGUMENT",
-        `Backend "webgpu" is not available: ${a.description}`,
-        { argument: "backend" },
+        `The wasm backend already runs ${wasmThreadsConfigured()} thread(s) in this ` +
+          `process; its thread count (${threads.threads} asked) is fixed once it has started`,
+        { argument: threadsArgument(options) },
       );
     }
-    if (name === "webgpu") await loadWebgpuBackend();
+    threads = { threads: wasmThreadsConfigured(), explicit: false };
   }
-  let threads = { threads: 1, explicit: false };
-  if (name === "wasm") {
-    threads = wasmThreads(options.wasmThreads);
-    // tfjs keeps one wasm backend per process: another count would start a second module
-    // and lose every tensor of the first.
-    if ("wasm" in tf.engine().registry && wasmThreadsConfigured() !== threads.threads) {
-      if (threads.explicit) {
-        throw new SparsedynError(
-          "INVALID_ARGUMENT",
-          `The wasm backend already runs ${wasmThreadsConfigured()} thread(s) in this ` +
-            `process; its thread count (${threads.threads} asked) is fixed once it has started`,
-          { argument: options.wasmThreads === undefined ? WASM_THREADS_ENV : "wasmThreads" },
-        );
-      }
-      threads = { threads: wasmThreadsConfigured(), explicit: false };
-    }
-    configureWasmThreads(threads.threads);
-  }
-  registerMissingKernels();
-  let ok = false;
+  configureWasmThreads(threads.threads);
+  return threads;
+}
+
+/** Asks tfjs to start a backend; whether it did (a throw becomes a typed error). */
+async function setTfjsBackend(name: TfjsBackendName): Promise<boolean> {
   try {
-    ok = await tf.setBackend(name);
+    const ok = await tf.setBackend(name);
     await tf.ready();
+    return ok;
   } catch (err) {
     throw new SparsedynError(
       "INVALID_ARGUMENT",
@@ -275,6 +289,19 @@ export async function useBackend(
       },
     );
   }
+}
+
+/**
+ * Starts a backend that tfjs provides; a multi-threaded wasm that does not start falls back
+ * to one thread where the threads were only the default.
+ */
+async function startTfjsBackend(
+  name: TfjsBackendName,
+  threads: ThreadChoice,
+  options: BackendOptions,
+): Promise<void> {
+  registerMissingKernels();
+  let ok = await setTfjsBackend(name);
   if (!ok && name === "wasm" && threads.threads > 1 && !threads.explicit) {
     // Threads were only the default: run single-threaded rather than not at all.
     console.warn(
@@ -290,7 +317,7 @@ export async function useBackend(
       "INVALID_ARGUMENT",
       `Backend "wasm" with ${threads.threads} threads could not start (TensorFlow.js printed ` +
         `why above); ${WASM_THREADS_ENV}=1 uses the single-threaded build`,
-      { argument: options.wasmThreads === undefined ? WASM_THREADS_ENV : "wasmThreads" },
+      { argument: threadsArgument(options) },
     );
   }
   if (!ok) {
@@ -298,5 +325,31 @@ export async function useBackend(
       argument: "backend",
     });
   }
+}
+
+/**
+ * Makes the requested backend the active one.
+ *
+ * @param requested "cpu", "wasm", "webgpu", "tensorflow", "torch" or "auto".
+ * @param options `wasmThreads`: threads of the `wasm` backend (see {@link wasmThreads});
+ *   `device`: the `torch` backend's device.
+ * @returns The backend now active.
+ * @throws {SparsedynError} When the backend cannot start (webgpu: no adapter; tensorflow:
+ *   tfjs-node not loaded; wasm: another thread count than the one it started with; torch:
+ *   no torch, a torch older than 2.10, a CPU-only build or no GPU for `device: "cuda"`, or
+ *   another device than the one it started with).
+ */
+export async function useBackend(
+  requested: BackendName,
+  options: BackendOptions = {},
+): Promise<"cpu" | "wasm" | "webgpu" | "tensorflow" | "torch"> {
+  checkRequest(requested, options);
+  if (requested === "torch" || (requested === "auto" && mayHaveNvidia())) {
+    if (await startTorch(requested, options)) return "torch";
+  }
+  const name: TfjsBackendName = requested === "auto" ? "wasm" : requested as TfjsBackendName;
+  if (name === "webgpu") await prepareWebgpu();
+  const threads = name === "wasm" ? prepareWasmThreads(options) : { threads: 1, explicit: false };
+  await startTfjsBackend(name, threads, options);
   return name;
 }

@@ -169,15 +169,32 @@ function act(x: Tensor4D, a: Activation): Tensor4D {
 
 let models = 0;
 
+/** A convolution's filter and bias. */
+interface ConvLayer {
+  w: Variable;
+  b: Variable;
+}
+
+/** A transposed convolution of the decoder, with its output channels. */
+interface UpLayer extends ConvLayer {
+  out: number;
+}
+
+/** Makes a model's variables, in the order they are asked for, from one seeded stream. */
+interface VariableMaker {
+  /** Every variable made so far, by name. */
+  variables: Record<string, Variable>;
+  /** A He-normal filter (sd √(2 / fanIn)), drawn next from the seeded stream. */
+  weight(name: string, shape: number[], fanIn: number): Variable;
+  /** A zero bias of n values. */
+  bias(name: string, n: number): Variable;
+}
+
 /**
- * Builds the model with seeded He-normal weights and zero biases.
- *
- * @param config The architecture.
- * @param seed Seed of the initial weights.
- * @returns The model.
+ * The variable maker of a new model. The draws follow the order of the calls, so the
+ * layers must be built in the same order for the same seed to give the same weights.
  */
-export function createCae(config: CaeConfig, seed = 1): Cae {
-  const c = checkCaeConfig(config);
+function variableMaker(seed: number): VariableMaker {
   // tfjs variable names are global: prefix them with this model's number.
   const id = `cae${models++}/`;
   const u = uniform(seed);
@@ -196,40 +213,67 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
     name: string,
     n: number,
   ) => (variables[name] = tf.variable(tf.zeros([n]), true, id + name));
-  const k = c.kernel, L = c.channels.length, s = c.stride;
+  return { variables, weight, bias };
+}
 
-  // Encoders: hidden convolutions, then a 1-stride convolution to the latent channels.
-  const buildEncoder = (prefix: string, outChannels: number) => {
-    let inC = 1;
-    const layers: { w: Variable; b: Variable }[] = [];
-    c.channels.forEach((ch, i) => {
-      layers.push({
-        w: weight(`${prefix}.conv${i}.w`, [k, k, inC, ch], k * k * inC),
-        b: bias(`${prefix}.conv${i}.b`, ch),
-      });
-      inC = ch;
+/**
+ * An encoder: hidden convolutions of stride `c.stride`, each followed by the activation,
+ * then a 1-stride convolution to `outChannels` (the latent or the static code).
+ */
+function buildEncoder(
+  c: CaeConfig,
+  make: VariableMaker,
+  prefix: string,
+  outChannels: number,
+): (x: Tensor4D) => Tensor4D {
+  const k = c.kernel, s = c.stride;
+  let inC = 1;
+  const layers: ConvLayer[] = [];
+  c.channels.forEach((ch, i) => {
+    layers.push({
+      w: make.weight(`${prefix}.conv${i}.w`, [k, k, inC, ch], k * k * inC),
+      b: make.bias(`${prefix}.conv${i}.b`, ch),
     });
-    const out = {
-      w: weight(`${prefix}.out.w`, [k, k, inC, outChannels], k * k * inC),
-      b: bias(`${prefix}.out.b`, outChannels),
-    };
-    return (x: Tensor4D) =>
-      tf.tidy(() => {
-        let h = x;
-        for (const l of layers) {
-          h = act(
-            tf.add(tf.conv2d(h, l.w as Tensor4D, s, "same"), l.b) as Tensor4D,
-            c.activation,
-          );
-        }
-        return tf.add(tf.conv2d(h, out.w as Tensor4D, 1, "same"), out.b) as Tensor4D;
-      });
+    inC = ch;
+  });
+  const out = {
+    w: make.weight(`${prefix}.out.w`, [k, k, inC, outChannels], k * k * inC),
+    b: make.bias(`${prefix}.out.b`, outChannels),
   };
-  const encode = buildEncoder("encoder", c.latentChannels);
-  const h = c.height / s ** L, w = c.width / s ** L;
-  const staticEncoder = c.skip !== "none" ? buildEncoder("static", c.staticChannels) : undefined;
-  const carried = (c.height * c.width) / (h * w);
-  const encodeStatic = c.skip === "residual"
+  return (x: Tensor4D) =>
+    tf.tidy(() => {
+      let h = x;
+      for (const l of layers) {
+        h = act(
+          tf.add(tf.conv2d(h, l.w as Tensor4D, s, "same"), l.b) as Tensor4D,
+          c.activation,
+        );
+      }
+      return tf.add(tf.conv2d(h, out.w as Tensor4D, 1, "same"), out.b) as Tensor4D;
+    });
+}
+
+/** The latent grid h×w and the pixels of the mean image carried per grid cell (residual). */
+interface LatentGrid {
+  h: number;
+  w: number;
+  carried: number;
+}
+
+/**
+ * The static branch (none without a skip connection); with skip "residual", the static
+ * code followed by the mean image itself reshaped to the latent grid.
+ */
+function buildStaticEncoder(
+  c: CaeConfig,
+  make: VariableMaker,
+  grid: LatentGrid,
+): ((mean: Tensor4D) => Tensor4D) | undefined {
+  const staticEncoder = c.skip !== "none"
+    ? buildEncoder(c, make, "static", c.staticChannels)
+    : undefined;
+  const { h, w, carried } = grid;
+  return c.skip === "residual"
     ? (mean: Tensor4D) =>
       tf.tidy(() =>
         tf.concat(
@@ -238,54 +282,92 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
         ) as Tensor4D
       )
     : staticEncoder;
+}
 
-  // Decoder: a 1-stride convolution from the latent (+ static) channels, then transposed
-  // convolutions mirroring the encoder, then a convolution to one channel.
+/** The decoder's layers: its first convolution, the transposed ones, its last. */
+interface DecoderLayers {
+  first: ConvLayer;
+  ups: UpLayer[];
+  last: ConvLayer;
+}
+
+/**
+ * The decoder's variables: a 1-stride convolution from the latent (+ static) channels,
+ * then transposed convolutions mirroring the encoder, then a convolution to one channel.
+ */
+function decoderLayers(c: CaeConfig, make: VariableMaker): DecoderLayers {
+  const k = c.kernel;
   const inDec = c.latentChannels + (c.skip !== "none" ? c.staticChannels : 0);
   const rev = [...c.channels].reverse();
   const first = {
-    w: weight("decoder.in.w", [k, k, inDec, rev[0]], k * k * inDec),
-    b: bias("decoder.in.b", rev[0]),
+    w: make.weight("decoder.in.w", [k, k, inDec, rev[0]], k * k * inDec),
+    b: make.bias("decoder.in.b", rev[0]),
   };
-  const ups: { w: Variable; b: Variable; out: number }[] = [];
+  const ups: UpLayer[] = [];
   rev.forEach((ch, i) => {
     const out = i + 1 < rev.length ? rev[i + 1] : rev[rev.length - 1];
     // conv2dTranspose filters are [k, k, out, in].
     ups.push({
-      w: weight(`decoder.up${i}.w`, [k, k, out, ch], k * k * ch),
-      b: bias(`decoder.up${i}.b`, out),
+      w: make.weight(`decoder.up${i}.w`, [k, k, out, ch], k * k * ch),
+      b: make.bias(`decoder.up${i}.b`, out),
       out,
     });
   });
+  const lastC = ups[ups.length - 1].out;
   const last = {
-    w: weight("decoder.out.w", [k, k, ups[ups.length - 1].out, 1], k * k * ups[ups.length - 1].out),
-    b: bias("decoder.out.b", 1),
+    w: make.weight("decoder.out.w", [k, k, lastC, 1], k * k * lastC),
+    b: make.bias("decoder.out.b", 1),
   };
-  const decode = (latent: Tensor4D, staticCode?: Tensor4D) =>
+  return { first, ups, last };
+}
+
+/**
+ * The decoder's input: the latent maps beside the static code (tiled over the batch), and
+ * with skip "residual" the mean image split off the code, to add to the output.
+ */
+function decoderInput(
+  c: CaeConfig,
+  grid: LatentGrid,
+  latent: Tensor4D,
+  staticCode?: Tensor4D,
+): { x: Tensor4D; meanImage?: Tensor4D } {
+  if (c.skip === "none") return { x: latent };
+  if (!staticCode) {
+    bad("staticCode", "this model has a skip connection: pass the static code to decode()");
+  }
+  const { h, w, carried } = grid;
+  let code = staticCode;
+  let meanImage: Tensor4D | undefined;
+  if (c.skip === "residual") {
+    const n = staticCode.shape[0];
+    code = tf.slice(staticCode, [0, 0, 0, 0], [n, h, w, c.staticChannels]);
+    meanImage = tf.reshape(
+      tf.slice(staticCode, [0, 0, 0, c.staticChannels], [n, h, w, carried]),
+      [n, c.height, c.width, 1],
+    );
+  }
+  const B = latent.shape[0];
+  const x = tf.concat([latent, tf.tile(code, [B / code.shape[0], 1, 1, 1])], 3) as Tensor4D;
+  return { x, meanImage };
+}
+
+/** The decoder: latent maps (and the static code) → frames, on the given layers. */
+function buildDecoder(
+  c: CaeConfig,
+  grid: LatentGrid,
+  layers: DecoderLayers,
+): (latent: Tensor4D, staticCode?: Tensor4D) => Tensor4D {
+  const { first, ups, last } = layers;
+  const s = c.stride;
+  return (latent: Tensor4D, staticCode?: Tensor4D) =>
     tf.tidy(() => {
       const B = latent.shape[0];
-      let x = latent;
-      let meanImage: Tensor4D | undefined;
-      if (c.skip !== "none") {
-        if (!staticCode) {
-          bad("staticCode", "this model has a skip connection: pass the static code to decode()");
-        }
-        let code = staticCode;
-        if (c.skip === "residual") {
-          const n = staticCode.shape[0];
-          code = tf.slice(staticCode, [0, 0, 0, 0], [n, h, w, c.staticChannels]);
-          meanImage = tf.reshape(
-            tf.slice(staticCode, [0, 0, 0, c.staticChannels], [n, h, w, carried]),
-            [n, c.height, c.width, 1],
-          );
-        }
-        x = tf.concat([latent, tf.tile(code, [B / code.shape[0], 1, 1, 1])], 3) as Tensor4D;
-      }
+      const { x, meanImage } = decoderInput(c, grid, latent, staticCode);
       let y = act(
         tf.add(tf.conv2d(x, first.w as Tensor4D, 1, "same"), first.b) as Tensor4D,
         c.activation,
       );
-      let hh = h, ww = w;
+      let hh = grid.h, ww = grid.w;
       for (const up of ups) {
         hh *= s;
         ww *= s;
@@ -302,11 +384,30 @@ export function createCae(config: CaeConfig, seed = 1): Cae {
       // decoder's departure from it.
       return meanImage ? tf.add(out, meanImage) as Tensor4D : out;
     });
+}
+
+/**
+ * Builds the model with seeded He-normal weights and zero biases.
+ *
+ * @param config The architecture.
+ * @param seed Seed of the initial weights.
+ * @returns The model.
+ */
+export function createCae(config: CaeConfig, seed = 1): Cae {
+  const c = checkCaeConfig(config);
+  const make = variableMaker(seed);
+  // The order of the layers fixes the order of the weights' draws: encoder, static, decoder.
+  const encode = buildEncoder(c, make, "encoder", c.latentChannels);
+  const L = c.channels.length, s = c.stride;
+  const h = c.height / s ** L, w = c.width / s ** L;
+  const grid = { h, w, carried: (c.height * c.width) / (h * w) };
+  const encodeStatic = buildStaticEncoder(c, make, grid);
+  const decode = buildDecoder(c, grid, decoderLayers(c, make));
   return {
     config: c,
     latentShape: [h, w, c.latentChannels],
     latentSize: h * w * c.latentChannels,
-    variables,
+    variables: make.variables,
     encode,
     encodeStatic,
     decode,

@@ -31,6 +31,7 @@ import {
   renderCleanFrames,
   renderFrames,
   simulateActivity,
+  type SynthEdge,
 } from "../data/synthetic.ts";
 import { type Cae, type CaeConfig, defaultCaeConfig } from "../model/cae.ts";
 import { tf } from "../model/tf.ts";
@@ -147,14 +148,12 @@ function standardiseMovie(frames: Float32Array): { mean: number; sd: number } {
   return { mean, sd };
 }
 
-/**
- * Runs every arm on every seed.
- *
- * @param options Settings.
- * @returns The runs.
- */
-export async function runExperiment(options: ExperimentOptions = {}): Promise<ExperimentResult> {
-  const settings = {
+/** The settings of an experiment, every default filled in. */
+type ExperimentSettings = ExperimentResult["settings"];
+
+/** The settings with every default filled in (the order of the keys is that of the output). */
+function experimentSettings(options: ExperimentOptions): ExperimentSettings {
+  return {
     seeds: options.seeds ?? [1, 2, 3],
     arms: options.arms ?? ALL_ARMS,
     size: options.size ?? 32,
@@ -170,86 +169,146 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     cae: options.cae ?? {},
     maps: options.maps ?? { frames: 24, steps: 8 },
   };
-  const { size: S, frames: T, cells: K, windowLength: L, fields: F } = settings;
+}
+
+/** One synthetic field of view: the movie (standardised), and its ground truth. */
+interface FieldMovie {
+  /** The noisy frames, scaled to mean 0 and variance 1. */
+  frames: Float32Array;
+  /** The noiseless frames, on the same scale. */
+  clean: Float32Array;
+  /** The cells' true calcium. */
+  calcium: Float64Array;
+  /** The true lag-1 edges between cells. */
+  edges: SynthEdge[];
+  /** The cells' footprints. */
+  footprints: Float32Array;
+}
+
+/** The seed's fields of view, each a new synthetic movie (seed·100 + field). */
+function seedMovies(s: ExperimentSettings, seed: number): FieldMovie[] {
+  const { size: S, frames: T, cells: K } = s;
+  return Array.from({ length: s.fields }, (_, f) => {
+    const plan = planSynthetic({
+      height: S,
+      width: S,
+      frames: T,
+      cells: K,
+      seed: seed * 100 + f,
+    });
+    const activity = simulateActivity(plan, "a");
+    const frames = renderFrames(plan, activity, 0, T, plan.noiseGenerator("a"));
+    const { mean, sd } = standardiseMovie(frames);
+    const clean = renderCleanFrames(plan, activity, 0, T).map((v) => (v - mean) / sd);
+    const edges = plan.truth.edges.a.filter((e) => e.lag === 1);
+    return { frames, clean, calcium: activity.calcium, edges, footprints: plan.footprints };
+  });
+}
+
+/** The first `Ttrain` frames of every field, one after the other. */
+function trainingFrames(movies: FieldMovie[], Ttrain: number, S: number): Float32Array {
+  const training = new Float32Array(movies.length * Ttrain * S * S);
+  movies.forEach((m, f) => training.set(m.frames.subarray(0, Ttrain * S * S), f * Ttrain * S * S));
+  return training;
+}
+
+/** Trains one arm on the seed's training frames; the model and the seconds it took. */
+async function trainArm(
+  s: ExperimentSettings,
+  arm: ExperimentArm,
+  seed: number,
+  training: Float32Array,
+  Ttrain: number,
+): Promise<{ cae: Cae; seconds: number }> {
+  const { size: S, windowLength: L } = s;
+  const t0 = performance.now();
+  const { cae } = await trainCae(training, [s.fields * Ttrain, S, S], {
+    cae: { ...defaultCaeConfig(S, S), ...s.cae, skip: arm.skip },
+    mode: arm.mode === "end-to-end" ? "end-to-end" : "ae",
+    var: { lags: 1, lambdaFraction: s.lambdaFraction },
+    windowLength: L,
+    stride: L,
+    epochs: s.epochs,
+    learningRate: s.learningRate,
+    predictedFramesSteps: s.predictedFramesSteps,
+    seed,
+  });
+  return { cae, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The measures of a run, without its arm, seed and seconds. */
+type ArmMeasures = Omit<ExperimentRun, keyof ExperimentArm | "seed" | "seconds">;
+
+/** One trained model's measures, averaged over the seed's fields. */
+async function armMeasures(
+  s: ExperimentSettings,
+  cae: Cae,
+  movies: FieldMovie[],
+  Ttrain: number,
+): Promise<ArmMeasures> {
+  const { size: S, frames: T, cells: K, windowLength: L, fields: F } = s;
+  const sums = {
+    reconstruction: 0,
+    cleanReconstruction: 0,
+    noiseFloor: 0,
+    prediction: 0,
+    latentSnrDb: 0,
+    supportF1: 0,
+    chanceF1: 0,
+    mapAuc: 0,
+    mapLocalisation: 0,
+    mapChance: 0,
+  };
+  for (const m of movies) {
+    // Held out: reconstruction and prediction. The whole movie: latent SNR and support
+    // F1, properties of the representation, measured as a user would fit the VAR.
+    const test = await windowMeasures(
+      cae,
+      m.frames.subarray(Ttrain * S * S),
+      T - Ttrain,
+      { clean: m.clean.subarray(Ttrain * S * S) },
+      { windowLength: L, var: { lags: 1, lambdaFraction: s.lambdaFraction } },
+    );
+    const all = await representationMeasures(cae, m.frames, T, {
+      calcium: m.calcium,
+      cells: K,
+      edges: m.edges,
+    });
+    const maps = s.maps
+      ? await mapMeasures(cae, m.frames, T, m.footprints, K, s.maps)
+      : { mapAuc: NaN, mapLocalisation: NaN, mapChance: NaN };
+    for (
+      const [k, v] of Object.entries({ ...test, ...all, ...maps }) as [
+        keyof typeof sums,
+        number,
+      ][]
+    ) {
+      sums[k] += v / F;
+    }
+  }
+  return sums;
+}
+
+/**
+ * Runs every arm on every seed.
+ *
+ * @param options Settings.
+ * @returns The runs.
+ */
+export async function runExperiment(options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  const settings = experimentSettings(options);
+  const { size: S, frames: T, windowLength: L } = settings;
   // Training windows do not overlap (stride = L) and each field's training part is a whole
   // number of windows, so that no window of the concatenated movie spans two fields.
   const Ttrain = Math.floor((T * settings.trainFraction) / L) * L;
   const runs: ExperimentRun[] = [];
-  const varRule = { lags: 1, lambdaFraction: settings.lambdaFraction };
   for (const seed of settings.seeds) {
-    const movies = Array.from({ length: F }, (_, f) => {
-      const plan = planSynthetic({
-        height: S,
-        width: S,
-        frames: T,
-        cells: K,
-        seed: seed * 100 + f,
-      });
-      const activity = simulateActivity(plan, "a");
-      const frames = renderFrames(plan, activity, 0, T, plan.noiseGenerator("a"));
-      const { mean, sd } = standardiseMovie(frames);
-      const clean = renderCleanFrames(plan, activity, 0, T).map((v) => (v - mean) / sd);
-      const edges = plan.truth.edges.a.filter((e) => e.lag === 1);
-      return { frames, clean, calcium: activity.calcium, edges, footprints: plan.footprints };
-    });
-    const training = new Float32Array(F * Ttrain * S * S);
-    movies.forEach((m, f) =>
-      training.set(m.frames.subarray(0, Ttrain * S * S), f * Ttrain * S * S)
-    );
+    const movies = seedMovies(settings, seed);
+    const training = trainingFrames(movies, Ttrain, S);
     for (const arm of settings.arms) {
-      const t0 = performance.now();
-      const { cae } = await trainCae(training, [F * Ttrain, S, S], {
-        cae: { ...defaultCaeConfig(S, S), ...settings.cae, skip: arm.skip },
-        mode: arm.mode === "end-to-end" ? "end-to-end" : "ae",
-        var: varRule,
-        windowLength: L,
-        stride: L,
-        epochs: settings.epochs,
-        learningRate: settings.learningRate,
-        predictedFramesSteps: settings.predictedFramesSteps,
-        seed,
-      });
-      const seconds = (performance.now() - t0) / 1000;
+      const { cae, seconds } = await trainArm(settings, arm, seed, training, Ttrain);
       try {
-        const sums = {
-          reconstruction: 0,
-          cleanReconstruction: 0,
-          noiseFloor: 0,
-          prediction: 0,
-          latentSnrDb: 0,
-          supportF1: 0,
-          chanceF1: 0,
-          mapAuc: 0,
-          mapLocalisation: 0,
-          mapChance: 0,
-        };
-        for (const m of movies) {
-          // Held out: reconstruction and prediction. The whole movie: latent SNR and support
-          // F1, properties of the representation, measured as a user would fit the VAR.
-          const test = await windowMeasures(
-            cae,
-            m.frames.subarray(Ttrain * S * S),
-            T - Ttrain,
-            { clean: m.clean.subarray(Ttrain * S * S) },
-            { windowLength: L, var: varRule },
-          );
-          const all = await representationMeasures(cae, m.frames, T, {
-            calcium: m.calcium,
-            cells: K,
-            edges: m.edges,
-          });
-          const maps = settings.maps
-            ? await mapMeasures(cae, m.frames, T, m.footprints, K, settings.maps)
-            : { mapAuc: NaN, mapLocalisation: NaN, mapChance: NaN };
-          for (
-            const [k, v] of Object.entries({ ...test, ...all, ...maps }) as [
-              keyof typeof sums,
-              number,
-            ][]
-          ) {
-            sums[k] += v / F;
-          }
-        }
+        const sums = await armMeasures(settings, cae, movies, Ttrain);
         const run: ExperimentRun = { ...arm, seed, ...sums, seconds };
         runs.push(run);
         options.onRun?.(run);
@@ -408,36 +467,22 @@ const E2E_NONE = { skip: "none", mode: "end-to-end" } as const;
 const TS_MEAN = { skip: "mean", mode: "two-stage" } as const;
 const TS_NONE = { skip: "none", mode: "two-stage" } as const;
 
-/**
- * The experiment as Markdown: settings, a table of mean ± sd per arm, and both claims as
- * paired differences per seed (how many seeds go the claimed way).
- *
- * @param result What {@link runExperiment} returned.
- * @param context Free text about where it ran (backend, machine, minutes).
- * @param control The same with one field of view per seed (skip against none), if run.
- * @returns The document.
- */
-export function resultsMarkdown(
-  result: ExperimentResult,
-  context: string,
-  control?: ExperimentResult,
-): string {
-  const { settings: s, runs } = result;
-  const rows = s.arms.map((arm) => {
-    const mine = runs.filter((r) => r.skip === arm.skip && r.mode === arm.mode);
-    const col = (k: Metric) => meanSd(mine.map((r) => r[k]));
-    return `| ${arm.mode} | ${arm.skip} | ${fmt(col("reconstruction"), 4)} | ${
-      fmt(col("cleanReconstruction"), 4)
-    } | ${fmt(col("latentSnrDb"), 2)} | ${fmt(col("prediction"), 4)} | ${
-      fmt(col("supportF1"), 2)
-    } | ${fmt(col("mapAuc"), 3)} | ${fmt(col("mapLocalisation"), 3)} | ${
-      meanSd(mine.map((r) => r.seconds)).mean.toFixed(0)
-    } |`;
-  });
-  const chance = meanSd(runs.map((r) => r.chanceF1)).mean;
-  const floor = meanSd(runs.map((r) => r.noiseFloor)).mean;
-  const mapChance = meanSd(runs.map((r) => r.mapChance)).mean;
-  const claims = [
+/** One row of the table of mean ± sd per arm. */
+function armRow(runs: ExperimentRun[], arm: ExperimentArm): string {
+  const mine = runs.filter((r) => r.skip === arm.skip && r.mode === arm.mode);
+  const col = (k: Metric) => meanSd(mine.map((r) => r[k]));
+  return `| ${arm.mode} | ${arm.skip} | ${fmt(col("reconstruction"), 4)} | ${
+    fmt(col("cleanReconstruction"), 4)
+  } | ${fmt(col("latentSnrDb"), 2)} | ${fmt(col("prediction"), 4)} | ${
+    fmt(col("supportF1"), 2)
+  } | ${fmt(col("mapAuc"), 3)} | ${fmt(col("mapLocalisation"), 3)} | ${
+    meanSd(mine.map((r) => r.seconds)).mean.toFixed(0)
+  } |`;
+}
+
+/** The rows of both claims: skip against none, end-to-end against two-stage (and maps). */
+function claimRows(runs: ExperimentRun[], maps: boolean): string[] {
+  return [
     claimRow(runs, "skip − none, end-to-end", E2E_MEAN, E2E_NONE, "latentSnrDb", false),
     claimRow(runs, "skip − none, end-to-end", E2E_MEAN, E2E_NONE, "reconstruction", true),
     claimRow(runs, "skip − none, end-to-end", E2E_MEAN, E2E_NONE, "cleanReconstruction", true),
@@ -446,29 +491,50 @@ export function resultsMarkdown(
     claimRow(runs, "skip − none, two-stage", TS_MEAN, TS_NONE, "cleanReconstruction", true),
     claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "prediction", true),
     claimRow(runs, "end-to-end − two-stage, none", E2E_NONE, TS_NONE, "prediction", true),
-    ...(s.maps
+    ...(maps
       ? [
         claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "mapLocalisation", false),
         claimRow(runs, "end-to-end − two-stage, none", E2E_NONE, TS_NONE, "mapLocalisation", false),
       ]
       : []),
   ];
-  return `# Results: does the method do what it claims?
+}
 
-Produced by \`deno task experiment\` (\`sparsedyn experiment --out docs/RESULTS.md\`); ${context}
+/** The rows of end-to-end against two-stage on the measures the method does not claim. */
+function alsoMeasuredRows(runs: ExperimentRun[], maps: boolean): string[] {
+  return [
+    claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "latentSnrDb", false),
+    claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "reconstruction", true),
+    claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "supportF1", false),
+    ...(maps
+      ? [claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "mapAuc", false)]
+      : []),
+  ];
+}
 
-## Setup
+/** How the end-to-end objective treats the frames decoded from the predicted latents. */
+function predictedFramesText(s: ExperimentSettings): string {
+  return s.predictedFramesSteps === 0 || s.predictedFramesSteps >= s.windowLength - 1
+    ? "the latter over every predicted step of each window"
+    : `the latter is estimated at each step on ${s.predictedFramesSteps} of a window's ${
+      s.windowLength - 1
+    } predicted steps, drawn at random without replacement (an unbiased estimate at a fraction of a second decoder pass's cost; \`predictedFramesSteps\`)`;
+}
+
+/** The Setup section: the movies, the training, and what each measure is. */
+function setupSection(result: ExperimentResult): string {
+  const { settings: s, runs } = result;
+  const chance = meanSd(runs.map((r) => r.chanceF1)).mean;
+  const floor = meanSd(runs.map((r) => r.noiseFloor)).mean;
+  const mapChance = meanSd(runs.map((r) => r.mapChance)).mean;
+  return `## Setup
 
 For each of ${s.seeds.length} seeds (${
     s.seeds.join(", ")
   }): ${s.fields} synthetic fields of view (${s.size}×${s.size} pixels, ${s.cells} cells, ${s.frames} frames each; a sparse stable VAR(1) drives the cells' calcium; generator: \`core/data/synthetic.ts\`), each movie scaled to mean 0 and variance 1. Every arm trains one model on the first ${
     Math.round(s.trainFraction * 100)
   }% of all fields together (windows of ${s.windowLength} frames, ${s.epochs} epochs, Adam ${s.learningRate}, VAR λ = ${s.lambdaFraction}·λ_max per window), from the same initial weights, with the default architecture (\`defaultCaeConfig\`). End to end, the objective adds the VAR's one-step latent prediction error and the reconstruction of the frames decoded from the predicted latents; ${
-    s.predictedFramesSteps === 0 || s.predictedFramesSteps >= s.windowLength - 1
-      ? "the latter over every predicted step of each window"
-      : `the latter is estimated at each step on ${s.predictedFramesSteps} of a window's ${
-        s.windowLength - 1
-      } predicted steps, drawn at random without replacement (an unbiased estimate at a fraction of a second decoder pass's cost; \`predictedFramesSteps\`)`
+    predictedFramesText(s)
   }. The measures, averaged over fields (\`core/train/evaluate.ts\`):
 
 - **reconstruction**: held-out frame MSE against the input frames (movie variance = 1);
@@ -484,36 +550,50 @@ For each of ${s.seeds.length} seeds (${
     s.maps ? `${s.maps.frames} frames, ${s.maps.steps} steps` : "not computed"
   } (\`core/maps/\`) — against the true footprints: ROC AUC of pixels inside a cell (footprint ≥ ½ its peak) against pixels outside all cells (< 0.05), and the share of the map's mass on the footprints (≥ 0.05; a flat map scores ${
     mapChance.toFixed(2)
-  }).
+  }).`;
+}
+
+/**
+ * The experiment as Markdown: settings, a table of mean ± sd per arm, and both claims as
+ * paired differences per seed (how many seeds go the claimed way).
+ *
+ * @param result What {@link runExperiment} returned.
+ * @param context Free text about where it ran (backend, machine, minutes).
+ * @param control The same with one field of view per seed (skip against none), if run.
+ * @returns The document.
+ */
+export function resultsMarkdown(
+  result: ExperimentResult,
+  context: string,
+  control?: ExperimentResult,
+): string {
+  const { settings: s, runs } = result;
+  const maps = Boolean(s.maps);
+  return `# Results: does the method do what it claims?
+
+Produced by \`deno task experiment\` (\`sparsedyn experiment --out docs/RESULTS.md\`); ${context}
+
+${setupSection(result)}
 
 ## Mean ± sd over seeds
 
 | mode | skip | reconstruction ↓ | vs clean ↓ | latent SNR dB ↑ | prediction ↓ | support F1 ↑ | map AUC ↑ | localisation ↑ | train s |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-${rows.join("\n")}
+${s.arms.map((arm) => armRow(runs, arm)).join("\n")}
 
 ## The claims, paired by seed
 
 A claim "holds" when every seed goes its way, "mostly" when most do.
 
 ${CLAIMS_HEADER}
-${claims.join("\n")}
+${claimRows(runs, maps).join("\n")}
 
 ## Also measured: end-to-end against two-stage on the other measures
 
 Not claimed by the method; read "claimed direction" as "end-to-end better".
 
 ${CLAIMS_HEADER}
-${
-    [
-      claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "latentSnrDb", false),
-      claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "reconstruction", true),
-      claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "supportF1", false),
-      ...(s.maps
-        ? [claimRow(runs, "end-to-end − two-stage, skip", E2E_MEAN, TS_MEAN, "mapAuc", false)]
-        : []),
-    ].join("\n")
-  }
+${alsoMeasuredRows(runs, maps).join("\n")}
 ${control ? controlSection(control) : ""}`;
 }
 
