@@ -16,6 +16,10 @@ export function absolute(p: string): string {
   return a.replace(/\/+$/, "").replace(/\/\.(?=\/|$)/g, "");
 }
 
+/**
+ * `study init`: the manifest for a folder of movies and a CSV of labels, checked as `study
+ * run` will read it and written to --out (never replacing a file).
+ */
 export async function init(
   rest: string[],
   flags: { labels?: string; out?: string; per?: string; config?: string; test?: string },
