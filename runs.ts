@@ -9,7 +9,9 @@
  * - A run's frames next to its reconstructions, on demand, as the dashboard shows them:
  *   {@link FrameStore}.
  * - Outside tfjs: {@link exportRun}, {@link caeToOnnx}, {@link ortSession}.
- * - Studies: {@link readManifest}, {@link studyPlan}, {@link writeStudySummary}.
+ * - Studies: {@link studyFromLabels} (a manifest from a folder and its labels),
+ *   {@link readManifest}, {@link studyPlan}, {@link runStudy} (every task not up to date, here
+ *   or on Slurm), {@link writeStudySummary}.
  *
  * @example Write a run folder and read it back
  * ```ts
@@ -74,6 +76,10 @@ export type {
 export { studyPlan } from "./core/study/study_plan.ts";
 export { STAGES } from "./core/study/study_plan.ts";
 export type { Stage, StudyPlan, StudyTask } from "./core/study/study_plan.ts";
+export { studyFromLabels } from "./core/study/study_init.ts";
+export type { StudyInitOptions } from "./core/study/study_init.ts";
+export { runStudy } from "./core/study/run_study.ts";
+export type { RunStudyOptions, StudyRun, StudyTaskFailure } from "./core/study/run_study.ts";
 export { summaryCsv, summaryRows, writeStudySummary } from "./core/study/study_summary.ts";
 export type {
   AnimalTest,

@@ -33,7 +33,8 @@ export const EXPERIMENT_FLAGS = {
     arg: "B",
     choices: BACKEND_NAMES,
     default: "wasm",
-    help: `${BACKEND_NAMES.join(", ")} (default wasm)`,
+    // The table's default is shown by the help ("(default wasm)"): not repeated here.
+    help: BACKEND_NAMES.join(", "),
   },
   "no-control": { type: "boolean", help: "skip the control with one field of view per seed" },
   data: {

@@ -24,33 +24,48 @@ function quantiles(xs: ArrayLike<number>): string {
 
 /** The summary lines of a fitted model (the `top` strongest edges listed). */
 export function summary(model: VarModel, top: number): string[] {
-  const out: string[] = [];
+  return [
+    ...orderLines(model),
+    ...lambdaLines(model),
+    ...networkLines(model, top),
+    stabilityLine(model),
+    ...forecastLines(model),
+  ];
+}
+
+/** The order: fixed, or chosen with the table of criteria for every order tried. */
+function orderLines(model: VarModel): string[] {
   const { order } = model;
-  if (order) {
+  if (!order) return [`Order: p = ${model.p} (fixed)`];
+  const out = [
+    `Order: p = ${order.p} by ${order.criterion.toUpperCase()} (orders 1 … ${order.maxLags}` +
+    `${order.maxLagsReason ? ` — ${order.maxLagsReason}` : ""}; ` +
+    `${order.fit} fits on the same ${order.nobs} rows)`,
+  ];
+  if (order.table.some((r) => !r.admissible)) {
     out.push(
-      `Order: p = ${order.p} by ${order.criterion.toUpperCase()} (orders 1 … ${order.maxLags}` +
-        `${order.maxLagsReason ? ` — ${order.maxLagsReason}` : ""}; ` +
-        `${order.fit} fits on the same ${order.nobs} rows)`,
+      "  (x: not admissible, never chosen — each equation's p·d + 1 parameters would leave " +
+        "fewer than d residual degrees of freedom (not fitted: —), or its criteria are " +
+        "not finite)",
     );
-    if (order.table.some((r) => !r.admissible)) {
-      out.push(
-        "  (x: not admissible, never chosen — each equation's p·d + 1 parameters would leave " +
-          "fewer than d residual degrees of freedom (not fitted: —), or its criteria are " +
-          "not finite)",
-      );
-    }
-    const rows = order.table.map((r) => [
-      String(r.p) + (r.p === order.p ? " *" : r.admissible ? "  " : " x"),
-      fmt(r.aic, 6),
-      fmt(r.bic, 6),
-      fmt(r.hqic, 6),
-      fmt(r.fpe, 6),
-      String(r.freeParameters),
-    ]);
-    for (const l of table(["p  ", "AIC", "BIC", "HQIC", "FPE", "params"], rows)) {
-      out.push("  " + l);
-    }
-  } else out.push(`Order: p = ${model.p} (fixed)`);
+  }
+  const rows = order.table.map((r) => [
+    String(r.p) + (r.p === order.p ? " *" : r.admissible ? "  " : " x"),
+    fmt(r.aic, 6),
+    fmt(r.bic, 6),
+    fmt(r.hqic, 6),
+    fmt(r.fpe, 6),
+    String(r.freeParameters),
+  ]);
+  for (const l of table(["p  ", "AIC", "BIC", "HQIC", "FPE", "params"], rows)) {
+    out.push("  " + l);
+  }
+  return out;
+}
+
+/** How λ was chosen per equation, the λs chosen, and the non-zero coefficients they leave. */
+function lambdaLines(model: VarModel): string[] {
+  const out: string[] = [];
   const m = model.p * model.d;
   const how = model.select === "none"
     ? "λ = 0 (least squares)"
@@ -74,12 +89,17 @@ export function summary(model: VarModel, top: number): string[] {
       m * model.d
     }`,
   );
+  return out;
+}
+
+/** The network of the VAR: its edges and density, and the `top` strongest edges as a table. */
+function networkLines(model: VarModel, top: number): string[] {
   const net = model.network;
-  out.push(
+  const out = [
     `Network: ${net.edges.length} edges of ${model.d * (model.d - 1)} possible (density ${
       fmt(net.density, 3)
     }), ${net.selfLoops.length} series with self-dependence`,
-  );
+  ];
   if (net.edges.length) {
     const rows = net.edges.slice(0, top).map((e) => [
       String(e.from),
@@ -92,44 +112,50 @@ export function summary(model: VarModel, top: number): string[] {
     out.push(`  strongest ${shown}:`);
     for (const l of table(["from", "to", "weight", "lag", "lags"], rows)) out.push("    " + l);
   }
+  return out;
+}
+
+/** The spectral radius of the companion matrix, and whether the VAR is stable. */
+function stabilityLine(model: VarModel): string {
   const st = model.stability;
-  out.push(
-    `Stability: spectral radius of the companion matrix ${st.spectralRadius.toFixed(4)} (${
-      st.stable ? "stable" : "NOT stable"
-    })`,
-  );
-  if (model.forecast) {
-    const f = model.forecast;
-    out.push(
-      `Forecasts on the held-out tail (time points ${f.testStart} …), MSE pooled over series, ` +
-        `on the series' raw scale and standardised (each series over its training sd):`,
-    );
-    const rows = f.scores.map((s) => [
-      String(s.horizon),
-      String(s.count),
-      fmt(s.mse),
-      fmt(s.persistence),
-      fmt(s.mean),
-      fmt(s.standardised.mse),
-      fmt(s.standardised.persistence),
-      fmt(s.standardised.mean),
-      fmt(s.mse / s.persistence, 3),
-    ]);
-    for (
-      const l of table([
-        "h",
-        "n",
-        "raw: VAR",
-        "persistence",
-        "mean",
-        "std.: VAR",
-        "persistence",
-        "mean",
-        "VAR/persist. (raw)",
-      ], rows)
-    ) {
-      out.push("  " + l);
-    }
+  return `Stability: spectral radius of the companion matrix ${st.spectralRadius.toFixed(4)} (${
+    st.stable ? "stable" : "NOT stable"
+  })`;
+}
+
+/** The forecast errors on the held-out tail next to the baselines' (none without a tail). */
+function forecastLines(model: VarModel): string[] {
+  if (!model.forecast) return [];
+  const f = model.forecast;
+  const out = [
+    `Forecasts on the held-out tail (time points ${f.testStart} …), MSE pooled over series, ` +
+    `on the series' raw scale and standardised (each series over its training sd):`,
+  ];
+  const rows = f.scores.map((s) => [
+    String(s.horizon),
+    String(s.count),
+    fmt(s.mse),
+    fmt(s.persistence),
+    fmt(s.mean),
+    fmt(s.standardised.mse),
+    fmt(s.standardised.persistence),
+    fmt(s.standardised.mean),
+    fmt(s.mse / s.persistence, 3),
+  ]);
+  for (
+    const l of table([
+      "h",
+      "n",
+      "raw: VAR",
+      "persistence",
+      "mean",
+      "std.: VAR",
+      "persistence",
+      "mean",
+      "VAR/persist. (raw)",
+    ], rows)
+  ) {
+    out.push("  " + l);
   }
   return out;
 }

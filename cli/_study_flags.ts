@@ -1,5 +1,7 @@
-// The flags and help of `sparsedyn study`, as a table (cli/_command.ts).
-import type { FlagTable } from "./_command.ts";
+// The flags and help of `sparsedyn study`, as a table (cli/_command.ts), and the check of
+// the flags that belong to one executor.
+import type { Flags, FlagTable } from "./_command.ts";
+import { UsageError } from "./_flags.ts";
 
 const INIT = "init", RUN = "run";
 
@@ -91,3 +93,22 @@ which a broken file would repeat, and does only what never finished)`,
     help: "print the summary as JSON; progress as JSON lines on stderr",
   },
 } as const satisfies FlagTable;
+
+/**
+ * The executor of `study run`, once each flag given is one of its own.
+ *
+ * @throws {UsageError} Naming --jobs without the local executor, or a Slurm flag without Slurm.
+ */
+export function checkExecutorFlags(values: Flags<typeof STUDY_FLAGS>): "local" | "slurm" {
+  const executor = values.executor as "local" | "slurm";
+  if (values.jobs !== undefined && executor !== "local") {
+    throw new UsageError("--jobs is for --executor local (Slurm sizes its own)", "--jobs");
+  }
+  const slurmFlags = ["partition", "time", "mem", "cpus", "gres"] as const;
+  for (const f of slurmFlags) {
+    if (values[f] !== undefined && executor !== "slurm") {
+      throw new UsageError(`--${f} is for --executor slurm`, `--${f}`);
+    }
+  }
+  return executor;
+}

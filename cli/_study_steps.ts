@@ -1,160 +1,25 @@
-// The subcommands of `sparsedyn study` behind its flags: init (the manifest), run (every
-// stage, local or on Slurm, skipping what is done) and task (one task's process).
+// The subcommands of `sparsedyn study` behind its flags: init (the manifest) and task (one
+// task's process); run is the library's runStudy (core/study/run_study.ts).
 import { SparsedynError } from "../core/errors.ts";
 import { writeFileAtomic } from "../core/files/atomic_write.ts";
-import { checkManifest, type SlurmResources, type StudyManifest } from "../core/study/manifest.ts";
+import { checkManifest } from "../core/study/manifest.ts";
+import { markCancelled, runTask } from "../core/study/study_task.ts";
 import { readTrainConfig } from "../core/train/train_config.ts";
-import { studyPlan } from "../core/study/study_plan.ts";
-import { markCancelled, markerPath, readMarker, runTask } from "../core/study/study_task.ts";
-import { pendingTasks } from "../core/study/pending_tasks.ts";
-import { runLocal } from "../core/study/local_executor.ts";
-import { earlierJobsQueued, submitSlurm, waitSlurm } from "../core/study/slurm_executor.ts";
 import { writeStudySummary } from "../core/study/study_summary.ts";
 import { studyFromLabels } from "../core/study/study_init.ts";
 import { sparsedynCommand } from "../core/study/task_process.ts";
 import { UsageError } from "./_flags.ts";
-import { progress } from "./_progress.ts";
 
-export async function runStudy(
-  manifest: StudyManifest,
-  dir: string,
-  executor: "local" | "slurm",
-  jobs: number,
-  values: {
-    retry?: boolean;
-    json?: boolean;
-    partition?: string;
-    time?: string;
-    mem?: string;
-    gres?: string;
-  },
-  cpus: number | undefined,
-): Promise<number> {
-  // Tasks of an earlier Slurm submission may still run: submitting them again (or running
-  // them here) would run each twice at once.
-  let queued: string[] = [];
-  try {
-    queued = await earlierJobsQueued(dir);
-  } catch (err) {
-    if (executor === "slurm") throw err; // no squeue: this run cannot work either
-  }
-  if (queued.length) {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `${dir}: jobs ${
-        queued.join(", ")
-      } of an earlier submission of this study are still in Slurm's queue; wait until they finish (squeue) or cancel them (scancel ${
-        queued.join(" ")
-      }), then run again`,
-      { argument: "--out", file: dir },
-    );
-  }
-  const plan = studyPlan(manifest, dir);
-  const enc = new TextEncoder();
-  await writeFileAtomic(`${dir}/plan.json`, enc.encode(JSON.stringify(plan, null, 2) + "\n"));
-  const retry = values.retry ?? false;
-  const todo = await pendingTasks(plan, retry);
-  // Their old outcomes are moot: a marker present later is this run's.
-  for (const t of todo) await Deno.remove(markerPath(dir, t.id)).catch(() => {});
-  const json = values.json ?? false;
-  const say = (line: string) => console.error(json ? JSON.stringify({ note: line }) : line);
-  say(
-    `sparsedyn study: ${plan.tasks.length} tasks, ${
-      plan.tasks.length - todo.length
-    } up to date, ${todo.length} to run (${executor})`,
-  );
-  const report = progress("study", json);
-  let failed: { id: string; error: string; log: string; slurmLog?: string }[] = [];
-  if (executor === "local") {
-    const r = await runLocal(plan, todo, {
-      jobs,
-      onProgress: (done, total, m, id) => {
-        report(done, total);
-        if (m?.status !== "done") {
-          say(`sparsedyn study: ${id} failed: ${m?.error ?? "no record"}`);
-        }
-      },
-    });
-    failed = r.ran.filter((x) => x.marker?.status !== "done").map((x) => ({
-      id: x.id,
-      error: x.marker?.error ?? "did not finish",
-      log: `${dir}/logs/${x.id}.log`,
-    }));
-  } else {
-    const resources: Record<string, SlurmResources> = structuredClone(manifest.slurm);
-    const all: SlurmResources = {
-      ...(values.partition ? { partition: values.partition } : {}),
-      ...(values.time ? { time: values.time } : {}),
-      ...(values.mem ? { mem: values.mem } : {}),
-      ...(cpus ? { cpus } : {}),
-    };
-    for (const s of ["default", "train", "encode", "fit", "test", "summary"]) {
-      resources[s] = { ...resources[s], ...all };
-    }
-    if (values.gres) resources.train = { ...resources.train, gres: values.gres };
-    const submitted = await submitSlurm(plan, todo, { resources });
-    for (const s of submitted) {
-      say(
-        `sparsedyn study: ${s.stage}: job ${s.jobId}, ${s.tasks.length} array task(s), ${s.script}`,
-      );
-    }
-    const outcomes = await waitSlurm(dir, submitted, report);
-    failed = outcomes.filter((o) => o.marker?.status !== "done").map((o) => ({
-      id: o.id,
-      error: o.marker?.error ?? "did not finish (killed without a record)",
-      log: `${dir}/${o.log}`,
-      slurmLog: `${dir}/${o.slurmLog} (array task ${o.jobId}_${o.index})`,
-    }));
-  }
-  // Failures kept from an earlier run (not retried) are failures of the study too.
-  for (const t of plan.tasks) {
-    if (failed.some((f) => f.id === t.id)) continue;
-    const m = await readMarker(dir, t.id);
-    if (m?.status !== "done") {
-      failed.push({
-        id: t.id,
-        error: `${m?.error ?? "did not finish"} (from an earlier run; --retry redoes it)`,
-        log: `${dir}/logs/${t.id}.log`,
-      });
-    }
-  }
-  for (const f of failed) {
-    say(
-      `sparsedyn study: failed ${f.id}: ${f.error}\n  log: ${f.log}${
-        f.slurmLog ? `\n  slurm: ${f.slurmLog}` : ""
-      }`,
-    );
-  }
-  let summary;
-  try {
-    summary = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
-  } catch {
-    summary = undefined;
-  }
-  if (json) {
-    console.log(JSON.stringify({ out: dir, ran: todo.map((t) => t.id), failed, summary }));
-  } else {
-    console.log(`sparsedyn study: ${dir}: ran ${todo.length} task(s), ${failed.length} failed`);
-    for (const r of summary?.animals ?? []) {
-      console.log(
-        r.error
-          ? `  ${r.animal}: not tested: ${r.error}${r.file ? ` (${r.file})` : ""}`
-          : `  ${r.animal}: ${r.a} vs ${r.b}: p ${r.p.toPrecision(3)}, q ${r.q.toPrecision(3)}${
-            r.differs ? " (differ)" : ""
-          }, effect z ${r.effectZ?.toFixed(2) ?? "—"}`,
-      );
-    }
-    if (summary) console.log(`  summary: ${dir}/summary.json, ${dir}/summary.csv`);
-    if (failed.length) console.log(`  rerun failed tasks with --retry`);
-  }
-  return failed.length ? 1 : 0;
-}
-
+/** `p` as an absolute path without trailing slashes or "." segments. */
 export function absolute(p: string): string {
   const a = p.startsWith("/") ? p : `${Deno.cwd()}/${p}`;
   return a.replace(/\/+$/, "").replace(/\/\.(?=\/|$)/g, "");
 }
 
+/**
+ * `study init`: the manifest for a folder of movies and a CSV of labels, checked as `study
+ * run` will read it and written to --out (never replacing a file).
+ */
 export async function init(
   rest: string[],
   flags: { labels?: string; out?: string; per?: string; config?: string; test?: string },

@@ -2,6 +2,7 @@
 // one flag, the run's model with an encoder that reports what it does, test.json's folder.
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import type { ConditionTestResult } from "../core/stats/condition_test.ts";
+import type { MapConditionTestOptions } from "../core/stats/map_condition_test.ts";
 import { segmentOf } from "../core/stats/condition_inputs.ts";
 import { modelEncoder } from "../core/stats/encode_for_test.ts";
 import { type LoadedModel, loadModel } from "../core/encode/load_model.ts";
@@ -81,8 +82,14 @@ function usageSegment(arg: string, flag: string) {
   }
 }
 
-export function componentsFlag(v: string): number {
-  return numberFlag(v, "--components", { integer: true, min: 1 })!;
+/** Components tested by default when a run's model encodes movies (see --components). */
+const DEFAULT_COMPONENTS = 8;
+
+/** --components checked before any work: a number of components, "all", or absent. */
+export function componentsFlag(v: string | undefined): number | "all" | undefined {
+  return v === undefined || v === "all"
+    ? v
+    : numberFlag(v, "--components", { integer: true, min: 1 })!;
 }
 
 /** One progress reporter per stage of the condition test: the window fits, then the null. */
@@ -92,4 +99,50 @@ export function testProgress(json: boolean) {
     relabelings: progress("relabelings", json),
   };
   return (stage: keyof typeof stages, done: number, total: number) => stages[stage](done, total);
+}
+
+/**
+ * The principal components the test uses on series of dimension `d`: those asked for
+ * (undefined for "all"), else {@link DEFAULT_COMPONENTS} when a model's latents have more.
+ *
+ * @throws {UsageError} When more are asked for than the series have.
+ */
+export function testedComponents(
+  components: number | "all" | undefined,
+  d: number,
+  encoded: boolean,
+): number | undefined {
+  if (typeof components === "number" && components > d) {
+    throw new UsageError(
+      `--components must be at most the series' d = ${d}; got ${components}`,
+      "--components",
+    );
+  }
+  return components === "all"
+    ? undefined
+    : components ?? (encoded && d > DEFAULT_COMPONENTS ? DEFAULT_COMPONENTS : undefined);
+}
+
+/**
+ * The map test's settings: the latent test's lags and windows, the same permutations and
+ * seed, and the latents it encoded (each movie is encoded once).
+ */
+export function mapTestOptions(
+  f: Flags<typeof TEST_FLAGS>,
+  result: ConditionTestResult,
+  latents: Map<string, Float64Array>,
+  json: boolean,
+): MapConditionTestOptions {
+  return {
+    lags: result.settings.lags,
+    window: result.windows.length,
+    stride: result.windows.stride ?? undefined,
+    blockWindows: result.windows.blockWindows ?? undefined,
+    permutations: f.permutations,
+    alpha: f.alpha,
+    seed: f.seed,
+    downsample: f["map-grid"],
+    latents,
+    onProgress: progress("map test", json),
+  };
 }

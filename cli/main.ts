@@ -5,45 +5,13 @@
  *
  * @module
  */
-import { SparsedynError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
-import { closest } from "../core/did_you_mean.ts";
-import { type Command, UsageError } from "./_flags.ts";
+import { UsageError } from "./_flags.ts";
 import { userWorkingFolder } from "./_user_cwd.ts";
-import { demo } from "./demo.ts";
-import { encode } from "./encode.ts";
-import { evaluate } from "./evaluate.ts";
-import { experiment } from "./experiment.ts";
-import { export_ } from "./export.ts";
-import { fit } from "./fit.ts";
-import { inspect } from "./inspect.ts";
-import { lasso } from "./lasso.ts";
-import { maps } from "./maps.ts";
-import { preprocess } from "./preprocess.ts";
-import { serve } from "./serve.ts";
-import { study } from "./study.ts";
-import { synth } from "./synth.ts";
-import { test } from "./test.ts";
-import { train } from "./train.ts";
+import { COMMANDS } from "./_commands.ts";
+import { reportError, unknownCommand } from "./_error_report.ts";
 
-const COMMANDS: Record<string, Command> = {
-  demo,
-  encode,
-  evaluate,
-  experiment,
-  export: export_,
-  fit,
-  inspect,
-  lasso,
-  maps,
-  preprocess,
-  serve,
-  study,
-  synth,
-  test,
-  train,
-};
-
+/** The overall help: the commands with their summaries, and the options of every command. */
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   const list = Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`).join(
@@ -81,47 +49,14 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = COMMANDS[name];
   const json = rest.includes("--json");
   if (!cmd) {
-    const guess = closest(name, Object.keys(COMMANDS));
-    // A file where the command belongs: the user left the command out.
-    const looksLikeFile = /[./]/.test(name) && !name.startsWith("-");
-    const hint = guess
-      ? `did you mean "${guess}"? `
-      : looksLikeFile
-      ? `a command comes first, e.g. "sparsedyn inspect ${name}"; `
-      : "";
-    report(
-      new UsageError(`unknown command "${name}" (${hint}see sparsedyn --help)`),
-      undefined,
-      json,
-    );
+    reportError(unknownCommand(name, Object.keys(COMMANDS)), undefined, json);
     return 2;
   }
   try {
     return await cmd.run(rest);
   } catch (err) {
-    report(err, name, json);
+    reportError(err, name, json);
     return err instanceof UsageError ? 2 : 1;
-  }
-}
-
-function report(err: unknown, command: string | undefined, json: boolean) {
-  const prefix = command ? `sparsedyn ${command}` : "sparsedyn";
-  if (err instanceof SparsedynError) {
-    if (json) {
-      console.error(JSON.stringify({
-        error: { code: err.code, message: err.message, argument: err.argument, file: err.file },
-      }));
-    } else {
-      console.error(`${prefix}: ${err.message}`);
-      if (err instanceof UsageError && command) console.error(`(see sparsedyn ${command} --help)`);
-    }
-  } else {
-    const msg = err instanceof Error ? err.stack ?? err.message : String(err);
-    console.error(
-      json
-        ? JSON.stringify({ error: { code: "INTERNAL", message: msg } })
-        : `${prefix}: internal error: ${msg}`,
-    );
   }
 }
 

@@ -4,11 +4,13 @@
 // both executors start).
 import { SparsedynError } from "../core/errors.ts";
 import { readManifest } from "../core/study/manifest.ts";
-import { lockOutput } from "../core/files/output_lock.ts";
+import { runStudy } from "../core/study/run_study.ts";
 import { UsageError } from "./_flags.ts";
 import { defineCommand } from "./_command.ts";
-import { STUDY_DESCRIPTION, STUDY_FLAGS } from "./_study_flags.ts";
-import { absolute, init, runStudy, task } from "./_study_steps.ts";
+import { checkExecutorFlags, STUDY_DESCRIPTION, STUDY_FLAGS } from "./_study_flags.ts";
+import { absolute, init, task } from "./_study_steps.ts";
+import { printStudyRun, studyNote } from "./_study_report.ts";
+import { progress } from "./_progress.ts";
 
 export const study = defineCommand("study", {
   summary: "run train → encode → fit → test → summary over many recordings (local or Slurm)",
@@ -35,18 +37,8 @@ logs; the summary names the files), 2 on a usage error.`,
     }
     if (rest.length !== 1) throw new UsageError("study run takes one study.json");
     if (!values.out) throw new UsageError("--out DIR is required", "--out");
-    const executor = values.executor as "local" | "slurm";
+    const executor = checkExecutorFlags(values);
     const jobs = values.jobs ?? navigator.hardwareConcurrency;
-    if (values.jobs !== undefined && executor !== "local") {
-      throw new UsageError("--jobs is for --executor local (Slurm sizes its own)", "--jobs");
-    }
-    const slurmFlags = ["partition", "time", "mem", "cpus", "gres"] as const;
-    for (const f of slurmFlags) {
-      if (values[f] !== undefined && executor !== "slurm") {
-        throw new UsageError(`--${f} is for --executor slurm`, `--${f}`);
-      }
-    }
-    const cpus = values.cpus;
     const manifest = await readManifest(rest[0]);
     const dir = absolute(values.out);
     try {
@@ -58,13 +50,22 @@ logs; the summary names the files), 2 on a usage error.`,
         cause: err,
       });
     }
-    // One run of a study at a time: two would run the same tasks and remove each other's
-    // outputs. (A run that was killed leaves a stale lock, which the next one takes over.)
-    const lock = await lockOutput(dir);
-    try {
-      return await runStudy(manifest, dir, executor, jobs, values, cpus);
-    } finally {
-      await lock.release();
-    }
+    const json = values.json ?? false;
+    const say = studyNote(json);
+    const run = await runStudy(manifest, dir, {
+      executor,
+      jobs,
+      retry: values.retry,
+      slurm: {
+        partition: values.partition,
+        time: values.time,
+        mem: values.mem,
+        cpus: values.cpus,
+        gres: values.gres,
+      },
+      onNote: (line) => say(`sparsedyn study: ${line}`),
+      onProgress: progress("study", json),
+    });
+    return printStudyRun(dir, run, json);
   },
 });

@@ -8,13 +8,17 @@ import { mapConditionTest } from "../core/stats/map_condition_test.ts";
 import { testJson } from "../core/stats/test_json.ts";
 import { UsageError } from "./_flags.ts";
 import { defineCommand } from "./_command.ts";
-import { progress } from "./_progress.ts";
 import { TEST_DESCRIPTION, TEST_FLAGS } from "./_test_flags.ts";
 import { testSummary } from "./_test_summary.ts";
-import { checkUsage, componentsFlag, openRun, testProgress, writeInto } from "./_test_steps.ts";
-
-/** Components tested by default when a run's model encodes movies (see --components). */
-const DEFAULT_COMPONENTS = 8;
+import {
+  checkUsage,
+  componentsFlag,
+  mapTestOptions,
+  openRun,
+  testedComponents,
+  testProgress,
+  writeInto,
+} from "./_test_steps.ts";
 
 export const test = defineCommand("test", {
   summary: "test whether the dynamics differ between two conditions (permutation test)",
@@ -28,9 +32,7 @@ export const test = defineCommand("test", {
     const run = positionals[0], json = f.json ?? false;
     const aFiles = f.a ?? [], bFiles = f.b ?? [];
     checkUsage(f, run, aFiles, bFiles);
-    const components = f.components === undefined || f.components === "all"
-      ? f.components
-      : componentsFlag(f.components);
+    const components = componentsFlag(f.components);
     const labels = { a: "--a", b: "--b" };
     // One model for both tests; each movie is read and encoded once (the map test reuses
     // the latents).
@@ -39,17 +41,8 @@ export const test = defineCommand("test", {
     try {
       const inputs = await readConditionInputs(aFiles, bFiles, { encode: model?.encode, labels });
       latents = inputs.latents;
-      const d = inputs.a[0].d;
-      if (typeof components === "number" && components > d) {
-        throw new UsageError(
-          `--components must be at most the series' d = ${d}; got ${components}`,
-          "--components",
-        );
-      }
       result = conditionTest(inputs.a, inputs.b, {
-        components: components === "all"
-          ? undefined
-          : components ?? (model && d > DEFAULT_COMPONENTS ? DEFAULT_COMPONENTS : undefined),
+        components: testedComponents(components, inputs.a[0].d, model !== undefined),
         lags: f.lags ?? model?.loaded.lags,
         window: f.window,
         stride: f.stride,
@@ -66,18 +59,12 @@ export const test = defineCommand("test", {
     }
     try {
       if (f.maps && model) {
-        result.maps = await mapConditionTest(model.loaded, aFiles, bFiles, {
-          lags: result.settings.lags,
-          window: result.windows.length,
-          stride: result.windows.stride ?? undefined,
-          blockWindows: result.windows.blockWindows ?? undefined,
-          permutations: f.permutations,
-          alpha: f.alpha,
-          seed: f.seed,
-          downsample: f["map-grid"],
-          latents,
-          onProgress: progress("map test", json),
-        });
+        result.maps = await mapConditionTest(
+          model.loaded,
+          aFiles,
+          bFiles,
+          mapTestOptions(f, result, latents, json),
+        );
       }
     } finally {
       model?.loaded.dispose();

@@ -67,3 +67,12 @@ Deno.test("an integer list is checked item by item", () => {
   const e = usageError(() => readFlags(["--horizons", "1,0"], t));
   assertEquals(e.message, `--horizons must be an integer ≥ 1 (a positive whole number); got "0"`);
 });
+
+Deno.test("no command's help shows a default twice (the table's default is added once, by the help)", async () => {
+  const { COMMANDS } = await import("../../cli/_commands.ts");
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    for (const line of command.usage.split("\n")) {
+      assert(line.split("(default").length <= 2, `sparsedyn ${name} --help: ${line}`);
+    }
+  }
+});
