@@ -108,8 +108,8 @@ function movieTable({ result, first }: Report, context: string): string[] {
 }
 
 /** Held-out reconstruction: each arm next to the window mean and the PCA baselines. */
-function reconstructionTable({ result, of, first }: Report): string[] {
-  const arms = result.settings.arms;
+function reconstructionTable(report: Report): string[] {
+  const arms = report.result.settings.arms;
   const lines = [
     "",
     "**Held-out reconstruction MSE** (the window's mean image is what the skip connection gets):",
@@ -119,28 +119,25 @@ function reconstructionTable({ result, of, first }: Report): string[] {
     } | window mean | PCA-k (k = latents) | PCA-8 | window mean + PCA-k |`,
     `|---|${arms.map(() => "---|").join("")}---|---|---|---|`,
   ];
-  for (const m of result.movies) {
-    const e = first(m.name);
-    if (!e) continue;
-    const pca = e.baselines.reconstruction.pca;
-    const pk = pca.find((p) => p.k === e.latents) ?? pca[0];
-    const p8 = pca.find((p) => p.k === Math.min(8, e.latents));
-    const wk = e.baselines.reconstruction.windowMeanPca.find((p) => p.k === pk?.k);
-    lines.push(
-      `| ${m.name} | ${
-        arms.map((a) => ms(meanSd(of(m.name, a).map((r) => r.evaluation.model.reconstruction))))
-          .join(" | ")
+  return [
+    ...lines,
+    ...evaluatedRows(report, (movie, e) => {
+      const pca = e.baselines.reconstruction.pca;
+      const pk = pca.find((p) => p.k === e.latents) ?? pca[0];
+      const p8 = pca.find((p) => p.k === Math.min(8, e.latents));
+      const wk = e.baselines.reconstruction.windowMeanPca.find((p) => p.k === pk?.k);
+      return `| ${movie} | ${
+        armColumns(report, movie, (r) => r.evaluation.model.reconstruction)
       } | ${f(e.baselines.reconstruction.windowMean)} | ${
         pk ? `${f(pk.mse)} (k=${pk.k})` : "–"
-      } | ${p8 ? f(p8.mse) : "–"} | ${wk ? f(wk.mse) : "–"} |`,
-    );
-  }
-  return lines;
+      } | ${p8 ? f(p8.mse) : "–"} | ${wk ? f(wk.mse) : "–"} |`;
+    }),
+  ];
 }
 
 /** Held-out prediction at horizon `h` (the `hi`-th): each arm next to the baselines. */
-function predictionTable({ result, method, of, first }: Report, h: number, hi: number): string[] {
-  const arms = result.settings.arms;
+function predictionTable(report: Report, h: number, hi: number): string[] {
+  const { result: { settings: { arms } }, method } = report;
   const lines = [
     "",
     `**Held-out ${h}-step frame prediction MSE** (targets from the same frame for every ` +
@@ -153,25 +150,39 @@ function predictionTable({ result, method, of, first }: Report, h: number, hi: n
     }: latent persistence | persistence | training mean | recent mean | PCA-k + VAR | PCA-8 + VAR |`,
     `|---|${arms.map(() => "---|").join("")}---|---|---|---|---|---|`,
   ];
-  for (const m of result.movies) {
-    const e = first(m.name);
-    if (!e) continue;
-    const pv = e.baselines.prediction.pcaVar;
-    const pk = pv.find((p) => p.k === e.latents) ?? pv[0];
-    const p8 = pv.find((p) => p.k === Math.min(8, e.latents));
-    const e2e = of(m.name, method);
-    lines.push(
-      `| ${m.name} | ${
-        arms.map((a) => ms(meanSd(of(m.name, a).map((r) => r.evaluation.model.prediction[hi]))))
-          .join(" | ")
+  return [
+    ...lines,
+    ...evaluatedRows(report, (movie, e) => {
+      const pv = e.baselines.prediction.pcaVar;
+      const pk = pv.find((p) => p.k === e.latents) ?? pv[0];
+      const p8 = pv.find((p) => p.k === Math.min(8, e.latents));
+      const e2e = report.of(movie, report.method);
+      return `| ${movie} | ${
+        armColumns(report, movie, (r) => r.evaluation.model.prediction[hi])
       } | ${ms(meanSd(e2e.map((r) => r.evaluation.model.latentPersistence[hi])))} | ${
         f(e.baselines.prediction.persistence[hi])
       } | ${f(e.baselines.prediction.trainMean[hi])} | ${
         f(e.baselines.prediction.recentMean[hi])
-      } | ${pk ? f(pk.mse[hi]) : "–"} | ${p8 ? f(p8.mse[hi]) : "–"} |`,
-    );
-  }
-  return lines;
+      } | ${pk ? f(pk.mse[hi]) : "–"} | ${p8 ? f(p8.mse[hi]) : "–"} |`;
+    }),
+  ];
+}
+
+/** One row per movie that has an evaluation, in the movies' order. */
+function evaluatedRows(
+  { result, first }: Report,
+  row: (movie: string, e: RunEvaluation) => string,
+): string[] {
+  return result.movies.flatMap((m) => {
+    const e = first(m.name);
+    return e ? [row(m.name, e)] : [];
+  });
+}
+
+/** Each arm's mean ± sd over seeds of one number of a run, as table cells. */
+function armColumns(report: Report, movie: string, measure: (r: RealRun) => number): string {
+  return report.result.settings.arms.map((a) => ms(meanSd(report.of(movie, a).map(measure))))
+    .join(" | ");
 }
 
 /** Each arm's maps and the summary images against the cells; none without cells. */
@@ -224,8 +235,6 @@ function verdictTable(report: Report, horizons: number[]): string[] {
 interface Verdict {
   /** What is claimed. */
   target: string;
-  /** The movie. */
-  movie: string;
   /** The method's number. */
   mine: number;
   /** The baseline's number. */
@@ -238,13 +247,13 @@ interface Verdict {
   strict?: boolean;
 }
 
-/** The verdict's row: "yes", "**no**", or "–" when either number is missing. */
-function verdictRow(v: Verdict): string {
+/** A verdict's row: "yes", "**no**", or "–" when either number is missing. */
+function verdictRow(movie: string, v: Verdict): string {
   const { mine, theirs, lowerIsBetter = true, strict = false } = v;
   const holds = strict
     ? (lowerIsBetter ? mine < theirs : mine > theirs)
     : (lowerIsBetter ? mine <= theirs : mine >= theirs);
-  return `| ${v.target} | ${v.movie} | ${f(mine)} | ${f(theirs)} (${v.label}) | ${
+  return `| ${v.target} | ${movie} | ${f(mine)} | ${f(theirs)} (${v.label}) | ${
     Number.isFinite(mine) && Number.isFinite(theirs) ? (holds ? "yes" : "**no**") : "–"
   } |`;
 }
@@ -256,12 +265,12 @@ function movieVerdicts(report: Report, movie: string, h1: number): string[] {
   const rs = of(movie, method);
   if (!e || !rs.length) return [];
   const rows: Verdict[] = [];
+  const recon = meanSd(rs.map((r) => r.evaluation.model.reconstruction)).mean;
   const pk = e.baselines.reconstruction.pca.find((p) => p.k === e.latents);
   if (pk) {
     rows.push({
       target: "reconstruction ≤ PCA-k",
-      movie,
-      mine: meanSd(rs.map((r) => r.evaluation.model.reconstruction)).mean,
+      mine: recon,
       theirs: pk.mse,
       label: `PCA-${pk.k}`,
     });
@@ -270,8 +279,7 @@ function movieVerdicts(report: Report, movie: string, h1: number): string[] {
   if (wk) {
     rows.push({
       target: "reconstruction ≤ window mean + PCA-k",
-      movie,
-      mine: meanSd(rs.map((r) => r.evaluation.model.reconstruction)).mean,
+      mine: recon,
       theirs: wk.mse,
       label: `window mean + PCA-${wk.k}, the same information`,
     });
@@ -279,7 +287,6 @@ function movieVerdicts(report: Report, movie: string, h1: number): string[] {
   const mine1 = meanSd(rs.map((r) => r.evaluation.model.prediction[0])).mean;
   rows.push({
     target: `${h1}-step < persistence`,
-    movie,
     mine: mine1,
     theirs: e.baselines.prediction.persistence[0],
     label: "persistence",
@@ -292,7 +299,6 @@ function movieVerdicts(report: Report, movie: string, h1: number): string[] {
   if (bestPv.k) {
     rows.push({
       target: `${h1}-step < PCA-k + VAR`,
-      movie,
       mine: mine1,
       theirs: bestPv.mse,
       label: `PCA-${bestPv.k} + VAR`,
@@ -300,7 +306,7 @@ function movieVerdicts(report: Report, movie: string, h1: number): string[] {
     });
   }
   if (e.cells) rows.push(...mapVerdicts(report, movie, rs, e.cells));
-  return rows.map(verdictRow);
+  return rows.map((v) => verdictRow(movie, v));
 }
 
 /** The maps' verdicts of one movie: AUC against the local correlation, mass against two-stage. */
@@ -312,7 +318,6 @@ function mapVerdicts(
 ): Verdict[] {
   const rows: Verdict[] = [{
     target: "map AUC ≥ local correlation",
-    movie,
     mine: meanSd(rs.map((r) => r.evaluation.cells!.model.auc)).mean,
     theirs: cells.images.localCorrelation.auc,
     label: "local correlation",
@@ -322,7 +327,6 @@ function mapVerdicts(
   if (ts.length) {
     rows.push({
       target: "map mass share ≥ two-stage",
-      movie,
       mine: meanSd(rs.map((r) => r.evaluation.cells!.model.massShare)).mean,
       theirs: meanSd(ts.map((r) => r.evaluation.cells!.model.massShare)).mean,
       label: "two-stage",
