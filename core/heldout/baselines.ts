@@ -201,6 +201,56 @@ export function baselineMeasures(
   P: number,
   options: BaselineOptions,
 ): BaselineMeasures {
+  const f: Frames = { train, Ttr, test, Tte, P };
+  const needVar = checkBaselineArguments(f, options);
+  const { components, horizons } = options;
+  const kMax = Math.max(0, ...components);
+  const pca = fitFramePca(train, Ttr, P, kMax);
+  const ks = [...new Set(components)].sort((a, b) => a - b);
+  const Y = pcaScores(pca, test, Tte);
+  const fit: PcaFit = { pca, kMax, ks, Y, residual: pcaResiduals(pca, test, Tte, Y, ks) };
+  const reconstruction = reconstructionErrors(f, fit, options);
+  const persistence = persistenceErrors(f, options);
+  const trainMean = trainMeanErrors(f, pca.mean, options);
+  const recentMean = recentMeanErrors(f, options);
+  const pcaVar = pcaVarErrors(f, fit, options, needVar);
+  return {
+    reconstruction,
+    prediction: { horizons: [...horizons], persistence, trainMean, recentMean, pcaVar },
+  };
+}
+
+/** The frames every baseline reads: Ttr×P training and Tte×P test frames, frame-major. */
+interface Frames {
+  train: Float32Array;
+  Ttr: number;
+  test: Float32Array;
+  Tte: number;
+  P: number;
+}
+
+/** The PCA of the training frames and what it gives on the test frames. */
+interface PcaFit {
+  /** Fitted with the largest k asked. */
+  pca: FramePca;
+  /** The largest k asked (0 for none). */
+  kMax: number;
+  /** The distinct k asked, ascending. */
+  ks: number[];
+  /** Tte×kMax test scores. */
+  Y: Float64Array;
+  /** Per k, each test frame's squared PCA-k residual. */
+  residual: Map<number, Float64Array>;
+}
+
+/**
+ * Checks the sizes, frames and options of {@link baselineMeasures}.
+ *
+ * @returns Whether a VAR is to be fitted (some horizon and some k > 0).
+ * @throws {SparsedynError} `INVALID_ARGUMENT` naming what does not fit, `NON_FINITE`.
+ */
+function checkBaselineArguments(f: Frames, options: BaselineOptions): boolean {
+  const { train, Ttr, test, Tte, P } = f;
   checkInteger("P", P, 1);
   checkInteger("Ttr", Ttr, 1);
   checkInteger("Tte", Tte, 1);
@@ -230,13 +280,15 @@ export function baselineMeasures(
       { argument: "lags" },
     );
   }
-  const kMax = Math.max(0, ...components);
-  const pca = fitFramePca(train, Ttr, P, kMax);
-  const { mean } = pca;
+  return needVar;
+}
 
-  const ks = [...new Set(components)].sort((a, b) => a - b);
-  const Y = pcaScores(pca, test, Tte);
-  const residual = pcaResiduals(pca, test, Tte, Y, ks);
+/** The reconstruction baselines: window mean, PCA-k, and window mean + PCA-k. */
+function reconstructionErrors(
+  { train, Ttr, test, Tte, P }: Frames,
+  { kMax, ks, residual }: PcaFit,
+  { windowLength: L, components }: BaselineOptions,
+): BaselineMeasures["reconstruction"] {
   // The same information as a model with a skip connection: each window's mean image, and
   // k numbers per frame for its departure from it (PCA of the training frames' departures
   // from their own windows' means).
@@ -246,27 +298,49 @@ export function baselineMeasures(
   const devPca = fitFramePca(trainDev, Ttr, P, kMax);
   const devResidual = pcaResiduals(devPca, testDev, Tte, pcaScores(devPca, testDev, Tte), ks);
   const total = Tte * P;
-  const reconstruction = {
+  return {
     windowMean: sseWindow / total,
     pca: components.map((k) => ({ k, mse: sum(residual.get(k)!) / total })),
     windowMeanPca: components.map((k) => ({ k, mse: sum(devResidual.get(k)!) / total })),
   };
+}
 
-  // Prediction.
-  const N = Tte - firstTarget, targets = N * P;
-  const persistence = horizons.map((h) => {
+/** Persistence, x̂_t = x_{t−h}: its error at each horizon. */
+function persistenceErrors(
+  { test, Tte, P }: Frames,
+  { horizons, firstTarget }: BaselineOptions,
+): number[] {
+  const targets = (Tte - firstTarget) * P;
+  return horizons.map((h) => {
     let s = 0;
     for (let t = firstTarget; t < Tte; t++) {
       for (let q = 0; q < P; q++) s += (test[t * P + q] - test[(t - h) * P + q]) ** 2;
     }
     return s / targets;
   });
+}
+
+/** The training mean frame as the forecast: one error, repeated for every horizon. */
+function trainMeanErrors(
+  { test, Tte, P }: Frames,
+  mean: Float64Array,
+  { horizons, firstTarget }: BaselineOptions,
+): number[] {
+  const targets = (Tte - firstTarget) * P;
   let sseMean = 0;
   for (let t = firstTarget; t < Tte; t++) {
     for (let q = 0; q < P; q++) sseMean += (test[t * P + q] - mean[q]) ** 2;
   }
-  const trainMean = horizons.map(() => sseMean / targets);
-  const recentMean = horizons.map((h) => {
+  return horizons.map(() => sseMean / targets);
+}
+
+/** The mean of the (up to) L frames that end at the origin as the forecast, per horizon. */
+function recentMeanErrors(
+  { test, Tte, P }: Frames,
+  { windowLength: L, horizons, firstTarget }: BaselineOptions,
+): number[] {
+  const targets = (Tte - firstTarget) * P;
+  return horizons.map((h) => {
     const recent = new RecentMean(test, P, L), m = new Float64Array(P);
     let s = 0;
     for (let t = firstTarget; t < Tte; t++) {
@@ -275,8 +349,21 @@ export function baselineMeasures(
     }
     return s / targets;
   });
+}
+
+/**
+ * PCA-k + sparse VAR, per k asked: the PCA residual of the targets plus the VAR's squared
+ * forecast error on the k scores (see the module documentation for why that is the error).
+ */
+function pcaVarErrors(
+  { train, Ttr, Tte, P }: Frames,
+  { pca, kMax, Y, residual }: PcaFit,
+  { components, horizons, lags: p, firstTarget }: BaselineOptions,
+  needVar: boolean,
+): BaselineMeasures["prediction"]["pcaVar"] {
+  const targets = (Tte - firstTarget) * P;
   const trainScores = needVar ? pcaScores(pca, train, Ttr) : new Float64Array(0);
-  const pcaVar = components.map((k) => {
+  return components.map((k) => {
     const res = residual.get(k)!;
     let base = 0;
     for (let t = firstTarget; t < Tte; t++) base += res[t];
@@ -296,10 +383,6 @@ export function baselineMeasures(
     });
     return { k, mse, lambdaMedian: median(fit.lambdas) };
   });
-  return {
-    reconstruction,
-    prediction: { horizons: [...horizons], persistence, trainMean, recentMean, pcaVar },
-  };
 }
 
 /** The first k of K columns of a T×K matrix, as T×k. */

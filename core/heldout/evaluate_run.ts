@@ -40,7 +40,12 @@ import { writeFileAtomic } from "../files/atomic_write.ts";
 import { type LoadedModel, loadModel } from "../encode/load_model.ts";
 import { VERSION } from "../version.ts";
 import { parseMovieSegment } from "../data/movie_segment.ts";
-import { type BaselineMeasures, baselineMeasures } from "./baselines.ts";
+import {
+  type BaselineMeasures,
+  baselineMeasures,
+  type BaselineOptions,
+  type VarCoefficients,
+} from "./baselines.ts";
 import { type CellMask, maskToProcessed, readCellMask } from "./cell_masks.ts";
 import { scoreAgainstCells } from "./cell_score.ts";
 import { type ModelMeasures, modelMeasures } from "./model_measures.ts";
@@ -176,35 +181,13 @@ export async function evaluateLoaded(
   heldout: string,
   options: EvaluateRunOptions = {},
 ): Promise<RunEvaluation> {
-  const training = options.training ?? model.movie;
-  if (!training) {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `${model.dir} records no training movie: give the training frames (training)`,
-      { argument: "training" },
-    );
-  }
-  const horizons = options.horizons ?? [1, 2, 5];
-  if (!horizons.length || horizons.some((h) => !Number.isInteger(h) || h < 1)) {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `horizons must be integers ≥ 1; got ${horizons.join(",")}`,
-      { argument: "horizons" },
-    );
-  }
+  const training = trainingMovie(model, options);
+  const horizons = checkedHorizons(options);
   const d = model.cae.latentSize, p = model.lags;
   const components = options.components ?? [...new Set([d, Math.min(8, d)])];
   const windowLength = model.windowLength;
   const test = await framesFor(model, heldout, "held-out", options.onProgress);
-  const firstTarget = p - 1 + Math.max(...horizons);
-  if (test.T <= firstTarget) {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `${heldout}: ${test.T} held-out frames leave no prediction target after the first ` +
-        `${firstTarget} (VAR order ${p}, horizon ${Math.max(...horizons)})`,
-      { argument: "heldout", file: heldout },
-    );
-  }
+  const firstTarget = firstTargetOf(test, heldout, p, horizons);
   // The cells are read before minutes of work, not after.
   const mask = options.rois
     ? maskToProcessed(
@@ -212,64 +195,36 @@ export async function evaluateLoaded(
       model.preprocess,
     )
     : undefined;
-  const P = test.height * test.width;
-  let trainFrames: ProcessedFrames | null = await framesFor(
-    model,
-    training,
-    "training",
-    options.onProgress,
-  );
-  const trainMean = new Float32Array(P);
-  {
-    const acc = new Float64Array(P);
-    for (let t = 0; t < trainFrames.T; t++) {
-      for (let q = 0; q < P; q++) acc[q] += trainFrames.frames[t * P + q];
-    }
-    for (let q = 0; q < P; q++) trainMean[q] = acc[q] / trainFrames.T;
-  }
-  options.onProgress?.("baselines", 0, 1);
-  const baselines = baselineMeasures(
-    trainFrames.frames,
-    trainFrames.T,
-    test.frames,
-    test.T,
-    P,
-    { windowLength, components, horizons, lags: p, firstTarget },
-  );
-  options.onProgress?.("baselines", 1, 1);
-  const trainingFrames = trainFrames.T;
-  trainFrames = null; // free it before the model's passes
-  const A = new Float64Array(p * d * d);
-  model.var.A.forEach((lag, k) => lag.forEach((row, i) => A.set(row, (k * d + i) * d)));
+  const fitted = await trainingBaselines(model, training, test, {
+    windowLength,
+    components,
+    horizons,
+    lags: p,
+    firstTarget,
+  }, options.onProgress);
   const measures = await modelMeasures(model.cae, test.frames, test.T, {
-    var: { A, intercept: Float64Array.from(model.var.intercept), d, p },
-    trainMean,
+    var: varCoefficients(model),
+    trainMean: fitted.trainMean,
     windowLength,
     horizons,
     firstTarget,
     onProgress: (done, total) => options.onProgress?.("model", done, total),
   });
-  let mean = 0, second = 0;
-  for (let i = 0; i < test.frames.length; i++) {
-    mean += test.frames[i];
-    second += test.frames[i] * test.frames[i];
-  }
-  mean /= test.frames.length;
   const evaluation: RunEvaluation = {
     version: VERSION,
     run: model.dir,
     mode: model.mode,
     heldout,
     training,
-    frames: { training: trainingFrames, heldout: test.T, height: test.height, width: test.width },
+    frames: { training: fitted.frames, heldout: test.T, height: test.height, width: test.width },
     latents: d,
     lags: p,
     windowLength,
     horizons,
     firstTarget,
-    heldoutVariance: second / test.frames.length - mean * mean,
+    heldoutVariance: variance(test.frames),
     model: measures,
-    baselines,
+    baselines: fitted.baselines,
     warnings: await overlapWarnings(heldout, training),
   };
   if (mask) evaluation.cells = await cellScores(model, test, options.rois!, mask, options);
@@ -280,6 +235,123 @@ export async function evaluateLoaded(
     );
   }
   return evaluation;
+}
+
+/**
+ * The training movie the baselines are fitted on: the option, else the run's own.
+ *
+ * @throws {SparsedynError} `INVALID_ARGUMENT` when neither names one.
+ */
+function trainingMovie(model: LoadedModel, options: EvaluateRunOptions): string {
+  const training = options.training ?? model.movie;
+  if (!training) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${model.dir} records no training movie: give the training frames (training)`,
+      { argument: "training" },
+    );
+  }
+  return training;
+}
+
+/**
+ * The forecast horizons (default 1, 2, 5).
+ *
+ * @throws {SparsedynError} `INVALID_ARGUMENT` for none, or one that is not an integer ≥ 1.
+ */
+function checkedHorizons(options: EvaluateRunOptions): number[] {
+  const horizons = options.horizons ?? [1, 2, 5];
+  if (!horizons.length || horizons.some((h) => !Number.isInteger(h) || h < 1)) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `horizons must be integers ≥ 1; got ${horizons.join(",")}`,
+      { argument: "horizons" },
+    );
+  }
+  return horizons;
+}
+
+/**
+ * The first target frame, the same for every method: the first with p true frames before
+ * the origin of its longest forecast.
+ *
+ * @throws {SparsedynError} `INVALID_ARGUMENT` when the held-out frames leave no target.
+ */
+function firstTargetOf(
+  test: ProcessedFrames,
+  heldout: string,
+  p: number,
+  horizons: number[],
+): number {
+  const firstTarget = p - 1 + Math.max(...horizons);
+  if (test.T <= firstTarget) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `${heldout}: ${test.T} held-out frames leave no prediction target after the first ` +
+        `${firstTarget} (VAR order ${p}, horizon ${Math.max(...horizons)})`,
+      { argument: "heldout", file: heldout },
+    );
+  }
+  return firstTarget;
+}
+
+/**
+ * Reads the training frames and measures the baselines fitted on them; returns those, the
+ * training mean image (the model's skip connection's input for predictions) and the
+ * training frame count. The frames themselves are dropped on return, before the model's
+ * passes.
+ */
+async function trainingBaselines(
+  model: LoadedModel,
+  training: string,
+  test: ProcessedFrames,
+  settings: BaselineOptions,
+  onProgress: EvaluateRunOptions["onProgress"],
+): Promise<{ baselines: BaselineMeasures; trainMean: Float32Array; frames: number }> {
+  const P = test.height * test.width;
+  const trainFrames = await framesFor(model, training, "training", onProgress);
+  const trainMean = meanImage(trainFrames.frames, trainFrames.T, P);
+  onProgress?.("baselines", 0, 1);
+  const baselines = baselineMeasures(
+    trainFrames.frames,
+    trainFrames.T,
+    test.frames,
+    test.T,
+    P,
+    settings,
+  );
+  onProgress?.("baselines", 1, 1);
+  return { baselines, trainMean, frames: trainFrames.T };
+}
+
+/** The mean of T frames of P pixels, summed in float64. */
+function meanImage(frames: Float32Array, T: number, P: number): Float32Array {
+  const mean = new Float32Array(P);
+  const acc = new Float64Array(P);
+  for (let t = 0; t < T; t++) {
+    for (let q = 0; q < P; q++) acc[q] += frames[t * P + q];
+  }
+  for (let q = 0; q < P; q++) mean[q] = acc[q] / T;
+  return mean;
+}
+
+/** The run's VAR as `VarCoefficients`: its lag matrices stacked row-major, p·d×d. */
+function varCoefficients(model: LoadedModel): VarCoefficients {
+  const d = model.cae.latentSize, p = model.lags;
+  const A = new Float64Array(p * d * d);
+  model.var.A.forEach((lag, k) => lag.forEach((row, i) => A.set(row, (k * d + i) * d)));
+  return { A, intercept: Float64Array.from(model.var.intercept), d, p };
+}
+
+/** The population variance of all values (E[x²] − E[x]², summed in float64). */
+function variance(x: Float32Array): number {
+  let mean = 0, second = 0;
+  for (let i = 0; i < x.length; i++) {
+    mean += x[i];
+    second += x[i] * x[i];
+  }
+  mean /= x.length;
+  return second / x.length - mean * mean;
 }
 
 /** A warning when the held-out frames are frames of the training movie. */

@@ -118,8 +118,51 @@ export async function modelMeasures(
   T: number,
   options: ModelMeasureOptions,
 ): Promise<ModelMeasures> {
+  checkMeasureArguments(cae, T, options);
   const { height: H, width: W } = cae.config;
-  const P = H * W, d = cae.latentSize;
+  const P = H * W;
+  const targets = T - options.firstTarget;
+  const total = T + T + 2 * options.horizons.length * targets;
+  let done = 0;
+  const pass: Pass = {
+    cae,
+    frames,
+    T,
+    H,
+    W,
+    P,
+    batch: options.batch ?? 64,
+    tick: (n) => options.onProgress?.(done += n, total),
+  };
+  const reconstruction = await reconstructionError(pass, options.windowLength);
+  const { prediction, latentPersistence } = await predictionErrors(pass, options);
+  return { reconstruction: reconstruction / (T * P), prediction, latentPersistence };
+}
+
+/** A model's passes over the frames: the model, the frames, their sizes and the progress. */
+interface Pass {
+  cae: Cae;
+  /** T×H×W. */
+  frames: Float32Array;
+  T: number;
+  H: number;
+  W: number;
+  /** Pixels per frame, H·W. */
+  P: number;
+  /** Frames per decoder batch. */
+  batch: number;
+  /** Counts n more frames done. */
+  tick: (n: number) => void;
+}
+
+/**
+ * Checks that the targets leave room for the VAR's order and the longest horizon, and that
+ * the VAR has one series per latent.
+ *
+ * @throws {SparsedynError} `INVALID_ARGUMENT` naming `firstTarget` or `var`.
+ */
+function checkMeasureArguments(cae: Cae, T: number, options: ModelMeasureOptions): void {
+  const d = cae.latentSize;
   const { horizons, firstTarget } = options;
   const hMax = Math.max(...horizons);
   const p = options.var.p;
@@ -138,16 +181,15 @@ export async function modelMeasures(
       { argument: "var" },
     );
   }
-  const batch = options.batch ?? 64;
-  const targets = T - firstTarget;
-  const total = T + T + 2 * horizons.length * targets;
-  let done = 0;
-  const tick = (n: number) => options.onProgress?.(done += n, total);
+}
 
+/** Σ of the squared reconstruction errors over every frame and pixel. */
+async function reconstructionError(pass: Pass, windowLength: number): Promise<number> {
+  const { cae, frames, T, H, W, P, batch } = pass;
   // Reconstruction, window by window: the skip connection sees the window's mean image.
   let reconstruction = 0;
-  for (const s of coveringWindows(T, options.windowLength)) {
-    const e = Math.min(T, s + options.windowLength), n = e - s;
+  for (const s of coveringWindows(T, windowLength)) {
+    const e = Math.min(T, s + windowLength), n = e - s;
     const x = frames.subarray(s * P, e * P);
     const staticCode = cae.encodeStatic
       ? tf.tidy(() => cae.encodeStatic!(tf.mean(tf.tensor4d(x, [n, H, W, 1]), 0, true) as Tensor4D))
@@ -160,16 +202,26 @@ export async function modelMeasures(
         const zs = await z.data() as Float32Array;
         z.dispose();
         reconstruction += await squaredError(cae, zs, m, staticCode, chunk);
-        tick(m);
+        pass.tick(m);
       }
     } finally {
       staticCode?.dispose();
     }
   }
+  return reconstruction;
+}
 
+/** The prediction and latent-persistence MSEs at each horizon. */
+async function predictionErrors(
+  pass: Pass,
+  options: ModelMeasureOptions,
+): Promise<{ prediction: number[]; latentPersistence: number[] }> {
+  const { cae, frames, T, H, W, P } = pass;
+  const { horizons, firstTarget } = options;
+  const targets = T - firstTarget;
   // Predictions: every origin's forecasts at every horizon from the latents of true frames.
   const Z = await encodeAll(cae, frames, T);
-  tick(T);
+  pass.tick(T);
   const trainCode = cae.encodeStatic && options.predictionStatic === "training"
     ? tf.tidy(() => cae.encodeStatic!(tf.tensor4d(options.trainMean, [1, H, W, 1])))
     : undefined;
@@ -178,37 +230,73 @@ export async function modelMeasures(
   const forecasts = targetForecasts(options.var, Z, T, firstTarget, horizons);
   try {
     for (const [hi, h] of horizons.entries()) {
-      let errPred = 0, errPersist = 0;
       const recentMean = trainCode || !cae.encodeStatic
         ? undefined
         : new RecentMean(frames, P, options.windowLength);
-      for (let t0 = firstTarget; t0 < T; t0 += batch) {
-        const m = Math.min(batch, T - t0);
-        const zPred = Float32Array.from(
-          forecasts[hi].subarray((t0 - firstTarget) * d, (t0 - firstTarget + m) * d),
-        );
-        const zPersist = Float32Array.from(Z.subarray((t0 - h) * d, (t0 - h + m) * d));
-        const recent = recentMean ? new Float32Array(m * P) : undefined;
-        for (let r = 0; recent && r < m; r++) {
-          recentMean!.at(t0 + r - h, recent.subarray(r * P, (r + 1) * P));
-        }
-        const staticCode = recent
-          ? tf.tidy(() => cae.encodeStatic!(tf.tensor4d(recent, [m, H, W, 1])))
-          : trainCode;
-        try {
-          const truth = frames.subarray(t0 * P, (t0 + m) * P);
-          errPred += await squaredError(cae, zPred, m, staticCode, truth);
-          errPersist += await squaredError(cae, zPersist, m, staticCode, truth);
-        } finally {
-          if (recent) staticCode?.dispose();
-        }
-        tick(2 * m);
-      }
+      const horizon: Horizon = { h, forecasts: forecasts[hi], Z, firstTarget, recentMean };
+      const { errPred, errPersist } = await horizonErrors(pass, horizon, trainCode);
       prediction.push(errPred / (targets * P));
       latentPersistence.push(errPersist / (targets * P));
     }
   } finally {
     trainCode?.dispose();
   }
-  return { reconstruction: reconstruction / (T * P), prediction, latentPersistence };
+  return { prediction, latentPersistence };
+}
+
+/** What the forecasts at one horizon read. */
+interface Horizon {
+  /** The horizon, in frames. */
+  h: number;
+  /** (T − firstTarget)×d: the VAR's forecast of each target. */
+  forecasts: Float64Array;
+  /** T×d: the latents of the true frames. */
+  Z: Float64Array;
+  /** The first target frame. */
+  firstTarget: number;
+  /** The recent mean of the frames, when it is the skip connection's input. */
+  recentMean?: RecentMean;
+}
+
+/**
+ * Σ of the squared errors at one horizon, over every target and pixel, of the forecast
+ * latents (`errPred`) and of the origin's latents as they are (`errPersist`), both decoded
+ * with the skip connection given the recent mean, or `trainCode` (the training mean's).
+ */
+async function horizonErrors(
+  pass: Pass,
+  { h, forecasts, Z, firstTarget, recentMean }: Horizon,
+  trainCode: Tensor4D | undefined,
+): Promise<{ errPred: number; errPersist: number }> {
+  const { cae, frames, T, P, batch } = pass;
+  const d = cae.latentSize;
+  let errPred = 0, errPersist = 0;
+  for (let t0 = firstTarget; t0 < T; t0 += batch) {
+    const m = Math.min(batch, T - t0);
+    const zPred = Float32Array.from(
+      forecasts.subarray((t0 - firstTarget) * d, (t0 - firstTarget + m) * d),
+    );
+    const zPersist = Float32Array.from(Z.subarray((t0 - h) * d, (t0 - h + m) * d));
+    const staticCode = recentMean ? recentCode(pass, recentMean, t0 - h, m) : trainCode;
+    try {
+      const truth = frames.subarray(t0 * P, (t0 + m) * P);
+      errPred += await squaredError(cae, zPred, m, staticCode, truth);
+      errPersist += await squaredError(cae, zPersist, m, staticCode, truth);
+    } finally {
+      if (recentMean) staticCode?.dispose();
+    }
+    pass.tick(2 * m);
+  }
+  return { errPred, errPersist };
+}
+
+/**
+ * The skip connection's codes of the recent means at m consecutive origins from `o0` (the
+ * caller disposes of them).
+ */
+function recentCode(pass: Pass, recentMean: RecentMean, o0: number, m: number): Tensor4D {
+  const { cae, H, W, P } = pass;
+  const recent = new Float32Array(m * P);
+  for (let r = 0; r < m; r++) recentMean.at(o0 + r, recent.subarray(r * P, (r + 1) * P));
+  return tf.tidy(() => cae.encodeStatic!(tf.tensor4d(recent, [m, H, W, 1])));
 }

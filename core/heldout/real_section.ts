@@ -118,6 +118,50 @@ export async function realSection(
   options: RealSectionOptions = {},
 ): Promise<string> {
   const quick = options.quick ?? false;
+  const { movies, missing } = await findRecordings(dataDir, quick);
+  const t0 = performance.now();
+  const result = await runRealExperiment({
+    movies,
+    seeds: options.seeds ?? (quick ? [1] : [1, 2, 3]),
+    frameBudget: quick ? 4500 : 9000,
+    arms: quick
+      ? [{ mode: "end-to-end", skip: "residual" }, { mode: "two-stage", skip: "residual" }]
+      : undefined,
+    onRun: runLogger(options),
+  });
+  const minutes = (performance.now() - t0) / 60000;
+  if (options.raw) {
+    await writeFileAtomic(options.raw, new TextEncoder().encode(JSON.stringify(result) + "\n"));
+  }
+  return [
+    "## Real recordings: held out, in pixel space, against the baselines",
+    "",
+    `Produced by \`sparsedyn experiment --data DIR${quick ? " --quick" : ""}${
+      options.seeds ? ` --seeds ${options.seeds.join(",")}` : ""
+    } --real-only --out docs/RESULTS.md\`, DIR holding these public recordings:`,
+    "",
+    ...movies.map(recordingLine),
+    ...(missing.length ? ["", `Not found, left out: ${missing.join(", ")}.`] : []),
+    "",
+    realResultsMarkdown(
+      result,
+      `Backend ${options.backend ?? "?"}, ${navigator.hardwareConcurrency} cores, ${
+        minutes.toFixed(1)
+      } minutes.`,
+    ),
+  ].join("\n");
+}
+
+/**
+ * The recordings of the section (the quick form's three, or all) that are in `dataDir`,
+ * with their paths there, and the file names of those that are not.
+ *
+ * @throws {SparsedynError} `IO` naming the folder and the files when none of them is there.
+ */
+async function findRecordings(
+  dataDir: string,
+  quick: boolean,
+): Promise<{ movies: RealMovie[]; missing: string[] }> {
   const wanted = quick
     ? REAL_MOVIES.filter((m) => ["neurofinder_b", "miniscope 7-12", "svoboda"].includes(m.name))
     : REAL_MOVIES;
@@ -142,58 +186,35 @@ export async function realSection(
       { file: dataDir },
     );
   }
-  const t0 = performance.now();
+  return { movies, missing };
+}
+
+/** The progress line of each evaluated run: its numbers next to two baselines', or JSON. */
+function runLogger(options: RealSectionOptions): (r: RealRun) => void {
   const log = options.log ?? (() => {});
-  const result = await runRealExperiment({
-    movies,
-    seeds: options.seeds ?? (quick ? [1] : [1, 2, 3]),
-    frameBudget: quick ? 4500 : 9000,
-    arms: quick
-      ? [{ mode: "end-to-end", skip: "residual" }, { mode: "two-stage", skip: "residual" }]
-      : undefined,
-    onRun: (r: RealRun) => {
-      const e = r.evaluation;
-      if (options.json) {
-        log(JSON.stringify({ real: true, ...r }));
-        return;
-      }
-      log(
-        `${r.movie} seed ${r.seed} ${r.mode} skip=${r.skip}: reconstruction ` +
-          `${e.model.reconstruction.toFixed(3)} (PCA-${e.latents} ${
-            e.baselines.reconstruction.pca.find((p) => p.k === e.latents)?.mse.toFixed(3) ?? "–"
-          }), 1-step ${e.model.prediction[0].toFixed(3)} (persistence ${
-            e.baselines.prediction.persistence[0].toFixed(3)
-          })${e.cells ? `, map AUC ${e.cells.model.auc.toFixed(3)}` : ""} (${
-            r.seconds.toFixed(0)
-          } s)`,
-      );
-    },
-  });
-  const minutes = (performance.now() - t0) / 60000;
-  if (options.raw) {
-    await writeFileAtomic(options.raw, new TextEncoder().encode(JSON.stringify(result) + "\n"));
-  }
-  const names = movies.map((m) => {
-    const src = REAL_MOVIES.find((r) => r.name === m.name)!;
-    return `- **${m.name}**: \`${src.file}\`${src.rois ? ` with \`${src.rois}\`` : ""} — ${
-      src.description ?? ""
-    }`;
-  });
-  return [
-    "## Real recordings: held out, in pixel space, against the baselines",
-    "",
-    `Produced by \`sparsedyn experiment --data DIR${quick ? " --quick" : ""}${
-      options.seeds ? ` --seeds ${options.seeds.join(",")}` : ""
-    } --real-only --out docs/RESULTS.md\`, DIR holding these public recordings:`,
-    "",
-    ...names,
-    ...(missing.length ? ["", `Not found, left out: ${missing.join(", ")}.`] : []),
-    "",
-    realResultsMarkdown(
-      result,
-      `Backend ${options.backend ?? "?"}, ${navigator.hardwareConcurrency} cores, ${
-        minutes.toFixed(1)
-      } minutes.`,
-    ),
-  ].join("\n");
+  return (r) => {
+    const e = r.evaluation;
+    if (options.json) {
+      log(JSON.stringify({ real: true, ...r }));
+      return;
+    }
+    log(
+      `${r.movie} seed ${r.seed} ${r.mode} skip=${r.skip}: reconstruction ` +
+        `${e.model.reconstruction.toFixed(3)} (PCA-${e.latents} ${
+          e.baselines.reconstruction.pca.find((p) => p.k === e.latents)?.mse.toFixed(3) ?? "–"
+        }), 1-step ${e.model.prediction[0].toFixed(3)} (persistence ${
+          e.baselines.prediction.persistence[0].toFixed(3)
+        })${e.cells ? `, map AUC ${e.cells.model.auc.toFixed(3)}` : ""} (${
+          r.seconds.toFixed(0)
+        } s)`,
+    );
+  };
+}
+
+/** A recording's line in the section's list: its public file names and what it is. */
+function recordingLine(m: RealMovie): string {
+  const src = REAL_MOVIES.find((r) => r.name === m.name)!;
+  return `- **${m.name}**: \`${src.file}\`${src.rois ? ` with \`${src.rois}\`` : ""} — ${
+    src.description ?? ""
+  }`;
 }

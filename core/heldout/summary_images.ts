@@ -73,6 +73,26 @@ export function summaryImages(
   H: number,
   W: number,
 ): SummaryImages {
+  checkSizes(frames, T, H, W);
+  const { mean, max, min } = extremes(frames, T, H, W);
+  const { ss, sxy } = centredSums(frames, T, H, W, mean);
+  // The mean of a constant series need not equal its value exactly in float64 (the sum
+  // rounds), which would leave a tiny spurious spread; min = max says it is constant.
+  const constant = new Uint8Array(H * W);
+  const std = new Float64Array(H * W);
+  for (let p = 0; p < H * W; p++) {
+    constant[p] = min[p] === max[p] ? 1 : 0;
+    std[p] = constant[p] ? 0 : Math.sqrt(ss[p] / T);
+  }
+  const localCorrelation = neighbourCorrelation(H, W, ss, sxy, constant);
+  return { mean, std, max, localCorrelation };
+}
+
+/**
+ * @throws {SparsedynError} `INVALID_ARGUMENT` when a size is not a positive integer or
+ *   `frames` does not hold T·H·W values.
+ */
+function checkSizes(frames: ArrayLike<number>, T: number, H: number, W: number): void {
   for (const [name, v] of [["T", T], ["H", H], ["W", W]] as const) {
     if (!Number.isSafeInteger(v) || v < 1) {
       throw new SparsedynError("INVALID_ARGUMENT", `${name} must be an integer ≥ 1; got ${v}`, {
@@ -88,8 +108,21 @@ export function summaryImages(
       { argument: "frames" },
     );
   }
+}
 
-  // Pass 1: sums, maxima and minima (a pixel whose min equals its max is constant).
+/**
+ * Pass 1: per-pixel means, maxima and minima (a pixel whose min equals its max is
+ * constant).
+ *
+ * @throws {SparsedynError} `INVALID_ARGUMENT` for a value that is not finite.
+ */
+function extremes(
+  frames: ArrayLike<number>,
+  T: number,
+  H: number,
+  W: number,
+): { mean: Float64Array; max: Float64Array; min: Float64Array } {
+  const P = H * W;
   const mean = new Float64Array(P), max = new Float64Array(P).fill(-Infinity);
   const min = new Float64Array(P).fill(Infinity);
   for (let t = 0; t < T; t++) {
@@ -106,9 +139,21 @@ export function summaryImages(
     if (!Number.isFinite(mean[p]) || max[p] === -Infinity) nonFinite(frames, T, H, W, p);
     mean[p] /= T;
   }
+  return { mean, max, min };
+}
 
-  // Pass 2: centred sums of squares and cross-products with the 4 forward neighbours.
-  // sxy[4p + k] pairs p with its k-th forward neighbour: right, down-left, down, down-right.
+/**
+ * Pass 2: centred sums of squares (`ss`) and cross-products with the 4 forward neighbours:
+ * `sxy[4p + k]` pairs p with its k-th forward neighbour: right, down-left, down, down-right.
+ */
+function centredSums(
+  frames: ArrayLike<number>,
+  T: number,
+  H: number,
+  W: number,
+  mean: Float64Array,
+): { ss: Float64Array; sxy: Float64Array } {
+  const P = H * W;
   const ss = new Float64Array(P), sxy = new Float64Array(4 * P), c = new Float64Array(P);
   for (let t = 0; t < T; t++) {
     const base = t * P;
@@ -130,15 +175,21 @@ export function summaryImages(
       }
     }
   }
+  return { ss, sxy };
+}
 
-  const std = new Float64Array(P);
-  // The mean of a constant series need not equal its value exactly in float64 (the sum
-  // rounds), which would leave a tiny spurious spread; min = max says it is constant.
-  const constant = new Uint8Array(P);
-  for (let p = 0; p < P; p++) {
-    constant[p] = min[p] === max[p] ? 1 : 0;
-    std[p] = constant[p] ? 0 : Math.sqrt(ss[p] / T);
-  }
+/**
+ * The local correlation image: each forward pair's correlation (0 where either pixel is
+ * constant) added to both of its pixels, then averaged over each pixel's in-frame pairs.
+ */
+function neighbourCorrelation(
+  H: number,
+  W: number,
+  ss: Float64Array,
+  sxy: Float64Array,
+  constant: Uint8Array,
+): Float64Array {
+  const P = H * W;
   const sum = new Float64Array(P), count = new Float64Array(P);
   const OFFSETS = [1, W - 1, W, W + 1];
   for (let y = 0; y < H; y++) {
@@ -160,7 +211,7 @@ export function summaryImages(
   }
   const localCorrelation = new Float64Array(P);
   for (let p = 0; p < P; p++) localCorrelation[p] = count[p] > 0 ? sum[p] / count[p] : 0;
-  return { mean, std, max, localCorrelation };
+  return localCorrelation;
 }
 
 /** Throws for pixel p's first non-finite value (or for an overflowing sum). */
