@@ -7,9 +7,11 @@
  * - encoder: `frames` [N, 1, H, W] → `latent` [N, C, h, w] and `latent_flat` [N, d], the
  *   latent in sparsedyn's order (d = h·w·C, index (y·w + x)·C + c: the order of
  *   latents.npy and of the VAR's coefficients);
- * - static branch (skip "mean"): `mean_image` [N, 1, H, W] → `static_code` [N, S, h, w];
- * - decoder: `latent` [N, C, h, w] (and `static_code` [1 or N, S, h, w], broadcast over
- *   the batch) → `frames` [N, 1, H, W].
+ * - static branch (skip "mean" or "residual"): `mean_image` [N, 1, H, W] → `static_code`
+ *   [N, S, h, w];
+ * - decoder: `latent` [N, C, h, w] (and, with a skip, `static_code` [1 or N, S, h, w],
+ *   broadcast over the batch; with the residual skip also `mean_image` [1 or N, 1, H, W],
+ *   which the output is added to) → `frames` [N, 1, H, W].
  *
  * The frames must be preprocessed as the run's config says (metadata `sparsedyn.preprocess`);
  * docs/onnx.md shows how from Python. A config with a key, activation or weight that the
@@ -51,7 +53,7 @@ export interface WeightArray {
 export interface OnnxModels {
   /** frames → latent, latent_flat. */
   encoder: Uint8Array;
-  /** mean_image → static_code (skip "mean" only). */
+  /** mean_image → static_code (skip "mean" or "residual"; absent without a skip). */
   static?: Uint8Array;
   /** latent (+ static_code) → frames. */
   decoder: Uint8Array;
@@ -514,7 +516,8 @@ function decoderModel(ctx: ExportContext): Uint8Array {
  * @param weights Every weight of the model, by variable name (see {@link caeWeights}).
  * @param info The preprocessing spec and other facts to record as metadata.
  * @param options How to write the graphs (e.g. ELU for onnxruntime's CPU provider).
- * @returns The `.onnx` files' bytes: encoder, static branch (skip "mean") and decoder.
+ * @returns The `.onnx` files' bytes: encoder, static branch (skip "mean" or "residual") and
+ *   decoder.
  * @throws {SparsedynError} `INVALID_ARGUMENT` naming the config key, activation or weight
  *   the exporter cannot translate exactly (an unknown key, a missing, misshapen or unused
  *   weight).

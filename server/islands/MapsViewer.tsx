@@ -13,7 +13,7 @@
  * ```ts
  * import { h } from "preact";
  * import { renderToString } from "preact-render-to-string";
- * import { MapsViewer } from "./MapsViewer.tsx";
+ * import { MapsViewer, mapUnit } from "./MapsViewer.tsx";
  *
  * const maps = [{ file: "all_ig.npy", png: "all_ig.png", kind: "all", method: "ig" }];
  * const html = renderToString(h(MapsViewer, { name: "r", maps, height: 8, width: 8 }));

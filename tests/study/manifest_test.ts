@@ -121,6 +121,18 @@ Deno.test("manifest: a bare or root-level file name resolves paths without a dou
   );
 });
 
+/** `study init <dir>/movies --labels <dir>/labels.csv --out <dir>/study.json`. */
+const initFromFolder = (dir: string) =>
+  cli([
+    "study",
+    "init",
+    `${dir}/movies`,
+    "--labels",
+    `${dir}/labels.csv`,
+    "--out",
+    `${dir}/study.json`,
+  ]);
+
 Deno.test("study init: a bad FILE[a:b] in the CSV is a BAD_FILE naming the CSV and its line", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -130,15 +142,7 @@ Deno.test("study init: a bad FILE[a:b] in the CSV is a BAD_FILE naming the CSV a
       `${dir}/labels.csv`,
       "condition,file,animal,session\nfamiliar,d1.npy,m1,1\nnovel,d1.npy[5:2],m1,2\n",
     );
-    const r = await cli([
-      "study",
-      "init",
-      `${dir}/movies`,
-      "--labels",
-      `${dir}/labels.csv`,
-      "--out",
-      `${dir}/study.json`,
-    ]);
+    const r = await initFromFolder(dir);
     assertEquals(r.code, 1, r.stderr);
     assert(r.stderr.includes(`${dir}/labels.csv, line 3:`), r.stderr);
     assert(r.stderr.includes("d1.npy[5:2]"), r.stderr);
@@ -159,15 +163,7 @@ Deno.test("study init: a manifest from a folder and a CSV; a missing movie is na
       `${dir}/labels.csv`,
       'condition,file,animal,session\nfamiliar,d1.npy[0:100],m1,"day 1"\nnovel,d2.npy,m1,day2\n',
     );
-    const r = await cli([
-      "study",
-      "init",
-      `${dir}/movies`,
-      "--labels",
-      `${dir}/labels.csv`,
-      "--out",
-      `${dir}/study.json`,
-    ]);
+    const r = await initFromFolder(dir);
     assertEquals(r.code, 0, r.stderr);
     assert(r.stdout.includes("not in the labels (left out): extra.tif"), r.stdout);
     const m = await readManifest(`${dir}/study.json`);
@@ -176,15 +172,7 @@ Deno.test("study init: a manifest from a folder and a CSV; a missing movie is na
       [`${dir}/movies/d2.npy`, "day2", "novel"],
     ]);
     // Never replaced.
-    const again = await cli([
-      "study",
-      "init",
-      `${dir}/movies`,
-      "--labels",
-      `${dir}/labels.csv`,
-      "--out",
-      `${dir}/study.json`,
-    ]);
+    const again = await initFromFolder(dir);
     assertEquals(again.code, 1);
     assert(again.stderr.includes("is never replaced"), again.stderr);
 
