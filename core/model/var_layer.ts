@@ -36,7 +36,8 @@
 import { SparsedynError } from "../errors.ts";
 import { concatFits, lassoAtBatch, type LassoFit } from "../var/lasso_at.ts";
 import { lassoAdjoint } from "../var/lasso_adjoint.ts";
-import { larsPathBatch, lassoPathBatch } from "../var/lasso_path.ts";
+import { selectAlongPaths } from "../var/_path_select.ts";
+import { checkYty, shapes } from "../var/_lasso_inputs.ts";
 import { laggedDesign, regressionStatistics } from "../var/design.ts";
 import {
   addInto,
@@ -45,7 +46,6 @@ import {
   product,
   productTransposed,
 } from "../var/_dense_products.ts";
-import { selectByBic } from "../var/lambda_criteria.ts";
 import { type Scalar, type Tensor, type Tensor2D, tf } from "./tf.ts";
 
 /** How the layer fits its VAR. */
@@ -195,9 +195,11 @@ export function fitWindowLasso(
 }
 
 /**
- * Per equation, the solution at its path's breakpoint of smallest BIC: the whole paths once
- * (to find each equation's breakpoint), then each equation's fit at that many steps, which
- * carries what the adjoint needs (breakpoint mode), merged into one batched fit.
+ * Per equation, the solution at its path's breakpoint of smallest BIC: the paths walked once
+ * to find each equation's breakpoint, then each equation's fit at that many steps, which
+ * carries what the adjoint needs (breakpoint mode), merged into one batched fit. The paths
+ * are scored as the core produces them and not kept (`selectAlongPaths`): kept whole, the
+ * paths of 512 latents took about 356 MB per window.
  */
 function bicFit(
   G: Float64Array,
@@ -212,11 +214,13 @@ function bicFit(
       argument: "yty",
     });
   }
-  const paths = (method === "lar" ? larsPathBatch : lassoPathBatch)(G, C, n, { yty });
-  const fits = paths.map((path, r) => {
+  shapes(G, C, n, "C");
+  checkYty(yty, d);
+  const { index } = selectAlongPaths(G, C, n, m, d, { method, criterion: "bic", yty });
+  const fits = Array.from(index, (steps, r) => {
     const c = new Float64Array(m);
     for (let a = 0; a < m; a++) c[a] = C[a * d + r];
-    return lassoAtBatch(G, c, n, { steps: selectByBic(path).index }, { method });
+    return lassoAtBatch(G, c, n, { steps }, { method });
   });
   return concatFits(fits);
 }

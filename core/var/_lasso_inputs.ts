@@ -94,6 +94,22 @@ export function shapes(
 }
 
 /**
+ * Each equation's yᵀy as given (a number for one equation), refused unless it holds d
+ * finite values ≥ 0: the criteria take its logarithm after subtracting the fit.
+ */
+export function checkYty(yty: number | Float64Array, d: number): Float64Array {
+  const v = typeof yty === "number" ? Float64Array.of(yty) : yty;
+  if (v.length !== d || !v.every((x) => Number.isFinite(x) && x >= 0)) {
+    throw new SparsedynError(
+      "INVALID_ARGUMENT",
+      `yty must hold ${d} finite values ≥ 0 (one per response)`,
+      { argument: "yty" },
+    );
+  }
+  return v;
+}
+
+/**
  * G_jj = ‖x_j‖² = 0 means column j of X is zero, and then (Xᵀy)_j = 0 for every y. A
  * non-zero C[j] beside it cannot come from one X (G = 0 with c ≠ 0 would give the path
  * λ = [0], silently): refused, naming the entry. Statistics centred by subtraction leave

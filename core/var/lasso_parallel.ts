@@ -19,8 +19,8 @@
  *
  * @module
  */
-import { SparsedynError } from "../errors.ts";
-import { checkCount, checkMethod, checkNonNegative, shapes } from "./_lasso_inputs.ts";
+import type { SparsedynError } from "../errors.ts";
+import { checkCount, checkMethod, checkNonNegative, checkYty, shapes } from "./_lasso_inputs.ts";
 import { closeWorkerPool, runOnWorker, workerCount } from "./_worker_pool.ts";
 import type { RawPath } from "./_core_path.ts";
 import { addRss, toPath } from "./_path_result.ts";
@@ -71,20 +71,7 @@ export async function lassoPathBatchParallel(
   const maxSteps = checkCount("maxSteps", options.maxSteps);
   const maxActive = checkCount("maxActive", options.maxActive);
   const workers = workerCount(options.workers, d);
-  const yty = options.yty === undefined
-    ? undefined
-    : typeof options.yty === "number"
-    ? Float64Array.of(options.yty)
-    : options.yty;
-  if (yty && (yty.length !== d || !yty.every((v) => Number.isFinite(v) && v >= 0))) {
-    throw new SparsedynError(
-      "INVALID_ARGUMENT",
-      `yty must hold ${d} finite values ≥ 0 (one per response)`,
-      {
-        argument: "yty",
-      },
-    );
-  }
+  const yty = options.yty === undefined ? undefined : checkYty(options.yty, d);
   const run = {
     symmetryTolerance: options.symmetryTolerance,
     tieTolerance: options.tieTolerance,

@@ -17,7 +17,13 @@
  * @module
  */
 import { SparsedynError } from "../errors.ts";
-import { checkCount, checkNonNegative, type CoreTolerances, shapes } from "./_lasso_inputs.ts";
+import {
+  checkCount,
+  checkNonNegative,
+  checkYty,
+  type CoreTolerances,
+  shapes,
+} from "./_lasso_inputs.ts";
 import { runCorePath } from "./_core_path.ts";
 import { addRss, toPath } from "./_path_result.ts";
 
@@ -89,17 +95,7 @@ function runPaths(
   const lambdaMin = checkNonNegative("lambdaMin", options.lambdaMin) ?? 0;
   const maxSteps = checkCount("maxSteps", options.maxSteps);
   const maxActive = checkCount("maxActive", options.maxActive);
-  let yty: Float64Array | undefined;
-  if (options.yty !== undefined) {
-    yty = typeof options.yty === "number" ? Float64Array.of(options.yty) : options.yty;
-    if (yty.length !== shape.d || !yty.every((v) => Number.isFinite(v) && v >= 0)) {
-      throw new SparsedynError(
-        "INVALID_ARGUMENT",
-        `yty must hold ${shape.d} finite values ≥ 0 (one per response)`,
-        { argument: "yty" },
-      );
-    }
-  }
+  const yty = options.yty === undefined ? undefined : checkYty(options.yty, shape.d);
   const raws = runCorePath(G, C, n, shape.m, shape.d, {
     ...options,
     lasso: method === "lasso",
