@@ -110,9 +110,10 @@ integrated-gradient map of its VAR's prediction, on a grid of
   },
   out: {
     type: "string",
-    arg: "DIR",
+    arg: "DIR|FILE.json",
     group: OUT,
-    help: "write test.json into DIR (created if missing; with <run>, instead of it)",
+    help: `write test.json into DIR (created if missing; with <run>, instead of it),
+or the result as FILE.json`,
   },
   json: { type: "boolean", group: OUT, help: "print the result as JSON on stdout" },
 } as const satisfies FlagTable;

@@ -1,5 +1,6 @@
 // The steps of `sparsedyn test` around the library's test: the checks that need more than
 // one flag, the run's model with an encoder that reports what it does, test.json's folder.
+import { basename, dirname } from "node:path";
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import type { ConditionTestResult } from "../core/stats/condition_test.ts";
 import type { MapConditionTestOptions } from "../core/stats/map_condition_test.ts";
@@ -35,15 +36,29 @@ export async function openRun(run: string, backend: string | undefined, json: bo
   return { loaded, encode };
 }
 
-/** test.json into `dir` (created if missing). */
-export async function writeInto(dir: string, result: ConditionTestResult): Promise<string> {
+/**
+ * `--out`: test.json into that folder, created if missing; or, for a name ending in `.json`
+ * that is not a folder already, the result as that file (its folder created if missing).
+ * A user who types `--out result.json` means a file, not a folder named so.
+ */
+export async function writeInto(out: string, result: ConditionTestResult): Promise<string> {
+  const asFile = /\.json$/i.test(out) && !(await isFolder(out));
+  const dir = asFile ? dirname(out) : out;
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new SparsedynError("IO", `Cannot create "${dir}": ${why}`, { file: dir, cause: err });
   }
-  return await writeTestJson(dir, result);
+  return await writeTestJson(dir, result, asFile ? basename(out) : undefined);
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 /** Usage errors that need more than one flag, caught before any work. */

@@ -96,15 +96,20 @@ export function testJson(result: ConditionTestResult): Record<string, unknown> {
 }
 
 /**
- * Writes `test.json` into `dir` atomically (complete or not at all).
+ * Writes `test.json` (or `name`) into `dir` atomically (complete or not at all).
  *
  * @param dir An existing folder.
  * @param result The result.
+ * @param name The file's name in `dir`.
  * @returns The file's path.
  * @throws {SparsedynError} `IO` naming the file when it cannot be written.
  */
-export async function writeTestJson(dir: string, result: ConditionTestResult): Promise<string> {
-  const path = `${dir.replace(/\/+$/, "") || "/"}/test.json`;
+export async function writeTestJson(
+  dir: string,
+  result: ConditionTestResult,
+  name = "test.json",
+): Promise<string> {
+  const path = `${dir.replace(/\/+$/, "") || "/"}/${name}`;
   await writeFileAtomic(
     path,
     new TextEncoder().encode(JSON.stringify(testJson(result), null, 1) + "\n"),

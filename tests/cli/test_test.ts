@@ -70,6 +70,21 @@ Deno.test("sparsedyn test on NPY and CSV series: the library's result, test.json
     assertEquals(j.coefficients.map((c: { q: number }) => c.q), lib.coefficients.map((c) => c.q));
     assertEquals([...Deno.readDirSync(`${dir}/out`)].map((e) => e.name), ["test.json"]);
 
+    // A name ending in .json is the file itself (its folder made), not a folder named so.
+    const named = await cli([
+      "test",
+      ...args,
+      "--window",
+      "50",
+      "--seed",
+      "7",
+      "--out",
+      `${dir}/res/p.json`,
+    ]);
+    assertEquals(named.code, 0, named.stderr);
+    assert(named.stdout.includes(`written to ${dir}/res/p.json`), named.stdout);
+    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/res/p.json`)), j);
+
     const js = await cli(["test", ...args, "--window", "50", "--seed", "7", "--json"]);
     assertEquals(js.code, 0, js.stderr);
     assertEquals(JSON.parse(js.stdout), j, "--json prints what test.json holds");
