@@ -31,7 +31,7 @@ export function printStudyRun(dir: string, run: StudyRun, json: boolean): number
       console.log(
         r.error
           ? `  ${r.animal}: not tested: ${r.error}${r.file ? ` (${r.file})` : ""}`
-          : `  ${r.animal}: ${r.a} vs ${r.b}: p ${r.p!.toPrecision(3)}, q ${r.q!.toPrecision(3)}${
+          : `  ${r.animal}: ${r.a} vs ${r.b}: p ${precision3(r.p)}, q ${precision3(r.q)}${
             r.differs ? " (differ)" : ""
           }, effect z ${r.effectZ?.toFixed(2) ?? "—"}`,
       );
@@ -40,4 +40,9 @@ export function printStudyRun(dir: string, run: StudyRun, json: boolean): number
     if (failed.length) console.log(`  rerun failed tasks with --retry`);
   }
   return failed.length ? 1 : 0;
+}
+
+/** A p- or q-value to 3 significant digits; "—" where a row has none (a test.json without one). */
+function precision3(v: number | undefined): string {
+  return typeof v === "number" && Number.isFinite(v) ? v.toPrecision(3) : "—";
 }
