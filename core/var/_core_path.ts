@@ -97,9 +97,10 @@ export function runCorePath(
 }
 
 /**
- * Runs the core and hands each response's breakpoints (ℓ = n·λ) and coefficients to
- * `visit` as views of core memory, without copying them out (they are gone after the
- * call; `visit` must not call the core). Same numbers as {@link runCorePath}.
+ * Runs the core and hands each response's breakpoints (ℓ = n·λ), coefficients and stop
+ * code (an index of `STOPS` in _path_result.ts) to `visit`, the arrays as views of core
+ * memory, not copied out (they are gone after the call; `visit` must not call the core).
+ * Same numbers as {@link runCorePath}.
  */
 export function visitCorePaths(
   G: Float64Array,
@@ -108,7 +109,7 @@ export function visitCorePaths(
   m: number,
   d: number,
   run: CoreRun,
-  visit: (r: number, ell: Float64Array, coefs: Float64Array) => void,
+  visit: (r: number, ell: Float64Array, coefs: Float64Array, stop: number) => void,
 ): void {
   const ex = core();
   const pG = put(ex, G);
@@ -123,6 +124,7 @@ export function visitCorePaths(
         // Pointers come back as signed 32-bit integers: above 2 GiB they read negative.
         new Float64Array(buf, ex.sd_res_lambda(r) >>> 0, k),
         new Float64Array(buf, ex.sd_res_coef(r) >>> 0, k * m),
+        ex.sd_res_stop(r),
       );
     }
   } finally {

@@ -2,7 +2,8 @@
 import type { RawPath } from "./_core_path.ts";
 import type { LassoPath, PathMethod, PathStop } from "./lasso_path.ts";
 
-const STOPS: PathStop[] = ["end", "lambdaMin", "maxSteps", "maxActive"];
+/** Why a path ended, indexed by the core's stop code (`sd_res_stop`). */
+export const STOPS: PathStop[] = ["end", "lambdaMin", "maxSteps", "maxActive"];
 
 export function toPath(raw: RawPath, method: PathMethod, m: number, n: number): LassoPath {
   const k = raw.ell.length;

@@ -8,7 +8,7 @@
 // the same core call per equation (an equation's path does not depend on the others in
 // its batch), the same RSS formulas (KKT for the lasso, the quadratic form for LAR) and
 // the same criterion, term for term.
-import { visitCorePaths } from "./_core_path.ts";
+import { visitPathChunks } from "./_equation_blocks.ts";
 import { defaultMaxSteps } from "./_lasso_inputs.ts";
 import { criterionScore, type LambdaCriterion, rssFloor } from "./lambda_criteria.ts";
 import type { PathMethod } from "./lasso_path.ts";
@@ -85,53 +85,48 @@ export function selectAlongPaths(
     keepPath: true,
   };
   const nz: number[] = [];
-  for (let lo = 0; lo < d; lo += chunk) {
-    const dk = Math.min(chunk, d - lo);
-    const Ck = new Float64Array(m * dk);
-    for (let j = 0; j < m; j++) for (let r = 0; r < dk; r++) Ck[j * dk + r] = C[j * d + lo + r];
-    visitCorePaths(G, Ck, n, m, dk, run, (rk, ell, coefs) => {
-      const r = lo + rk, k = ell.length;
-      breakpoints += k;
-      let best = 0, bestCrit = Infinity, floor = 0;
-      for (let s = 0; s < k; s++) {
-        const off = s * m;
-        let rss: number, df = 0;
-        if (kkt) {
-          let bc = 0, l1 = 0;
-          for (let j = 0; j < m; j++) {
-            const b = coefs[off + j];
-            if (b === 0) continue;
-            df++;
-            bc += b * C[j * d + r];
-            l1 += Math.abs(b);
-          }
-          rss = Math.max(yty[r] - bc - n * (ell[s] / n) * l1, 0);
-        } else {
-          nz.length = 0;
-          for (let j = 0; j < m; j++) if (coefs[off + j] !== 0) nz.push(j);
-          df = nz.length;
-          let v = yty[r];
-          for (const i of nz) {
-            const bi = coefs[off + i];
-            v -= 2 * bi * C[i * d + r];
-            let gi = 0;
-            for (const j of nz) gi += G[i * m + j] * coefs[off + j];
-            v += bi * gi;
-          }
-          rss = Math.max(v, 0);
+  const afterChunk = options.onProgress && ((done: number) => options.onProgress!(done, d));
+  visitPathChunks(G, C, n, m, d, chunk, run, (r, ell, coefs) => {
+    const k = ell.length;
+    breakpoints += k;
+    let best = 0, bestCrit = Infinity, floor = 0;
+    for (let s = 0; s < k; s++) {
+      const off = s * m;
+      let rss: number, df = 0;
+      if (kkt) {
+        let bc = 0, l1 = 0;
+        for (let j = 0; j < m; j++) {
+          const b = coefs[off + j];
+          if (b === 0) continue;
+          df++;
+          bc += b * C[j * d + r];
+          l1 += Math.abs(b);
         }
-        if (s === 0) floor = rssFloor(rss);
-        const crit = score(rss, df, floor);
-        if (s === 0 || crit < bestCrit) {
-          best = s;
-          bestCrit = crit;
+        rss = Math.max(yty[r] - bc - n * (ell[s] / n) * l1, 0);
+      } else {
+        nz.length = 0;
+        for (let j = 0; j < m; j++) if (coefs[off + j] !== 0) nz.push(j);
+        df = nz.length;
+        let v = yty[r];
+        for (const i of nz) {
+          const bi = coefs[off + i];
+          v -= 2 * bi * C[i * d + r];
+          let gi = 0;
+          for (const j of nz) gi += G[i * m + j] * coefs[off + j];
+          v += bi * gi;
         }
+        rss = Math.max(v, 0);
       }
-      index[r] = best;
-      lambdas[r] = ell[best] / n;
-      for (let j = 0; j < m; j++) B[j * d + r] = coefs[best * m + j];
-    });
-    options.onProgress?.(lo + dk, d);
-  }
+      if (s === 0) floor = rssFloor(rss);
+      const crit = score(rss, df, floor);
+      if (s === 0 || crit < bestCrit) {
+        best = s;
+        bestCrit = crit;
+      }
+    }
+    index[r] = best;
+    lambdas[r] = ell[best] / n;
+    for (let j = 0; j < m; j++) B[j * d + r] = coefs[best * m + j];
+  }, afterChunk);
   return { lambdas, index, B, breakpoints };
 }

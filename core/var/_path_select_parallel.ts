@@ -3,8 +3,10 @@
 // sending back only the chosen coefficients. Each equation goes through the same code on
 // the same numbers as in selectAlongPaths, so the choices are identical, bit for bit.
 import type { PathChoices, PathSelectOptions } from "./_path_select.ts";
-import { runOnWorker, workerCount } from "./_worker_pool.ts";
+import { runOnWorker } from "./_worker_pool.ts";
+import { onEquationBlocks } from "./_worker_blocks.ts";
 
+/** {@link selectAlongPaths} with the equations split into one block per worker. */
 export async function selectAlongPathsParallel(
   G: Float64Array,
   C: Float64Array,
@@ -14,40 +16,35 @@ export async function selectAlongPathsParallel(
   options: PathSelectOptions,
   workers?: number,
 ): Promise<PathChoices> {
-  const nw = workerCount(workers, d);
   const { onProgress, ...select } = options;
   let done = 0;
-  const jobs: Promise<PathChoices>[] = [];
-  for (let w = 0; w < nw; w++) {
-    const lo = Math.floor((w * d) / nw), hi = Math.floor(((w + 1) * d) / nw), dk = hi - lo;
-    const Ck = new Float64Array(m * dk);
-    for (let a = 0; a < m; a++) for (let r = 0; r < dk; r++) Ck[a * dk + r] = C[a * d + lo + r];
-    jobs.push(
+  const { parts, B } = await onEquationBlocks(
+    C,
+    m,
+    d,
+    workers,
+    (w, block) =>
       runOnWorker<PathChoices>(w, {
         kind: "select",
         G,
-        C: Ck,
+        C: block.C,
         n,
         m,
-        d: dk,
-        select: { ...select, yty: options.yty.slice(lo, hi) },
+        d: block.hi - block.lo,
+        select: { ...select, yty: options.yty.slice(block.lo, block.hi) },
       }).then((part) => {
-        done += dk;
+        done += block.hi - block.lo;
         onProgress?.(done, d);
         return part;
       }),
-    );
-  }
-  const parts = await Promise.all(jobs);
-  const B = new Float64Array(m * d), lambdas = new Float64Array(d), index = new Int32Array(d);
+  );
+  const lambdas = new Float64Array(d), index = new Int32Array(d);
   let lo = 0, breakpoints = 0;
   for (const part of parts) {
-    const dk = part.lambdas.length;
-    for (let a = 0; a < m; a++) for (let r = 0; r < dk; r++) B[a * d + lo + r] = part.B[a * dk + r];
     lambdas.set(part.lambdas, lo);
     index.set(part.index, lo);
     breakpoints += part.breakpoints;
-    lo += dk;
+    lo += part.lambdas.length;
   }
   return { B, lambdas, index, breakpoints };
 }
