@@ -1,13 +1,16 @@
-// Worker of the pool in _worker_pool.ts. Three kinds of job:
+// Worker of the pool in _worker_pool.ts. Four kinds of job:
 //   "path":   the core on a block of responses (lassoPathBatchParallel); the raw results go
 //             back with their buffers transferred, not copied;
 //   "fold":   one fold of the λ cross-validation for a block of equations (_cv_fold.ts);
 //             the validation errors go back;
 //   "select": λ by a criterion along the paths of a block of equations (_path_select.ts);
-//             only the chosen coefficients go back (fitVarAsync).
+//             only the chosen coefficients go back (fitVarAsync);
+//   "atLambdas": the coefficients of a block of equations at their own λ along their
+//             paths (_cv_stream.ts); only those go back (fitVarAsync's "cv").
 import { parentPort } from "node:worker_threads";
 import { type CoreRun, runCorePath } from "./_core_path.ts";
 import { foldErrors, type FoldJob } from "./_cv_fold.ts";
+import { type AtLambdasJob, coefficientsAtLambdas } from "./_cv_stream.ts";
 import { type PathSelectOptions, selectAlongPaths } from "./_path_select.ts";
 import { SparsedynError } from "../errors.ts";
 
@@ -39,9 +42,23 @@ export interface SelectWorkerJob {
   select: Omit<PathSelectOptions, "onProgress">;
 }
 
-parentPort!.on("message", (msg: WorkerJob | FoldWorkerJob | SelectWorkerJob) => {
+/** β of a block of equations at their own λ (_cv_stream.ts). */
+export interface AtLambdasWorkerJob {
+  id: number;
+  kind: "atLambdas";
+  job: AtLambdasJob;
+}
+
+type Job = WorkerJob | FoldWorkerJob | SelectWorkerJob | AtLambdasWorkerJob;
+
+parentPort!.on("message", (msg: Job) => {
   if (msg.id < 0) return;
   try {
+    if (msg.kind === "atLambdas") {
+      const B = coefficientsAtLambdas(msg.job);
+      parentPort!.postMessage({ id: msg.id, result: { B } }, [B.buffer as ArrayBuffer]);
+      return;
+    }
     if (msg.kind === "select") {
       const r = selectAlongPaths(msg.G, msg.C, msg.n, msg.m, msg.d, msg.select);
       parentPort!.postMessage({ id: msg.id, result: r }, [

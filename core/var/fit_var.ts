@@ -51,6 +51,8 @@ import {
   laggedBlocks,
   sumBlocks,
 } from "./_lagged_blocks.ts";
+import { coefficientsAtLambdas } from "./_cv_stream.ts";
+import { coefficientsAtLambdasParallel } from "./_cv_stream_parallel.ts";
 import { leastSquares, residualCrossProducts } from "./_linalg.ts";
 import { selectAlongPaths } from "./_path_select.ts";
 import { selectAlongPathsParallel } from "./_path_select_parallel.ts";
@@ -66,8 +68,6 @@ import {
 } from "./cross_validate.ts";
 import { evaluateForecasts, type ForecastScore, type VarCoefficients } from "./forecast.ts";
 import type { LambdaCriterion } from "./lambda_criteria.ts";
-import { type LassoPath, lassoPathBatch, pathAt } from "./lasso_path.ts";
-import { lassoPathBatchParallel } from "./lasso_parallel.ts";
 import { type VarNetwork, varNetwork } from "./network.ts";
 import {
   type DefaultMaxLags,
@@ -216,8 +216,11 @@ export function fitVar(
       ...options.cv,
       onProgress: options.onProgress && ((k, total) => options.onProgress!("cv", k, total)),
     });
-    const paths = lassoPathBatch(full.G, full.C, n, { lambdaMin: cvPathEnd(cv, lambdaMax) });
-    B = cvCoefficients(paths, cv, lambdas, m, d);
+    // Each equation's β at its λ, read along the full-sample paths in chunks of equations
+    // (the whole paths outgrow memory at real sizes: 1.5 GB at 512 series × 600 frames).
+    const lambdaMin = cvPathEnd(cv, lambdaMax);
+    B = coefficientsAtLambdas({ G: full.G, C: full.C, n, m, d, lambda: cv.lambda, lambdaMin });
+    lambdas.set(cv.lambda);
   } else {
     // λ per equation along the paths as the core produces them, in chunks of equations:
     // only the chosen breakpoints are kept (the whole paths of d equations × p·d
@@ -284,11 +287,10 @@ export async function fitVarAsync(
     B = leastSquares(full.G, full.C, m, d, "series");
   } else if (select === "cv") {
     cv = await crossValidateBlocksAsync(lb, folds!, lambdaMax, { ...options.cv, workers });
-    const paths = await lassoPathBatchParallel(full.G, full.C, n, {
-      lambdaMin: cvPathEnd(cv, lambdaMax),
-      workers,
-    });
-    B = cvCoefficients(paths, cv, lambdas, m, d);
+    const lambdaMin = cvPathEnd(cv, lambdaMax);
+    const job = { G: full.G, C: full.C, n, m, d, lambda: cv.lambda, lambdaMin };
+    B = await coefficientsAtLambdasParallel(job, workers);
+    lambdas.set(cv.lambda);
   } else {
     // Each worker chooses λ along the paths of its block of equations (as fitVar does, in
     // chunks): only the chosen coefficients come back.
@@ -512,22 +514,6 @@ function cvPathEnd(cv: LambdaCv, lambdaMax: Float64Array): number {
     if (lambdaMax[i] > 0) lowest = Math.min(lowest, cv.lambda[i]);
   }
   return Number.isFinite(lowest) ? lowest * (1 - 1e-9) : 0;
-}
-
-function cvCoefficients(
-  paths: LassoPath[],
-  cv: LambdaCv,
-  lambdas: Float64Array,
-  m: number,
-  d: number,
-): Float64Array {
-  const B = new Float64Array(m * d);
-  for (let i = 0; i < d; i++) {
-    lambdas[i] = cv.lambda[i];
-    const beta = pathAt(paths[i], cv.lambda[i]);
-    for (let a = 0; a < m; a++) B[a * d + i] = beta[a];
-  }
-  return B;
 }
 
 /**
