@@ -10,7 +10,8 @@
 // 0 … L−1 (L = variables seen so far; a variable that has left again contributes an exact
 // zero), and the quadratic form runs over the packed lower triangle of G in that order —
 // contiguous rows, no index gathers — at ≈ L²/2 multiply-adds per grid point.
-import { visitCorePaths } from "./_core_path.ts";
+import { visitPathChunks } from "./_equation_blocks.ts";
+import { chunkSize } from "./_path_select.ts";
 import { checkNonNegative, shapes } from "./_lasso_inputs.ts";
 
 /** A fold's inputs for `e` equations (columns of the fold's C, Cv, yy, grid rows). */
@@ -33,6 +34,8 @@ export interface FoldJob {
   Gs: number;
   /** Where every path stops (the smallest grid λ over all equations of the fit). */
   lambdaMin: number;
+  /** Doubles of path storage per chunk of equations (default 2²³, 64 MiB; see chunkSize). */
+  budget?: number;
 }
 
 /** Validation SSE per equation and grid point, e×Gs (not divided by the block's rows). */
@@ -45,7 +48,9 @@ export function foldErrors(job: FoldJob): Float64Array {
   const bp = new Float64Array(m);
   const run = { lasso: true, lambdaMin: checkNonNegative("lambdaMin", lambdaMin)!, keepPath: true };
   // The paths are read where the core left them (no copy out); λ = ℓ/n as lassoPathBatch has it.
-  visitCorePaths(G, C, n, m, e, run, (i, ell, coefs) => {
+  // A chunk of equations at a time, so that the core holds one chunk's paths (about 64 MiB),
+  // not all e of them: at 512 series the folds' paths grew the core's memory to 1.2 GiB.
+  visitPathChunks(G, C, n, m, e, chunkSize(m, n, e, job.budget), run, (i, ell, coefs) => {
     const k = ell.length;
     const lambdas = new Float64Array(k);
     for (let s = 0; s < k; s++) lambdas[s] = ell[s] / n;
