@@ -19,7 +19,6 @@
  *
  * @module
  */
-import type { SparsedynError } from "../errors.ts";
 import { checkCount, checkMethod, checkNonNegative, checkYty, shapes } from "./_lasso_inputs.ts";
 import { closeWorkerPool, runOnWorker, workerCount } from "./_worker_pool.ts";
 import type { RawPath } from "./_core_path.ts";
