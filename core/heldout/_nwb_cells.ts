@@ -149,7 +149,7 @@ function namedPlaneSegmentation({ h5wasm, file, path }: NwbFile, at: string): Se
     throw badFile(
       path,
       `"${at}" is ${
-        t ? `a ${t}` : "a group without image_mask or pixel_mask"
+        t ? `${/^[AEIOU]/.test(t) ? "an" : "a"} ${t}` : "a group without image_mask or pixel_mask"
       }, not a PlaneSegmentation`,
     );
   }

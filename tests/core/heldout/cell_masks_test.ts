@@ -409,6 +409,10 @@ Deno.test("readCellMask() finds a PlaneSegmentation by the dataset option, and r
       }
       const f = groups("processing/ophys/Fluorescence");
       f.create_attribute("neurodata_type", "Fluorescence");
+      groups("processing/ophys/ImageSegmentation").create_attribute(
+        "neurodata_type",
+        "ImageSegmentation",
+      );
     });
     await rejects(
       () => readCellMask(p),
@@ -426,6 +430,11 @@ Deno.test("readCellMask() finds a PlaneSegmentation by the dataset option, and r
       () => readCellMask(p, undefined, { dataset: "/processing/ophys/Fluorescence" }),
       "BAD_FILE",
       "is a Fluorescence, not a PlaneSegmentation",
+    );
+    await rejects(
+      () => readCellMask(p, undefined, { dataset: "/processing/ophys/ImageSegmentation" }),
+      "BAD_FILE",
+      "is an ImageSegmentation, not a PlaneSegmentation",
     );
     await rejects(
       () => readCellMask(p, undefined, { dataset: "/nope" }),
