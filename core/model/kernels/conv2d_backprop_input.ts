@@ -28,7 +28,7 @@
 import { tf } from "../tf.ts";
 import { borrow, handOver } from "./borrow.ts";
 import { allocate, heapI32 } from "./heap.ts";
-import { copyRun } from "./moves.ts";
+import { gather, scatterRuns } from "./moves.ts";
 
 type Attrs = {
   strides: number | [number, number];
@@ -114,14 +114,76 @@ export function interleavePhases(
       for (let b = 0; b < B; b++) {
         for (let y = 0; y < Hp; y++) {
           const o = ((b * H + y * s + a) * W + bb) * C;
-          for (let x = 0; x < Wp; x++, i += C) {
-            if (p) copyRun(out, o + x * s * C, p, i, C);
-            else out.fill(0, o + x * s * C, o + x * s * C + C);
-          }
+          if (p) scatterRuns(out, o, s * C, p, i, Wp, C);
+          else for (let x = 0; x < Wp; x++) out.fill(0, o + x * s * C, o + x * s * C + C);
+          i += Wp * C;
         }
       }
     }
   }
+}
+
+/**
+ * The filter of one output phase, as a stride-1 convolution over dy wants it: out[m, n,
+ * co, ci] = w[rowTaps[m], colTaps[n], ci, co]. One JavaScript pass over a few thousand
+ * values; two gathers and a transpose per phase cost five tf dispatches more.
+ *
+ * @param w The filter's values [KH, KW, Ci, Co] (int32 views: moves keep every bit).
+ * @param shape [KH, KW, Ci, Co].
+ * @param rowTaps Filter rows, in the phase's order.
+ * @param colTaps Filter columns, in the phase's order.
+ * @param out [rowTaps.length, colTaps.length, Co, Ci] values.
+ */
+function phaseFilter(
+  w: Int32Array,
+  shape: readonly number[],
+  rowTaps: readonly number[],
+  colTaps: readonly number[],
+  out: Int32Array,
+): void {
+  const KW = shape[1] | 0, Ci = shape[2] | 0, Co = shape[3] | 0;
+  let o = 0;
+  for (const kh of rowTaps) {
+    for (const kw of colTaps) {
+      const base = (kh * KW + kw) * Ci * Co;
+      for (let co = 0; co < Co; co++, o += Ci) gather(out, o, w, base + co, Co, Ci);
+    }
+  }
+}
+
+/** A phase's filter as a tensor that owns its data (dispose it). */
+function phaseFilterTensor(
+  filter: tf.TensorInfo,
+  rowTaps: readonly number[],
+  colTaps: readonly number[],
+  backend: unknown,
+): tf.Tensor4D {
+  const [, , Ci, Co] = filter.shape;
+  const sub = allocate(backend, [rowTaps.length, colTaps.length, Co, Ci], filter.dtype);
+  phaseFilter(heapI32(backend, filter), filter.shape, rowTaps, colTaps, heapI32(backend, sub));
+  return tf.engine().makeTensorFromTensorInfo(sub) as tf.Tensor4D;
+}
+
+/**
+ * One output phase [B, Hp, Wp, Ci]: dy rows first … first + Hp + taps − 2 (zeros beyond
+ * the edges), likewise columns, convolved with the phase's filter. The padding goes to the
+ * convolution itself (XNNPACK reads zeros for it, the same sums bit for bit): a padded
+ * copy of dy per phase cost about a sixth of the kernel. Only a crop still takes a slice.
+ */
+function onePhase(
+  dyt: tf.Tensor4D,
+  sub: tf.Tensor4D,
+  rows: { taps: number[]; first: number },
+  cols: { taps: number[]; first: number },
+  size: [number, number],
+): tf.Tensor4D {
+  const [, OH, OW] = dyt.shape;
+  const top = -rows.first, bottom = rows.first + size[0] + rows.taps.length - 1 - OH;
+  const left = -cols.first, right = cols.first + size[1] + cols.taps.length - 1 - OW;
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    return tf.conv2d(padOrCrop(dyt, top, bottom, left, right), sub, 1, "valid");
+  }
+  return tf.conv2d(dyt, sub, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
 }
 
 /**
@@ -136,30 +198,20 @@ function byPhases(
 ): tf.TensorInfo | undefined {
   const s = info.strideHeight, H = info.inHeight, W = info.inWidth;
   if (s !== info.strideWidth || s === 1 || H % s !== 0 || W % s !== 0) return undefined;
-  const [B, OH, OW] = dy.shape;
-  const Hp = H / s, Wp = W / s, Ci = info.inChannels;
+  const B = dy.shape[0], Ci = info.inChannels;
   const phases = tf.tidy(() => {
     const dyt = borrow<tf.Tensor4D>(dy, backend);
-    const w = borrow<tf.Tensor4D>(filter, backend);
     const out: (tf.Tensor4D | undefined)[] = [];
     for (let a = 0; a < s; a++) {
-      const rowTaps = phaseTaps(a, s, info.padInfo.top, info.filterHeight);
+      const rows = phaseTaps(a, s, info.padInfo.top, info.filterHeight);
       for (let b = 0; b < s; b++) {
-        const colTaps = phaseTaps(b, s, info.padInfo.left, info.filterWidth);
-        if (rowTaps.taps.length === 0 || colTaps.taps.length === 0) {
+        const cols = phaseTaps(b, s, info.padInfo.left, info.filterWidth);
+        if (rows.taps.length === 0 || cols.taps.length === 0) {
           out.push(undefined);
           continue;
         }
-        // dy rows first … first + Hp + taps − 2 (zeros beyond the edges), likewise columns.
-        const p = padOrCrop(
-          dyt,
-          -rowTaps.first,
-          rowTaps.first + Hp + rowTaps.taps.length - 1 - OH,
-          -colTaps.first,
-          colTaps.first + Wp + colTaps.taps.length - 1 - OW,
-        );
-        const sub = tf.gather(tf.gather(w, rowTaps.taps, 0), colTaps.taps, 1);
-        out.push(tf.conv2d(p, tf.transpose(sub, [0, 1, 3, 2]) as tf.Tensor4D, 1, "valid"));
+        const sub = phaseFilterTensor(filter, rows.taps, cols.taps, backend);
+        out.push(onePhase(dyt, sub, rows, cols, [H / s, W / s]));
       }
     }
     return out;

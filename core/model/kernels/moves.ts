@@ -86,6 +86,33 @@ export function copyRun(
 }
 
 /**
+ * out[o + k·stride + c] = src[i + k·run + c] for k < count, c < run: contiguous runs spread
+ * at a stride, in one call (a call per run cost more than the copy for runs of 1–16).
+ *
+ * @param out Destination.
+ * @param o First destination index.
+ * @param stride Destination stride between runs.
+ * @param src Source (runs back to back).
+ * @param i First source index.
+ * @param count Runs.
+ * @param run Values per run.
+ */
+export function scatterRuns(
+  out: Int32Array,
+  o: number,
+  stride: number,
+  src: Int32Array,
+  i: number,
+  count: number,
+  run: number,
+): void {
+  o |= 0, stride |= 0, i |= 0, count |= 0, run |= 0;
+  for (let k = 0; k < count; k++, o += stride, i += run) {
+    for (let c = 0; c < run; c++) out[o + c] = src[i + c];
+  }
+}
+
+/**
  * Calls f(input offset, output offset) for every index of the given axes (in C order, the
  * last axis fastest), the offsets moving by each axis's stride on either side: the walk
  * over the axes that a kernel's innermost run does not cover.

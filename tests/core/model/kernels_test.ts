@@ -154,3 +154,48 @@ Deno.test("one input or one output channel (the frame's layers): conv2d and its 
     }
   }
 });
+
+/** conv2dTranspose(g, w) to xs on one backend, and the tensors and data ids it left behind. */
+async function transposeOn(
+  backend: "cpu" | "wasm",
+  g: Float32Array,
+  w: Float32Array,
+  xs: Shape4,
+  ws: Shape4,
+  pad: "same" | "valid" | number,
+) {
+  await useBackend(backend);
+  const before = tf.memory().numTensors, ids = tf.engine().backend.numDataIds();
+  const out = tf.tidy(() => {
+    // g's rows and columns: as many as conv2d(x, w, 2, pad) yields.
+    const oh = tf.conv2d(tf.zeros(xs) as tf.Tensor4D, tf.zeros(ws) as tf.Tensor4D, 2, pad).shape;
+    const G = tf.tensor4d(g.subarray(0, oh.reduce((a, b) => a * b, 1)), oh);
+    return tf.conv2dTranspose(G, tf.tensor4d(w, ws), xs, 2, pad).dataSync() as Float32Array;
+  });
+  return {
+    out,
+    leaked: tf.memory().numTensors - before,
+    leakedData: tf.engine().backend.numDataIds() - ids,
+  };
+}
+
+Deno.test("Conv2DBackpropInput by phases at the model's channel counts, odd ones and a numeric padding (a crop) equals cpu, leaking nothing", async () => {
+  const u = uniform(61);
+  const shapes: [Shape4, Shape4, "same" | "valid" | number][] = [
+    [[2, 16, 16, 16], [3, 3, 16, 32], "same"],
+    [[3, 8, 12, 1], [3, 3, 1, 16], "same"],
+    [[2, 10, 6, 5], [3, 3, 5, 7], "valid"],
+    [[2, 8, 8, 3], [3, 3, 3, 6], 2],
+    [[1, 6, 8, 7], [4, 5, 7, 3], 1],
+    [[2, 8, 8, 4], [1, 1, 4, 5], "same"],
+  ];
+  for (const [xs, ws, pad] of shapes) {
+    const g = Float32Array.from(normals(u, xs[0] * xs[1] * xs[2] * ws[3]));
+    const w = Float32Array.from(normals(u, ws[0] * ws[1] * ws[2] * ws[3]));
+    const ref = await transposeOn("cpu", g, w, xs, ws, pad);
+    const got = await transposeOn("wasm", g, w, xs, ws, pad);
+    const at = JSON.stringify({ xs, ws, pad });
+    assertClose(got.out, ref.out, `${at} conv2dTranspose`);
+    assert(got.leaked === 0 && got.leakedData === 0, `${at}: leaked ${got.leaked} tensors`);
+  }
+});
