@@ -10,3 +10,4 @@ await import("./dashboard.ts");
 await import("./fit_defaults.ts");
 await import("./maps.ts");
 await import("./study.ts");
+await import("./conv2d_backprop_input.ts");
