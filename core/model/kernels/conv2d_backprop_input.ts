@@ -28,7 +28,7 @@
 import { tf } from "../tf.ts";
 import { borrow, handOver } from "./borrow.ts";
 import { allocate, heapI32 } from "./heap.ts";
-import { gather, scatterRuns } from "./moves.ts";
+import { gather, scatter } from "./moves.ts";
 
 type Attrs = {
   strides: number | [number, number];
@@ -114,7 +114,7 @@ export function interleavePhases(
       for (let b = 0; b < B; b++) {
         for (let y = 0; y < Hp; y++) {
           const o = ((b * H + y * s + a) * W + bb) * C;
-          if (p) scatterRuns(out, o, s * C, p, i, Wp, C);
+          if (p) scatter(out, o, s * C, p, i, Wp, C);
           else for (let x = 0; x < Wp; x++) out.fill(0, o + x * s * C, o + x * s * C + C);
           i += Wp * C;
         }

@@ -21,14 +21,17 @@
  */
 
 /**
- * out[o + k·stride] = src[i + k] for k < count.
+ * out[o + k·stride + c] = src[i + k·run + c] for k < count, c < run: values (run 1) or
+ * contiguous runs spread at a stride, in one call (a call per run cost more than the copy
+ * for runs of 1–16).
  *
  * @param out Destination.
  * @param o First destination index.
  * @param stride Destination stride.
- * @param src Source.
+ * @param src Source (runs back to back).
  * @param i First source index.
- * @param count Values.
+ * @param count Values (runs).
+ * @param run Values per run (default 1).
  */
 export function scatter(
   out: Int32Array,
@@ -37,9 +40,16 @@ export function scatter(
   src: Int32Array,
   i: number,
   count: number,
+  run = 1,
 ): void {
-  o |= 0, stride |= 0, i |= 0, count |= 0;
-  for (let k = 0; k < count; k++, o += stride) out[o] = src[i + k];
+  o |= 0, stride |= 0, i |= 0, count |= 0, run |= 0;
+  if (run === 1) {
+    for (let k = 0; k < count; k++, o += stride) out[o] = src[i + k];
+    return;
+  }
+  for (let k = 0; k < count; k++, o += stride, i += run) {
+    for (let c = 0; c < run; c++) out[o + c] = src[i + c];
+  }
 }
 
 /**
@@ -83,33 +93,6 @@ export function copyRun(
   o |= 0, i |= 0, count |= 0;
   if (count >= 128) out.set(src.subarray(i, i + count), o);
   else for (let k = 0; k < count; k++) out[o + k] = src[i + k];
-}
-
-/**
- * out[o + k·stride + c] = src[i + k·run + c] for k < count, c < run: contiguous runs spread
- * at a stride, in one call (a call per run cost more than the copy for runs of 1–16).
- *
- * @param out Destination.
- * @param o First destination index.
- * @param stride Destination stride between runs.
- * @param src Source (runs back to back).
- * @param i First source index.
- * @param count Runs.
- * @param run Values per run.
- */
-export function scatterRuns(
-  out: Int32Array,
-  o: number,
-  stride: number,
-  src: Int32Array,
-  i: number,
-  count: number,
-  run: number,
-): void {
-  o |= 0, stride |= 0, i |= 0, count |= 0, run |= 0;
-  for (let k = 0; k < count; k++, o += stride, i += run) {
-    for (let c = 0; c < run; c++) out[o + c] = src[i + c];
-  }
 }
 
 /**
