@@ -4,10 +4,6 @@ import type { SeriesInput } from "../core/data/read_series.ts";
 import type { VarModel } from "../core/var/fit_var.ts";
 import { tableLines } from "./_table.ts";
 
-function table(head: string[], rows: string[][]): string[] {
-  return tableLines(head, rows);
-}
-
 function fmt(v: number, digits = 4): string {
   if (Number.isNaN(v)) return "—";
   if (!Number.isFinite(v)) return String(v);
@@ -57,7 +53,7 @@ function orderLines(model: VarModel): string[] {
     fmt(r.fpe, 6),
     String(r.freeParameters),
   ]);
-  for (const l of table(["p  ", "AIC", "BIC", "HQIC", "FPE", "params"], rows)) {
+  for (const l of tableLines(["p  ", "AIC", "BIC", "HQIC", "FPE", "params"], rows)) {
     out.push("  " + l);
   }
   return out;
@@ -110,7 +106,7 @@ function networkLines(model: VarModel, top: number): string[] {
     ]);
     const shown = Math.min(top, net.edges.length);
     out.push(`  strongest ${shown}:`);
-    for (const l of table(["from", "to", "weight", "lag", "lags"], rows)) out.push("    " + l);
+    for (const l of tableLines(["from", "to", "weight", "lag", "lags"], rows)) out.push("    " + l);
   }
   return out;
 }
@@ -143,7 +139,7 @@ function forecastLines(model: VarModel): string[] {
     fmt(s.mse / s.persistence, 3),
   ]);
   for (
-    const l of table([
+    const l of tableLines([
       "h",
       "n",
       "raw: VAR",

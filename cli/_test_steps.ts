@@ -1,6 +1,7 @@
 // The steps of `sparsedyn test` around the library's test: the checks that need more than
 // one flag, the run's model with an encoder that reports what it does, test.json's folder.
 import { basename, dirname } from "node:path";
+import { isDirectory } from "../core/files/is_directory.ts";
 import { type BackendName, useBackend } from "../core/model/backend.ts";
 import type { ConditionTestResult } from "../core/stats/condition_test.ts";
 import type { MapConditionTestOptions } from "../core/stats/map_condition_test.ts";
@@ -42,7 +43,7 @@ export async function openRun(run: string, backend: string | undefined, json: bo
  * A user who types `--out result.json` means a file, not a folder named so.
  */
 export async function writeInto(out: string, result: ConditionTestResult): Promise<string> {
-  const asFile = /\.json$/i.test(out) && !(await isFolder(out));
+  const asFile = /\.json$/i.test(out) && !(await isDirectory(out));
   const dir = asFile ? dirname(out) : out;
   try {
     await Deno.mkdir(dir, { recursive: true });
@@ -51,14 +52,6 @@ export async function writeInto(out: string, result: ConditionTestResult): Promi
     throw new SparsedynError("IO", `Cannot create "${dir}": ${why}`, { file: dir, cause: err });
   }
   return await writeTestJson(dir, result, asFile ? basename(out) : undefined);
-}
-
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
 }
 
 /** Usage errors that need more than one flag, caught before any work. */

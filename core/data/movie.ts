@@ -22,6 +22,7 @@
 import { SparsedynError } from "../errors.ts";
 import { describeBytes } from "./file_kind.ts";
 import { movieInFolder } from "./movie_folder.ts";
+import { isDirectory } from "../files/is_directory.ts";
 import { movieSegment, parseMovieSegment } from "./movie_segment.ts";
 
 /** A movie: frames × height × width, read by frame index. */
@@ -129,14 +130,6 @@ async function firstBytes(path: string): Promise<Uint8Array> {
   using f = await Deno.open(path, { read: true });
   const buf = new Uint8Array(256);
   return buf.subarray(0, (await f.read(buf)) ?? 0);
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false; // a missing path: the reader says so, naming it
-  }
 }
 
 /** Largest frame accepted (pixels): a corrupt header must not make us allocate terabytes. */

@@ -1,6 +1,6 @@
 // The coefficients of each equation at its own cross-validated λ, without storing the
 // paths. fitVar's "cv" used to keep every equation's whole full-sample lasso path (d
-// equations × m coefficients × every breakpoint: 1.5 GB at 512 series) and read each at
+// equations × m coefficients × every breakpoint: 170 MB at 512 series) and read each at
 // its λ with pathAt. Here the equations go through the core in chunks within a budget
 // (chunkSize, as the criteria's selectAlongPaths), and each path is read with the same
 // pathAt on a view of it where the core left it: the same core run as lassoPathBatch

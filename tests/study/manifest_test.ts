@@ -121,17 +121,9 @@ Deno.test("manifest: a bare or root-level file name resolves paths without a dou
   );
 });
 
-/** `study init <dir>/movies --labels <dir>/labels.csv --out <dir>/study.json`. */
-const initFromFolder = (dir: string) =>
-  cli([
-    "study",
-    "init",
-    `${dir}/movies`,
-    "--labels",
-    `${dir}/labels.csv`,
-    "--out",
-    `${dir}/study.json`,
-  ]);
+/** `study init <dir>/movies --labels <dir>/<labels> --out <dir>/<out>`. */
+const initFromFolder = (dir: string, labels = "labels.csv", out = "study.json") =>
+  cli(["study", "init", `${dir}/movies`, "--labels", `${dir}/${labels}`, "--out", `${dir}/${out}`]);
 
 Deno.test("study init: a bad FILE[a:b] in the CSV is a BAD_FILE naming the CSV and its line", async () => {
   const dir = await Deno.makeTempDir();
@@ -225,15 +217,7 @@ Deno.test("study init: a manifest from a folder and a CSV; a missing movie is na
       `${dir}/bad.csv`,
       "file,animal,session,condition\nd1.npy,m1,1,a\nd9.npy,m1,1,b\n",
     );
-    const bad = await cli([
-      "study",
-      "init",
-      `${dir}/movies`,
-      "--labels",
-      `${dir}/bad.csv`,
-      "--out",
-      `${dir}/s2.json`,
-    ]);
+    const bad = await initFromFolder(dir, "bad.csv", "s2.json");
     assertEquals(bad.code, 1);
     assert(/bad\.csv, line 3: ".*d9\.npy" does not exist/.test(bad.stderr), bad.stderr);
     assert(
